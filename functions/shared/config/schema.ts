@@ -1,0 +1,96 @@
+import { z } from 'zod';
+
+/** A dotted path into a WordPress item, array indexes as numbers: `acf.informacion_tienda.0.info.level`. */
+const itemPath = z.string().regex(/^[A-Za-z_][\w-]*(\.[\w-]+)*$/, 'must be a dotted path like acf.info.level');
+const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lowercase letters, digits, - or _');
+
+export const metadataFieldSchema = z.object({
+  /** Metadata key in the sidecar (snake_case). */
+  name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be snake_case'),
+  /** Where the value is in the WordPress item. */
+  path: itemPath,
+  /** Typed file-level metadata: numbers allow range filters in Bedrock. */
+  type: z.enum(['string', 'number', 'boolean']).default('string'),
+});
+
+export const contentTypeSchema = z.object({
+  /** Folder and `content_type` metadata value: `kb/<name>/…`. */
+  name: slug,
+  /** REST base of the post type: `/wp/v2/<restBase>`. */
+  restBase: z.string().regex(/^[a-z0-9][a-z0-9_/-]*$/, 'must be a REST base like "event" or "stores"'),
+  /** Singular label written in documents (the site's language). */
+  label: z.string().min(1),
+  /** Plural label for summaries and exports. */
+  labelPlural: z.string().min(1),
+  /** REST fields whose content makes the document text, in this order (the title always leads). */
+  textFields: z.array(itemPath).min(1).default(['content', 'excerpt', 'acf']),
+  /** Extra typed metadata taken from the item. */
+  metadata: z.array(metadataFieldSchema).default([]),
+  /** Path to the human date text of an event (`15 de marzo de 2026`, `15/03/2026`, `2026-03-15`). */
+  dateField: itemPath.optional(),
+  /** Labels for ACF keys specific to this type; merged over the global `fieldLabels`. */
+  fieldLabels: z.record(z.string(), z.string()).default({}),
+});
+
+export const wordpressSchema = z.object({
+  /** Items per page: the REST API allows 1–100. */
+  perPage: z.number().int().min(1).max(100).default(100),
+  /** Pages fetched at once after page 1. */
+  concurrency: z.number().int().min(1).max(16).default(4),
+  /** Per-request timeout. */
+  timeoutMs: z.number().int().min(1000).max(120_000).default(20_000),
+  /** Retries after the first attempt on 429, 5xx, timeouts and connection errors. */
+  maxRetries: z.number().int().min(0).max(10).default(5),
+  /** First backoff; doubles each retry, with full jitter, capped by retryMaxMs. */
+  retryBaseMs: z.number().int().min(1).max(60_000).default(500),
+  retryMaxMs: z.number().int().min(1).max(300_000).default(30_000),
+  userAgent: z.string().min(1).default('wpkb/0.1 (+WordPress to Amazon Bedrock knowledge sync)'),
+  /** Application-password user; the password comes from the environment (WPKB_WP_APP_PASSWORD) or a secret. */
+  username: z.string().min(1).optional(),
+});
+
+export const deletionGuardSchema = z.object({
+  /** A run may not delete more than this share of a type's documents… */
+  maxShare: z.number().min(0).max(1).default(0.2),
+  /** …unless it deletes at most this many (so a type of 4 items can lose one). */
+  graceCount: z.number().int().min(0).default(2),
+});
+
+export const configSchema = z
+  .object({
+    /** Environment name: prefixes cloud resource names (`wpkb-<env>-…`). */
+    env: slug.default('dev'),
+    site: z.object({
+      /** Base URL of the WordPress site (no trailing /wp-json). */
+      url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+      /** IANA time zone of the site, for dates people read. */
+      timeZone: z.string().min(1).default('America/Santiago'),
+      /** BCP 47 language of the content. */
+      language: z.string().min(2).default('es'),
+    }),
+    wordpress: wordpressSchema.default(wordpressSchema.parse({})),
+    contentTypes: z.array(contentTypeSchema).min(1, 'needs at least one content type'),
+    /** Labels for ACF keys, shared by every type. */
+    fieldLabels: z.record(z.string(), z.string()).default({}),
+    deletionGuard: deletionGuardSchema.default(deletionGuardSchema.parse({})),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.contentTypes.forEach((type, index) => {
+      if (seen.has(type.name)) {
+        ctx.addIssue({ code: 'custom', path: ['contentTypes', index, 'name'], message: `duplicate type "${type.name}"` });
+      }
+      seen.add(type.name);
+      if (type.name === 'faq') {
+        ctx.addIssue({ code: 'custom', path: ['contentTypes', index, 'name'], message: '"faq" is reserved for curated knowledge' });
+      }
+    });
+  });
+
+export type WpkbConfig = z.infer<typeof configSchema>;
+export type ContentTypeConfig = z.infer<typeof contentTypeSchema>;
+export type WordPressConfig = z.infer<typeof wordpressSchema>;
+export type MetadataField = z.infer<typeof metadataFieldSchema>;
+export type DeletionGuardConfig = z.infer<typeof deletionGuardSchema>;
+/** What a config file or cdk.json context may hold: everything optional, merged over the defaults. */
+export type ConfigInput = z.input<typeof configSchema>;

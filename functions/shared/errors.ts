@@ -1,0 +1,57 @@
+/**
+ * Typed errors. Every error the pipeline raises on purpose is a WpkbError with a one-line
+ * message naming the item, field or URL at fault; `cause` keeps the underlying error for logs.
+ */
+export class WpkbError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Configuration is invalid: names the key and what is wrong. */
+export class ConfigError extends WpkbError {}
+
+/** The WordPress site could not be read completely (discovery, a page, auth). */
+export class WordPressError extends WpkbError {
+  constructor(
+    message: string,
+    readonly url: string,
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** An item could not be turned into a document (names the type and source id). */
+export class ItemError extends WpkbError {
+  constructor(
+    message: string,
+    readonly contentType: string,
+    readonly sourceId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The run would delete more than the deletion guard allows. */
+export class DeletionGuardError extends WpkbError {}
+
+/** Reading or writing the data store failed. */
+export class StorageError extends WpkbError {
+  constructor(
+    message: string,
+    readonly key: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** One line for humans: the message, without stack, with the first cause appended if useful. */
+export function oneLine(error: unknown): string {
+  if (error instanceof Error) return error.message.replace(/\s+/g, ' ').trim();
+  return String(error);
+}
