@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cloudSchema } from './cloud-schema.js';
 
 /** A dotted path into a WordPress item, array indexes as numbers: `acf.informacion_tienda.0.info.level`. */
 const itemPath = z.string().regex(/^[A-Za-z_][\w-]*(\.[\w-]+)*$/, 'must be a dotted path like acf.info.level');
@@ -73,6 +74,8 @@ export const configSchema = z
     /** Labels for ACF keys, shared by every type. */
     fieldLabels: z.record(z.string(), z.string()).default({}),
     deletionGuard: deletionGuardSchema.default(deletionGuardSchema.parse({})),
+    /** CDK stacks only (see cloud-schema.ts). */
+    cloud: cloudSchema.default(cloudSchema.parse({})),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
