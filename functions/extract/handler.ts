@@ -1,0 +1,56 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { z } from 'zod';
+import { type ExtractResult, extractType } from '../pipeline/extract.js';
+import { RUN_ID_PATTERN } from '../pipeline/keys.js';
+import { lambdaSettings } from '../shared/config/lambda-env.js';
+import type { WpkbConfig } from '../shared/config/schema.js';
+import { ConfigError } from '../shared/errors.js';
+import { type Log, logger, powertoolsLog } from '../shared/logger.js';
+import type { Storage } from '../storage/port.js';
+import { createS3Storage } from '../storage/s3.js';
+import { createWordPressClient, type WordPressClient } from '../wordpress/client.js';
+
+export const extractEventSchema = z.object({
+  runId: z.string().regex(RUN_ID_PATTERN, 'must be a run id (letters, digits, . _ -)'),
+  type: z.string().min(1),
+});
+export type ExtractEvent = z.infer<typeof extractEventSchema>;
+
+export interface ExtractHandlerDeps {
+  config: WpkbConfig;
+  storage: Storage;
+  client: WordPressClient;
+  log: Log;
+}
+
+/** One content type per invocation (the state machine's Map runs one per type). */
+export function makeExtractHandler(deps: ExtractHandlerDeps) {
+  return async (input: unknown): Promise<ExtractResult> => {
+    const parsed = extractEventSchema.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ConfigError(`extract event: ${String(issue?.path.join('.') || '(root)')}: ${issue?.message}`);
+    }
+    const { runId, type: name } = parsed.data;
+    const type = deps.config.contentTypes.find((t) => t.name === name);
+    if (!type) throw new ConfigError(`extract event: type "${name}" is not configured`);
+    logger.appendKeys({ runId, type: name });
+    await deps.client.assertTypesExist([type]);
+    return extractType(type, runId, deps);
+  };
+}
+
+let cached: ReturnType<typeof makeExtractHandler> | undefined;
+
+export const handler = async (event: unknown): Promise<ExtractResult> => {
+  if (!cached) {
+    const { config, bucket } = lambdaSettings(process.env);
+    cached = makeExtractHandler({
+      config,
+      storage: createS3Storage({ bucket, client: new S3Client({}) }),
+      client: createWordPressClient({ ...config.wordpress, siteUrl: config.site.url }, { log: powertoolsLog }),
+      log: powertoolsLog,
+    });
+  }
+  return cached(event);
+};

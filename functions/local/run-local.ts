@@ -1,0 +1,72 @@
+import path from 'node:path';
+import type { RunReport } from '../pipeline/report.js';
+import { runPipeline } from '../pipeline/run.js';
+import { type Clock, systemClock } from '../shared/clock.js';
+import { loadConfig, type WpkbConfig } from '../shared/config/load.js';
+import { oneLine } from '../shared/errors.js';
+import { type Log, silentLog } from '../shared/logger.js';
+import { createLocalStorage } from '../storage/local.js';
+import { startDemoSite } from './demo-site/server.js';
+import { type Print, progressPrinter, summaryTable } from './print.js';
+
+export interface LocalRunOptions {
+  /** A real site; without it the bundled demo site is served on 127.0.0.1 and used. */
+  wpUrl?: string;
+  dataDir: string;
+  types?: readonly string[];
+  force?: boolean;
+  /** cdk.json's `wpkb` context, so local runs use the same configuration as deploys. */
+  context?: unknown;
+  env?: Record<string, string | undefined>;
+  print: Print;
+  log?: Log;
+  clock?: Clock;
+}
+
+export interface LocalRunOutcome {
+  ok: boolean;
+  report?: RunReport;
+  /** One line saying what failed (set when ok is false). */
+  error?: string;
+}
+
+/** `npm start`: the whole pipeline on one machine, into a directory that mirrors the bucket. */
+export async function runLocal(options: LocalRunOptions): Promise<LocalRunOutcome> {
+  const { print } = options;
+  const env = options.env ?? {};
+  const demo = options.wpUrl ? undefined : await startDemoSite();
+  try {
+    const url = options.wpUrl ?? demo?.url;
+    const config: WpkbConfig = loadConfig({
+      context: options.context,
+      env,
+      overrides: url ? { site: { url } } : {},
+      ...(options.types?.length ? { types: options.types } : {}),
+    });
+    const storage = createLocalStorage(options.dataDir);
+    print(
+      `wpkb: ${demo ? `demo site ${config.site.url}` : config.site.url} → ${path.relative(process.cwd(), options.dataDir) || '.'}/ (${config.contentTypes.map((t) => t.name).join(', ')})`,
+    );
+    const report = await runPipeline({
+      config,
+      storage,
+      force: options.force ?? false,
+      ...(env.WPKB_WP_APP_PASSWORD ? { password: env.WPKB_WP_APP_PASSWORD } : {}),
+      log: options.log ?? silentLog,
+      clock: options.clock ?? systemClock,
+      onProgress: progressPrinter(print),
+    });
+    print(summaryTable(report));
+    print(
+      report.changes === 0
+        ? 'nothing changed: the knowledge base is current'
+        : `${report.changes} document${report.changes === 1 ? '' : 's'} to ingest`,
+    );
+    print(`report: ${path.join(options.dataDir, 'runs', `${report.runId}.json`)}`);
+    return { ok: true, report };
+  } catch (error) {
+    return { ok: false, error: oneLine(error) };
+  } finally {
+    await demo?.close();
+  }
+}

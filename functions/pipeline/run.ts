@@ -1,0 +1,114 @@
+import type { WpkbConfig } from '../shared/config/schema.js';
+import { type Clock, systemClock } from '../shared/clock.js';
+import { oneLine } from '../shared/errors.js';
+import { type Log, silentLog } from '../shared/logger.js';
+import type { Storage } from '../storage/port.js';
+import { createWordPressClient, type WordPressClient } from '../wordpress/client.js';
+import { type ExtractResult, extractType } from './extract.js';
+import { newRunId } from './keys.js';
+import { loadExtracted } from './raw.js';
+import { type RunReport, sumCounts, writeRunReport } from './report.js';
+import { type ExtraDocuments, type TransformResult, transform } from './transform.js';
+
+export type ProgressEvent =
+  | { step: 'discover'; site: string }
+  | { step: 'extract'; type: string; page: number; pages: number; items: number }
+  | { step: 'extracted'; type: string; items: number; pages: number; durationMs: number }
+  | { step: 'transform' }
+  | { step: 'transformed'; result: TransformResult; durationMs: number };
+
+export interface PipelineOptions {
+  config: WpkbConfig;
+  storage: Storage;
+  runId?: string;
+  force?: boolean;
+  /** Application password for `config.wordpress.username`. */
+  password?: string;
+  /** Curated documents (FAQ) planned next to the site's. */
+  extra?: readonly ExtraDocuments[];
+  client?: WordPressClient;
+  log?: Log;
+  clock?: Clock;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+/**
+ * extract (every configured type) → transform → run report. The local runner's pipeline and
+ * the integration tests' entry; in the cloud the same steps run as separate Lambdas.
+ * Throws on failure after writing a failed report; `kb/` is then as it was.
+ */
+export async function runPipeline(options: PipelineOptions): Promise<RunReport> {
+  const { config, storage } = options;
+  const log = options.log ?? silentLog;
+  const clock = options.clock ?? systemClock;
+  const progress = options.onProgress ?? (() => {});
+  const started = clock.now();
+  const runId = options.runId ?? newRunId(started);
+  const report: RunReport = {
+    runId,
+    status: 'failed',
+    site: config.site.url,
+    startedAt: started.toISOString(),
+    finishedAt: started.toISOString(),
+    forced: options.force ?? false,
+    types: {},
+    totals: sumCounts({}),
+    changes: 0,
+    extract: {},
+    durationsMs: {},
+  };
+  const since = (from: Date) => clock.now().getTime() - from.getTime();
+  try {
+    const client =
+      options.client ??
+      createWordPressClient(
+        { ...config.wordpress, siteUrl: config.site.url, ...(options.password ? { password: options.password } : {}) },
+        { log, onPage: (e) => progress({ step: 'extract', ...e }) },
+      );
+    progress({ step: 'discover', site: config.site.url });
+    const extractStart = clock.now();
+    await client.assertTypesExist(config.contentTypes);
+    const extracts: ExtractResult[] = [];
+    for (const type of config.contentTypes) {
+      const result = await extractType(type, runId, { client, storage, log });
+      extracts.push(result);
+      report.extract[result.type] = {
+        pages: result.pages,
+        requests: result.requests,
+        retries: result.retries,
+        durationMs: result.durationMs,
+      };
+      progress({ step: 'extracted', type: type.name, items: result.fetched, pages: result.pages, durationMs: result.durationMs });
+    }
+    report.durationsMs.extract = since(extractStart);
+
+    progress({ step: 'transform' });
+    const transformStart = clock.now();
+    const inputs = await loadExtracted(storage, config.contentTypes, extracts);
+    const result = await transform({
+      config,
+      storage,
+      inputs,
+      force: options.force ?? false,
+      log,
+      ...(options.extra ? { extra: options.extra } : {}),
+    });
+    report.durationsMs.transform = since(transformStart);
+    progress({ step: 'transformed', result, durationMs: report.durationsMs.transform });
+
+    report.types = result.types;
+    report.totals = sumCounts(result.types);
+    report.changes = result.changes;
+    report.status = 'succeeded';
+    return report;
+  } catch (error) {
+    report.error = oneLine(error);
+    throw error;
+  } finally {
+    report.finishedAt = clock.now().toISOString();
+    report.durationsMs.total = since(started);
+    await writeRunReport(storage, report).catch((cause) =>
+      log.error('could not write the run report', { runId, error: oneLine(cause) }),
+    );
+  }
+}

@@ -1,0 +1,136 @@
+import pLimit from 'p-limit';
+import { buildCatalog, buildExport } from '../documents/catalog.js';
+import { buildDocument, type KbDocument } from '../documents/document.js';
+import { normaliseItem } from '../normalize/item.js';
+import type { ContentTypeConfig, WpkbConfig } from '../shared/config/schema.js';
+import { ItemError, WpkbError } from '../shared/errors.js';
+import { type Log, silentLog } from '../shared/logger.js';
+import type { NormalisedItem, WpItem } from '../shared/types.js';
+import { md5Hex } from '../storage/codec.js';
+import type { Storage } from '../storage/port.js';
+import { keys } from './keys.js';
+import { checkDeletionGuard, planDocuments, type TypeCounts, type TypePlan } from './plan.js';
+import { isProtected } from './redact.js';
+
+export interface TransformInput {
+  type: ContentTypeConfig;
+  items: readonly WpItem[];
+}
+
+/** Documents that do not come from WordPress (curated FAQ): planned, never guarded. */
+export interface ExtraDocuments {
+  contentType: string;
+  documents: readonly KbDocument[];
+}
+
+export interface TransformOptions {
+  config: WpkbConfig;
+  storage: Storage;
+  inputs: readonly TransformInput[];
+  extra?: readonly ExtraDocuments[];
+  /** Skip the deletion guard. */
+  force?: boolean;
+  log?: Log;
+}
+
+export interface TransformResult {
+  types: Record<string, TypeCounts>;
+  /** Documents written or deleted under `kb/`: 0 means nothing to ingest. */
+  changes: number;
+  objectsWritten: number;
+  objectsDeleted: number;
+}
+
+/** Store writes in flight at once (S3 handles far more; this keeps memory and sockets modest). */
+const WRITE_CONCURRENCY = 16;
+
+function normaliseAll(input: TransformInput, config: WpkbConfig): { items: NormalisedItem[]; skipped: number } {
+  const items: NormalisedItem[] = [];
+  let skipped = 0;
+  const fieldLabels = { ...config.fieldLabels, ...input.type.fieldLabels };
+  for (const raw of input.items) {
+    if (isProtected(raw)) {
+      skipped++;
+      continue;
+    }
+    try {
+      items.push(normaliseItem(raw, input.type, { fieldLabels }));
+    } catch (cause) {
+      if (cause instanceof WpkbError) throw cause;
+      const detail = cause instanceof Error ? cause.message : String(cause);
+      throw new ItemError(`${input.type.name} ${raw.id}: cannot normalise item: ${detail}`, input.type.name, String(raw.id), {
+        cause,
+      });
+    }
+  }
+  return { items, skipped };
+}
+
+/** Writes `body` at `key` unless the store already holds exactly these bytes. */
+async function putIfChanged(storage: Storage, key: string, body: string, known: ReadonlyMap<string, string>) {
+  if (known.get(key) === md5Hex(body)) return false;
+  await storage.put(key, body);
+  return true;
+}
+
+async function listMd5(storage: Storage, prefix: string): Promise<Map<string, string>> {
+  return new Map((await storage.list(prefix)).map((o) => [o.key, o.md5]));
+}
+
+/**
+ * Normalise → build documents → diff against the store → guard → write/delete → catalog and
+ * exports. Everything that can fail on bad input fails before the first write, so a failed run
+ * leaves `kb/` as it was.
+ */
+export async function transform(options: TransformOptions): Promise<TransformResult> {
+  const { config, storage, force = false } = options;
+  const log = options.log ?? silentLog;
+
+  const built = options.inputs.map((input) => {
+    const { items, skipped } = normaliseAll(input, options.config);
+    return { input, items, skipped, documents: items.map(buildDocument) };
+  });
+
+  const existing = await listMd5(storage, 'kb/');
+  const plans: TypePlan[] = built.map((b) =>
+    planDocuments(b.input.type.name, keys.kbPrefix(b.input.type.name), b.documents, existing),
+  );
+  for (const plan of plans) {
+    if (force) {
+      if (plan.counts.deleted) log.warn('deletion guard skipped (--force)', { type: plan.contentType, deleted: plan.counts.deleted });
+      continue;
+    }
+    checkDeletionGuard(plan, config.deletionGuard);
+  }
+  for (const extra of options.extra ?? []) {
+    plans.push(planDocuments(extra.contentType, keys.kbPrefix(extra.contentType), extra.documents, existing));
+  }
+
+  const limit = pLimit(WRITE_CONCURRENCY);
+  const writes = plans.flatMap((p) => p.writes);
+  await Promise.all(writes.map((w) => limit(() => storage.put(w.key, w.body))));
+  const deletes = plans.flatMap((p) => p.deletes);
+  if (deletes.length) await storage.delete(deletes);
+
+  const catalogs = await listMd5(storage, 'catalog/');
+  const exports = await listMd5(storage, 'exports/');
+  for (const b of built) {
+    const name = b.input.type.name;
+    await putIfChanged(storage, keys.catalog(name), buildCatalog(name, b.items), catalogs);
+    await putIfChanged(storage, keys.export(name), buildExport(b.items), exports);
+  }
+
+  const types: Record<string, TypeCounts> = {};
+  let changes = 0;
+  for (const plan of plans) {
+    const source = built.find((b) => b.input.type.name === plan.contentType);
+    types[plan.contentType] = {
+      fetched: source ? source.input.items.length : plan.counts.new + plan.counts.changed + plan.counts.unchanged,
+      skipped: source?.skipped ?? 0,
+      ...plan.counts,
+    };
+    changes += plan.counts.new + plan.counts.changed + plan.counts.deleted;
+    log.info('transformed', { type: plan.contentType, ...types[plan.contentType] });
+  }
+  return { types, changes, objectsWritten: writes.length, objectsDeleted: deletes.length };
+}

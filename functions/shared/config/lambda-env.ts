@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { loadConfig, type WpkbConfig } from './load.js';
+
+const lambdaEnvSchema = z.object({
+  DATA_BUCKET: z.string().min(3, 'must name the data bucket'),
+  WPKB_CONFIG: z.string().min(2, 'must hold the JSON configuration'),
+});
+
+export interface LambdaSettings {
+  config: WpkbConfig;
+  bucket: string;
+}
+
+/**
+ * What a Lambda handler needs from its environment, validated once per container: the stack
+ * passes the already-validated configuration as WPKB_CONFIG and the bucket as DATA_BUCKET.
+ */
+export function lambdaSettings(env: Record<string, string | undefined>): LambdaSettings {
+  const parsed = lambdaEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`environment ${String(issue?.path[0] ?? '?')}: ${issue?.message ?? 'invalid'}`);
+  }
+  return { config: loadConfig({ env: { WPKB_CONFIG: parsed.data.WPKB_CONFIG } }), bucket: parsed.data.DATA_BUCKET };
+}

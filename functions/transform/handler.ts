@@ -1,0 +1,96 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { z } from 'zod';
+import { RUN_ID_PATTERN } from '../pipeline/keys.js';
+import { loadExtracted } from '../pipeline/raw.js';
+import { type RunReport, sumCounts, writeRunReport } from '../pipeline/report.js';
+import { transform } from '../pipeline/transform.js';
+import { type Clock, systemClock } from '../shared/clock.js';
+import { lambdaSettings } from '../shared/config/lambda-env.js';
+import type { WpkbConfig } from '../shared/config/schema.js';
+import { ConfigError } from '../shared/errors.js';
+import { type Log, logger, powertoolsLog } from '../shared/logger.js';
+import type { Storage } from '../storage/port.js';
+import { createS3Storage } from '../storage/s3.js';
+
+const extractResultSchema = z.object({
+  type: z.string().min(1),
+  rawKey: z.string().min(1),
+  fetched: z.number().int().min(0),
+  pages: z.number().int().min(0),
+  requests: z.number().int().min(0),
+  retries: z.number().int().min(0),
+  durationMs: z.number().min(0),
+});
+
+export const transformEventSchema = z.object({
+  runId: z.string().regex(RUN_ID_PATTERN, 'must be a run id (letters, digits, . _ -)'),
+  extracts: z.array(extractResultSchema).min(1, 'needs at least one extract result'),
+  force: z.boolean().default(false),
+  startedAt: z.iso.datetime().optional(),
+});
+export type TransformEvent = z.input<typeof transformEventSchema>;
+
+export interface TransformOutput {
+  runId: string;
+  /** Documents written or deleted under kb/: the state machine skips ingestion when 0. */
+  changes: number;
+  report: RunReport;
+}
+
+export interface TransformHandlerDeps {
+  config: WpkbConfig;
+  storage: Storage;
+  log: Log;
+  clock: Clock;
+}
+
+export function makeTransformHandler(deps: TransformHandlerDeps) {
+  return async (input: unknown): Promise<TransformOutput> => {
+    const parsed = transformEventSchema.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ConfigError(`transform event: ${String(issue?.path.join('.') || '(root)')}: ${issue?.message}`);
+    }
+    const { runId, extracts, force } = parsed.data;
+    logger.appendKeys({ runId });
+    const started = deps.clock.now();
+    const inputs = await loadExtracted(deps.storage, deps.config.contentTypes, extracts);
+    const result = await transform({ config: deps.config, storage: deps.storage, inputs, force, log: deps.log });
+    const finished = deps.clock.now();
+    const report: RunReport = {
+      runId,
+      status: 'succeeded',
+      site: deps.config.site.url,
+      startedAt: parsed.data.startedAt ?? started.toISOString(),
+      finishedAt: finished.toISOString(),
+      forced: force,
+      types: result.types,
+      totals: sumCounts(result.types),
+      changes: result.changes,
+      extract: Object.fromEntries(
+        extracts.map((e) => [e.type, { pages: e.pages, requests: e.requests, retries: e.retries, durationMs: e.durationMs }]),
+      ),
+      durationsMs: {
+        extract: Math.max(0, ...extracts.map((e) => e.durationMs)),
+        transform: finished.getTime() - started.getTime(),
+      },
+    };
+    await writeRunReport(deps.storage, report);
+    return { runId, changes: result.changes, report };
+  };
+}
+
+let cached: ReturnType<typeof makeTransformHandler> | undefined;
+
+export const handler = async (event: unknown): Promise<TransformOutput> => {
+  if (!cached) {
+    const { config, bucket } = lambdaSettings(process.env);
+    cached = makeTransformHandler({
+      config,
+      storage: createS3Storage({ bucket, client: new S3Client({}) }),
+      log: powertoolsLog,
+      clock: systemClock,
+    });
+  }
+  return cached(event);
+};
