@@ -1,0 +1,71 @@
+<?php
+/**
+ * Seeds and mutates content. Reads one JSON command on stdin, prints one JSON result:
+ *   {"op": "insert", "specs": [spec, ...]}                  → {"rows": [row, ...]}
+ *   {"op": "update", "id": 12, "title"?, "content"?, "excerpt"?, "acf"?}  → {"row": row}  (wp_update_post)
+ *   {"op": "trash", "id": 12}                               → {"row": row}  (wp_trash_post)
+ *   {"op": "delete", "id": 12}                              → {"deleted": 12} (wp_delete_post, forced)
+ *   {"op": "get", "id": 12}                                 → {"row": row}
+ * A spec is {type, title, content?, excerpt?, status?, password?, date?, slug?, acf?, trash?}.
+ */
+require __DIR__ . '/bootstrap.php';
+
+$input = json_decode(stream_get_contents(STDIN), true);
+if (!is_array($input) || !isset($input['op'])) {
+    wpkb_fail('posts.php: expected a JSON command with "op" on stdin');
+}
+wpkb_as_admin();
+
+switch ($input['op']) {
+    case 'insert':
+        $rows = [];
+        foreach ($input['specs'] as $spec) {
+            $rows[] = wpkb_insert($spec);
+        }
+        wpkb_out(['rows' => $rows]);
+        break;
+
+    case 'update':
+        $id = (int) $input['id'];
+        if (!get_post($id)) {
+            wpkb_fail("update: post $id not found");
+        }
+        $postarr = ['ID' => $id];
+        foreach (['title' => 'post_title', 'content' => 'post_content', 'excerpt' => 'post_excerpt'] as $key => $field) {
+            if (array_key_exists($key, $input)) {
+                $postarr[$field] = $input[$key];
+            }
+        }
+        $result = wp_update_post(wp_slash($postarr), true);
+        if (is_wp_error($result)) {
+            wpkb_fail("wp_update_post $id: " . $result->get_error_message());
+        }
+        if (array_key_exists('acf', $input)) {
+            wpkb_set_acf($id, $input['acf']);
+        }
+        wpkb_out(['row' => wpkb_row($id)]);
+        break;
+
+    case 'trash':
+        $id = (int) $input['id'];
+        if (!wp_trash_post($id)) {
+            wpkb_fail("wp_trash_post $id failed");
+        }
+        wpkb_out(['row' => wpkb_row($id)]);
+        break;
+
+    case 'delete':
+        $id = (int) $input['id'];
+        if (!wp_delete_post($id, true)) {
+            wpkb_fail("wp_delete_post $id failed");
+        }
+        wpkb_out(['deleted' => $id]);
+        break;
+
+    case 'get':
+        wpkb_out(['row' => wpkb_row((int) $input['id'])]);
+        break;
+
+    default:
+        wpkb_fail('posts.php: unknown op "' . $input['op'] . '"');
+}

@@ -1,0 +1,221 @@
+/**
+ * The content the suite seeds: the reference mall's stores, restaurants and events in Spanish, with
+ * HTML, entities and scripts, ACF-like fields, and every status the pipeline must leave out.
+ */
+import type { PostRow, PostSpec, WordPressSite } from './harness.js';
+
+/** Appears only in the password-protected item (content, excerpt and acf): it must reach no file. */
+export const PROTECTED_MARKER = 'Zorzalquimera';
+export const PROTECTED_PASSWORD = 'clave-secreta-123';
+
+/** Stores are the paginated type: with `perPage` 10 they span three pages. */
+export const PUBLISHED_STORES = 23;
+
+const STORE_NAMES = [
+  'Falabella',
+  'Ripley',
+  'Paris',
+  'H&amp;M',
+  'Zara',
+  'Librería Antártica',
+  'Óptica Ñuñoa',
+  'Farmacia Cruz Verde',
+  'Juguetería "El Trompo"',
+  'Calzados Bata',
+  'Entel',
+  'Movistar',
+  'Adidas',
+  'Nike',
+  'Casa Ideas',
+  'Samsonite',
+  'Joyería Pedrería',
+  'Lippi',
+  'Doite',
+  'Tienda de Té &amp; Café',
+  'Rosen',
+  'Cannon Home',
+  'Mascotas Felices',
+];
+
+function storeAcf(n: number, name: string): Record<string, unknown> {
+  const slug = name.toLowerCase().replace(/[^a-z]+/g, '');
+  return {
+    informacion_tienda: [
+      {
+        info: {
+          schedule:
+            n % 2
+              ? 'Lunes a domingo de 10:00 a 21:00 hrs.'
+              : 'Lunes a sábado de 10:00 a 20:00 hrs. Domingo 11:00 a 20:00 hrs.',
+          place: n % 3 ? 'Ala norte, frente a la plaza central' : 'Ala sur, junto al patio de comidas',
+          level: String((n % 3) + 1),
+          local: `${(n % 3) + 1}0${String(n + 10).padStart(2, '0')}`,
+          phone: `+56 2 2${String(100000 + n * 7919).slice(0, 6)}`,
+          mail: `contacto@${slug || 'tienda'}.cl`,
+          page_link: `https://www.${slug || 'tienda'}.cl/`,
+        },
+        rrss: [
+          { network: 'Instagram', link: `https://instagram.com/${slug || 'tienda'}` },
+          { network: 'Facebook', link: `https://facebook.com/${slug || 'tienda'}` },
+        ],
+      },
+    ],
+  };
+}
+
+function storeSpecs(): PostSpec[] {
+  return STORE_NAMES.slice(0, PUBLISHED_STORES).map((name, n) => ({
+    type: 'stores',
+    title: name,
+    content:
+      n === 0
+        ? '<p>Tienda por departamentos con moda, hogar y tecnolog&iacute;a.&nbsp;Cambios y devoluciones en el &#8220;Mesón de clientes&#8221;.</p>\n<script>window.tracker = "no-indexar";</script>\n<style>.promo{color:red}</style>\n<ul><li>Moda mujer &amp; hombre</li><li>Electrohogar</li></ul>'
+        : `<p>${name} en el mall: atención de lunes a domingo. Pregunte por nuestras ofertas de temporada &ndash; ¡vuelva pronto!</p>`,
+    excerpt: n % 4 === 0 ? `Visite ${name} en el nivel ${(n % 3) + 1}.` : '',
+    // One store without ACF fields: the REST field is then `false`.
+    acf: n === 5 ? false : storeAcf(n, name),
+  }));
+}
+
+function restaurantSpecs(): PostSpec[] {
+  const names = [
+    'Tanta',
+    'Café Colonia',
+    'Pizzería Tiramisú',
+    'Sushi Niu',
+    'La Fuente Alemana',
+    'Empanadas &amp; Co.',
+  ];
+  return names.map((name, n) => ({
+    type: 'restaurant',
+    title: name,
+    content: `<h2>${name}</h2><p>Cocina ${['peruana', 'de café', 'italiana', 'japonesa', 'chilena', 'chilena'][n]} en el patio de comidas. <strong>Reservas</strong> al teléfono indicado.</p>`,
+    acf: {
+      informacion_tienda: [
+        {
+          info: {
+            schedule: 'Todos los días de 12:00 a 23:00 hrs.',
+            place: 'Terraza gastronómica',
+            level: '4',
+            local: `40${n + 1}`,
+            phone: `+56 2 2987 65${String(n).padStart(2, '0')}`,
+            mail: `reservas${n}@restaurant.cl`,
+            page_link: `https://restaurant${n}.cl/`,
+          },
+          rrss: [{ network: 'Instagram', link: `https://instagram.com/restaurant${n}` }],
+        },
+      ],
+    },
+  }));
+}
+
+function eventAcf(date: string, hour: string, place: string, description: string): Record<string, unknown> {
+  return {
+    informacion_destacada: { hours: [{ hour }], organizer: 'Mall de Prueba' },
+    informacion_tienda: [
+      {
+        cards: [
+          {
+            data: { date, hour, place, description },
+            button: {
+              is_active: true,
+              anchor: { url: 'https://mall.example.cl/eventos/', title: 'Inscríbete' },
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+function eventSpecs(): PostSpec[] {
+  const events: Array<[string, string, string]> = [
+    ['Concierto de Jazz al atardecer', '15 de marzo de 2026', 'Plaza central'],
+    ['Taller de cerámica para niños', '2026-04-02', 'Sala multiuso, nivel 3'],
+    ['Feria del libro usado', '20/05/2026', 'Ala norte'],
+    ['Día del Niño: show de magia', 'Domingo 9 de agosto de 2026', 'Plaza central'],
+    ['Exposición &laquo;Chile en fotos&raquo;', 'Del 1 al 15 de septiembre de 2026', 'Pasillo principal'],
+    ['Fonda dieciochera', '18 de septiembre de 2026', 'Estacionamiento norte'],
+  ];
+  return events.map(([title, date, place], n) => ({
+    type: 'event',
+    title,
+    content: `<p>${title}. Entrada liberada, cupos limitados.</p><p><em>Organiza:</em> Mall de Prueba.</p>`,
+    acf: eventAcf(date, `${17 + (n % 4)}:00 hrs.`, place, `Actividad gratuita: ${title}.`),
+  }));
+}
+
+/** Every status the pipeline must leave out, once per type. */
+function hiddenSpecs(type: string, label: string): PostSpec[] {
+  const acf = { informacion_tienda: [{ info: { schedule: 'Oculto', place: 'Oculto' } }] };
+  return [
+    { type, title: `${label} borrador`, content: '<p>Borrador sin publicar.</p>', status: 'draft', acf },
+    { type, title: `${label} pendiente`, content: '<p>Pendiente de revisión.</p>', status: 'pending', acf },
+    { type, title: `${label} privado`, content: '<p>Solo para el equipo.</p>', status: 'private', acf },
+    {
+      type,
+      title: `${label} programado`,
+      content: '<p>Se publicará más adelante.</p>',
+      status: 'future',
+      date: '2035-01-01 10:00:00',
+      acf,
+    },
+    {
+      type,
+      title: `${label} en la papelera`,
+      content: '<p>Publicado y luego eliminado.</p>',
+      trash: true,
+      acf,
+    },
+  ];
+}
+
+function protectedSpec(): PostSpec {
+  return {
+    type: 'restaurant',
+    title: 'Club privado',
+    content: `<p>Menú reservado para socios: ${PROTECTED_MARKER}.</p>`,
+    excerpt: `Solo socios (${PROTECTED_MARKER}).`,
+    password: PROTECTED_PASSWORD,
+    acf: {
+      informacion_tienda: [
+        {
+          info: { schedule: `Horario ${PROTECTED_MARKER}`, place: 'Nivel 5', level: '5', local: '501' },
+          rrss: [],
+        },
+      ],
+    },
+  };
+}
+
+export interface SeededSite {
+  rows: PostRow[];
+  /** Published, not protected: what the pipeline must turn into documents. */
+  published: Record<'event' | 'stores' | 'restaurant', PostRow[]>;
+  /** Everything else the suite created (drafts, pending, private, future, trashed, protected). */
+  hidden: PostRow[];
+  protectedRow: PostRow;
+}
+
+export async function seedSite(site: WordPressSite): Promise<SeededSite> {
+  const specs = [
+    ...storeSpecs(),
+    ...restaurantSpecs(),
+    ...eventSpecs(),
+    ...hiddenSpecs('stores', 'Tienda'),
+    ...hiddenSpecs('restaurant', 'Restaurante'),
+    ...hiddenSpecs('event', 'Evento'),
+    protectedSpec(),
+  ];
+  const rows = await site.insert(specs);
+  const isPublic = (row: PostRow) => row.status === 'publish' && !row.protected;
+  const of = (type: string) => rows.filter((row) => row.type === type && isPublic(row));
+  const protectedRow = rows.find((row) => row.protected);
+  if (!protectedRow) throw new Error('seed: the password-protected item was not created');
+  return {
+    rows,
+    published: { event: of('event'), stores: of('stores'), restaurant: of('restaurant') },
+    hidden: rows.filter((row) => !isPublic(row)),
+    protectedRow,
+  };
+}
