@@ -26,12 +26,21 @@ program
   .option('--wp-url <url>', 'WordPress site to read (default: serve and use the bundled demo site)', httpUrl)
   .option('--data-dir <dir>', 'data directory mirroring the S3 bucket', '.wpkb')
   .option('--types <a,b>', 'only these configured content types', typeList)
+  .option('--knowledge-dir <dir>', 'curated knowledge (FAQ CSV files) to include', 'knowledge')
   .option('--force', 'skip the deletion guard', false)
   .option('--verbose', 'structured logs (Powertools JSON) on stdout', false)
-  .action(async (opts: { wpUrl?: string; dataDir: string; types?: string[]; force: boolean; verbose: boolean }) => {
+  .action(async (opts: {
+      wpUrl?: string;
+      dataDir: string;
+      knowledgeDir: string;
+      types?: string[];
+      force: boolean;
+      verbose: boolean;
+    }) => {
     const outcome = await runLocal({
       ...(opts.wpUrl ? { wpUrl: opts.wpUrl } : {}),
       dataDir: path.resolve(opts.dataDir),
+      knowledgeDir: path.resolve(opts.knowledgeDir),
       ...(opts.types ? { types: opts.types } : {}),
       force: opts.force,
       context: readCdkContext(),

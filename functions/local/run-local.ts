@@ -7,6 +7,7 @@ import { oneLine } from '../shared/errors.js';
 import { type Log, silentLog } from '../shared/logger.js';
 import { createLocalStorage } from '../storage/local.js';
 import { startDemoSite } from './demo-site/server.js';
+import { mirrorKnowledgeDir } from './knowledge.js';
 import { type Print, progressPrinter, summaryTable } from './print.js';
 
 export interface LocalRunOptions {
@@ -15,6 +16,8 @@ export interface LocalRunOptions {
   dataDir: string;
   types?: readonly string[];
   force?: boolean;
+  /** Curated knowledge folder mirrored to `curated/` (default: none). */
+  knowledgeDir?: string;
   /** cdk.json's `wpkb` context, so local runs use the same configuration as deploys. */
   context?: unknown;
   env?: Record<string, string | undefined>;
@@ -44,6 +47,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunOutcom
       ...(options.types?.length ? { types: options.types } : {}),
     });
     const storage = createLocalStorage(options.dataDir);
+    if (options.knowledgeDir) await mirrorKnowledgeDir(options.knowledgeDir, storage);
     print(
       `wpkb: ${demo ? `demo site ${config.site.url}` : config.site.url} → ${path.relative(process.cwd(), options.dataDir) || '.'}/ (${config.contentTypes.map((t) => t.name).join(', ')})`,
     );

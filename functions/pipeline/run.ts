@@ -4,11 +4,12 @@ import { oneLine } from '../shared/errors.js';
 import { type Log, silentLog } from '../shared/logger.js';
 import type { Storage } from '../storage/port.js';
 import { createWordPressClient, type WordPressClient } from '../wordpress/client.js';
+import { loadCurated } from './curated.js';
 import { type ExtractResult, extractType } from './extract.js';
 import { newRunId } from './keys.js';
 import { loadExtracted } from './raw.js';
 import { type RunReport, sumCounts, writeRunReport } from './report.js';
-import { type ExtraDocuments, type TransformResult, transform } from './transform.js';
+import { type TransformResult, transform } from './transform.js';
 
 export type ProgressEvent =
   | { step: 'discover'; site: string }
@@ -24,8 +25,6 @@ export interface PipelineOptions {
   force?: boolean;
   /** Application password for `config.wordpress.username`. */
   password?: string;
-  /** Curated documents (FAQ) planned next to the site's. */
-  extra?: readonly ExtraDocuments[];
   client?: WordPressClient;
   log?: Log;
   clock?: Clock;
@@ -85,14 +84,8 @@ export async function runPipeline(options: PipelineOptions): Promise<RunReport> 
     progress({ step: 'transform' });
     const transformStart = clock.now();
     const inputs = await loadExtracted(storage, config.contentTypes, extracts);
-    const result = await transform({
-      config,
-      storage,
-      inputs,
-      force: options.force ?? false,
-      log,
-      ...(options.extra ? { extra: options.extra } : {}),
-    });
+    const curated = await loadCurated(storage, log);
+    const result = await transform({ config, storage, inputs, extra: [curated], force: options.force ?? false, log });
     report.durationsMs.transform = since(transformStart);
     progress({ step: 'transformed', result, durationMs: report.durationsMs.transform });
 

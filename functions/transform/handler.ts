@@ -1,5 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
+import { loadCurated } from '../pipeline/curated.js';
 import { RUN_ID_PATTERN } from '../pipeline/keys.js';
 import { loadExtracted } from '../pipeline/raw.js';
 import { type RunReport, sumCounts, writeRunReport } from '../pipeline/report.js';
@@ -55,7 +56,8 @@ export function makeTransformHandler(deps: TransformHandlerDeps) {
     logger.appendKeys({ runId });
     const started = deps.clock.now();
     const inputs = await loadExtracted(deps.storage, deps.config.contentTypes, extracts);
-    const result = await transform({ config: deps.config, storage: deps.storage, inputs, force, log: deps.log });
+    const curated = await loadCurated(deps.storage, deps.log);
+    const result = await transform({ config: deps.config, storage: deps.storage, inputs, extra: [curated], force, log: deps.log });
     const finished = deps.clock.now();
     const report: RunReport = {
       runId,
