@@ -1,0 +1,120 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { transform, type TransformInput } from '../../../functions/pipeline/transform.js';
+import { DeletionGuardError } from '../../../functions/shared/errors.js';
+import type { WpItem } from '../../../functions/shared/types.js';
+import { createMemoryStorage, type MemoryStorage } from '../../../functions/storage/memory.js';
+import { fixture, recording, referenceConfig } from './helpers.js';
+
+const config = referenceConfig();
+const typeOf = (name: string) => {
+  const type = config.contentTypes.find((t) => t.name === name);
+  if (!type) throw new Error(name);
+  return type;
+};
+const inputs = (items: Record<string, WpItem[]>): TransformInput[] =>
+  Object.entries(items).map(([name, list]) => ({ type: typeOf(name), items: list }));
+
+const site = () => ({ stores: fixture('stores'), event: fixture('event'), restaurant: fixture('restaurant') });
+
+describe('transform', () => {
+  let memory: MemoryStorage;
+  beforeEach(() => {
+    memory = createMemoryStorage();
+  });
+
+  it('writes one document + sidecar per public item, a catalog and an export per type', async () => {
+    const result = await transform({ config, storage: memory, inputs: inputs(site()) });
+    expect(result.types.stores).toEqual({ fetched: 4, new: 3, changed: 0, unchanged: 0, deleted: 0, skipped: 1 });
+    expect(result.types.event).toMatchObject({ new: 2 });
+    expect(result.types.restaurant).toMatchObject({ new: 1 });
+    expect(result.changes).toBe(6);
+    const keys = [...memory.snapshot().keys()];
+    expect(keys.filter((k) => k.startsWith('kb/stores/'))).toEqual([
+      'kb/stores/101.csv',
+      'kb/stores/101.csv.metadata.json',
+      'kb/stores/102.csv',
+      'kb/stores/102.csv.metadata.json',
+      'kb/stores/103.csv',
+      'kb/stores/103.csv.metadata.json',
+    ]);
+    expect(keys).toContain('catalog/stores.json');
+    expect(keys).toContain('exports/event.csv');
+    const catalog = JSON.parse(memory.snapshot().get('catalog/event.json')?.toString() ?? '{}');
+    expect(catalog.items[0]).toMatchObject({ source_id: '201', start_date: 20260315, end_date: 20260317 });
+  });
+
+  it('never lets a protected item reach any file', async () => {
+    await transform({ config, storage: memory, inputs: inputs(site()) });
+    for (const [key, body] of memory.snapshot()) {
+      expect(body.toString('utf8'), key).not.toContain('SECRETO-ACF-MARKER');
+      expect(body.toString('utf8'), key).not.toContain('Tienda secreta');
+    }
+  });
+
+  it('rewrites nothing when nothing changed', async () => {
+    await transform({ config, storage: memory, inputs: inputs(site()) });
+    const rec = recording(memory);
+    const result = await transform({ config, storage: rec.storage, inputs: inputs(site()) });
+    expect(result.changes).toBe(0);
+    expect(result.types.stores).toMatchObject({ new: 0, changed: 0, unchanged: 3, deleted: 0 });
+    expect(rec.puts).toEqual([]);
+    expect(rec.deletes).toEqual([]);
+  });
+
+  it('counts an edit, a removal and an addition exactly', async () => {
+    await transform({ config, storage: memory, inputs: inputs(site()) });
+    const next = site();
+    const [first, second] = next.stores;
+    if (!first || !second) throw new Error('fixture');
+    first.content = { rendered: '<p>Nuevo horario de invierno.</p>', protected: false };
+    next.stores = [first, { ...second, id: 150, slug: 'nueva', title: { rendered: 'Tienda nueva' } }];
+    const result = await transform({ config, storage: memory, inputs: inputs(next) });
+    expect(result.types.stores).toMatchObject({ new: 1, changed: 1, unchanged: 0, deleted: 2 });
+    const keys = [...memory.snapshot().keys()].filter((k) => k.startsWith('kb/stores/') && k.endsWith('.csv'));
+    expect(keys).toEqual(['kb/stores/101.csv', 'kb/stores/150.csv']);
+    expect(memory.snapshot().get('kb/stores/101.csv')?.toString()).toContain('Nuevo horario de invierno.');
+  });
+
+  it('fails before writing or deleting anything when the deletion guard trips', async () => {
+    const many = Array.from({ length: 10 }, (_, i) => ({ ...fixture('stores')[2], id: 500 + i }) as WpItem);
+    await transform({ config, storage: memory, inputs: inputs({ stores: many }) });
+    const before = memory.snapshot();
+    const rec = recording(memory);
+    const shrunk = [...many.slice(0, 6), { ...many[0], id: 999 } as WpItem];
+    await expect(transform({ config, storage: rec.storage, inputs: inputs({ stores: shrunk }) })).rejects.toThrow(
+      DeletionGuardError,
+    );
+    expect(rec.puts).toEqual([]);
+    expect(rec.deletes).toEqual([]);
+    expect(memory.snapshot()).toEqual(before);
+    const forced = await transform({ config, storage: memory, inputs: inputs({ stores: shrunk }), force: true });
+    expect(forced.types.stores).toMatchObject({ deleted: 4, new: 1 });
+  });
+
+  it('refuses a type that comes back empty, and leaves other types alone', async () => {
+    await transform({ config, storage: memory, inputs: inputs(site()) });
+    await expect(transform({ config, storage: memory, inputs: inputs({ ...site(), restaurant: [] }) })).rejects.toThrow(
+      'deletion guard: restaurant came back empty but had 1 documents',
+    );
+  });
+
+  it('plans curated documents next to the site, outside the guard', async () => {
+    const faq = {
+      contentType: 'faq',
+      documents: [
+        {
+          contentType: 'faq',
+          sourceId: 'faq-a',
+          key: 'kb/faq/faq-a.csv',
+          csv: 'a',
+          sidecarKey: 'kb/faq/faq-a.csv.metadata.json',
+          sidecar: '{}',
+        },
+      ],
+    };
+    const first = await transform({ config, storage: memory, inputs: inputs(site()), extra: [faq] });
+    expect(first.types.faq).toMatchObject({ new: 1 });
+    const emptied = await transform({ config, storage: memory, inputs: inputs(site()), extra: [{ contentType: 'faq', documents: [] }] });
+    expect(emptied.types.faq).toMatchObject({ deleted: 1 });
+  });
+});
