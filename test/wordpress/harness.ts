@@ -79,8 +79,8 @@ export interface WordPressSite {
   get(id: number): Promise<PostRow>;
   /** Runs SQL against the site's database as MariaDB root; rows of tab-separated columns. */
   sql(query: string): Promise<string[][]>;
-  /** Ids of the published, non-protected posts of a post type, straight from MariaDB. */
-  publishedIds(type: string): Promise<number[]>;
+  /** Ids of the published posts of a post type, straight from MariaDB; password-protected ones only if asked. */
+  publishedIds(type: string, options?: { withProtected?: boolean }): Promise<number[]>;
   stop(): Promise<void>;
 }
 
@@ -420,10 +420,11 @@ define('WP_ENVIRONMENT_TYPE', 'local');
         return ((await php('posts.php', { op: 'get', id: postId })) as { row: PostRow }).row;
       },
       sql,
-      async publishedIds(type) {
+      async publishedIds(type, { withProtected = false } = {}) {
         if (!/^[a-z0-9_-]+$/.test(type)) throw new Error(`publishedIds: bad post type "${type}"`);
+        const password = withProtected ? '' : " AND post_password = ''";
         const rows = await sql(
-          `SELECT ID FROM wp_posts WHERE post_type = '${type}' AND post_status = 'publish' AND post_password = '' ORDER BY ID`,
+          `SELECT ID FROM wp_posts WHERE post_type = '${type}' AND post_status = 'publish'${password} ORDER BY ID`,
         );
         return rows.map(([value]) => Number(value));
       },

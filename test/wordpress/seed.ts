@@ -8,11 +8,14 @@ import type { PostRow, PostSpec, WordPressSite } from './harness.js';
 export const PROTECTED_MARKER = 'Zorzalquimera';
 export const PROTECTED_PASSWORD = 'clave-secreta-123';
 
+/** The first store's content carries a script whose text must not reach documents. */
+export const SCRIPT_STORE = { title: 'Falabella', scriptText: 'no-indexar' } as const;
+
 /** Stores are the paginated type: with `perPage` 10 they span three pages. */
 export const PUBLISHED_STORES = 23;
 
 const STORE_NAMES = [
-  'Falabella',
+  SCRIPT_STORE.title,
   'Ripley',
   'Paris',
   'H&amp;M',
@@ -69,7 +72,9 @@ function storeSpecs(): PostSpec[] {
     title: name,
     content:
       n === 0
-        ? '<p>Tienda por departamentos con moda, hogar y tecnolog&iacute;a.&nbsp;Cambios y devoluciones en el &#8220;Mesón de clientes&#8221;.</p>\n<script>window.tracker = "no-indexar";</script>\n<style>.promo{color:red}</style>\n<ul><li>Moda mujer &amp; hombre</li><li>Electrohogar</li></ul>'
+        ? '<p>Tienda por departamentos con moda, hogar y tecnolog&iacute;a.&nbsp;Cambios y devoluciones en el &#8220;Mesón de clientes&#8221;.</p>\n' +
+          `<script>window.tracker = "${SCRIPT_STORE.scriptText}";</script>\n<style>.promo{color:red}</style>\n` +
+          '<ul><li>Moda mujer &amp; hombre</li><li>Electrohogar</li></ul>'
         : `<p>${name} en el mall: atención de lunes a domingo. Pregunte por nuestras ofertas de temporada &ndash; ¡vuelva pronto!</p>`,
     excerpt: n % 4 === 0 ? `Visite ${name} en el nivel ${(n % 3) + 1}.` : '',
     // One store without ACF fields: the REST field is then `false`.
@@ -128,16 +133,37 @@ function eventAcf(date: string, hour: string, place: string, description: string
   };
 }
 
+/** Published events: title as stored, date text, and the YYYYMMDD day it names when unambiguous. */
+export const EVENTS: ReadonlyArray<{ title: string; date: string; place: string; startDate?: number }> = [
+  {
+    title: 'Concierto de Jazz al atardecer',
+    date: '15 de marzo de 2026',
+    place: 'Plaza central',
+    startDate: 20260315,
+  },
+  {
+    title: 'Taller de cerámica para niños',
+    date: '2026-04-02',
+    place: 'Sala multiuso, nivel 3',
+    startDate: 20260402,
+  },
+  { title: 'Feria del libro usado', date: '20/05/2026', place: 'Ala norte', startDate: 20260520 },
+  { title: 'Día del Niño: show de magia', date: 'Domingo 9 de agosto de 2026', place: 'Plaza central' },
+  {
+    title: 'Exposición &laquo;Chile en fotos&raquo;',
+    date: 'Del 1 al 15 de septiembre de 2026',
+    place: 'Pasillo principal',
+  },
+  {
+    title: 'Fonda dieciochera',
+    date: '18 de septiembre de 2026',
+    place: 'Estacionamiento norte',
+    startDate: 20260918,
+  },
+];
+
 function eventSpecs(): PostSpec[] {
-  const events: Array<[string, string, string]> = [
-    ['Concierto de Jazz al atardecer', '15 de marzo de 2026', 'Plaza central'],
-    ['Taller de cerámica para niños', '2026-04-02', 'Sala multiuso, nivel 3'],
-    ['Feria del libro usado', '20/05/2026', 'Ala norte'],
-    ['Día del Niño: show de magia', 'Domingo 9 de agosto de 2026', 'Plaza central'],
-    ['Exposición &laquo;Chile en fotos&raquo;', 'Del 1 al 15 de septiembre de 2026', 'Pasillo principal'],
-    ['Fonda dieciochera', '18 de septiembre de 2026', 'Estacionamiento norte'],
-  ];
-  return events.map(([title, date, place], n) => ({
+  return EVENTS.map(({ title, date, place }, n) => ({
     type: 'event',
     title,
     content: `<p>${title}. Entrada liberada, cupos limitados.</p><p><em>Organiza:</em> Mall de Prueba.</p>`,

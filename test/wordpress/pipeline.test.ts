@@ -1,0 +1,305 @@
+/**
+ * The pipeline against a REAL WordPress (Debian's package, MariaDB, `php -S` on 127.0.0.1): the
+ * WordPress client, then three pipeline runs on a local data directory — first run, an unchanged
+ * site, and a site where one item was edited, one trashed and one added.
+ *
+ * Needs `.ci/wordpress-setup.sh` (root). Run with `npm run test:wordpress`.
+ */
+
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import axios from 'axios';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../functions/shared/config/load.js';
+import type { ContentTypeConfig, WpkbConfig } from '../../functions/shared/config/schema.js';
+import { silentLog } from '../../functions/shared/logger.js';
+import type { WpItem } from '../../functions/shared/types.js';
+import { createLocalStorage } from '../../functions/storage/local.js';
+import { createWordPressClient } from '../../functions/wordpress/client.js';
+import { type PostRow, startWordPress, type WordPressSite } from './harness.js';
+import {
+  EVENTS,
+  PROTECTED_MARKER,
+  PUBLISHED_STORES,
+  SCRIPT_STORE,
+  type SeededSite,
+  seedSite,
+} from './seed.js';
+
+const TYPES = ['event', 'stores', 'restaurant'] as const;
+type TypeName = (typeof TYPES)[number];
+const PER_PAGE = 10;
+
+let site: WordPressSite;
+let seeded: SeededSite;
+let dataDir: string;
+let config: WpkbConfig;
+
+const typeConfig = (name: TypeName): ContentTypeConfig => {
+  const type = config.contentTypes.find((t) => t.name === name);
+  if (!type) throw new Error(`no content type ${name} in the config`);
+  return type;
+};
+
+const clientFor = (siteUrl: string) =>
+  createWordPressClient({ ...config.wordpress, siteUrl }, { log: silentLog });
+
+/** Every file under a directory, as paths relative to it with `/` separators. */
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'))
+    .sort();
+}
+
+/** A file's text, gunzipped when it is gzip (raw/*.jsonl.gz). */
+async function textOf(file: string): Promise<string> {
+  const bytes = await readFile(file);
+  return (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('utf8');
+}
+
+/** `kb/<type>/<id>.csv` → id, for the documents of one type. */
+async function documentIds(type: TypeName): Promise<number[]> {
+  const files = await filesUnder(join(dataDir, 'kb', type));
+  return files
+    .filter((file) => file.endsWith('.csv'))
+    .map((file) => Number(file.replace(/\.csv$/, '')))
+    .sort((a, b) => a - b);
+}
+
+async function sidecar(type: TypeName, id: number): Promise<{ metadataAttributes: Record<string, unknown> }> {
+  return JSON.parse(await readFile(join(dataDir, 'kb', type, `${id}.csv.metadata.json`), 'utf8'));
+}
+
+const csvOf = (type: TypeName, id: number) => readFile(join(dataDir, 'kb', type, `${id}.csv`), 'utf8');
+
+/** Identity of each file under a prefix: a rewrite (even atomic, same bytes) changes inode or mtime. */
+async function fileStamps(prefix: string): Promise<Map<string, string>> {
+  const stamps = new Map<string, string>();
+  for (const file of await filesUnder(join(dataDir, prefix))) {
+    const info = await stat(join(dataDir, prefix, file));
+    stamps.set(`${prefix}/${file}`, `${info.ino}:${info.mtimeMs}`);
+  }
+  return stamps;
+}
+
+const ids = (rows: readonly { id: number }[]) => rows.map((row) => row.id).sort((a, b) => a - b);
+const sameIds = (items: readonly WpItem[]) => items.map((item) => item.id);
+
+beforeAll(async () => {
+  site = await startWordPress();
+  seeded = await seedSite(site);
+  dataDir = await mkdtemp(join(tmpdir(), 'wpkb-wp-data-'));
+  config = loadConfig({ overrides: { site: { url: site.url }, wordpress: { perPage: PER_PAGE } } });
+});
+
+afterAll(async () => {
+  await site?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('the seeded WordPress', () => {
+  it('serves the custom post types, paginated, and leaks the protected marker through the acf field', async () => {
+    const response = await axios.get(`${site.url}/wp-json/wp/v2/stores`, { params: { per_page: PER_PAGE } });
+    expect(response.headers['x-wp-total']).toBe(String(PUBLISHED_STORES));
+    expect(Number(response.headers['x-wp-totalpages'])).toBeGreaterThanOrEqual(2);
+    // The site gives the protected item's ACF fields to anyone (as ACF does): the pipeline must not keep them.
+    const locked = await axios.get(`${site.url}/wp-json/wp/v2/restaurant/${seeded.protectedRow.id}`);
+    expect(locked.data.content).toEqual({ rendered: '', protected: true });
+    expect(JSON.stringify(locked.data.acf)).toContain(PROTECTED_MARKER);
+  });
+});
+
+describe('WordPress client', () => {
+  it('discovers the REST API at /wp-json/ and the configured post types', async () => {
+    const client = clientFor(site.url);
+    const discovery = await client.discover();
+    expect(discovery.routeStyle).toBe('pretty');
+    expect(discovery.apiRoot).toContain('/wp-json');
+    expect(discovery.name).toBe('Mall de Prueba wpkb');
+    expect(discovery.postTypes.map((t) => t.restBase)).toEqual(expect.arrayContaining([...TYPES]));
+    await expect(client.assertTypesExist(config.contentTypes)).resolves.toBeUndefined();
+    await expect(
+      client.assertTypesExist([{ ...typeConfig('stores'), name: 'news', restBase: 'noticias' }]),
+    ).rejects.toThrow(/noticias/);
+  });
+
+  it.each(TYPES)('fetches every published %s exactly once and nothing else', async (name) => {
+    const client = clientFor(site.url);
+    const result = await client.fetchAll(typeConfig(name));
+    const fetched = sameIds(result.items);
+    expect(new Set(fetched).size).toBe(fetched.length);
+    expect([...fetched].sort((a, b) => a - b)).toEqual(
+      await site.publishedIds(name, { withProtected: true }),
+    );
+    expect(result.total).toBe(fetched.length);
+    for (const item of result.items) expect(item.status).toBe('publish');
+    const hidden = seeded.hidden.filter((row) => row.type === name && row.status !== 'publish');
+    expect(hidden.length).toBeGreaterThanOrEqual(5);
+    for (const row of hidden)
+      expect(fetched, `${row.status} "${row.title}" (${row.id})`).not.toContain(row.id);
+  });
+
+  it('reads stores across several pages of per_page items', async () => {
+    const client = clientFor(site.url);
+    const result = await client.fetchAll(typeConfig('stores'));
+    expect(result.items).toHaveLength(PUBLISHED_STORES);
+    expect(result.pages).toBe(Math.ceil(PUBLISHED_STORES / PER_PAGE));
+    expect(result.requests).toBeGreaterThanOrEqual(result.pages);
+    // ACF-like fields come through as the nested objects the site serves; `false` when an item has none.
+    const withAcf = result.items.filter((item) => item.acf !== false);
+    expect(withAcf.length).toBe(PUBLISHED_STORES - 1);
+    expect(withAcf[0]?.acf).toMatchObject({ informacion_tienda: [{ info: { level: expect.any(String) } }] });
+  });
+
+  it('falls back to ?rest_route= on a site without pretty permalinks', async () => {
+    const plainIndex = await axios.get(`${site.plainUrl}/wp-json/`, { validateStatus: () => true });
+    expect(String(plainIndex.headers['content-type'])).not.toContain('json'); // the premise: /wp-json/ is not the API
+    const client = clientFor(site.plainUrl);
+    const discovery = await client.discover();
+    expect(discovery.routeStyle).toBe('query');
+    expect(discovery.apiRoot).toContain('rest_route=');
+    const stores = await client.fetchAll(typeConfig('stores'));
+    expect(sameIds(stores.items)).toEqual(await site.publishedIds('stores', { withProtected: true }));
+    expect(stores.pages).toBe(Math.ceil(PUBLISHED_STORES / PER_PAGE));
+    const events = await client.fetchAll(typeConfig('event'));
+    expect(sameIds(events.items)).toEqual(await site.publishedIds('event', { withProtected: true }));
+  });
+});
+
+describe('pipeline runs', () => {
+  let storage: ReturnType<typeof createLocalStorage>;
+  let afterRun1: Map<string, string>;
+  // Imported here so the client tests above still run when the pipeline module cannot load.
+  let runPipeline: typeof import('../../functions/pipeline/run.js').runPipeline;
+
+  beforeAll(async () => {
+    ({ runPipeline } = await import('../../functions/pipeline/run.js'));
+    storage = createLocalStorage(dataDir);
+  });
+
+  it('run 1 writes one document per published public item, none for the others', async () => {
+    const report = await runPipeline({ config, storage, runId: 'wp-it-run-1', log: silentLog });
+    expect(report.status).toBe('succeeded');
+    for (const name of TYPES) {
+      const expected = await site.publishedIds(name);
+      expect(expected).toEqual(ids(seeded.published[name]));
+      expect(await documentIds(name), `kb/${name}/`).toEqual(expected);
+      const counts = report.types[name];
+      expect(counts, name).toMatchObject({ new: expected.length, changed: 0, unchanged: 0, deleted: 0 });
+      const protectedCount = name === 'restaurant' ? 1 : 0;
+      expect(counts?.fetched, name).toBe(expected.length + protectedCount);
+      expect(counts?.skipped, name).toBe(protectedCount);
+      for (const id of expected) {
+        expect((await sidecar(name, id)).metadataAttributes.source_id).toBe(String(id));
+      }
+    }
+    for (const row of seeded.hidden) {
+      expect(await documentIds(row.type as TypeName), `${row.status} "${row.title}"`).not.toContain(row.id);
+    }
+    afterRun1 = await fileStamps('kb');
+  });
+
+  it('documents carry decoded text, no scripts, and event dates as numbers', async () => {
+    const byTitle = (name: TypeName, title: string): PostRow => {
+      const row = seeded.published[name].find((r) => r.title === title);
+      if (!row) throw new Error(`no seeded ${name} titled ${title}`);
+      return row;
+    };
+    const scripted = await csvOf('stores', byTitle('stores', SCRIPT_STORE.title).id);
+    expect(scripted).toContain(SCRIPT_STORE.title);
+    expect(scripted).not.toContain(SCRIPT_STORE.scriptText);
+    expect(scripted).not.toMatch(/<script|<p>|&amp;|&iacute;/);
+    expect(await csvOf('stores', byTitle('stores', 'H&amp;M').id)).toContain('H&M');
+    for (const event of EVENTS.filter((e) => e.startDate !== undefined)) {
+      const meta = await sidecar('event', byTitle('event', event.title).id);
+      expect(meta.metadataAttributes.start_date, `${event.title}: "${event.date}"`).toBe(event.startDate);
+    }
+  });
+
+  it('the protected item leaves no trace in the data directory', async () => {
+    const files = await filesUnder(dataDir);
+    expect(files.some((file) => file.startsWith('raw/'))).toBe(true);
+    expect(files.some((file) => file.startsWith('catalog/'))).toBe(true);
+    const leaks: string[] = [];
+    for (const file of files) {
+      const text = (await textOf(join(dataDir, file))).normalize('NFC').toLowerCase();
+      if (text.includes(PROTECTED_MARKER.toLowerCase())) leaks.push(file);
+    }
+    expect(leaks, `"${PROTECTED_MARKER}" found in`).toEqual([]);
+    expect(await documentIds('restaurant')).not.toContain(seeded.protectedRow.id);
+  });
+
+  it('run 2 on an unchanged site changes nothing and rewrites no document', async () => {
+    const catalogBefore = new Map([...(await fileStamps('catalog')), ...(await fileStamps('exports'))]);
+    const report = await runPipeline({ config, storage, runId: 'wp-it-run-2', log: silentLog });
+    expect(report.status).toBe('succeeded');
+    expect(report.changes).toBe(0);
+    for (const name of TYPES) {
+      const published = seeded.published[name].length;
+      expect(report.types[name], name).toMatchObject({
+        new: 0,
+        changed: 0,
+        deleted: 0,
+        unchanged: published,
+      });
+    }
+    expect(await fileStamps('kb')).toEqual(afterRun1);
+    const catalogAfter = new Map([...(await fileStamps('catalog')), ...(await fileStamps('exports'))]);
+    expect(catalogAfter).toEqual(catalogBefore);
+  });
+
+  it('run 3 reports exactly the edited, trashed and added items', async () => {
+    const edited = seeded.published.stores[3];
+    const trashed = seeded.published.event[1];
+    if (!edited || !trashed) throw new Error('seed too small');
+    const newSchedule = 'Horario de invierno: martes a domingo de 11:00 a 19:00 hrs.';
+    await site.update(edited.id, {
+      content: '<p>Nueva dirección y <strong>horario de invierno</strong>.</p>',
+      acf: { informacion_tienda: [{ info: { schedule: newSchedule, level: '2', local: '2099' }, rrss: [] }] },
+    });
+    await site.trash(trashed.id);
+    const [added] = await site.insert([
+      {
+        type: 'restaurant',
+        title: 'Heladería Glaciar',
+        content: '<p>Helados artesanales de &ldquo;maqui&rdquo; y lúcuma.</p>',
+        acf: {
+          informacion_tienda: [{ info: { schedule: 'Todos los días', level: '4', local: '420' }, rrss: [] }],
+        },
+      },
+    ]);
+    if (!added) throw new Error('insert returned nothing');
+
+    const report = await runPipeline({ config, storage, runId: 'wp-it-run-3', log: silentLog });
+    expect(report.status).toBe('succeeded');
+    expect(report.types.stores).toMatchObject({ new: 0, changed: 1, deleted: 0 });
+    expect(report.types.event).toMatchObject({ new: 0, changed: 0, deleted: 1 });
+    expect(report.types.restaurant).toMatchObject({ new: 1, changed: 0, deleted: 0 });
+    expect(report.changes).toBe(3);
+
+    for (const name of TYPES) expect(await documentIds(name), name).toEqual(await site.publishedIds(name));
+    expect(await csvOf('stores', edited.id)).toContain(newSchedule);
+    expect(await documentIds('event')).not.toContain(trashed.id);
+    expect(await csvOf('restaurant', added.id)).toContain('Heladería Glaciar');
+    expect((await sidecar('restaurant', added.id)).metadataAttributes.source_id).toBe(String(added.id));
+
+    // Only the edited store's files were rewritten; the trashed event's are gone; the rest is untouched.
+    const now = await fileStamps('kb');
+    const touched = [...afterRun1.keys()].filter((key) => now.get(key) !== afterRun1.get(key)).sort();
+    expect(touched).toEqual(
+      [
+        `kb/event/${trashed.id}.csv`,
+        `kb/event/${trashed.id}.csv.metadata.json`,
+        `kb/stores/${edited.id}.csv`,
+        `kb/stores/${edited.id}.csv.metadata.json`,
+      ].sort(),
+    );
+    expect([...now.keys()].filter((key) => !afterRun1.has(key)).sort()).toEqual(
+      [`kb/restaurant/${added.id}.csv`, `kb/restaurant/${added.id}.csv.metadata.json`].sort(),
+    );
+  });
+});
