@@ -1,13 +1,184 @@
 import { z } from 'zod';
 
 /**
- * Cloud-only configuration (CDK stacks): Pinecone, embeddings, agent, schedule, alarms.
- * Everything has a default except what identifies the account's own resources.
+ * Cloud-only configuration (CDK stacks): data bucket, Pinecone, embeddings, knowledge base, agent,
+ * guardrail, schedule, alarms. Everything has a default: `cdk synth` works with the defaults alone.
+ * Names that depend on the environment (`wpkb-<env>-…`, the Pinecone index and namespace) are derived
+ * in stacks/settings.ts when not given here.
  */
+
+const positiveDays = z.number().int().min(1).max(3650);
+
+/** A Secrets Manager secret name (`wpkb/prod/pinecone`) or ARN; never the secret's value. */
+const secretId = z
+  .string()
+  .regex(
+    /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+|[\w/+=.@-]{1,512})$/,
+    'must be a Secrets Manager secret name or ARN',
+  );
+
+export const dataBucketSchema = z.object({
+  /** `raw/` audit copies expire after this many days. */
+  rawExpirationDays: positiveDays.default(30),
+  /** Overwritten or deleted object versions are kept this long (the bucket is versioned). */
+  noncurrentVersionExpirationDays: positiveDays.default(30),
+  /** Server access logs go to a separate log bucket, kept this many days. */
+  accessLogExpirationDays: positiveDays.default(90),
+});
+
+export const pineconeSchema = z.object({
+  /** Existing Secrets Manager secret holding `{"apiKey": "…"}`: its name or ARN (default `wpkb/<env>/pinecone`). */
+  apiKeySecret: secretId.optional(),
+  /** Customer-managed KMS key of that secret, if it is not encrypted with the default `aws/secretsmanager` key. */
+  apiKeySecretKmsKeyArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/, 'must be a KMS key ARN')
+    .optional(),
+  /** Serverless index name (default `wpkb-<env>`): 1–45 lowercase letters, digits or `-`. */
+  indexName: z
+    .string()
+    .regex(/^[a-z0-9](?:[a-z0-9-]{0,43}[a-z0-9])?$/, 'must be 1-45 lowercase letters, digits or "-"')
+    .optional(),
+  /** Namespace of this environment's vectors (default: the environment name). */
+  namespace: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"')
+    .optional(),
+  /** Where a missing serverless index is created (the Starter plan offers aws / us-east-1). */
+  cloud: z.enum(['aws', 'gcp', 'azure']).default('aws'),
+  region: z.string().min(1).default('us-east-1'),
+  /** Pinecone metadata keys Bedrock writes the chunk text and the chunk metadata to. */
+  textField: z.string().min(1).default('text'),
+  metadataField: z.string().min(1).default('metadata'),
+  /**
+   * What happens to the index when the stack (or the index resource) is deleted. `retain` (default)
+   * keeps it — vectors are data, rebuilding them costs embeddings — and creates it with Pinecone's
+   * deletion protection on. `delete` removes it (throw-away environments).
+   */
+  removalPolicy: z.enum(['retain', 'delete']).default('retain'),
+});
+
+export const embeddingSchema = z.object({
+  /** Titan Text Embeddings V2 output size; the Pinecone index dimension follows it. */
+  dimensions: z.union([z.literal(1024), z.literal(512), z.literal(256)]).default(1024),
+});
+
+export const chunkingSchema = z.discriminatedUnion('strategy', [
+  z.object({
+    strategy: z.literal('FIXED_SIZE'),
+    maxTokens: z.number().int().min(1).max(8192).default(300),
+    overlapPercentage: z.number().int().min(1).max(99).default(20),
+  }),
+  z.object({ strategy: z.literal('NONE') }),
+  z.object({
+    strategy: z.literal('HIERARCHICAL'),
+    parentMaxTokens: z.number().int().min(1).max(8192).default(1500),
+    childMaxTokens: z.number().int().min(1).max(8192).default(300),
+    overlapTokens: z.number().int().min(1).default(60),
+  }),
+  z.object({
+    strategy: z.literal('SEMANTIC'),
+    maxTokens: z.number().int().min(1).default(300),
+    bufferSize: z.number().int().min(0).max(1).default(0),
+    breakpointPercentileThreshold: z.number().int().min(50).max(99).default(95),
+  }),
+]);
+
+export const knowledgeBaseSchema = z.object({
+  description: z
+    .string()
+    .min(1)
+    .max(200)
+    .default(
+      'Contenido del sitio WordPress del mall (eventos, tiendas, restaurantes) y preguntas frecuentes',
+    ),
+  /** Default: Bedrock's own default, 300 tokens with 20 % overlap (see docs/deploy.md). */
+  chunking: chunkingSchema.default({ strategy: 'FIXED_SIZE', maxTokens: 300, overlapPercentage: 20 }),
+  /** `DELETE` removes a data source's vectors when the data source goes (no orphans in the namespace). */
+  dataDeletionPolicy: z.enum(['DELETE', 'RETAIN']).default('DELETE'),
+});
+
+export const agentSchema = z.object({
+  /**
+   * Model id or inference profile id. Default: Claude Haiku 4.5 through the US cross-region inference
+   * profile (use the `eu.` / `apac.` / `global.` profile outside US regions).
+   */
+  foundationModel: z
+    .string()
+    .regex(
+      /^[a-z0-9.-]+\.[\w.:-]+$|^arn:aws[a-z-]*:bedrock:/,
+      'must be a Bedrock model id or inference profile id',
+    )
+    .default('us.anthropic.claude-haiku-4-5-20251001-v1:0'),
+  /** Conversation memory: a session forgets after this many idle seconds (60–5400). */
+  idleSessionTtlSeconds: z.number().int().min(60).max(5400).default(600),
+  /** File with the agent's instruction, relative to the repository root (40–4000 characters). */
+  instructionFile: z.string().min(1).default('agent-schemas/instruction.es.md'),
+  description: z
+    .string()
+    .min(1)
+    .max(200)
+    .default('Asistente virtual del mall: eventos, tiendas, restaurantes y servicios'),
+  /** Tells the agent when to consult the knowledge base. */
+  knowledgeBaseDescription: z
+    .string()
+    .min(1)
+    .max(200)
+    .default(
+      'Eventos, tiendas, restaurantes, horarios, ubicaciones y preguntas frecuentes del mall. Consúltala para toda pregunta sobre el mall.',
+    ),
+  /** The one alias users talk to; it moves to a new agent version on every definition change. */
+  aliasName: z
+    .string()
+    .regex(/^([0-9a-zA-Z][_-]?){1,100}$/, 'must be letters, digits, "_" or "-"')
+    .default('live'),
+});
+
+export const deniedTopicSchema = z.object({
+  name: z.string().regex(/^[0-9a-zA-Z-_ !?.]{1,100}$/, 'must be 1-100 letters, digits, spaces or -_!?.'),
+  definition: z.string().min(1).max(200),
+  examples: z.array(z.string().min(1).max(100)).max(5).default([]),
+});
+
+export const guardrailSchema = z.object({
+  /** Off by default (guardrails are billed per text unit); the reference prod environment turns it on. */
+  enabled: z.boolean().default(false),
+  /** Prompt-attack (jailbreak / injection) filter strength on user input. */
+  promptAttackStrength: z.enum(['LOW', 'MEDIUM', 'HIGH']).default('HIGH'),
+  deniedTopics: z.array(deniedTopicSchema).max(30).default([]),
+  blockedInputMessage: z
+    .string()
+    .min(1)
+    .max(500)
+    .default(
+      'Lo siento, no puedo ayudarte con eso. Puedo responder preguntas sobre el mall, sus tiendas, restaurantes y eventos.',
+    ),
+  blockedOutputMessage: z
+    .string()
+    .min(1)
+    .max(500)
+    .default(
+      'Lo siento, no puedo responder eso. Para más ayuda, acércate al Mesón de Informaciones del mall.',
+    ),
+});
+
 export const cloudSchema = z.object({
   /** Nightly schedule of the pipeline (EventBridge cron, UTC). */
   schedule: z.string().default('cron(0 3 * * ? *)'),
   scheduleEnabled: z.boolean().default(true),
+  /** Optional e-mail subscribed to the alert topic (the address must confirm the subscription). */
+  alarmEmail: z.email().optional(),
+  dataBucket: dataBucketSchema.default(dataBucketSchema.parse({})),
+  pinecone: pineconeSchema.default(pineconeSchema.parse({})),
+  embedding: embeddingSchema.default(embeddingSchema.parse({})),
+  knowledgeBase: knowledgeBaseSchema.default(knowledgeBaseSchema.parse({})),
+  agent: agentSchema.default(agentSchema.parse({})),
+  guardrail: guardrailSchema.default(guardrailSchema.parse({})),
 });
 
 export type CloudConfig = z.infer<typeof cloudSchema>;
+export type PineconeCloudConfig = z.infer<typeof pineconeSchema>;
+export type ChunkingConfig = z.infer<typeof chunkingSchema>;
+export type AgentCloudConfig = z.infer<typeof agentSchema>;
+export type GuardrailCloudConfig = z.infer<typeof guardrailSchema>;
+export type DeniedTopicConfig = z.infer<typeof deniedTopicSchema>;
