@@ -307,7 +307,7 @@ export function createWordPressClient(
       if (extra > MAX_EXTRA_PASSES) {
         const url = pageUrl(1);
         throw new WordPressError(
-          `${type.name}: the collection kept changing while it was read (${extra} reads; last: ${pass.problem}); ` +
+          `${type.name}: no consistent read of the collection in ${extra} reads (last: ${pass.problem}); ` +
             `not passing on a possibly incomplete type (${url})`,
           url,
         );

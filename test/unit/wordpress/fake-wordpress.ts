@@ -34,6 +34,8 @@ export interface FakeWordPressOptions {
   prettyPermalinks?: boolean;
   /** Delay before answering a collection page (to observe concurrency). */
   latencyMs?: number;
+  /** A site that caps per_page below what is asked (a filter on the REST query). */
+  maxPerPage?: number;
 }
 
 export interface FakeWordPress {
@@ -46,6 +48,8 @@ export interface FakeWordPress {
   intercept: Intercept | undefined;
   /** Headers removed from collection responses (e.g. `x-wp-totalpages`). */
   dropHeaders: Set<string>;
+  /** Headers replaced in collection responses (e.g. a garbled `X-WP-TotalPages`). */
+  overrideHeaders: Record<string, string>;
   /** Highest number of collection requests being answered at once. */
   maxInFlight: number;
   close(): Promise<void>;
@@ -116,6 +120,7 @@ export async function startFakeWordPress(options: FakeWordPressOptions = {}): Pr
     collections,
     intercept: undefined,
     dropHeaders: new Set(),
+    overrideHeaders: {},
     maxInFlight: 0,
     close: async () => {
       server.closeAllConnections();
@@ -178,7 +183,8 @@ export async function startFakeWordPress(options: FakeWordPressOptions = {}): Pr
       json(res, 404, { code: 'rest_no_route', message: 'No route was found', data: { status: 404 } });
       return;
     }
-    const perPage = Number(url.searchParams.get('per_page') ?? 10);
+    const asked = Number(url.searchParams.get('per_page') ?? 10);
+    const perPage = Math.min(asked, options.maxPerPage ?? asked);
     const page = Number(url.searchParams.get('page') ?? 1);
     if (!(perPage >= 1 && perPage <= 100)) {
       json(res, 400, {
@@ -205,6 +211,7 @@ export async function startFakeWordPress(options: FakeWordPressOptions = {}): Pr
         'X-WP-Total': String(result.total),
         'X-WP-TotalPages': String(result.totalPages),
       };
+      Object.assign(headers, fake.overrideHeaders);
       for (const name of Object.keys(headers))
         if (fake.dropHeaders.has(name.toLowerCase())) delete headers[name];
       json(
