@@ -522,6 +522,7 @@ function storeContent(r: Random, name: string, category: Category, restaurant: b
         'Aceptamos todos los medios de pago.&nbsp;Pregunta por nuestras cuotas sin inter&eacute;s.',
         'Retira tus compras online en el local 😉',
         'Cambios y devoluciones dentro de 30 d&iacute;as con boleta.',
+        'Revisa nuestro cat&aacute;logo en l&iacute;nea antes de venir.',
       ]),
     );
   }
@@ -650,7 +651,7 @@ function eventAcf(r: Random, text: string, place: string): Record<string, unknow
 function addEvents(b: Builder, restBase: string, count: number): void {
   const { r } = b;
   const from = Date.parse('2026-01-01T00:00:00Z');
-  const to = Date.parse('2027-12-31T00:00:00Z');
+  const to = Date.parse('2027-12-24T00:00:00Z');
   for (let i = 0; i < count; i++) {
     const startMs = Math.floor((from + r.float() * (to - from)) / DAY) * DAY;
     const monthName = MONTHS[new Date(startMs).getUTCMonth()] ?? '';
@@ -730,7 +731,7 @@ function addSpecials(b: Builder, types: { event: string; stores: string; restaur
     content: paragraphs(
       [
         'Caf&eacute; de grano, sushi &amp; sándwiches &#8211; ¡todo en un solo lugar! ☕🍣',
-        'Menú del día:<br>Lunes: gohan de salmón<br>Martes: churrasco italiano',
+        'Menú del día:<br>Lunes: gohan de salmón<br>Martes: churrasco italiano<br>S&aacute;bado: paila marina',
         '<ul><li>Rolls &#8220;Cordillera&#8221;</li><li>Café cortado &amp; kuchen</li></ul>',
       ],
       true,
