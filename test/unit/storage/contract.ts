@@ -1,0 +1,204 @@
+import pLimit from 'p-limit';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { StorageError } from '../../../functions/shared/errors.js';
+import { md5Hex } from '../../../functions/storage/codec.js';
+import type { Storage } from '../../../functions/storage/port.js';
+
+/** Makes a fresh, empty store for one test. */
+export type StorageFactory = () => Promise<Storage>;
+
+/** Writes many objects with bounded concurrency (the S3 fixture is a real HTTP server). */
+export async function putMany(
+  storage: Storage,
+  entries: readonly [string, Buffer | string][],
+): Promise<void> {
+  const limit = pLimit(16);
+  await Promise.all(entries.map(([key, body]) => limit(() => storage.put(key, body))));
+}
+
+/** The StorageError the promise rejects with (fails the test if it resolves or rejects otherwise). */
+export async function storageErrorFrom(promise: Promise<unknown>): Promise<StorageError> {
+  const outcome = await promise.then(
+    () => 'resolved',
+    (error: unknown) => error,
+  );
+  expect(outcome).toBeInstanceOf(StorageError);
+  return outcome as StorageError;
+}
+
+/**
+ * The behaviour every Storage adapter must share (functions/storage/port.ts). Each test gets a fresh
+ * store from the factory.
+ */
+export function describeStorageContract(name: string, factory: StorageFactory): void {
+  describe(`Storage contract: ${name}`, () => {
+    let storage: Storage;
+    beforeEach(async () => {
+      storage = await factory();
+    });
+
+    it('returns undefined for a missing key, also when its neighbours exist', async () => {
+      expect(await storage.get('kb/stores/1.csv')).toBeUndefined();
+      await storage.put('kb/stores/2.csv', 'two');
+      expect(await storage.get('kb/stores/1.csv')).toBeUndefined();
+      expect(await storage.get('kb/stores')).toBeUndefined();
+    });
+
+    it('round-trips binary bytes exactly', async () => {
+      const body = Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 7 + 3) % 256));
+      await storage.put('raw/stores/run-1.jsonl.gz', body);
+      const read = await storage.get('raw/stores/run-1.jsonl.gz');
+      expect(read).toBeInstanceOf(Buffer);
+      expect(read?.equals(body)).toBe(true);
+    });
+
+    it('round-trips UTF-8 text (Spanish, emoji) given as a string or as bytes', async () => {
+      const text = 'Año nuevo en la tienda Ñandú: ¡pingüinos, café y crème brûlée! 🎉🛍️ — señal: “sí”\n';
+      await storage.put('kb/events/año.csv', text);
+      await storage.put('kb/events/bytes.csv', Buffer.from(text, 'utf8'));
+      expect((await storage.get('kb/events/año.csv'))?.toString('utf8')).toBe(text);
+      expect((await storage.get('kb/events/bytes.csv'))?.toString('utf8')).toBe(text);
+      const listed = await storage.list('kb/events/');
+      expect(listed.map((o) => o.size)).toEqual([Buffer.byteLength(text), Buffer.byteLength(text)]);
+    });
+
+    it('round-trips an empty object', async () => {
+      await storage.put('runs/empty.json', '');
+      expect((await storage.get('runs/empty.json'))?.length).toBe(0);
+      expect(await storage.list('runs/')).toEqual([{ key: 'runs/empty.json', md5: md5Hex(''), size: 0 }]);
+    });
+
+    it('overwrites an object with shorter content', async () => {
+      await storage.put('catalog/stores.json', 'a much longer first version of the catalog');
+      await storage.put('catalog/stores.json', 'v2');
+      expect((await storage.get('catalog/stores.json'))?.toString()).toBe('v2');
+      expect(await storage.list('catalog/')).toEqual([
+        { key: 'catalog/stores.json', md5: md5Hex('v2'), size: 2 },
+      ]);
+    });
+
+    it('lists recursively, sorted by key, filtered by a plain string prefix', async () => {
+      const keys = [
+        'kbx/stores/1.csv',
+        'kb/stores/12.csv.metadata.json',
+        'kb/ñandú.csv',
+        'catalog/stores.json',
+        'kb/events/sub/deep/x.csv',
+        'kb/stores/12.csv',
+        'kb.json',
+        'kb/z.csv',
+        'kb/events/3.csv',
+      ];
+      await putMany(
+        storage,
+        keys.map((key) => [key, `body of ${key}`]),
+      );
+      const keysOf = async (prefix: string) => (await storage.list(prefix)).map((o) => o.key);
+
+      expect(await keysOf('kb/')).toEqual([
+        'kb/events/3.csv',
+        'kb/events/sub/deep/x.csv',
+        'kb/stores/12.csv',
+        'kb/stores/12.csv.metadata.json',
+        'kb/z.csv',
+        'kb/ñandú.csv', // "ñ" is 0xC3 0xB1 in UTF-8: after "z", as S3 orders keys
+      ]);
+      expect(await keysOf('kb')).toEqual([
+        'kb.json',
+        'kb/events/3.csv',
+        'kb/events/sub/deep/x.csv',
+        'kb/stores/12.csv',
+        'kb/stores/12.csv.metadata.json',
+        'kb/z.csv',
+        'kb/ñandú.csv',
+        'kbx/stores/1.csv',
+      ]);
+      expect(await keysOf('kb/stores/1')).toEqual(['kb/stores/12.csv', 'kb/stores/12.csv.metadata.json']);
+      expect(await keysOf('kb/events/sub/')).toEqual(['kb/events/sub/deep/x.csv']);
+      expect(await keysOf('nothing/')).toEqual([]);
+      expect(await keysOf('')).toEqual(
+        [...keys].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))),
+      );
+    });
+
+    it('sorts by UTF-8 bytes like S3, not by UTF-16 code units', async () => {
+      // U+FF5E (EF BD 9E) sorts before U+1F600 (F0 9F 98 80) in UTF-8; JS string order says the opposite.
+      await storage.put('o/😀.txt', 'emoji');
+      await storage.put('o/～.txt', 'tilde');
+      expect((await storage.list('o/')).map((o) => o.key)).toEqual(['o/～.txt', 'o/😀.txt']);
+    });
+
+    it('reports the MD5 and size of the bytes for every listed object', async () => {
+      const bodies: [string, Buffer | string][] = [
+        ['kb/a.csv', 'plain'],
+        ['kb/b.csv', 'Ñuñoa 🏬'],
+        ['kb/c.bin', Buffer.from([0, 255, 1, 254, 0])],
+      ];
+      await putMany(storage, bodies);
+      const listed = await storage.list('kb/');
+      expect(listed).toEqual(
+        bodies.map(([key, body]) => ({
+          key,
+          md5: md5Hex(body),
+          size: typeof body === 'string' ? Buffer.byteLength(body) : body.length,
+        })),
+      );
+    });
+
+    it('deletes existing keys, ignores missing ones, leaves the rest', async () => {
+      await putMany(storage, [
+        ['kb/stores/1.csv', 'one'],
+        ['kb/stores/2.csv', 'two'],
+        ['kb/stores/3.csv', 'three'],
+      ]);
+      await storage.delete([
+        'kb/stores/1.csv',
+        'kb/stores/missing.csv',
+        'kb/stores/3.csv',
+        'kb/stores/3.csv',
+      ]);
+      expect(await storage.get('kb/stores/1.csv')).toBeUndefined();
+      expect(await storage.get('kb/stores/3.csv')).toBeUndefined();
+      expect((await storage.get('kb/stores/2.csv'))?.toString()).toBe('two');
+      expect((await storage.list('kb/')).map((o) => o.key)).toEqual(['kb/stores/2.csv']);
+
+      await storage.delete([]);
+      await storage.delete(['never/existed.csv']);
+      expect((await storage.list('')).map((o) => o.key)).toEqual(['kb/stores/2.csv']);
+    });
+
+    it('can write a key again after deleting it', async () => {
+      await storage.put('kb/stores/1.csv', 'one');
+      await storage.delete(['kb/stores/1.csv']);
+      await storage.put('kb/stores/1.csv', 'uno');
+      expect((await storage.get('kb/stores/1.csv'))?.toString()).toBe('uno');
+    });
+
+    it('rejects a non-portable key on put with a StorageError naming it', async () => {
+      for (const key of ['/abs.csv', 'kb/../x.csv', 'kb\\x.csv', 'kb//x.csv', 'kb/', '']) {
+        const error = await storageErrorFrom(storage.put(key, 'x'));
+        expect(error.key).toBe(key);
+        expect(error.message).toContain(JSON.stringify(key));
+      }
+      expect(await storage.list('')).toEqual([]);
+    });
+
+    it('lists and deletes more than 1000 objects (across S3 pages and delete batches)', async () => {
+      const count = 1003;
+      const entries: [string, string][] = Array.from({ length: count }, (_, i) => [
+        `kb/many/${String(i).padStart(4, '0')}.csv`,
+        `item ${i}`,
+      ]);
+      await putMany(storage, [...entries, ['other/keep.csv', 'keep']]);
+
+      const listed = await storage.list('kb/many/');
+      expect(listed).toHaveLength(count);
+      expect(listed.map((o) => o.key)).toEqual(entries.map(([key]) => key));
+      expect(listed.every((o, i) => o.md5 === md5Hex(entries[i]?.[1] ?? ''))).toBe(true);
+
+      await storage.delete(listed.map((o) => o.key));
+      expect(await storage.list('kb/')).toEqual([]);
+      expect((await storage.list('')).map((o) => o.key)).toEqual(['other/keep.csv']);
+    });
+  });
+}
