@@ -92,13 +92,17 @@ describe('content changing during the read', () => {
 
   it('an item seen twice keeps the copy modified last, wherever it came from', async () => {
     fake = await startFakeWordPress({ collections: { stores: makeItems(20) } });
-    const newer = makeItem(10, { modified_gmt: '2026-03-01T00:00:00', title: { rendered: 'Nuevo' } });
-    const older = makeItem(11, { modified_gmt: '2020-01-01T00:00:00', title: { rendered: 'Viejo' } });
+    const old = { modified_gmt: '2020-01-01T00:00:00', title: { rendered: 'Viejo' } };
+    const newer10 = makeItem(10, { modified_gmt: '2026-03-01T00:00:00', title: { rendered: 'Nuevo' } });
     fake.intercept = (req, res) => {
       const page = pageOf(req);
       if (page === 0) return false;
-      // A site whose pages overlap by one item (both copies arrive), X-WP-Total still right.
-      const overlap = page === 1 ? [...makeItems(10), older] : [newer, ...makeItems(10, 11)];
+      // A site whose pages overlap (both copies of 10 and 11 arrive), X-WP-Total still right. The newer
+      // copy of 10 comes first, the newer copy of 11 last: neither "first wins" nor "last wins" passes.
+      const overlap =
+        page === 1
+          ? [...makeItems(9), newer10, makeItem(11, old)]
+          : [makeItem(10, old), ...makeItems(10, 11)];
       send(res, JSON.stringify(overlap), { 'X-WP-Total': '20', 'X-WP-TotalPages': '2' });
       return true;
     };
