@@ -103,7 +103,8 @@ export async function transform(options: TransformOptions): Promise<TransformRes
     checkDeletionGuard(plan, config.deletionGuard);
   }
   for (const extra of options.extra ?? []) {
-    plans.push(planDocuments(extra.contentType, keys.kbPrefix(extra.contentType), extra.documents, existing));
+    const plan = planDocuments(extra.contentType, keys.kbPrefix(extra.contentType), extra.documents, existing);
+    if (extra.documents.length || plan.existingDocuments || plan.deletes.length) plans.push(plan);
   }
 
   const limit = pLimit(WRITE_CONCURRENCY);
