@@ -316,15 +316,14 @@ function index(ctx: Context): Json {
 /** An item as the API shows it at this address. */
 function present(ctx: Context, item: DemoItem, restBase: string, tree: Json | undefined): Json {
   const link = ctx.pretty ? item.link : `${DEMO_ORIGIN}/?${item.type}=${item.slug}`;
-  const full: Json = {
-    ...item,
-    link,
-    _links: {
+  const full: Json = { ...item, link };
+  if (!tree || '_links' in tree) {
+    full._links = {
       self: [{ href: restUrl(ctx, `/wp/v2/${restBase}/${item.id}`) }],
       collection: [{ href: restUrl(ctx, `/wp/v2/${restBase}`) }],
       about: [{ href: restUrl(ctx, `/wp/v2/types/${item.type}`) }],
-    },
-  };
+    };
+  }
   return tree ? pickFields(full, tree) : full;
 }
 
@@ -591,14 +590,17 @@ export async function startDemoSite(options: StartDemoSiteOptions = {}): Promise
   const { port } = server.address() as AddressInfo;
   ctx.url = `http://${host}:${port}`;
 
+  let closed: Promise<void> | undefined;
   return {
     url: ctx.url,
     site,
     requests: () => count,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: () => {
+      closed ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
-      }),
+      });
+      return closed;
+    },
   };
 }
