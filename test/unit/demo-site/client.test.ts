@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateDemoSite, isPublic } from '../../../functions/local/demo-site/fixtures.js';
+import { type DemoSiteServer, startDemoSite } from '../../../functions/local/demo-site/server.js';
+import { loadConfig } from '../../../functions/shared/config/load.js';
+import { wordpressSchema } from '../../../functions/shared/config/schema.js';
+import { silentLog } from '../../../functions/shared/logger.js';
+import { createWordPressClient } from '../../../functions/wordpress/client.js';
+
+// The demo site is what `npm start` reads: the project's own client must read it completely.
+describe.each([true, false])(
+  'demo site read by the project client (pretty permalinks: %s)',
+  (prettyPermalinks) => {
+    let server: DemoSiteServer;
+    beforeAll(async () => {
+      server = await startDemoSite({ prettyPermalinks, site: generateDemoSite({ scale: 2, seed: 5 }) });
+    });
+    afterAll(async () => {
+      await server?.close();
+    });
+
+    it('gets every public item of every configured type, and nothing else', async () => {
+      const config = loadConfig({ overrides: { site: { url: server.url } } });
+      const client = createWordPressClient(
+        { ...wordpressSchema.parse({ concurrency: 4 }), siteUrl: server.url },
+        { log: silentLog },
+      );
+      await client.assertTypesExist(config.contentTypes);
+      for (const type of config.contentTypes) {
+        const expected = (server.site.items[type.restBase] ?? []).filter(isPublic).map((i) => i.id);
+        const result = await client.fetchAll(type);
+        expect(result.items.map((i) => i.id).sort((a, b) => a - b)).toEqual(expected.sort((a, b) => a - b));
+        expect(result.pages).toBe(Math.ceil(expected.length / 100));
+        expect(result.retries).toBe(0);
+        for (const item of result.items) expect(item.link?.startsWith(`${server.url}/`)).toBe(true);
+      }
+    });
+  },
+);
