@@ -1,5 +1,5 @@
-import type { Storage } from '../storage/port.js';
 import { putJson } from '../storage/codec.js';
+import type { Storage } from '../storage/port.js';
 import { keys } from './keys.js';
 import type { TypeCounts } from './plan.js';
 
@@ -26,6 +26,56 @@ export interface RunReport {
   durationsMs: Record<string, number>;
   /** Set when status is failed: the one-line reason. */
   error?: string;
+  /** Written by the sync step when the ingestion job ends. */
+  ingestion?: IngestionReport;
+  /** Written by the sync step when the agent's preparation ends. */
+  agent?: AgentReport;
+  /** Written by the sync step after checking the Pinecone index. */
+  verify?: VerifyReport;
+}
+
+/** Bedrock's IngestionJob statistics (counters absent from the API response are 0). */
+export interface IngestionStatistics {
+  numberOfDocumentsScanned: number;
+  numberOfMetadataDocumentsScanned: number;
+  numberOfNewDocumentsIndexed: number;
+  numberOfModifiedDocumentsIndexed: number;
+  numberOfMetadataDocumentsModified: number;
+  numberOfDocumentsDeleted: number;
+  numberOfDocumentsFailed: number;
+  numberOfDocumentsSkipped: number;
+}
+
+export interface IngestionReport {
+  jobId: string;
+  /** IngestionJob status: COMPLETE, FAILED or STOPPED. */
+  status: string;
+  statistics: IngestionStatistics;
+  failureReasons: string[];
+  startedAt?: string;
+  updatedAt?: string;
+}
+
+export interface AgentReport {
+  agentId: string;
+  agentStatus: string;
+  agentVersion?: string;
+  preparedAt?: string;
+  failureReasons: string[];
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  /** The namespace as configured ('' = default) and the key Pinecone reported it under, if found. */
+  namespace: string;
+  namespaceKey?: string;
+  recordCount: number;
+  /** The index dimension Pinecone reports (absent for a sparse index). */
+  dimension?: number;
+  expectedDimension: number;
+  totalRecordCount?: number;
+  problems: string[];
+  checkedAt: string;
 }
 
 export function sumCounts(types: Record<string, TypeCounts>): TypeCounts {
