@@ -1,0 +1,27 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+
+/** The narrow metrics surface the sync core uses; tests pass a recording double. */
+export interface MetricSink {
+  /** One count data point, published at once. */
+  count(name: string, value: number): void;
+}
+
+export const METRICS_NAMESPACE = 'wpkb';
+export const INGESTION_DOCUMENTS_FAILED = 'IngestionDocumentsFailed';
+
+/**
+ * CloudWatch metrics as EMF lines on stdout (Powertools Metrics): namespace `wpkb`, exactly one
+ * dimension `environment` (Powertools' default `service` dimension is removed, so an alarm needs only
+ * `{environment: <env>}`). Each count is flushed immediately: the handler has no middleware to flush.
+ */
+export function createEmfMetrics(envName: string): MetricSink {
+  const metrics = new Metrics({ namespace: METRICS_NAMESPACE });
+  metrics.clearDefaultDimensions();
+  return {
+    count(name, value) {
+      metrics.addDimension('environment', envName);
+      metrics.addMetric(name, MetricUnit.Count, value);
+      metrics.publishStoredMetrics();
+    },
+  };
+}
