@@ -1,5 +1,5 @@
-import type { WpkbConfig } from '../shared/config/schema.js';
 import { type Clock, systemClock } from '../shared/clock.js';
+import type { WpkbConfig } from '../shared/config/schema.js';
 import { oneLine } from '../shared/errors.js';
 import { type Log, silentLog } from '../shared/logger.js';
 import type { Storage } from '../storage/port.js';
@@ -61,23 +61,38 @@ export async function runPipeline(options: PipelineOptions): Promise<RunReport> 
     const client =
       options.client ??
       createWordPressClient(
-        { ...config.wordpress, siteUrl: config.site.url, ...(options.password ? { password: options.password } : {}) },
+        {
+          ...config.wordpress,
+          siteUrl: config.site.url,
+          ...(options.password ? { password: options.password } : {}),
+        },
         { log, onPage: (e) => progress({ step: 'extract', ...e }) },
       );
     progress({ step: 'discover', site: config.site.url });
     const extractStart = clock.now();
     await client.assertTypesExist(config.contentTypes);
-    const extracts: ExtractResult[] = [];
-    for (const type of config.contentTypes) {
-      const result = await extractType(type, runId, { client, storage, log });
-      extracts.push(result);
+    // Types are read at the same time through one client, whose limiter keeps the site's load at
+    // `wordpress.concurrency` requests in flight overall; a type's page 1 no longer idles the others.
+    const extracts: ExtractResult[] = await Promise.all(
+      config.contentTypes.map(async (type) => {
+        const result = await extractType(type, runId, { client, storage, log });
+        progress({
+          step: 'extracted',
+          type: type.name,
+          items: result.fetched,
+          pages: result.pages,
+          durationMs: result.durationMs,
+        });
+        return result;
+      }),
+    );
+    for (const result of extracts) {
       report.extract[result.type] = {
         pages: result.pages,
         requests: result.requests,
         retries: result.retries,
         durationMs: result.durationMs,
       };
-      progress({ step: 'extracted', type: type.name, items: result.fetched, pages: result.pages, durationMs: result.durationMs });
     }
     report.durationsMs.extract = since(extractStart);
 
@@ -85,7 +100,14 @@ export async function runPipeline(options: PipelineOptions): Promise<RunReport> 
     const transformStart = clock.now();
     const inputs = await loadExtracted(storage, config.contentTypes, extracts);
     const curated = await loadCurated(storage, log);
-    const result = await transform({ config, storage, inputs, extra: [curated], force: options.force ?? false, log });
+    const result = await transform({
+      config,
+      storage,
+      inputs,
+      extra: [curated],
+      force: options.force ?? false,
+      log,
+    });
     report.durationsMs.transform = since(transformStart);
     progress({ step: 'transformed', result, durationMs: report.durationsMs.transform });
 

@@ -9,6 +9,12 @@
 
 /** Where fixture links point; the demo server rewrites it to its own address. */
 export const DEMO_ORIGIN = 'https://paseo-cordillera.example';
+/**
+ * Where item links (`link`) and links in content point: the mall's public site. Unlike API URLs
+ * (DEMO_ORIGIN, rewritten by the server to its own address), these stay put, so documents built
+ * from the demo site are byte-identical whatever port it was served on.
+ */
+export const DEMO_PUBLIC_ORIGIN = 'https://www.paseo-cordillera.example';
 
 /** "Now" for the fixture: no published item is dated after it. */
 export const DEMO_NOW_GMT = '2026-03-01T12:00:00';
@@ -636,7 +642,7 @@ function eventAcf(r: Random, text: string, place: string): Record<string, unknow
               ? {
                   is_active: true,
                   anchor: {
-                    url: `${DEMO_ORIGIN}/inscripciones/?evento=${r.int(100, 999)}`,
+                    url: `${DEMO_PUBLIC_ORIGIN}/inscripciones/?evento=${r.int(100, 999)}`,
                     title: r.pick(['Inscríbete', 'Más información', 'Reserva tu cupo']),
                   },
                 }
@@ -903,8 +909,8 @@ export function generateDemoSite(options: DemoSiteOptions = {}): DemoSite {
       status: draft.status,
       type: draft.type,
       link: listed
-        ? `${DEMO_ORIGIN}/${rewrite[draft.type] ?? draft.type}/${slug}/`
-        : `${DEMO_ORIGIN}/?post_type=${draft.type}&p=${id}`,
+        ? `${DEMO_PUBLIC_ORIGIN}/${rewrite[draft.type] ?? draft.type}/${slug}/`
+        : `${DEMO_PUBLIC_ORIGIN}/?post_type=${draft.type}&p=${id}`,
       title: { rendered: draft.renderedTitle ?? renderTitle(draft.title) },
       content: { rendered: draft.content, protected: draft.protected ?? false },
       excerpt: { rendered: draft.excerpt ?? excerptOf(draft.content), protected: draft.protected ?? false },

@@ -5,7 +5,14 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEMO_ORIGIN, type DemoItem, type DemoSite, generateDemoSite, isPublic } from './fixtures.js';
+import {
+  DEMO_ORIGIN,
+  DEMO_PUBLIC_ORIGIN,
+  type DemoItem,
+  type DemoSite,
+  generateDemoSite,
+  isPublic,
+} from './fixtures.js';
 
 export interface StartDemoSiteOptions {
   /** 0 (default) picks a free port. */
@@ -315,7 +322,7 @@ function index(ctx: Context): Json {
 
 /** An item as the API shows it at this address. */
 function present(ctx: Context, item: DemoItem, restBase: string, tree: Json | undefined): Json {
-  const link = ctx.pretty ? item.link : `${DEMO_ORIGIN}/?${item.type}=${item.slug}`;
+  const link = ctx.pretty ? item.link : `${DEMO_PUBLIC_ORIGIN}/?${item.type}=${item.slug}`;
   const full: Json = { ...item, link };
   if (!tree || '_links' in tree) {
     full._links = {
@@ -482,7 +489,7 @@ function page(ctx: Context, pathname: string, search: URLSearchParams): { status
     }
   } else if (ctx.pretty) {
     const item = items.find(
-      (i) => i.link === `${DEMO_ORIGIN}${pathname.endsWith('/') ? pathname : `${pathname}/`}`,
+      (i) => i.link === `${DEMO_PUBLIC_ORIGIN}${pathname.endsWith('/') ? pathname : `${pathname}/`}`,
     );
     if (item)
       return {

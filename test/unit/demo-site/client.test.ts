@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDemoSite, isPublic } from '../../../functions/local/demo-site/fixtures.js';
+import {
+  DEMO_PUBLIC_ORIGIN,
+  generateDemoSite,
+  isPublic,
+} from '../../../functions/local/demo-site/fixtures.js';
 import { type DemoSiteServer, startDemoSite } from '../../../functions/local/demo-site/server.js';
 import { loadConfig } from '../../../functions/shared/config/load.js';
 import { wordpressSchema } from '../../../functions/shared/config/schema.js';
@@ -31,7 +35,7 @@ describe.each([true, false])(
         expect(result.items.map((i) => i.id).sort((a, b) => a - b)).toEqual(expected.sort((a, b) => a - b));
         expect(result.pages).toBe(Math.ceil(expected.length / 100));
         expect(result.retries).toBe(0);
-        for (const item of result.items) expect(item.link?.startsWith(`${server.url}/`)).toBe(true);
+        for (const item of result.items) expect(item.link?.startsWith(`${DEMO_PUBLIC_ORIGIN}/`)).toBe(true);
       }
     });
   },
