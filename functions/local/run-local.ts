@@ -33,6 +33,12 @@ export interface LocalRunOutcome {
   error?: string;
 }
 
+/** A path as people read it: relative below the working directory, absolute elsewhere. */
+function displayPath(dir: string): string {
+  const relative = path.relative(process.cwd(), dir);
+  return relative === '' ? '.' : relative.startsWith('..') ? dir : relative;
+}
+
 /** `npm start`: the whole pipeline on one machine, into a directory that mirrors the bucket. */
 export async function runLocal(options: LocalRunOptions): Promise<LocalRunOutcome> {
   const { print } = options;
@@ -49,7 +55,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunOutcom
     const storage = createLocalStorage(options.dataDir);
     if (options.knowledgeDir) await mirrorKnowledgeDir(options.knowledgeDir, storage);
     print(
-      `wpkb: ${demo ? `demo site ${config.site.url}` : config.site.url} → ${path.relative(process.cwd(), options.dataDir) || '.'}/ (${config.contentTypes.map((t) => t.name).join(', ')})`,
+      `wpkb: ${demo ? `demo site ${config.site.url}` : config.site.url} → ${displayPath(options.dataDir)}/ (${config.contentTypes.map((t) => t.name).join(', ')})`,
     );
     const report = await runPipeline({
       config,
