@@ -1,0 +1,111 @@
+import { BedrockAgentClient } from '@aws-sdk/client-bedrock-agent';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { type Clock, systemClock } from '../shared/clock.js';
+import { type SyncSettings, syncSettings } from '../shared/config/sync-env.js';
+import { type Log, logger, powertoolsLog } from '../shared/logger.js';
+import type { Storage } from '../storage/port.js';
+import { createS3Storage } from '../storage/s3.js';
+import { agentStatus, prepareAgent } from './agent.js';
+import { type SyncOutput, syncEventSchema } from './contract.js';
+import { parseEvent } from './errors.js';
+import { ingestionStatus, startIngestion } from './ingestion.js';
+import { createEmfMetrics, type MetricSink } from './metrics.js';
+import { pineconeIndexStats, secretApiKey } from './pinecone.js';
+import { type IndexStatsFn, verifyIndex } from './verify.js';
+
+export type { SyncEvent, SyncOutput } from './contract.js';
+
+export interface SyncHandlerDeps {
+  settings: Pick<
+    SyncSettings,
+    | 'knowledgeBaseId'
+    | 'dataSourceId'
+    | 'agentId'
+    | 'pineconeNamespace'
+    | 'embeddingDimensions'
+    | 'strictVerify'
+  >;
+  bedrock: Pick<BedrockAgentClient, 'send'>;
+  /** Pinecone `describeIndexStats()` of the knowledge base's index. */
+  indexStats: IndexStatsFn;
+  storage: Storage;
+  log: Log;
+  clock: Clock;
+  metrics: MetricSink;
+}
+
+/**
+ * The sync step's Lambda: one function, the event's `action` picks the operation (contract.ts).
+ * Thin: validates the event and calls ingestion.ts / agent.ts / verify.ts.
+ */
+export function makeSyncHandler(deps: SyncHandlerDeps) {
+  const { settings } = deps;
+  const ingestion = {
+    bedrock: deps.bedrock,
+    knowledgeBaseId: settings.knowledgeBaseId,
+    dataSourceId: settings.dataSourceId,
+    storage: deps.storage,
+    log: deps.log,
+    clock: deps.clock,
+    metrics: deps.metrics,
+  };
+  const agent = {
+    bedrock: deps.bedrock,
+    agentId: settings.agentId,
+    storage: deps.storage,
+    log: deps.log,
+    clock: deps.clock,
+  };
+
+  return async (input: unknown): Promise<SyncOutput> => {
+    const event = parseEvent(syncEventSchema, input, 'sync event');
+    switch (event.action) {
+      case 'start':
+        return startIngestion(ingestion, event.runId, event.executionId);
+      case 'status':
+        return ingestionStatus(ingestion, event.runId, event.jobId);
+      case 'prepare':
+        return prepareAgent(agent);
+      case 'agentStatus':
+        return agentStatus(agent, event.runId);
+      case 'verify':
+        return verifyIndex(
+          {
+            indexStats: deps.indexStats,
+            namespace: settings.pineconeNamespace,
+            embeddingDimensions: settings.embeddingDimensions,
+            strict: settings.strictVerify,
+            storage: deps.storage,
+            log: deps.log,
+            clock: deps.clock,
+          },
+          event.runId,
+        );
+    }
+  };
+}
+
+let cached: ReturnType<typeof makeSyncHandler> | undefined;
+
+/** Lambda entry: real clients built once per container; the Pinecone key is read on the first verify. */
+export const handler = async (event: unknown): Promise<SyncOutput> => {
+  if (!cached) {
+    const settings = syncSettings(process.env);
+    cached = makeSyncHandler({
+      settings,
+      bedrock: new BedrockAgentClient({}),
+      indexStats: pineconeIndexStats({
+        host: settings.pineconeIndexHost,
+        apiKey: secretApiKey(new SecretsManagerClient({}), settings.pineconeSecretArn),
+      }),
+      storage: createS3Storage({ bucket: settings.bucket, client: new S3Client({}) }),
+      log: powertoolsLog,
+      clock: systemClock,
+      metrics: createEmfMetrics(settings.envName),
+    });
+  }
+  const e = event as { action?: unknown; runId?: unknown } | null;
+  logger.appendKeys({ action: String(e?.action ?? ''), runId: String(e?.runId ?? '') });
+  return cached(event);
+};
