@@ -11,7 +11,10 @@ const program = new Command('wpkb')
   .showHelpAfterError();
 
 const typeList = (value: string) => {
-  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!names.length) throw new InvalidArgumentError('expected a comma-separated list of content types');
   return names;
 };
@@ -29,7 +32,8 @@ program
   .option('--knowledge-dir <dir>', 'curated knowledge (FAQ CSV files) to include', 'knowledge')
   .option('--force', 'skip the deletion guard', false)
   .option('--verbose', 'structured logs (Powertools JSON) on stdout', false)
-  .action(async (opts: {
+  .action(
+    async (opts: {
       wpUrl?: string;
       dataDir: string;
       knowledgeDir: string;
@@ -37,22 +41,23 @@ program
       force: boolean;
       verbose: boolean;
     }) => {
-    const outcome = await runLocal({
-      ...(opts.wpUrl ? { wpUrl: opts.wpUrl } : {}),
-      dataDir: path.resolve(opts.dataDir),
-      knowledgeDir: path.resolve(opts.knowledgeDir),
-      ...(opts.types ? { types: opts.types } : {}),
-      force: opts.force,
-      context: readCdkContext(),
-      env: process.env,
-      print: (line) => console.log(line),
-      ...(opts.verbose ? { log: powertoolsLog } : {}),
-    });
-    if (!outcome.ok) {
-      console.error(`wpkb: failed: ${outcome.error}`);
-      process.exitCode = 1;
-    }
-  });
+      const outcome = await runLocal({
+        ...(opts.wpUrl ? { wpUrl: opts.wpUrl } : {}),
+        dataDir: path.resolve(opts.dataDir),
+        knowledgeDir: path.resolve(opts.knowledgeDir),
+        ...(opts.types ? { types: opts.types } : {}),
+        force: opts.force,
+        context: readCdkContext(),
+        env: process.env,
+        print: (line) => console.log(line),
+        ...(opts.verbose ? { log: powertoolsLog } : {}),
+      });
+      if (!outcome.ok) {
+        console.error(`wpkb: failed: ${outcome.error}`);
+        process.exitCode = 1;
+      }
+    },
+  );
 
 program
   .command('demo-site')

@@ -68,6 +68,15 @@ export function buildExport(items: readonly NormalisedItem[]): string {
     end_date: item.endDate ?? '',
     content: documentText(item),
   }));
-  const fields = ['source_id', 'title', 'url', 'modified_at', 'date_text', 'start_date', 'end_date', 'content'];
+  const fields = [
+    'source_id',
+    'title',
+    'url',
+    'modified_at',
+    'date_text',
+    'start_date',
+    'end_date',
+    'content',
+  ];
   return `\uFEFF${Papa.unparse({ fields, data: rows.map((r) => fields.map((f) => String(r[f as keyof typeof r]))) }, { quotes: true, newline: '\r\n' })}\r\n`;
 }

@@ -23,7 +23,8 @@ export interface KbDocument {
   sidecar: string;
 }
 
-export const documentKey = (contentType: string, sourceId: string): string => `kb/${contentType}/${sourceId}.csv`;
+export const documentKey = (contentType: string, sourceId: string): string =>
+  `kb/${contentType}/${sourceId}.csv`;
 export const sidecarKeyFor = (key: string): string => `${key}.metadata.json`;
 
 const cut = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
@@ -35,7 +36,8 @@ const cut = (text: string, max: number): string => (text.length > max ? `${text.
 export function documentText(item: NormalisedItem): string {
   const lines = [`${item.typeLabel}: ${item.title}`];
   for (const field of item.fields) lines.push(`${field.label}: ${field.value}`);
-  if (item.dateText && !item.fields.some((f) => f.value === item.dateText)) lines.push(`Fecha: ${item.dateText}`);
+  if (item.dateText && !item.fields.some((f) => f.value === item.dateText))
+    lines.push(`Fecha: ${item.dateText}`);
   const parts = [lines.join('\n')];
   if (item.body) parts.push(item.body);
   if (item.url) parts.push(`Más información: ${item.url}`);
@@ -98,5 +100,12 @@ export function buildDocument(item: NormalisedItem): KbDocument {
     );
   }
   const key = documentKey(item.contentType, item.sourceId);
-  return { contentType: item.contentType, sourceId: item.sourceId, key, csv, sidecarKey: sidecarKeyFor(key), sidecar };
+  return {
+    contentType: item.contentType,
+    sourceId: item.sourceId,
+    key,
+    csv,
+    sidecarKey: sidecarKeyFor(key),
+    sidecar,
+  };
 }

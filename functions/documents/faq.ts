@@ -1,7 +1,7 @@
 import Papa from 'papaparse';
+import { cleanInline, cleanText } from '../normalize/html.js';
 import { ItemError } from '../shared/errors.js';
 import type { NormalisedItem } from '../shared/types.js';
-import { cleanInline, cleanText } from '../normalize/html.js';
 
 /** The curated FAQ's content type: `kb/faq/…`, never counted by the WordPress deletion guard. */
 export const FAQ_TYPE = 'faq';
@@ -40,7 +40,11 @@ export function parseFaq(fileName: string, text: string): NormalisedItem[] {
   const columns = parsed.meta.fields ?? [];
   for (const column of REQUIRED_COLUMNS) {
     if (!columns.includes(column)) {
-      throw new ItemError(`${fileName}: missing column "${column}" (found: ${columns.join(', ')})`, FAQ_TYPE, fileName);
+      throw new ItemError(
+        `${fileName}: missing column "${column}" (found: ${columns.join(', ')})`,
+        FAQ_TYPE,
+        fileName,
+      );
     }
   }
   const seen = new Map<string, number>();
@@ -48,7 +52,11 @@ export function parseFaq(fileName: string, text: string): NormalisedItem[] {
     const question = cleanInline(row.pregunta ?? '');
     const answer = cleanText(row.respuesta ?? '');
     if (!question || !answer) {
-      throw new ItemError(`${fileName}: row ${index + 2}: "pregunta" and "respuesta" must not be empty`, FAQ_TYPE, fileName);
+      throw new ItemError(
+        `${fileName}: row ${index + 2}: "pregunta" and "respuesta" must not be empty`,
+        FAQ_TYPE,
+        fileName,
+      );
     }
     const base = faqId(question);
     const count = (seen.get(base) ?? 0) + 1;

@@ -48,7 +48,10 @@ export const handler = async (event: unknown): Promise<ExtractResult> => {
     cached = makeExtractHandler({
       config,
       storage: createS3Storage({ bucket, client: new S3Client({}) }),
-      client: createWordPressClient({ ...config.wordpress, siteUrl: config.site.url }, { log: powertoolsLog }),
+      client: createWordPressClient(
+        { ...config.wordpress, siteUrl: config.site.url },
+        { log: powertoolsLog },
+      ),
       log: powertoolsLog,
     });
   }

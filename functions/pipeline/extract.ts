@@ -1,5 +1,5 @@
-import type { Log } from '../shared/logger.js';
 import type { ContentTypeConfig } from '../shared/config/schema.js';
+import type { Log } from '../shared/logger.js';
 import { encodeJsonLinesGz } from '../storage/codec.js';
 import type { Storage } from '../storage/port.js';
 import type { WordPressClient } from '../wordpress/client.js';
@@ -27,7 +27,11 @@ export interface ExtractDeps {
  * Reads every published item of one type and stores them, as fetched (protected items
  * redacted), at `raw/<type>/<runId>.jsonl.gz`. Throws when the type cannot be read completely.
  */
-export async function extractType(type: ContentTypeConfig, runId: string, deps: ExtractDeps): Promise<ExtractResult> {
+export async function extractType(
+  type: ContentTypeConfig,
+  runId: string,
+  deps: ExtractDeps,
+): Promise<ExtractResult> {
   const result = await deps.client.fetchAll(type);
   const rawKey = keys.raw(type.name, runId);
   await deps.storage.put(rawKey, await encodeJsonLinesGz(result.items.map(redactProtected)));

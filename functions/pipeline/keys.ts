@@ -10,7 +10,10 @@ export const keys = {
 
 /** Sortable, unique enough for one site: `20261121T031500Z-3f9a`. */
 export function newRunId(now: Date, random: () => number = Math.random): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   const suffix = Math.floor(random() * 0x10000)
     .toString(16)
     .padStart(4, '0');

@@ -1,7 +1,7 @@
 import type { KbDocument } from '../documents/document.js';
-import { md5Hex } from '../storage/codec.js';
 import type { DeletionGuardConfig } from '../shared/config/schema.js';
 import { DeletionGuardError } from '../shared/errors.js';
+import { md5Hex } from '../storage/codec.js';
 
 /** Per content type, what a run found and did. The run report's core. */
 export interface TypeCounts {

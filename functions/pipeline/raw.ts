@@ -15,7 +15,8 @@ export async function loadExtracted(
   return Promise.all(
     extracts.map(async (extract) => {
       const type = types.find((t) => t.name === extract.type);
-      if (!type) throw new StorageError(`extract result for unknown content type "${extract.type}"`, extract.rawKey);
+      if (!type)
+        throw new StorageError(`extract result for unknown content type "${extract.type}"`, extract.rawKey);
       const body = await storage.get(extract.rawKey);
       if (!body) throw new StorageError(`raw extract ${extract.rawKey} is missing`, extract.rawKey);
       return { type, items: await decodeJsonLinesGz<WpItem>(body, extract.rawKey) };

@@ -4,7 +4,18 @@ import type { WpItem } from '../shared/types.js';
 export const isProtected = (item: WpItem): boolean =>
   item.content?.protected === true || item.excerpt?.protected === true;
 
-const KEEP = new Set(['id', 'date_gmt', 'modified_gmt', 'slug', 'status', 'type', 'link', 'title', 'content', 'excerpt']);
+const KEEP = new Set([
+  'id',
+  'date_gmt',
+  'modified_gmt',
+  'slug',
+  'status',
+  'type',
+  'link',
+  'title',
+  'content',
+  'excerpt',
+]);
 
 /**
  * What of a protected item may be stored at all: identity and title. WordPress withholds the

@@ -44,7 +44,10 @@ export interface TransformResult {
 /** Store writes in flight at once (S3 handles far more; this keeps memory and sockets modest). */
 const WRITE_CONCURRENCY = 16;
 
-function normaliseAll(input: TransformInput, config: WpkbConfig): { items: NormalisedItem[]; skipped: number } {
+function normaliseAll(
+  input: TransformInput,
+  config: WpkbConfig,
+): { items: NormalisedItem[]; skipped: number } {
   const items: NormalisedItem[] = [];
   let skipped = 0;
   const fieldLabels = { ...config.fieldLabels, ...input.type.fieldLabels };
@@ -58,9 +61,14 @@ function normaliseAll(input: TransformInput, config: WpkbConfig): { items: Norma
     } catch (cause) {
       if (cause instanceof WpkbError) throw cause;
       const detail = cause instanceof Error ? cause.message : String(cause);
-      throw new ItemError(`${input.type.name} ${raw.id}: cannot normalise item: ${detail}`, input.type.name, String(raw.id), {
-        cause,
-      });
+      throw new ItemError(
+        `${input.type.name} ${raw.id}: cannot normalise item: ${detail}`,
+        input.type.name,
+        String(raw.id),
+        {
+          cause,
+        },
+      );
     }
   }
   return { items, skipped };
@@ -97,13 +105,22 @@ export async function transform(options: TransformOptions): Promise<TransformRes
   );
   for (const plan of plans) {
     if (force) {
-      if (plan.counts.deleted) log.warn('deletion guard skipped (--force)', { type: plan.contentType, deleted: plan.counts.deleted });
+      if (plan.counts.deleted)
+        log.warn('deletion guard skipped (--force)', {
+          type: plan.contentType,
+          deleted: plan.counts.deleted,
+        });
       continue;
     }
     checkDeletionGuard(plan, config.deletionGuard);
   }
   for (const extra of options.extra ?? []) {
-    const plan = planDocuments(extra.contentType, keys.kbPrefix(extra.contentType), extra.documents, existing);
+    const plan = planDocuments(
+      extra.contentType,
+      keys.kbPrefix(extra.contentType),
+      extra.documents,
+      existing,
+    );
     if (extra.documents.length || plan.existingDocuments || plan.deletes.length) plans.push(plan);
   }
 
@@ -126,7 +143,9 @@ export async function transform(options: TransformOptions): Promise<TransformRes
   for (const plan of plans) {
     const source = built.find((b) => b.input.type.name === plan.contentType);
     types[plan.contentType] = {
-      fetched: source ? source.input.items.length : plan.counts.new + plan.counts.changed + plan.counts.unchanged,
+      fetched: source
+        ? source.input.items.length
+        : plan.counts.new + plan.counts.changed + plan.counts.unchanged,
       skipped: source?.skipped ?? 0,
       ...plan.counts,
     };

@@ -50,14 +50,23 @@ export function makeTransformHandler(deps: TransformHandlerDeps) {
     const parsed = transformEventSchema.safeParse(input);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new ConfigError(`transform event: ${String(issue?.path.join('.') || '(root)')}: ${issue?.message}`);
+      throw new ConfigError(
+        `transform event: ${String(issue?.path.join('.') || '(root)')}: ${issue?.message}`,
+      );
     }
     const { runId, extracts, force } = parsed.data;
     logger.appendKeys({ runId });
     const started = deps.clock.now();
     const inputs = await loadExtracted(deps.storage, deps.config.contentTypes, extracts);
     const curated = await loadCurated(deps.storage, deps.log);
-    const result = await transform({ config: deps.config, storage: deps.storage, inputs, extra: [curated], force, log: deps.log });
+    const result = await transform({
+      config: deps.config,
+      storage: deps.storage,
+      inputs,
+      extra: [curated],
+      force,
+      log: deps.log,
+    });
     const finished = deps.clock.now();
     const report: RunReport = {
       runId,
@@ -70,7 +79,10 @@ export function makeTransformHandler(deps: TransformHandlerDeps) {
       totals: sumCounts(result.types),
       changes: result.changes,
       extract: Object.fromEntries(
-        extracts.map((e) => [e.type, { pages: e.pages, requests: e.requests, retries: e.retries, durationMs: e.durationMs }]),
+        extracts.map((e) => [
+          e.type,
+          { pages: e.pages, requests: e.requests, retries: e.retries, durationMs: e.durationMs },
+        ]),
       ),
       durationsMs: {
         extract: Math.max(0, ...extracts.map((e) => e.durationMs)),

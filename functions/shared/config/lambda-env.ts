@@ -22,5 +22,8 @@ export function lambdaSettings(env: Record<string, string | undefined>): LambdaS
     const issue = parsed.error.issues[0];
     throw new ConfigError(`environment ${String(issue?.path[0] ?? '?')}: ${issue?.message ?? 'invalid'}`);
   }
-  return { config: loadConfig({ env: { WPKB_CONFIG: parsed.data.WPKB_CONFIG } }), bucket: parsed.data.DATA_BUCKET };
+  return {
+    config: loadConfig({ env: { WPKB_CONFIG: parsed.data.WPKB_CONFIG } }),
+    bucket: parsed.data.DATA_BUCKET,
+  };
 }

@@ -63,7 +63,8 @@ export function configFromEnv(env: Record<string, string | undefined>): Json {
 function describeIssue(path: PropertyKey[], message: string, input: unknown): string {
   const key = path.map(String).join('.') || '(root)';
   let got: unknown = input;
-  for (const part of path) got = isObject(got) || Array.isArray(got) ? (got as Json)[String(part)] : undefined;
+  for (const part of path)
+    got = isObject(got) || Array.isArray(got) ? (got as Json)[String(part)] : undefined;
   const shown = got === undefined ? '' : ` (got ${JSON.stringify(got)?.slice(0, 80)})`;
   return `config key ${key}: ${message}${shown}`;
 }
@@ -82,7 +83,8 @@ export function parseConfig(input: unknown): WpkbConfig {
 export function loadConfig(sources: ConfigSources = {}): WpkbConfig {
   let merged: Json = referenceMallConfig as unknown as Json;
   if (sources.context !== undefined) {
-    if (!isObject(sources.context)) throw new ConfigError('config key wpkb: must be an object in cdk.json context');
+    if (!isObject(sources.context))
+      throw new ConfigError('config key wpkb: must be an object in cdk.json context');
     const { environments, ...base } = sources.context;
     merged = mergeConfig(merged, base);
     const envName = String(sources.overrides?.env ?? sources.env?.WPKB_ENV ?? merged.env ?? 'dev');
@@ -101,7 +103,10 @@ export function selectTypes(config: WpkbConfig, names: readonly string[]): WpkbC
   const known = new Map(config.contentTypes.map((t) => [t.name, t]));
   const contentTypes = names.map((name) => {
     const type = known.get(name);
-    if (!type) throw new ConfigError(`--types: unknown content type "${name}" (configured: ${[...known.keys()].join(', ')})`);
+    if (!type)
+      throw new ConfigError(
+        `--types: unknown content type "${name}" (configured: ${[...known.keys()].join(', ')})`,
+      );
     return type;
   });
   return { ...config, contentTypes };

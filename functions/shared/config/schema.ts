@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { cloudSchema } from './cloud-schema.js';
 
 /** A dotted path into a WordPress item, array indexes as numbers: `acf.informacion_tienda.0.info.level`. */
-const itemPath = z.string().regex(/^[A-Za-z_][\w-]*(\.[\w-]+)*$/, 'must be a dotted path like acf.info.level');
+const itemPath = z
+  .string()
+  .regex(/^[A-Za-z_][\w-]*(\.[\w-]+)*$/, 'must be a dotted path like acf.info.level');
 const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lowercase letters, digits, - or _');
 
 export const metadataFieldSchema = z.object({
@@ -81,11 +83,19 @@ export const configSchema = z
     const seen = new Set<string>();
     config.contentTypes.forEach((type, index) => {
       if (seen.has(type.name)) {
-        ctx.addIssue({ code: 'custom', path: ['contentTypes', index, 'name'], message: `duplicate type "${type.name}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['contentTypes', index, 'name'],
+          message: `duplicate type "${type.name}"`,
+        });
       }
       seen.add(type.name);
       if (type.name === 'faq') {
-        ctx.addIssue({ code: 'custom', path: ['contentTypes', index, 'name'], message: '"faq" is reserved for curated knowledge' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['contentTypes', index, 'name'],
+          message: '"faq" is reserved for curated knowledge',
+        });
       }
     });
   });

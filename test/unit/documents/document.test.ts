@@ -23,7 +23,8 @@ const item = (over: Partial<NormalisedItem> = {}): NormalisedItem => ({
   ...over,
 });
 
-const parseCsv = (csv: string) => Papa.parse<Record<string, string>>(csv, { header: true, skipEmptyLines: true });
+const parseCsv = (csv: string) =>
+  Papa.parse<Record<string, string>>(csv, { header: true, skipEmptyLines: true });
 
 describe('buildDocument', () => {
   it('writes a one-row record-based CSV whose content field reads as a document', () => {
@@ -46,7 +47,9 @@ describe('buildDocument', () => {
   });
 
   it('puts typed file-level metadata in the sidecar and keeps the columns out of column metadata', () => {
-    const doc = buildDocument(item({ contentType: 'event', typeLabel: 'Evento', startDate: 20260315, endDate: 20260317 }));
+    const doc = buildDocument(
+      item({ contentType: 'event', typeLabel: 'Evento', startDate: 20260315, endDate: 20260317 }),
+    );
     const sidecar = JSON.parse(doc.sidecar);
     expect(sidecar.metadataAttributes).toEqual({
       content_type: 'event',
@@ -93,7 +96,9 @@ describe('buildDocument', () => {
   });
 
   it('refuses a sidecar over 10 KB with an error naming the item', () => {
-    const metadata = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`campo_${i}`, 'x'.repeat(400)]));
+    const metadata = Object.fromEntries(
+      Array.from({ length: 40 }, (_, i) => [`campo_${i}`, 'x'.repeat(400)]),
+    );
     expect(() => buildDocument(item({ metadata }))).toThrow(ItemError);
     expect(() => buildDocument(item({ metadata }))).toThrow(/stores 42: metadata sidecar is \d+ bytes/);
   });
@@ -103,7 +108,9 @@ describe('buildDocument', () => {
       item({ dateText: '15 de marzo de 2026', fields: [{ label: 'Fecha', value: '15 de marzo de 2026' }] }),
     );
     expect(withField.match(/15 de marzo de 2026/g)).toHaveLength(1);
-    expect(documentText(item({ dateText: 'Todos los sábados', fields: [] }))).toContain('Fecha: Todos los sábados');
+    expect(documentText(item({ dateText: 'Todos los sábados', fields: [] }))).toContain(
+      'Fecha: Todos los sábados',
+    );
   });
 
   it('round-trips any text through the CSV (papaparse) unchanged', () => {

@@ -1,28 +1,40 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { makeExtractHandler } from '../../../functions/extract/handler.js';
-import { makeTransformHandler } from '../../../functions/transform/handler.js';
 import { fixedClock } from '../../../functions/shared/clock.js';
 import { lambdaSettings } from '../../../functions/shared/config/lambda-env.js';
 import { ConfigError, WordPressError } from '../../../functions/shared/errors.js';
 import { silentLog } from '../../../functions/shared/logger.js';
 import { decodeJsonLinesGz, encodeJsonLinesGz, getJson } from '../../../functions/storage/codec.js';
 import { createMemoryStorage } from '../../../functions/storage/memory.js';
+import { makeTransformHandler } from '../../../functions/transform/handler.js';
 import type { WordPressClient } from '../../../functions/wordpress/client.js';
 import { fixture, referenceConfig } from '../pipeline/helpers.js';
 
 const event = (name: string) =>
-  JSON.parse(readFileSync(new URL(`../../fixtures/events/${name}.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
+  JSON.parse(readFileSync(new URL(`../../fixtures/events/${name}.json`, import.meta.url), 'utf8')) as Record<
+    string,
+    unknown
+  >;
 
 const config = referenceConfig();
 
 /** A client double returning fixture pages: the real client has its own HTTP-level tests. */
 const fixtureClient = (failing?: string): WordPressClient => ({
-  discover: async () => ({ name: 'Mall', apiRoot: 'https://mall.example.cl/wp-json/', routeStyle: 'pretty', postTypes: [] }),
+  discover: async () => ({
+    name: 'Mall',
+    apiRoot: 'https://mall.example.cl/wp-json/',
+    routeStyle: 'pretty',
+    postTypes: [],
+  }),
   assertTypesExist: async () => {},
   fetchAll: async (type) => {
     if (type.name === failing) {
-      throw new WordPressError(`${type.name}: GET https://mall.example.cl/wp-json/wp/v2/${type.restBase}?page=2 failed with HTTP 503 after 6 attempts`, 'https://mall.example.cl', 503);
+      throw new WordPressError(
+        `${type.name}: GET https://mall.example.cl/wp-json/wp/v2/${type.restBase}?page=2 failed with HTTP 503 after 6 attempts`,
+        'https://mall.example.cl',
+        503,
+      );
     }
     const items = fixture(type.name);
     return { type: type.name, items, total: items.length, pages: 1, requests: 1, retries: 0, durationMs: 5 };
@@ -34,14 +46,26 @@ describe('extract handler', () => {
     const storage = createMemoryStorage();
     const handler = makeExtractHandler({ config, storage, client: fixtureClient(), log: silentLog });
     const result = await handler(event('extract'));
-    expect(result).toMatchObject({ type: 'stores', rawKey: 'raw/stores/sfn-exec-20261121T030000Z.jsonl.gz', fetched: 4, pages: 1 });
-    const raw = await decodeJsonLinesGz<{ id: number; acf?: unknown }>((await storage.get(result.rawKey)) ?? Buffer.alloc(0));
+    expect(result).toMatchObject({
+      type: 'stores',
+      rawKey: 'raw/stores/sfn-exec-20261121T030000Z.jsonl.gz',
+      fetched: 4,
+      pages: 1,
+    });
+    const raw = await decodeJsonLinesGz<{ id: number; acf?: unknown }>(
+      (await storage.get(result.rawKey)) ?? Buffer.alloc(0),
+    );
     expect(raw.map((i) => i.id)).toEqual([101, 102, 103, 104]);
     expect(JSON.stringify(raw)).not.toContain('SECRETO-ACF-MARKER');
   });
 
   it('rejects a malformed event with one line naming the field', async () => {
-    const handler = makeExtractHandler({ config, storage: createMemoryStorage(), client: fixtureClient(), log: silentLog });
+    const handler = makeExtractHandler({
+      config,
+      storage: createMemoryStorage(),
+      client: fixtureClient(),
+      log: silentLog,
+    });
     await expect(handler({ runId: '../../etc', type: 'stores' })).rejects.toThrow(
       'extract event: runId: must be a run id (letters, digits, . _ -)',
     );
@@ -60,17 +84,32 @@ describe('transform handler', () => {
   const seeded = async () => {
     const storage = createMemoryStorage();
     for (const type of ['stores', 'event', 'restaurant']) {
-      await storage.put(`raw/${type}/sfn-exec-20261121T030000Z.jsonl.gz`, await encodeJsonLinesGz(fixture(type)));
+      await storage.put(
+        `raw/${type}/sfn-exec-20261121T030000Z.jsonl.gz`,
+        await encodeJsonLinesGz(fixture(type)),
+      );
     }
     return storage;
   };
 
   it('turns the extracts into documents and writes the run report', async () => {
     const storage = await seeded();
-    const handler = makeTransformHandler({ config, storage, log: silentLog, clock: fixedClock('2026-11-21T03:01:00Z') });
+    const handler = makeTransformHandler({
+      config,
+      storage,
+      log: silentLog,
+      clock: fixedClock('2026-11-21T03:01:00Z'),
+    });
     const output = await handler(event('transform'));
     expect(output.changes).toBe(6);
-    expect(output.report.types.stores).toEqual({ fetched: 4, new: 3, changed: 0, unchanged: 0, deleted: 0, skipped: 1 });
+    expect(output.report.types.stores).toEqual({
+      fetched: 4,
+      new: 3,
+      changed: 0,
+      unchanged: 0,
+      deleted: 0,
+      skipped: 1,
+    });
     expect(output.report.startedAt).toBe('2026-11-21T03:00:00.000Z');
     expect(await getJson(storage, 'runs/latest.json')).toEqual(output.report);
     expect(await getJson(storage, 'runs/sfn-exec-20261121T030000Z.json')).toEqual(output.report);
@@ -79,19 +118,36 @@ describe('transform handler', () => {
   });
 
   it('names the missing raw file', async () => {
-    const handler = makeTransformHandler({ config, storage: createMemoryStorage(), log: silentLog, clock: fixedClock('2026-11-21T03:01:00Z') });
-    await expect(handler(event('transform'))).rejects.toThrow('raw extract raw/stores/sfn-exec-20261121T030000Z.jsonl.gz is missing');
+    const handler = makeTransformHandler({
+      config,
+      storage: createMemoryStorage(),
+      log: silentLog,
+      clock: fixedClock('2026-11-21T03:01:00Z'),
+    });
+    await expect(handler(event('transform'))).rejects.toThrow(
+      'raw extract raw/stores/sfn-exec-20261121T030000Z.jsonl.gz is missing',
+    );
   });
 
   it('rejects an event without extracts', async () => {
-    const handler = makeTransformHandler({ config, storage: createMemoryStorage(), log: silentLog, clock: fixedClock('2026-11-21T03:01:00Z') });
-    await expect(handler({ runId: 'r1', extracts: [] })).rejects.toThrow('transform event: extracts: needs at least one extract result');
+    const handler = makeTransformHandler({
+      config,
+      storage: createMemoryStorage(),
+      log: silentLog,
+      clock: fixedClock('2026-11-21T03:01:00Z'),
+    });
+    await expect(handler({ runId: 'r1', extracts: [] })).rejects.toThrow(
+      'transform event: extracts: needs at least one extract result',
+    );
   });
 });
 
 describe('lambda settings', () => {
   it('reads the bucket and the validated configuration from the environment', () => {
-    const settings = lambdaSettings({ DATA_BUCKET: 'wpkb-data', WPKB_CONFIG: JSON.stringify({ site: { url: 'https://x.example' } }) });
+    const settings = lambdaSettings({
+      DATA_BUCKET: 'wpkb-data',
+      WPKB_CONFIG: JSON.stringify({ site: { url: 'https://x.example' } }),
+    });
     expect(settings.bucket).toBe('wpkb-data');
     expect(settings.config.site.url).toBe('https://x.example');
   });

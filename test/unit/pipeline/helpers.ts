@@ -25,5 +25,5 @@ export function recording(storage: Storage) {
       return storage.delete(keys);
     },
   };
-  return { storage: wrapped, puts, deletes, reset: () => ((puts.length = 0), (deletes.length = 0)) };
+  return { storage: wrapped, puts, deletes };
 }

@@ -99,7 +99,9 @@ describe('checkDeletionGuard', () => {
   });
 
   it('refuses a type that comes back empty even when the share rule would allow it', () => {
-    expect(() => checkDeletionGuard(planFor(2, 0), { maxShare: 1, graceCount: 10 })).toThrow(/came back empty but had 2/);
+    expect(() => checkDeletionGuard(planFor(2, 0), { maxShare: 1, graceCount: 10 })).toThrow(
+      /came back empty but had 2/,
+    );
   });
 
   it('has nothing to guard on a first run', () => {

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { transform, type TransformInput } from '../../../functions/pipeline/transform.js';
+import { type TransformInput, transform } from '../../../functions/pipeline/transform.js';
 import { DeletionGuardError } from '../../../functions/shared/errors.js';
 import type { WpItem } from '../../../functions/shared/types.js';
 import { createMemoryStorage, type MemoryStorage } from '../../../functions/storage/memory.js';
@@ -14,7 +14,11 @@ const typeOf = (name: string) => {
 const inputs = (items: Record<string, WpItem[]>): TransformInput[] =>
   Object.entries(items).map(([name, list]) => ({ type: typeOf(name), items: list }));
 
-const site = () => ({ stores: fixture('stores'), event: fixture('event'), restaurant: fixture('restaurant') });
+const site = () => ({
+  stores: fixture('stores'),
+  event: fixture('event'),
+  restaurant: fixture('restaurant'),
+});
 
 describe('transform', () => {
   let memory: MemoryStorage;
@@ -24,7 +28,14 @@ describe('transform', () => {
 
   it('writes one document + sidecar per public item, a catalog and an export per type', async () => {
     const result = await transform({ config, storage: memory, inputs: inputs(site()) });
-    expect(result.types.stores).toEqual({ fetched: 4, new: 3, changed: 0, unchanged: 0, deleted: 0, skipped: 1 });
+    expect(result.types.stores).toEqual({
+      fetched: 4,
+      new: 3,
+      changed: 0,
+      unchanged: 0,
+      deleted: 0,
+      skipped: 1,
+    });
     expect(result.types.event).toMatchObject({ new: 2 });
     expect(result.types.restaurant).toMatchObject({ new: 1 });
     expect(result.changes).toBe(6);
@@ -70,7 +81,9 @@ describe('transform', () => {
     next.stores = [first, { ...second, id: 150, slug: 'nueva', title: { rendered: 'Tienda nueva' } }];
     const result = await transform({ config, storage: memory, inputs: inputs(next) });
     expect(result.types.stores).toMatchObject({ new: 1, changed: 1, unchanged: 0, deleted: 2 });
-    const keys = [...memory.snapshot().keys()].filter((k) => k.startsWith('kb/stores/') && k.endsWith('.csv'));
+    const keys = [...memory.snapshot().keys()].filter(
+      (k) => k.startsWith('kb/stores/') && k.endsWith('.csv'),
+    );
     expect(keys).toEqual(['kb/stores/101.csv', 'kb/stores/150.csv']);
     expect(memory.snapshot().get('kb/stores/101.csv')?.toString()).toContain('Nuevo horario de invierno.');
   });
@@ -81,21 +94,26 @@ describe('transform', () => {
     const before = memory.snapshot();
     const rec = recording(memory);
     const shrunk = [...many.slice(0, 6), { ...many[0], id: 999 } as WpItem];
-    await expect(transform({ config, storage: rec.storage, inputs: inputs({ stores: shrunk }) })).rejects.toThrow(
-      DeletionGuardError,
-    );
+    await expect(
+      transform({ config, storage: rec.storage, inputs: inputs({ stores: shrunk }) }),
+    ).rejects.toThrow(DeletionGuardError);
     expect(rec.puts).toEqual([]);
     expect(rec.deletes).toEqual([]);
     expect(memory.snapshot()).toEqual(before);
-    const forced = await transform({ config, storage: memory, inputs: inputs({ stores: shrunk }), force: true });
+    const forced = await transform({
+      config,
+      storage: memory,
+      inputs: inputs({ stores: shrunk }),
+      force: true,
+    });
     expect(forced.types.stores).toMatchObject({ deleted: 4, new: 1 });
   });
 
   it('refuses a type that comes back empty, and leaves other types alone', async () => {
     await transform({ config, storage: memory, inputs: inputs(site()) });
-    await expect(transform({ config, storage: memory, inputs: inputs({ ...site(), restaurant: [] }) })).rejects.toThrow(
-      'deletion guard: restaurant came back empty but had 1 documents',
-    );
+    await expect(
+      transform({ config, storage: memory, inputs: inputs({ ...site(), restaurant: [] }) }),
+    ).rejects.toThrow('deletion guard: restaurant came back empty but had 1 documents');
   });
 
   it('plans curated documents next to the site, outside the guard', async () => {
@@ -114,7 +132,12 @@ describe('transform', () => {
     };
     const first = await transform({ config, storage: memory, inputs: inputs(site()), extra: [faq] });
     expect(first.types.faq).toMatchObject({ new: 1 });
-    const emptied = await transform({ config, storage: memory, inputs: inputs(site()), extra: [{ contentType: 'faq', documents: [] }] });
+    const emptied = await transform({
+      config,
+      storage: memory,
+      inputs: inputs(site()),
+      extra: [{ contentType: 'faq', documents: [] }],
+    });
     expect(emptied.types.faq).toMatchObject({ deleted: 1 });
   });
 });
