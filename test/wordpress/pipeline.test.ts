@@ -213,7 +213,11 @@ describe('pipeline runs', () => {
     expect(scripted).toContain(SCRIPT_STORE.title);
     expect(scripted).not.toContain(SCRIPT_STORE.scriptText);
     expect(scripted).not.toMatch(/<script|<p>|&amp;|&iacute;/);
-    expect(await csvOf('stores', byTitle('stores', 'H&amp;M').id)).toContain('H&M');
+    const hm = await csvOf('stores', byTitle('stores', 'H&amp;M').id);
+    expect(hm).toContain('H&M');
+    // ACF as the reference site shapes it: info fields and rrss as {url} objects or strings
+    expect(hm).toMatch(/Redes sociales: https:\/\/instagram\.com\/\w+, https:\/\/facebook\.com\/\w+/);
+    expect(hm).toMatch(/Nivel: \d/);
     for (const event of EVENTS.filter((e) => e.startDate !== undefined)) {
       const meta = await sidecar('event', byTitle('event', event.title).id);
       expect(meta.metadataAttributes.start_date, `${event.title}: "${event.date}"`).toBe(event.startDate);
