@@ -1,7 +1,9 @@
 #!/usr/bin/env -S npx tsx
 /** The `wpkb` CLI: one module per command under bin/commands/, each registering itself here. */
 import { Command } from 'commander';
+import { registerAsk } from './commands/ask.js';
 import { registerDemoSite } from './commands/demo-site.js';
+import { registerEval } from './commands/eval.js';
 import { registerRun } from './commands/run.js';
 
 const program = new Command('wpkb')
@@ -10,5 +12,7 @@ const program = new Command('wpkb')
 
 registerRun(program);
 registerDemoSite(program);
+registerAsk(program);
+registerEval(program);
 
 await program.parseAsync(process.argv);
