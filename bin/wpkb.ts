@@ -1,7 +1,9 @@
 #!/usr/bin/env -S npx tsx
 /** The `wpkb` CLI: one module per command under bin/commands/, each registering itself here. */
 import { Command } from 'commander';
+import { registerAction } from './commands/action.js';
 import { registerAsk } from './commands/ask.js';
+import { registerChat } from './commands/chat.js';
 import { registerDemoSite } from './commands/demo-site.js';
 import { registerEval } from './commands/eval.js';
 import { registerRun } from './commands/run.js';
@@ -12,6 +14,8 @@ const program = new Command('wpkb')
 
 registerRun(program);
 registerDemoSite(program);
+registerAction(program);
+registerChat(program);
 registerAsk(program);
 registerEval(program);
 
