@@ -1,0 +1,60 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from './synth.js';
+
+const outdir = mkdtempSync(path.join(tmpdir(), 'wpkb-cdk-synth-'));
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+/** The process environment without any AWS credentials, profile, region or CDK target. */
+function environmentWithoutAws(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.startsWith('AWS_') && !key.startsWith('CDK_DEFAULT_')) env[key] = value;
+  }
+  return {
+    ...env,
+    // No shared config or credentials file either, and no instance metadata lookup.
+    AWS_CONFIG_FILE: path.join(outdir, 'no-config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(outdir, 'no-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    CDK_DISABLE_CLI_TELEMETRY: 'true',
+  };
+}
+
+function run(command: string, args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: REPO_ROOT, env: environmentWithoutAws() });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += String(chunk)));
+    child.stderr.on('data', (chunk) => (output += String(chunk)));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+describe('cdk synth', () => {
+  it('works offline without AWS credentials, for the environment chosen with -c env=', async () => {
+    const { code, output } = await run('npx', [
+      'cdk',
+      'synth',
+      '--quiet',
+      '--no-notices',
+      '-c',
+      'env=prod',
+      '-o',
+      path.join(outdir, 'cdk.out'),
+    ]);
+    expect(code, output).toBe(0);
+    const manifest = JSON.parse(readFileSync(path.join(outdir, 'cdk.out', 'manifest.json'), 'utf8')) as {
+      artifacts: Record<string, { type: string }>;
+    };
+    const stacks = Object.entries(manifest.artifacts)
+      .filter(([, artifact]) => artifact.type === 'aws:cloudformation:stack')
+      .map(([name]) => name);
+    expect(stacks).toEqual(['wpkb-prod']);
+    expect(existsSync(path.join(outdir, 'cdk.out', 'wpkb-prod.template.json'))).toBe(true);
+  }, 180_000);
+});
