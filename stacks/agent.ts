@@ -1,4 +1,4 @@
-import { ArnFormat, Aws, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Stack, Token } from 'aws-cdk-lib';
 import * as bedrock from 'aws-cdk-lib/aws-bedrock';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -155,11 +155,13 @@ export class WpkbAgent extends Construct {
     });
     const model = parseModelReference(props.foundationModel);
     if (model.kind === 'inference-profile') {
+      // cdk-nag names the finding after the rendered ARN: the partition is a literal once the region is known.
+      const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
       acknowledge(
         this.role,
         'AwsSolutions-IAM5',
         'A cross-region inference profile routes each request to the model in any region of its geography; the model ARN is exact, only its region is open.',
-        `Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/${model.modelId}`,
+        `Resource::arn:${partition}:bedrock:*::foundation-model/${model.modelId}`,
       );
     }
 

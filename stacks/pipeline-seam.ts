@@ -27,10 +27,12 @@ export interface PipelineResources {
     /** Bare host of the index (deploy-time value). */
     indexHost: string;
     namespace: string;
-    /** Secret name or ARN as configured; complete ARN below. */
+    /**
+     * Secret name or ARN as configured (grant reading it with `secretReadStatements(scope, apiKeySecret,
+     * apiKeySecretKmsKeyArn)` from pinecone-index.ts); its complete ARN, a deploy-time value, below.
+     */
     apiKeySecret: string;
     apiKeySecretArn: string;
-    /** IAM statements that let a principal read the API key (verify step). */
     apiKeySecretKmsKeyArn?: string;
   };
 }

@@ -42,6 +42,8 @@ export interface SynthOptions {
   instruction?: string;
   actionGroups?: ActionGroupsFactory;
   pipeline?: PipelineFactory;
+  /** Account and region, as the CLI passes them when credentials are present. */
+  target?: { account: string; region: string };
 }
 
 /** The whole stack, as `cdk synth -c env=<env>` would produce it. */
@@ -55,6 +57,7 @@ export function synthesizeStack(options: SynthOptions = {}): Synthesized {
     knowledgeDir: path.join(REPO_ROOT, 'knowledge'),
     actionGroups: options.actionGroups,
     pipeline: options.pipeline,
+    env: options.target,
   });
   const template = Template.fromStack(stack);
   return { app, stack, template, json: template.toJSON() };

@@ -470,6 +470,15 @@ describe('cdk-nag AwsSolutions', () => {
     expect(nagFindings(prod.app)).toEqual([]);
   });
 
+  it('reports nothing unacknowledged when the CLI knows account and region (deploy)', () => {
+    const targeted = synthesizeStack({
+      env: 'prod',
+      target: { account: '111111111111', region: 'us-east-1' },
+    });
+    expect(targeted.stack.region).toBe('us-east-1');
+    expect(nagFindings(targeted.app)).toEqual([]);
+  });
+
   it('acknowledges only specific findings on specific resources, each with a reason', () => {
     const acks = acknowledgements(prod.app);
     expect(acks.length).toBeGreaterThan(0);
