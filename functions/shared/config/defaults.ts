@@ -42,6 +42,7 @@ export const referenceMallConfig = {
       textFields: ['content', 'excerpt', 'acf'],
       dateField: 'acf.informacion_tienda.0.cards.0.data.date',
       metadata: [{ name: 'place', path: 'acf.informacion_tienda.0.cards.0.data.place', type: 'string' }],
+      taxonomies: [{ restBase: 'categoria_evento', name: 'category', label: 'Categoría' }],
     },
     {
       name: 'stores',
@@ -53,6 +54,7 @@ export const referenceMallConfig = {
         { name: 'level', path: `${STORE_INFO}.level`, type: 'string' },
         { name: 'local', path: `${STORE_INFO}.local`, type: 'string' },
       ],
+      taxonomies: [{ restBase: 'categoria_tienda', name: 'category', label: 'Categoría' }],
     },
     {
       name: 'restaurant',
@@ -64,6 +66,7 @@ export const referenceMallConfig = {
         { name: 'level', path: `${STORE_INFO}.level`, type: 'string' },
         { name: 'local', path: `${STORE_INFO}.local`, type: 'string' },
       ],
+      taxonomies: [{ restBase: 'tipo_comida', name: 'category', label: 'Tipo de comida' }],
     },
   ],
 } satisfies ConfigInput;

@@ -16,6 +16,21 @@ export const metadataFieldSchema = z.object({
   type: z.enum(['string', 'number', 'boolean']).default('string'),
 });
 
+/**
+ * A WordPress taxonomy that classifies a content type (`categoria_tienda` for stores). Items carry its
+ * term ids under the taxonomy's REST base; the term names become a labelled line in the document
+ * (`Categoría: Calzado, Moda`), a string metadata key (`category: "Calzado, Moda"`) and a list in the
+ * catalog (`taxonomies.category`).
+ */
+export const taxonomySchema = z.object({
+  /** REST base of the taxonomy: the item field holding term ids and the `/wp/v2/<restBase>` collection. */
+  restBase: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a REST base like "categoria_tienda"'),
+  /** Metadata key (snake_case), e.g. `category`. */
+  name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be snake_case'),
+  /** Label of the line written in documents (the site's language), e.g. `Categoría`. */
+  label: z.string().min(1),
+});
+
 export const contentTypeSchema = z.object({
   /** Folder and `content_type` metadata value: `kb/<name>/…`. */
   name: slug,
@@ -33,7 +48,20 @@ export const contentTypeSchema = z.object({
   dateField: itemPath.optional(),
   /** Labels for ACF keys specific to this type; merged over the global `fieldLabels`. */
   fieldLabels: z.record(z.string(), z.string()).default({}),
+  /** Taxonomies whose term names this type's documents and catalog carry. */
+  taxonomies: z.array(taxonomySchema).default([]),
 });
+
+/** Metadata keys every document has (documents/document.ts): a configured key may not take them. */
+export const RESERVED_METADATA_KEYS: readonly string[] = [
+  'source_id',
+  'content_type',
+  'title',
+  'url',
+  'modified_at',
+  'start_date',
+  'end_date',
+];
 
 export const wordpressSchema = z.object({
   /** Items per page: the REST API allows 1–100. */
@@ -97,6 +125,28 @@ export const configSchema = z
           message: '"faq" is reserved for curated knowledge',
         });
       }
+      // A taxonomy's key shares the sidecar with the built-in and configured metadata keys.
+      const keys = new Set(type.metadata.map((field) => field.name));
+      const bases = new Set<string>();
+      type.taxonomies.forEach((taxonomy, t) => {
+        const path = ['contentTypes', index, 'taxonomies', t];
+        if (RESERVED_METADATA_KEYS.includes(taxonomy.name) || keys.has(taxonomy.name)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path, 'name'],
+            message: `"${taxonomy.name}" is already a metadata key of type "${type.name}"`,
+          });
+        }
+        if (bases.has(taxonomy.restBase)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path, 'restBase'],
+            message: `taxonomy "${taxonomy.restBase}" is configured twice for type "${type.name}"`,
+          });
+        }
+        keys.add(taxonomy.name);
+        bases.add(taxonomy.restBase);
+      });
     });
   });
 
@@ -104,6 +154,7 @@ export type WpkbConfig = z.infer<typeof configSchema>;
 export type ContentTypeConfig = z.infer<typeof contentTypeSchema>;
 export type WordPressConfig = z.infer<typeof wordpressSchema>;
 export type MetadataField = z.infer<typeof metadataFieldSchema>;
+export type TaxonomyConfig = z.infer<typeof taxonomySchema>;
 export type DeletionGuardConfig = z.infer<typeof deletionGuardSchema>;
 /** What a config file or cdk.json context may hold: everything optional, merged over the defaults. */
 export type ConfigInput = z.input<typeof configSchema>;
