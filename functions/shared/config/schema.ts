@@ -87,6 +87,44 @@ export const deletionGuardSchema = z.object({
   graceCount: z.number().int().min(0).default(2),
 });
 
+/** The local knowledge base `npm start` builds and `wpkb ask` / `wpkb eval` query (docs/local-kb.md). */
+export const localKbSchema = z.object({
+  /**
+   * `hashing`: the offline lexical embedding (no model, no network). `titan`: Amazon Titan Text
+   * Embeddings V2 through Bedrock (AWS credentials and model access needed), with the dimensions of
+   * `cloud.embedding`. Changing it rebuilds the local index.
+   */
+  embedder: z.enum(['hashing', 'titan']).default('hashing'),
+  /** Vector size of the hashing embedder. */
+  hashingDimensions: z.number().int().min(16).max(8192).default(512),
+  /** Region of the Bedrock Runtime endpoint for `titan` (default: the AWS SDK's, e.g. AWS_REGION). */
+  titanRegion: z.string().min(1).optional(),
+  /** Hybrid retrieval: weights of the full-text and vector scores (each scaled to its best hit). */
+  textWeight: z.number().gt(0).max(1).default(0.7),
+  vectorWeight: z.number().gt(0).max(1).default(0.3),
+  /** Typos allowed per query word (Levenshtein distance on its stem). */
+  typoTolerance: z.number().int().min(0).max(3).default(1),
+  /** Vector matches below this cosine similarity do not count. */
+  minSimilarity: z.number().min(-1).max(1).default(0.1),
+});
+
+/** A post-sync canary: a question whose answer must come back from the deployed knowledge base. */
+export const canarySchema = z.object({
+  question: z.string().min(1),
+  /** The item that must be retrieved: its `source_id` (e.g. `"122"`, `"faq-…"`) or its exact title. */
+  expected: z.string().min(1),
+  /** Only this content type (an `equals` filter on `content_type`). */
+  type: z.string().min(1).optional(),
+  /** The expected item must be among the first `k` results. */
+  k: z.number().int().min(1).max(100).default(5),
+});
+
+export const canariesSchema = z.object({
+  questions: z.array(canarySchema).default([]),
+  /** Fail the pipeline run on a miss (default: alert and metric only). */
+  strict: z.boolean().default(false),
+});
+
 export const configSchema = z
   .object({
     /** Environment name: prefixes cloud resource names (`wpkb-<env>-…`). */
@@ -106,6 +144,8 @@ export const configSchema = z
     deletionGuard: deletionGuardSchema.default(deletionGuardSchema.parse({})),
     /** CDK stacks only (see cloud-schema.ts). */
     cloud: cloudSchema.default(cloudSchema.parse({})),
+    localKb: localKbSchema.default(localKbSchema.parse({})),
+    canaries: canariesSchema.default(canariesSchema.parse({})),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
@@ -158,3 +198,5 @@ export type TaxonomyConfig = z.infer<typeof taxonomySchema>;
 export type DeletionGuardConfig = z.infer<typeof deletionGuardSchema>;
 /** What a config file or cdk.json context may hold: everything optional, merged over the defaults. */
 export type ConfigInput = z.input<typeof configSchema>;
+export type LocalKbConfig = z.infer<typeof localKbSchema>;
+export type CanaryConfig = z.infer<typeof canarySchema>;
