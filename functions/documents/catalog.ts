@@ -13,6 +13,11 @@ export interface CatalogEntry {
   start_date?: number;
   end_date?: number;
   metadata: Record<string, string | number | boolean>;
+  /**
+   * Term names per configured taxonomy, by its metadata key: `{category: ['Calzado', 'Moda']}`; `[]` when
+   * the item has none; `{}` for a type without taxonomies. Names sorted as in documents.
+   */
+  taxonomies: Record<string, string[]>;
   fields: LabelledLine[];
   /** The first paragraph of the body, for short answers. */
   summary: string;
@@ -46,6 +51,7 @@ export function buildCatalog(contentType: string, items: readonly NormalisedItem
     ...(item.startDate !== undefined ? { start_date: item.startDate } : {}),
     ...(item.endDate !== undefined ? { end_date: item.endDate } : {}),
     metadata: item.metadata,
+    taxonomies: Object.fromEntries((item.taxonomies ?? []).map((t) => [t.name, t.terms])),
     fields: item.fields,
     summary: summaryOf(item.body),
   }));

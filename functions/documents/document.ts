@@ -30,11 +30,15 @@ export const sidecarKeyFor = (key: string): string => `${key}.metadata.json`;
 const cut = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /**
- * The document text. Title and labelled facts lead so every chunk's neighbourhood carries
- * what the item is; the URL closes it so the agent can point people to the page.
+ * The document text. Title, categories (`Categoría: Calzado, Moda`) and labelled facts lead so every
+ * chunk's neighbourhood carries what the item is; the URL closes it so the agent can point people to
+ * the page.
  */
 export function documentText(item: NormalisedItem): string {
   const lines = [`${item.typeLabel}: ${item.title}`];
+  for (const taxonomy of item.taxonomies ?? []) {
+    if (taxonomy.terms.length) lines.push(`${taxonomy.label}: ${taxonomy.terms.join(', ')}`);
+  }
   for (const field of item.fields) lines.push(`${field.label}: ${field.value}`);
   if (item.dateText && !item.fields.some((f) => f.value === item.dateText))
     lines.push(`Fecha: ${item.dateText}`);
@@ -44,7 +48,10 @@ export function documentText(item: NormalisedItem): string {
   return parts.join('\n\n');
 }
 
-/** Typed file-level metadata: numbers stay numbers so Bedrock can range-filter on them. */
+/**
+ * Typed file-level metadata: numbers stay numbers so Bedrock can range-filter on them. An item with
+ * terms gets one string key per taxonomy; one without gets none (like any absent value).
+ */
 export function documentMetadata(item: NormalisedItem): Record<string, MetadataValue> {
   const metadata: Record<string, MetadataValue> = {
     source_id: item.sourceId,
@@ -55,6 +62,11 @@ export function documentMetadata(item: NormalisedItem): Record<string, MetadataV
   };
   if (item.startDate !== undefined) metadata.start_date = item.startDate;
   if (item.endDate !== undefined) metadata.end_date = item.endDate;
+  // Term names as one string (`"Calzado, Moda"`): list-typed sidecar metadata is not documented.
+  for (const taxonomy of item.taxonomies ?? []) {
+    if (taxonomy.terms.length && !(taxonomy.name in metadata))
+      metadata[taxonomy.name] = cut(taxonomy.terms.join(', '), METADATA_TEXT_MAX);
+  }
   for (const [name, value] of Object.entries(item.metadata)) {
     if (name in metadata) continue; // built-in keys win: they are the contract
     metadata[name] = typeof value === 'string' ? cut(value, METADATA_TEXT_MAX) : value;

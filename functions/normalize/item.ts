@@ -7,12 +7,17 @@ import type { LabelledLine, NormalisedItem, WpItem } from '../shared/types.js';
 import { type FlattenOptions, flattenAcf } from './acf.js';
 import { parseEventDates } from './dates.js';
 import { cleanInline, fieldToPlainText, htmlToPlainText } from './html.js';
+import { resolveTermNames, type TermNames } from './terms.js';
 
 export interface NormaliseOptions {
   /** Labels for ACF keys (global); the type's own `fieldLabels` are merged over them. */
   fieldLabels: Record<string, string>;
   /** Words for booleans in fields (Spanish defaults). */
   booleans?: FlattenOptions;
+  /** Names of the type's taxonomy terms (`indexTerms` of what extract stored); without it no id resolves. */
+  terms?: TermNames;
+  /** Told about each term id an item carries that `terms` does not know (a deleted term): it is skipped. */
+  onUnknownTerm?: (taxonomy: string, id: unknown) => void;
 }
 
 /**
@@ -119,7 +124,10 @@ function metadataValue(raw: unknown, type: MetadataField['type']): string | numb
  * - fields: the `textFields` that are structured (`acf`) flattened into labelled lines;
  * - metadata: the type's `metadata` paths, typed; values that cannot be read as their type are omitted;
  * - events (`dateField`): the date text and, when parseable, start/end as YYYYMMDD;
- * - password-protected items keep their title and identity only: body, fields, metadata and dates empty.
+ * - taxonomies: for each of the type's `taxonomies`, the names of the terms whose ids the item carries
+ *   under the taxonomy's REST base, decoded and sorted; unknown ids are skipped (`onUnknownTerm`);
+ * - password-protected items keep their title and identity only: body, fields, metadata, dates and
+ *   terms empty.
  */
 export function normaliseItem(
   item: WpItem,
@@ -141,8 +149,21 @@ export function normaliseItem(
     fields: [],
     metadata: {},
     protected: isProtected,
+    taxonomies: type.taxonomies.map((taxonomy) => ({
+      name: taxonomy.name,
+      label: taxonomy.label,
+      terms: [],
+    })),
   };
   if (isProtected) return normalised;
+
+  normalised.taxonomies = type.taxonomies.map((taxonomy) => ({
+    name: taxonomy.name,
+    label: taxonomy.label,
+    terms: resolveTermNames(item[taxonomy.restBase], options.terms?.get(taxonomy.restBase), (id) =>
+      options.onUnknownTerm?.(taxonomy.restBase, id),
+    ),
+  }));
 
   const labels = { ...options.fieldLabels, ...type.fieldLabels };
   const parts: string[] = [];

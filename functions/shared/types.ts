@@ -15,6 +15,31 @@ export interface WpItem {
   [field: string]: unknown;
 }
 
+/**
+ * A taxonomy term as wpkb reads it (`_fields=id,name,slug,parent`). `name` is as WordPress serves it:
+ * HTML-escaped (`Hogar &amp; Deco`), decoded when items are normalised.
+ */
+export interface WpTerm {
+  id: number;
+  name: string;
+  slug?: string;
+  /** Parent term id in hierarchical taxonomies (0 at the top). */
+  parent?: number;
+}
+
+/** Every term of some taxonomies, by taxonomy REST base: what extract stores next to the raw items. */
+export type TermsByTaxonomy = Record<string, WpTerm[]>;
+
+/** The terms an item has in one configured taxonomy. */
+export interface ItemTaxonomy {
+  /** Metadata key (`category`). */
+  name: string;
+  /** Label of the document line (`Categoría`). */
+  label: string;
+  /** Term names: decoded, distinct, sorted (see normalize/terms.ts); empty when the item has none. */
+  terms: string[];
+}
+
 /** A labelled line of the document, e.g. `{label: 'Horario', value: 'Lunes a domingo 10:00–21:00'}`. */
 export interface LabelledLine {
   label: string;
@@ -45,4 +70,9 @@ export interface NormalisedItem {
   endDate?: number;
   /** True when the item is password-protected: its content was withheld. */
   protected: boolean;
+  /**
+   * Term names per configured taxonomy, in configuration order (every configured taxonomy, `terms`
+   * possibly empty). Absent for items that do not come from WordPress (curated FAQ).
+   */
+  taxonomies?: ItemTaxonomy[];
 }

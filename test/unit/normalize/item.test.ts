@@ -105,6 +105,7 @@ describe('normaliseItem', () => {
       ],
       metadata: { level: '2', local: '214' },
       protected: false,
+      taxonomies: [{ name: 'category', label: 'Categoría', terms: [] }],
     });
   });
 
