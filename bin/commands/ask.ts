@@ -1,12 +1,82 @@
-import type { Command } from 'commander';
+import path from 'node:path';
+import { type Command, InvalidArgumentError } from 'commander';
+import { askLocal } from '../../functions/local-kb/ask.js';
+import { LocalIndexMissingError } from '../../functions/local-kb/index-file.js';
+import { loadConfig } from '../../functions/shared/config/load.js';
+import { oneLine } from '../../functions/shared/errors.js';
+import { readCdkContext } from '../cdk-context.js';
 
-/** `wpkb ask`: top-k passages from the local knowledge base (implementation follows). */
+export const positiveInt = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 100)
+    throw new InvalidArgumentError('expected an integer from 1 to 100');
+  return n;
+};
+
+interface AskFlags {
+  type?: string;
+  k: number;
+  json: boolean;
+  dataDir: string;
+  today?: string;
+  includePast: boolean;
+}
+
+const oneLineText = (text: string, max: number) => {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+};
+
+/** `wpkb ask "<question>"`: top-k passages from the local knowledge base `npm start` built. */
 export function registerAsk(program: Command): void {
   program
     .command('ask <question>')
     .description('retrieve passages from the local knowledge base built by `npm start`')
-    .action(() => {
-      console.error('wpkb ask: not implemented yet');
-      process.exitCode = 1;
+    .option('--type <type>', 'only this content type (event, stores, restaurant, faq, …)')
+    .option('--k <n>', 'passages to return', positiveInt, 5)
+    .option('--json', 'print {"results": [{source_id, content_type, title, url, score, text}]}', false)
+    .option('--data-dir <dir>', 'data directory `npm start` wrote', '.wpkb')
+    .option('--today <YYYY-MM-DD>', 'judge which events are past at this date (default: today)')
+    .option('--include-past', 'also events that have ended (no freshness filter)', false)
+    .action(async (question: string, opts: AskFlags) => {
+      try {
+        const config = loadConfig({ context: readCdkContext(), env: process.env });
+        const passages = await askLocal({
+          config,
+          dataDir: path.resolve(opts.dataDir),
+          question,
+          k: opts.k,
+          ...(opts.type ? { type: opts.type } : {}),
+          ...(opts.today ? { today: opts.today } : {}),
+          includePast: opts.includePast,
+        });
+        if (opts.json) {
+          const results = passages.map(({ source_id, content_type, title, url, score, text }) => ({
+            source_id,
+            content_type,
+            title,
+            url,
+            score,
+            text,
+          }));
+          console.log(JSON.stringify({ results }, null, 2));
+          return;
+        }
+        if (!passages.length) console.log('no passage found');
+        passages.forEach((p, i) => {
+          console.log(
+            `${i + 1}. ${p.title}  [${p.content_type}/${p.source_id}]  score ${p.score.toFixed(3)}`,
+          );
+          if (p.url) console.log(`   ${p.url}`);
+          console.log(`   ${oneLineText(p.text, 220)}`);
+        });
+      } catch (error) {
+        console.error(
+          error instanceof LocalIndexMissingError
+            ? `wpkb: ${error.message}`
+            : `wpkb: failed: ${oneLine(error)}`,
+        );
+        process.exitCode = 1;
+      }
     });
 }

@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import type { RunReport } from '../pipeline/report.js';
+import type { LocalIndexReport, RunReport } from '../pipeline/report.js';
 import type { ProgressEvent } from '../pipeline/run.js';
 
 export type Print = (line: string) => void;
@@ -49,4 +49,13 @@ export function summaryTable(report: RunReport): string {
   for (const [name, counts] of Object.entries(report.types)) table.push(row(name, counts));
   table.push(row('total', report.totals));
   return table.toString();
+}
+
+/** The local knowledge base step: a progress line and a summary line. */
+export function localIndexLines(stats: LocalIndexReport): { progress: string; summary: string } {
+  const skipped = stats.filesSkipped ? `, ${plural(stats.filesSkipped, 'file', 'files')} skipped` : '';
+  return {
+    progress: `▸ index      ${plural(stats.filesIndexed, 'file', 'files')} indexed, ${stats.filesRemoved} removed${skipped}${stats.rebuilt ? ` (rebuilt: ${stats.rebuilt})` : ''}  ${ms(stats.durationMs)}`,
+    summary: `local knowledge base: ${stats.chunksAdded} chunks added, ${stats.chunksRemoved} removed${stats.chunks === undefined ? '' : ` (${plural(stats.chunks, 'chunk', 'chunks')})`}; ask it: npx wpkb ask "¿…?"`,
+  };
 }

@@ -1,14 +1,16 @@
 import path from 'node:path';
-import type { RunReport } from '../pipeline/report.js';
+import { chunkingFromConfig, embedderFromConfig } from '../local-kb/from-config.js';
+import { ingestLocalKb } from '../local-kb/ingest.js';
+import { type RunReport, writeRunReport } from '../pipeline/report.js';
 import { runPipeline } from '../pipeline/run.js';
 import { type Clock, systemClock } from '../shared/clock.js';
 import { loadConfig, type WpkbConfig } from '../shared/config/load.js';
-import { oneLine } from '../shared/errors.js';
+import { oneLine, WpkbError } from '../shared/errors.js';
 import { type Log, silentLog } from '../shared/logger.js';
 import { createLocalStorage } from '../storage/local.js';
 import { startDemoSite } from './demo-site/server.js';
 import { mirrorKnowledgeDir } from './knowledge.js';
-import { type Print, progressPrinter, summaryTable } from './print.js';
+import { localIndexLines, type Print, progressPrinter, summaryTable } from './print.js';
 
 export interface LocalRunOptions {
   /** A real site; without it the bundled demo site is served on 127.0.0.1 and used. */
@@ -66,12 +68,27 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunOutcom
       clock: options.clock ?? systemClock,
       onProgress: progressPrinter(print),
     });
+    // The local "sync": kb/ into the local knowledge base (`wpkb ask`), incrementally.
+    const localIndex = await ingestLocalKb({
+      storage,
+      dataDir: options.dataDir,
+      chunking: chunkingFromConfig(config),
+      embedder: embedderFromConfig(config),
+      log: options.log ?? silentLog,
+    }).catch((cause) => {
+      throw new WpkbError(`local knowledge base: ${oneLine(cause)}`, { cause });
+    });
+    const lines = localIndexLines(localIndex);
+    print(lines.progress);
+    report.localIndex = localIndex;
+    await writeRunReport(storage, report);
     print(summaryTable(report));
     print(
       report.changes === 0
         ? 'nothing changed: the knowledge base is current'
         : `${report.changes} document${report.changes === 1 ? '' : 's'} to ingest`,
     );
+    print(lines.summary);
     print(`report: ${path.join(options.dataDir, 'runs', `${report.runId}.json`)}`);
     return { ok: true, report };
   } catch (error) {

@@ -32,6 +32,23 @@ export interface RunReport {
   agent?: AgentReport;
   /** Written by the sync step after checking the Pinecone index. */
   verify?: VerifyReport;
+  /** Written by the local runner after bringing the local knowledge base in line with kb/. */
+  localIndex?: LocalIndexReport;
+}
+
+/** The local "sync" (functions/local-kb/ingest.ts): what changed in the local index. */
+export interface LocalIndexReport {
+  filesIndexed: number;
+  filesRemoved: number;
+  chunksAdded: number;
+  chunksRemoved: number;
+  durationMs: number;
+  /** Files the local index cannot read. */
+  filesSkipped?: number;
+  /** Chunks in the index after the run. */
+  chunks?: number;
+  /** Set when the index was built anew, and why. */
+  rebuilt?: string;
 }
 
 /** Bedrock's IngestionJob statistics (counters absent from the API response are 0). */

@@ -1,0 +1,28 @@
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import type { ChunkingConfig } from '../shared/config/cloud-schema.js';
+import type { WpkbConfig } from '../shared/config/schema.js';
+import { createHashingEmbedder, type Embedder } from './embedder.js';
+import type { RetrievalTuning } from './retrieve.js';
+import { createTitanEmbedder } from './titan.js';
+
+/** The embedder `localKb.embedder` names. Titan builds its AWS client only here, only when configured. */
+export function embedderFromConfig(config: WpkbConfig): Embedder {
+  if (config.localKb.embedder === 'titan') {
+    const client = new BedrockRuntimeClient(
+      config.localKb.titanRegion ? { region: config.localKb.titanRegion } : {},
+    );
+    return createTitanEmbedder({ client, dimensions: config.cloud.embedding.dimensions });
+  }
+  return createHashingEmbedder(config.localKb.hashingDimensions);
+}
+
+/** The cloud data source's chunking: the local index chunks the same way. */
+export const chunkingFromConfig = (config: WpkbConfig): ChunkingConfig => config.cloud.knowledgeBase.chunking;
+
+export const tuningFromConfig = (config: WpkbConfig): RetrievalTuning => ({
+  mode: 'hybrid',
+  textWeight: config.localKb.textWeight,
+  vectorWeight: config.localKb.vectorWeight,
+  tolerance: config.localKb.typoTolerance,
+  similarity: config.localKb.minSimilarity,
+});
