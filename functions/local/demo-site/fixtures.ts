@@ -32,6 +32,32 @@ export interface DemoType {
 
 export type DemoStatus = 'publish' | 'draft' | 'private' | 'pending' | 'future';
 
+/** A taxonomy term (view context, without the fields the server derives: count, link, taxonomy). */
+export interface DemoTerm {
+  /** Term ids are one sequence for the whole site, separate from post ids. */
+  id: number;
+  /** As WordPress stores and serves it: HTML-escaped (`Hogar &amp; Deco`). */
+  name: string;
+  slug: string;
+  /** Parent term id; 0 at the top (always 0 in flat taxonomies). */
+  parent: number;
+  description: string;
+}
+
+export interface DemoTaxonomy {
+  /** Taxonomy slug (`categoria_tienda`). */
+  slug: string;
+  /** REST base: the items' field holding term ids, and `/wp/v2/<restBase>`. */
+  restBase: string;
+  /** Plural label, as WordPress reports it. */
+  name: string;
+  /** Post type slugs it classifies. */
+  types: string[];
+  hierarchical: boolean;
+  /** In id order. */
+  terms: DemoTerm[];
+}
+
 /** A WordPress REST item (view context) as the demo site stores and serves it. */
 export type DemoItem = {
   id: number;
@@ -50,12 +76,19 @@ export type DemoItem = {
   featured_media: number;
   template: string;
   acf: Record<string, unknown> | false | unknown[];
+  /**
+   * Term ids by taxonomy REST base, for every taxonomy of the item's type (`[]` when it has none). The
+   * server serves each as a top-level field (`"categoria_tienda": [12, 14]`), as WordPress does.
+   */
+  terms: Record<string, number[]>;
 };
 
 export interface DemoSite {
   name: string;
   description: string;
   types: DemoType[];
+  /** The mall's taxonomies with their terms. Live, like `items`. */
+  taxonomies: DemoTaxonomy[];
   /** Items by REST base, in id order. Live: the demo server reads it on every request. */
   items: Record<string, DemoItem[]>;
 }
@@ -398,6 +431,92 @@ const RESTAURANT_CATEGORIES: Category[] = [
   },
 ];
 
+// ---------------------------------------------------------------------------------------------
+// Taxonomies: the category each store/restaurant was generated from becomes its term, sometimes with a
+// plausible second one; events get theirs from the kind of title. Term names are written plainly here
+// and stored HTML-escaped, as WordPress does (`&` → `&amp;`).
+
+const TAXONOMY = {
+  stores: 'categoria_tienda',
+  restaurant: 'tipo_comida',
+  event: 'categoria_evento',
+} as const;
+
+interface TermPlan {
+  /** The term of the category. */
+  term: string;
+  /** Candidates for a second term. */
+  also: string[];
+}
+
+const STORE_TERMS: Record<string, TermPlan> = {
+  moda: { term: 'Moda', also: ['Calzado', 'Infantil', 'Outlet'] },
+  calzado: { term: 'Calzado', also: ['Zapatillas', 'Moda'] },
+  deportes: { term: 'Deportes', also: ['Zapatillas', 'Outlet'] },
+  tecnología: { term: 'Tecnología', also: ['Telefonía', 'Outlet'] },
+  hogar: { term: 'Hogar & Deco', also: ['Outlet'] },
+  belleza: { term: 'Belleza', also: ['Farmacia'] },
+  óptica: { term: 'Óptica', also: [] },
+  joyería: { term: 'Joyería', also: ['Moda'] },
+  juguetería: { term: 'Juguetería', also: ['Infantil', 'Librería'] },
+  librería: { term: 'Librería', also: ['Juguetería'] },
+  mascotas: { term: 'Mascotas', also: [] },
+  farmacia: { term: 'Farmacia', also: ['Belleza'] },
+  servicios: { term: 'Servicios', also: [] },
+  telefonía: { term: 'Telefonía', also: ['Tecnología'] },
+  infantil: { term: 'Infantil', also: ['Moda', 'Juguetería'] },
+};
+
+const RESTAURANT_TERMS: Record<string, TermPlan> = {
+  sushi: { term: 'Sushi', also: ['Comida peruana'] },
+  pizzas: { term: 'Pizzas', also: ['Comida rápida'] },
+  café: { term: 'Café', also: ['Pastelería'] },
+  sándwiches: { term: 'Sándwiches', also: ['Comida rápida'] },
+  helados: { term: 'Helados', also: ['Pastelería'] },
+  'comida peruana': { term: 'Comida peruana', also: ['Opciones vegetarianas'] },
+  'comida mexicana': { term: 'Comida mexicana', also: ['Comida rápida'] },
+  parrilla: { term: 'Parrilla', also: [] },
+  'comida vegana': { term: 'Comida vegana', also: ['Opciones vegetarianas'] },
+  pastelería: { term: 'Pastelería', also: ['Café'] },
+  'comida china': { term: 'Comida china', also: ['Comida rápida'] },
+  empanadas: { term: 'Empanadas', also: ['Comida rápida'] },
+};
+
+/** Every term of each taxonomy, in id order; a child term names its parent. Some stay unused. */
+const TAXONOMY_TERMS: Record<string, { name: string; parent?: string }[]> = {
+  [TAXONOMY.stores]: [
+    ...Object.values(STORE_TERMS).map((plan) => ({ name: plan.term })),
+    { name: 'Zapatillas', parent: 'Calzado' },
+    { name: 'Outlet' },
+    { name: 'Tiendas por departamento' },
+  ],
+  [TAXONOMY.restaurant]: [
+    ...Object.values(RESTAURANT_TERMS).map((plan) => ({ name: plan.term })),
+    { name: 'Comida rápida' },
+    { name: 'Opciones vegetarianas' },
+  ],
+  [TAXONOMY.event]: [
+    'Familia',
+    'Talleres',
+    'Música',
+    'Ferias',
+    'Exposiciones',
+    'Deporte y bienestar',
+    'Gastronomía',
+    'Cine',
+    'Solidario',
+    'Celebraciones',
+    'Torneos',
+    'Concursos',
+  ].map((name) => ({ name })),
+};
+
+/** The category's term, with a second one (when it has candidates) for about one item in five; rarely none. */
+function planTerms(t: Random, plan: TermPlan | undefined): string[] {
+  if (!plan || t.chance(0.05)) return [];
+  return plan.also.length && t.chance(0.2) ? [plan.term, t.pick(plan.also)] : [plan.term];
+}
+
 const ZONES = ['Sector Oriente', 'Sector Poniente', 'Boulevard', 'Terraza Cordillera', 'Patio de Comidas'];
 const EVENT_PLACES = [
   'Plaza Central, Nivel 1',
@@ -440,10 +559,14 @@ interface Draft {
   dateMs: number;
   modifiedMs: number;
   acf: DemoItem['acf'];
+  /** Term names by taxonomy REST base. */
+  terms?: Record<string, string[]>;
 }
 
 interface Builder {
   r: Random;
+  /** Term choices draw from their own sequence, so adding them left every other fixture value as it was. */
+  t: Random;
   drafts: Draft[];
 }
 
@@ -559,6 +682,12 @@ function addStoreLike(b: Builder, restBase: string, restaurant: boolean, count: 
       dateMs,
       modifiedMs: modifiedAfter(r, dateMs),
       acf: r.chance(0.03) ? false : storeInfo(r, name, restaurant),
+      terms: {
+        [restaurant ? TAXONOMY.restaurant : TAXONOMY.stores]: planTerms(
+          b.t,
+          (restaurant ? RESTAURANT_TERMS : STORE_TERMS)[category.label],
+        ),
+      },
     });
   }
 }
@@ -588,25 +717,52 @@ function dateText(r: Random, startMs: number): string {
   ]);
 }
 
-const EVENT_TITLES: ((r: Random, monthName: string) => string)[] = [
-  (r) => `Taller de ${r.pick(['cerámica', 'origami', 'pintura', 'robótica', 'cocina saludable'])} para niños`,
-  (r) =>
-    `Concierto de ${r.pick(['jazz', 'cueca urbana', 'música andina', 'rock de los 80', 'boleros'])} en la Terraza`,
-  (_r, m) => `Feria de emprendedores - ${m}`,
-  (r) =>
-    `Exposición fotográfica: ${r.pick(['Patagonia íntima', 'Santiago de noche', 'Volcanes del sur', 'Oficios'])}`,
-  () => 'Cuentacuentos en la Plaza Central',
-  (r) => `Clase de ${r.pick(['yoga', 'zumba', 'pilates', 'baile entretenido'])} al aire libre`,
-  (r) =>
-    `Festival gastronómico ${r.pick(['del Pacífico', 'de la empanada', 'vegano', 'de las sopaipillas'])}`,
-  (r) =>
-    `Cine bajo las estrellas: "${r.pick(['El último glaciar', 'Viaje al Salar', 'La loica y el zorzal'])}"`,
-  () => 'Show de magia para toda la familia',
-  () => 'Campaña de donación de sangre',
-  () => 'Operativo de vacunación de mascotas 🐶',
-  (r) =>
-    `Celebramos ${r.pick(['el Día del Niño', 'Fiestas Patrias', 'la Navidad', 'el Día de la Madre'])} ${r.pick(EMOJI)}`,
-  (r) => `Torneo de ${r.pick(['ajedrez', 'videojuegos', 'pimpón', 'rayuela'])} - inscripciones abiertas`,
+/** Kinds of event: how the title is made and the `categoria_evento` terms it belongs to. */
+const EVENT_TITLES: { title: (r: Random, monthName: string) => string; terms: string[] }[] = [
+  {
+    title: (r) =>
+      `Taller de ${r.pick(['cerámica', 'origami', 'pintura', 'robótica', 'cocina saludable'])} para niños`,
+    terms: ['Talleres', 'Familia'],
+  },
+  {
+    title: (r) =>
+      `Concierto de ${r.pick(['jazz', 'cueca urbana', 'música andina', 'rock de los 80', 'boleros'])} en la Terraza`,
+    terms: ['Música'],
+  },
+  { title: (_r, m) => `Feria de emprendedores - ${m}`, terms: ['Ferias'] },
+  {
+    title: (r) =>
+      `Exposición fotográfica: ${r.pick(['Patagonia íntima', 'Santiago de noche', 'Volcanes del sur', 'Oficios'])}`,
+    terms: ['Exposiciones'],
+  },
+  { title: () => 'Cuentacuentos en la Plaza Central', terms: ['Familia'] },
+  {
+    title: (r) => `Clase de ${r.pick(['yoga', 'zumba', 'pilates', 'baile entretenido'])} al aire libre`,
+    terms: ['Deporte y bienestar'],
+  },
+  {
+    title: (r) =>
+      `Festival gastronómico ${r.pick(['del Pacífico', 'de la empanada', 'vegano', 'de las sopaipillas'])}`,
+    terms: ['Gastronomía', 'Ferias'],
+  },
+  {
+    title: (r) =>
+      `Cine bajo las estrellas: "${r.pick(['El último glaciar', 'Viaje al Salar', 'La loica y el zorzal'])}"`,
+    terms: ['Cine', 'Familia'],
+  },
+  { title: () => 'Show de magia para toda la familia', terms: ['Familia'] },
+  { title: () => 'Campaña de donación de sangre', terms: ['Solidario'] },
+  { title: () => 'Operativo de vacunación de mascotas 🐶', terms: ['Solidario'] },
+  {
+    title: (r) =>
+      `Celebramos ${r.pick(['el Día del Niño', 'Fiestas Patrias', 'la Navidad', 'el Día de la Madre'])} ${r.pick(EMOJI)}`,
+    terms: ['Celebraciones'],
+  },
+  {
+    title: (r) =>
+      `Torneo de ${r.pick(['ajedrez', 'videojuegos', 'pimpón', 'rayuela'])} - inscripciones abiertas`,
+    terms: ['Torneos'],
+  },
 ];
 
 function eventAcf(r: Random, text: string, place: string): Record<string, unknown> {
@@ -661,7 +817,8 @@ function addEvents(b: Builder, restBase: string, count: number): void {
   for (let i = 0; i < count; i++) {
     const startMs = Math.floor((from + r.float() * (to - from)) / DAY) * DAY;
     const monthName = MONTHS[new Date(startMs).getUTCMonth()] ?? '';
-    const title = r.pick(EVENT_TITLES)(r, monthName);
+    const kind = r.pick(EVENT_TITLES);
+    const title = kind.title(r, monthName);
     const place = r.pick(EVENT_PLACES);
     const text = dateText(r, startMs);
     const intro = `${r.pick(['¡Te esperamos!', 'Ven con tu familia.', 'Actividad gratuita.'])} ${r.pick(EMOJI)}`;
@@ -690,6 +847,7 @@ function addEvents(b: Builder, restBase: string, count: number): void {
       dateMs,
       modifiedMs: modifiedAfter(r, dateMs),
       acf: r.chance(0.03) ? false : eventAcf(r, text, place),
+      terms: { [TAXONOMY.event]: b.t.chance(0.05) ? [] : kind.terms },
     });
   }
 }
@@ -746,6 +904,7 @@ function addSpecials(b: Builder, types: { event: string; stores: string; restaur
     dateMs: at('2024-05-10T15:20:00'),
     modifiedMs: at('2026-02-20T18:05:11'),
     acf: storeInfo(r, 'Café El Rincón', true),
+    terms: { [TAXONOMY.restaurant]: ['Sushi', 'Café'] },
   });
 
   // A store with a tracking script and inline style in its content.
@@ -761,6 +920,7 @@ function addSpecials(b: Builder, types: { event: string; stores: string; restaur
     dateMs: at('2023-11-02T13:00:00'),
     modifiedMs: at('2025-12-01T10:30:00'),
     acf: storeInfo(r, 'Tecno Quillay', false),
+    terms: { [TAXONOMY.stores]: ['Tecnología', 'Outlet'] },
   });
 
   // An event whose content carries a <style> block.
@@ -781,6 +941,7 @@ function addSpecials(b: Builder, types: { event: string; stores: string; restaur
     dateMs: at('2026-02-10T14:00:00'),
     modifiedMs: at('2026-02-11T09:12:40'),
     acf: eventAcf(r, '15 al 17 de mayo de 2026', 'Hall Principal'),
+    terms: { [TAXONOMY.event]: ['Exposiciones', 'Familia'] },
   });
 
   // An item with an empty title and empty content (it happens).
@@ -806,6 +967,7 @@ function addSpecials(b: Builder, types: { event: string; stores: string; restaur
     dateMs: at('2025-12-15T12:00:00'),
     modifiedMs: at('2026-01-05T08:30:00'),
     acf: eventAcf(r, '2 de enero al 28 de febrero de 2026', 'Mesón de Informaciones, Nivel 1'),
+    terms: { [TAXONOMY.event]: ['Concursos'] },
   });
 
   // A password-protected restaurant: listed, content withheld.
@@ -820,6 +982,7 @@ function addSpecials(b: Builder, types: { event: string; stores: string; restaur
     dateMs: at('2025-06-01T11:00:00'),
     modifiedMs: at('2025-06-01T11:00:00'),
     acf: storeInfo(r, 'Convenios Cordillera', true),
+    terms: { [TAXONOMY.restaurant]: ['Parrilla'] },
   });
 
   // An item whose ACF came back as an empty array.
@@ -874,7 +1037,11 @@ export function generateDemoSite(options: DemoSiteOptions = {}): DemoSite {
     { slug: 'restaurant', restBase: 'restaurant', name: 'Restaurantes' },
   ];
   const rewrite: Record<string, string> = { event: 'eventos', stores: 'tiendas', restaurant: 'restaurantes' };
-  const b: Builder = { r: new Random(mulberry32(seed)), drafts: [] };
+  const b: Builder = {
+    r: new Random(mulberry32(seed)),
+    t: new Random(mulberry32(seed ^ 0x7a0c1a)),
+    drafts: [],
+  };
   const count = (base: number): number => Math.max(1, Math.round(base * scale));
 
   addEvents(b, 'event', count(60));
@@ -882,6 +1049,17 @@ export function generateDemoSite(options: DemoSiteOptions = {}): DemoSite {
   addStoreLike(b, 'restaurant', true, count(60));
   addSpecials(b, { event: 'event', stores: 'stores', restaurant: 'restaurant' });
   addNonPublic(b, ['event', 'stores', 'restaurant'], Math.max(4, Math.round(4 * scale)));
+
+  const taxonomies = buildTaxonomies();
+  const termIds = (draft: Draft): Record<string, number[]> =>
+    Object.fromEntries(
+      taxonomies
+        .filter((taxonomy) => taxonomy.types.includes(draft.type))
+        .map((taxonomy) => [
+          taxonomy.restBase,
+          (draft.terms?.[taxonomy.restBase] ?? []).map((name) => termId(taxonomy, name)),
+        ]),
+    );
 
   // Ids grow with creation time, with gaps (revisions and attachments take ids too).
   const order = b.drafts.map((draft, index) => ({ draft, index }));
@@ -917,6 +1095,7 @@ export function generateDemoSite(options: DemoSiteOptions = {}): DemoSite {
       featured_media: 0,
       template: '',
       acf: draft.acf,
+      terms: termIds(draft),
     };
     items[draft.restBase]?.push(item);
   }
@@ -925,6 +1104,38 @@ export function generateDemoSite(options: DemoSiteOptions = {}): DemoSite {
     name: 'Mall Paseo Cordillera',
     description: 'Tiendas, restaurantes y panoramas a los pies de la cordillera',
     types,
+    taxonomies,
     items,
   };
+}
+
+/** WordPress's storage of a term name: `&`, `<`, `>` escaped (the `pre_term_name` filters). */
+const storedTermName = (name: string): string =>
+  name.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The three taxonomies with their terms; term ids follow WordPress's first term, "Sin categoría" (1). */
+function buildTaxonomies(): DemoTaxonomy[] {
+  const specs = [
+    { slug: TAXONOMY.stores, name: 'Categorías de tienda', types: ['stores'], hierarchical: true },
+    { slug: TAXONOMY.restaurant, name: 'Tipos de comida', types: ['restaurant'], hierarchical: false },
+    { slug: TAXONOMY.event, name: 'Categorías de evento', types: ['event'], hierarchical: true },
+  ];
+  let id = 4;
+  return specs.map((spec) => {
+    const terms: DemoTerm[] = [];
+    for (const { name, parent } of TAXONOMY_TERMS[spec.slug] ?? []) {
+      id += 1;
+      const parentId = parent === undefined ? 0 : terms.find((t) => t.name === storedTermName(parent))?.id;
+      if (parentId === undefined)
+        throw new Error(`demo site: parent term "${parent}" of "${name}" is not defined`);
+      terms.push({ id, name: storedTermName(name), slug: slugify(name), parent: parentId, description: '' });
+    }
+    return { ...spec, restBase: spec.slug, terms };
+  });
+}
+
+function termId(taxonomy: DemoTaxonomy, name: string): number {
+  const term = taxonomy.terms.find((t) => t.name === storedTermName(name));
+  if (!term) throw new Error(`demo site: no term "${name}" in ${taxonomy.slug}`);
+  return term.id;
 }

@@ -1,7 +1,7 @@
 /**
  * The demo WordPress site: a small node:http server that speaks the WordPress 6.x REST API (index,
- * types, collections with pagination, ordering, `_fields`, the errors WordPress returns) over the
- * fixture data, on loopback only. `npm start`, the benchmark and tests use it.
+ * types, taxonomies, collections of items and of terms with pagination, ordering, `_fields`, the errors
+ * WordPress returns) over the fixture data, on loopback only. `npm start`, the benchmark and tests use it.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +10,8 @@ import {
   DEMO_PUBLIC_ORIGIN,
   type DemoItem,
   type DemoSite,
+  type DemoTaxonomy,
+  type DemoTerm,
   generateDemoSite,
   isPublic,
 } from './fixtures.js';
@@ -104,6 +106,20 @@ const BUILTIN_TYPES = [
   { slug: 'attachment', restBase: 'media', name: 'Medios' },
 ];
 
+/** WordPress's own taxonomies, for posts only: their collections are served too. */
+const BUILTIN_TAXONOMIES: DemoTaxonomy[] = [
+  {
+    slug: 'category',
+    restBase: 'categories',
+    name: 'Categorías',
+    types: ['post'],
+    hierarchical: true,
+    terms: [{ id: 1, name: 'Sin categoría', slug: 'sin-categoria', parent: 0, description: '' }],
+  },
+  { slug: 'post_tag', restBase: 'tags', name: 'Etiquetas', types: ['post'], hierarchical: false, terms: [] },
+];
+const TERM_ORDERBY = ['id', 'include', 'name', 'slug', 'include_slugs', 'term_group', 'description', 'count'];
+
 /** Query parameters as WordPress reads them: `a=1,2` or `a[]=1&a[]=2`. */
 class Params {
   constructor(readonly search: URLSearchParams) {}
@@ -164,6 +180,15 @@ function integerParam(
     return fallback;
   }
   return value;
+}
+
+function booleanParam(params: Params, invalid: Invalid, name: string, fallback: boolean): boolean {
+  if (!params.has(name)) return fallback;
+  const raw = params.scalar(name);
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0' || raw === '') return false;
+  invalid.add(name, 'rest_invalid_type', `${name} is not of type boolean.`, { param: name });
+  return fallback;
 }
 
 function enumParam(
@@ -253,6 +278,13 @@ function allTypes(site: DemoSite) {
   return [...BUILTIN_TYPES, ...site.types.filter((t) => !BUILTIN_TYPES.some((b) => b.slug === t.slug))];
 }
 
+function allTaxonomies(site: DemoSite): DemoTaxonomy[] {
+  return [
+    ...BUILTIN_TAXONOMIES,
+    ...site.taxonomies.filter((t) => !BUILTIN_TAXONOMIES.some((b) => b.slug === t.slug)),
+  ];
+}
+
 function typeObject(ctx: Context, type: { slug: string; restBase: string; name: string }): Json {
   return {
     description: '',
@@ -261,7 +293,9 @@ function typeObject(ctx: Context, type: { slug: string; restBase: string; name: 
     name: type.name,
     slug: type.slug,
     icon: null,
-    taxonomies: type.slug === 'post' ? ['category', 'post_tag'] : [],
+    taxonomies: allTaxonomies(ctx.site)
+      .filter((taxonomy) => taxonomy.types.includes(type.slug))
+      .map((taxonomy) => taxonomy.slug),
     rest_base: type.restBase,
     rest_namespace: 'wp/v2',
     _links: {
@@ -291,6 +325,12 @@ function routes(ctx: Context): Json {
   for (const type of allTypes(ctx.site)) {
     out[`/wp/v2/${type.restBase}`] = routeEntry(ctx, `/wp/v2/${type.restBase}`, true);
     out[`/wp/v2/${type.restBase}/(?P<id>[\\d]+)`] = routeEntry(ctx, '', false);
+  }
+  out['/wp/v2/taxonomies'] = routeEntry(ctx, '/wp/v2/taxonomies', true);
+  out['/wp/v2/taxonomies/(?P<taxonomy>[\\w-]+)'] = routeEntry(ctx, '', false);
+  for (const taxonomy of allTaxonomies(ctx.site)) {
+    out[`/wp/v2/${taxonomy.restBase}`] = routeEntry(ctx, `/wp/v2/${taxonomy.restBase}`, true);
+    out[`/wp/v2/${taxonomy.restBase}/(?P<id>[\\d]+)`] = routeEntry(ctx, '', false);
   }
   return out;
 }
@@ -323,7 +363,14 @@ function index(ctx: Context): Json {
 /** An item as the API shows it at this address. */
 function present(ctx: Context, item: DemoItem, restBase: string, tree: Json | undefined): Json {
   const link = ctx.pretty ? item.link : `${DEMO_PUBLIC_ORIGIN}/?${item.type}=${item.slug}`;
-  const full: Json = { ...item, link };
+  // Term ids go out as one field per taxonomy of the type, under its REST base, before `acf`.
+  const { terms, acf, ...fields } = item;
+  const taxonomyFields = Object.fromEntries(
+    allTaxonomies(ctx.site)
+      .filter((taxonomy) => taxonomy.types.includes(item.type))
+      .map((taxonomy) => [taxonomy.restBase, terms[taxonomy.restBase] ?? []]),
+  );
+  const full: Json = { ...fields, link, ...taxonomyFields, acf };
   if (!tree || '_links' in tree) {
     full._links = {
       self: [{ href: restUrl(ctx, `/wp/v2/${restBase}/${item.id}`) }],
@@ -408,6 +455,146 @@ function collection(ctx: Context, restBase: string, params: Params): RestRespons
   return { status: 200, body, headers, links };
 }
 
+function taxonomyObject(ctx: Context, taxonomy: DemoTaxonomy): Json {
+  return {
+    name: taxonomy.name,
+    slug: taxonomy.slug,
+    description: '',
+    types: taxonomy.types,
+    hierarchical: taxonomy.hierarchical,
+    rest_base: taxonomy.restBase,
+    rest_namespace: 'wp/v2',
+    _links: {
+      collection: [{ href: restUrl(ctx, '/wp/v2/taxonomies') }],
+      'wp:items': [{ href: restUrl(ctx, `/wp/v2/${taxonomy.restBase}`) }],
+      curies: [{ name: 'wp', href: 'https://api.w.org/{rel}', templated: true }],
+    },
+  };
+}
+
+/** `/wp/v2/taxonomies`: an object keyed by taxonomy slug; `?type=` keeps those of one post type. */
+function taxonomies(ctx: Context, params: Params): RestResponse {
+  const type = params.scalar('type');
+  const listed = allTaxonomies(ctx.site).filter((t) => !type || t.types.includes(type));
+  return { status: 200, body: Object.fromEntries(listed.map((t) => [t.slug, taxonomyObject(ctx, t)])) };
+}
+
+/** Public items of the taxonomy's types carrying the term: WordPress's `count`. */
+function termCount(ctx: Context, taxonomy: DemoTaxonomy, term: DemoTerm): number {
+  let count = 0;
+  for (const type of allTypes(ctx.site)) {
+    if (!taxonomy.types.includes(type.slug)) continue;
+    for (const item of ctx.site.items[type.restBase] ?? []) {
+      if (isPublic(item) && item.terms[taxonomy.restBase]?.includes(term.id)) count++;
+    }
+  }
+  return count;
+}
+
+/** A term as the API shows it (view context). */
+function presentTerm(ctx: Context, taxonomy: DemoTaxonomy, term: DemoTerm, count: number, tree?: Json): Json {
+  const full: Json = {
+    id: term.id,
+    count,
+    description: term.description,
+    link: ctx.pretty
+      ? `${DEMO_PUBLIC_ORIGIN}/${taxonomy.slug}/${term.slug}/`
+      : `${DEMO_PUBLIC_ORIGIN}/?${taxonomy.slug}=${term.slug}`,
+    name: term.name,
+    slug: term.slug,
+    taxonomy: taxonomy.slug,
+    ...(taxonomy.hierarchical ? { parent: term.parent } : {}),
+    meta: [],
+  };
+  if (!tree || '_links' in tree) {
+    full._links = {
+      self: [{ href: restUrl(ctx, `/wp/v2/${taxonomy.restBase}/${term.id}`) }],
+      collection: [{ href: restUrl(ctx, `/wp/v2/${taxonomy.restBase}`) }],
+      about: [{ href: restUrl(ctx, `/wp/v2/taxonomies/${taxonomy.slug}`) }],
+    };
+  }
+  return tree ? pickFields(full, tree) : full;
+}
+
+/**
+ * A taxonomy's terms, as WP_REST_Terms_Controller answers: ordered by name unless asked otherwise,
+ * `hide_empty` false by default, and — unlike posts — a page past the end is an empty list, not an error.
+ */
+function termCollection(ctx: Context, taxonomy: DemoTaxonomy, params: Params): RestResponse {
+  const invalid = new Invalid();
+  const contextParam = enumParam(params, invalid, 'context', ['view', 'embed', 'edit'], 'view');
+  const page = integerParam(params, invalid, 'page', 1, 1);
+  const perPage = integerParam(params, invalid, 'per_page', 10, 1, 100);
+  const order = enumParam(params, invalid, 'order', ['asc', 'desc'], 'asc');
+  const orderby = enumParam(params, invalid, 'orderby', TERM_ORDERBY, 'name');
+  const hideEmpty = booleanParam(params, invalid, 'hide_empty', false);
+  const parent = taxonomy.hierarchical ? integerParam(params, invalid, 'parent', -1, 0) : -1;
+  const post = integerParam(params, invalid, 'post', 0, 0);
+  invalid.throwIfAny();
+  if (contextParam === 'edit') {
+    throw new RestError(
+      401,
+      'rest_forbidden_context',
+      'Sorry, you are not allowed to edit terms in this taxonomy.',
+    );
+  }
+  let terms = taxonomy.terms.map((term) => ({ term, count: termCount(ctx, taxonomy, term) }));
+  if (hideEmpty) terms = terms.filter((t) => t.count > 0);
+  if (parent >= 0) terms = terms.filter((t) => t.term.parent === parent);
+  if (post > 0) {
+    const item = Object.values(ctx.site.items)
+      .flat()
+      .find((i) => i.id === post);
+    if (!item) throw new RestError(400, 'rest_post_invalid_id', 'Invalid post ID.');
+    terms = terms.filter((t) => item.terms[taxonomy.restBase]?.includes(t.term.id));
+  }
+  const key = (t: { term: DemoTerm; count: number }): string | number =>
+    orderby === 'name'
+      ? t.term.name
+      : orderby === 'slug'
+        ? t.term.slug
+        : orderby === 'description'
+          ? t.term.description
+          : orderby === 'count'
+            ? t.count
+            : t.term.id;
+  const sign = order === 'asc' ? 1 : -1;
+  terms.sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    const primary =
+      typeof ka === 'number' && typeof kb === 'number' ? ka - kb : compareStrings(String(ka), String(kb));
+    return sign * (primary || a.term.id - b.term.id);
+  });
+  const total = terms.length;
+  const totalPages = Math.ceil(total / perPage);
+  const fields = params.list('_fields');
+  const tree = fields.length ? fieldTree(fields) : undefined;
+  const body = terms
+    .slice((page - 1) * perPage, page * perPage)
+    .map((t) => presentTerm(ctx, taxonomy, t.term, t.count, tree));
+  const links: string[] = [];
+  const linkTo = (target: number): string => {
+    const query = new URLSearchParams(params.search);
+    query.set('page', String(target));
+    return restUrl(ctx, `/wp/v2/${taxonomy.restBase}`, query);
+  };
+  if (page > 1) links.push(`<${linkTo(Math.min(page - 1, Math.max(totalPages, 1)))}>; rel="prev"`);
+  if (page < totalPages) links.push(`<${linkTo(page + 1)}>; rel="next"`);
+  return {
+    status: 200,
+    body,
+    headers: { 'X-WP-Total': String(total), 'X-WP-TotalPages': String(totalPages) },
+    links,
+  };
+}
+
+function singleTerm(ctx: Context, taxonomy: DemoTaxonomy, idText: string): RestResponse {
+  const term = taxonomy.terms.find((t) => String(t.id) === idText);
+  if (!term) throw new RestError(404, 'rest_term_invalid', 'Term does not exist.');
+  return { status: 200, body: presentTerm(ctx, taxonomy, term, termCount(ctx, taxonomy, term)) };
+}
+
 function single(ctx: Context, restBase: string, idText: string): RestResponse {
   const item = (ctx.site.items[restBase] ?? []).find((i) => String(i.id) === idText);
   if (!item) throw new RestError(404, 'rest_post_invalid_id', 'Invalid post ID.');
@@ -423,6 +610,13 @@ function dispatch(ctx: Context, method: string, route: string, params: Params): 
         401,
         'rest_cannot_create',
         'Sorry, you are not allowed to create posts as this user.',
+      );
+    }
+    if (method === 'POST' && allTaxonomies(ctx.site).some((t) => path === `/wp/v2/${t.restBase}`)) {
+      throw new RestError(
+        401,
+        'rest_cannot_create',
+        'Sorry, you are not allowed to create terms in this taxonomy.',
       );
     }
     throw noRoute();
@@ -446,9 +640,19 @@ function dispatch(ctx: Context, method: string, route: string, params: Params): 
     if (!type) throw new RestError(404, 'rest_type_invalid', 'Invalid post type.');
     return { status: 200, body: typeObject(ctx, type) };
   }
+  if (path === '/wp/v2/taxonomies') return taxonomies(ctx, params);
+  const taxonomyMatch = /^\/wp\/v2\/taxonomies\/([\w-]+)$/.exec(path);
+  if (taxonomyMatch) {
+    const taxonomy = allTaxonomies(ctx.site).find((t) => t.slug === taxonomyMatch[1]);
+    if (!taxonomy) throw new RestError(404, 'rest_taxonomy_invalid', 'Invalid taxonomy.');
+    return { status: 200, body: taxonomyObject(ctx, taxonomy) };
+  }
   const itemMatch = /^\/wp\/v2\/([a-z0-9_-]+(?:\/[a-z0-9_-]+)*?)(?:\/(\d+))?$/.exec(path);
   if (itemMatch) {
     const [, restBase, id] = itemMatch;
+    const taxonomy = allTaxonomies(ctx.site).find((t) => t.restBase === restBase);
+    if (taxonomy)
+      return id === undefined ? termCollection(ctx, taxonomy, params) : singleTerm(ctx, taxonomy, id);
     if (restBase && allTypes(ctx.site).some((t) => t.restBase === restBase)) {
       return id === undefined ? collection(ctx, restBase, params) : single(ctx, restBase, id);
     }
