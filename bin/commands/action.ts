@@ -1,12 +1,67 @@
-import type { Command } from 'commander';
+import path from 'node:path';
+import { type Command, InvalidArgumentError } from 'commander';
+import { makeActionHandler } from '../../functions/actions/handler.js';
+import { localActionEvent } from '../../functions/actions/local.js';
+import { type Clock, fixedClock, systemClock } from '../../functions/shared/clock.js';
+import { loadConfig } from '../../functions/shared/config/load.js';
+import { oneLine } from '../../functions/shared/errors.js';
+import { powertoolsLog, silentLog } from '../../functions/shared/logger.js';
+import { createLocalStorage } from '../../functions/storage/local.js';
+import { readCdkContext } from '../cdk-context.js';
 
-/** `wpkb action METHOD PATH`: run the agent's action group handler locally (being written). */
+interface ActionFlags {
+  dataDir: string;
+  now?: string;
+  raw: boolean;
+  verbose: boolean;
+}
+
+const instant = (value: string) => {
+  if (Number.isNaN(Date.parse(value)))
+    throw new InvalidArgumentError('expected an ISO date-time, e.g. 2026-03-07T15:00:00-03:00');
+  return value;
+};
+
+/**
+ * `wpkb action GET '/events?from=2026-03-01&to=2026-03-07'`: the action group handler, with a
+ * Bedrock-shaped event, against the catalog of a data directory (`npm start` writes `.wpkb/`).
+ * Prints the response body (JSON) on stdout and `HTTP <status>` on stderr; exit 1 unless 2xx.
+ */
 export function registerAction(program: Command): void {
   program
     .command('action <method> <path>')
-    .description("run the agent's action group handler against the local catalog")
-    .action(() => {
-      console.error('wpkb action: not implemented yet');
-      process.exitCode = 1;
+    .description(
+      "run the agent's action group (mall directory) against the local catalog; prints the JSON body",
+    )
+    .option('--data-dir <dir>', 'data directory holding catalog/<type>.json', '.wpkb')
+    .option('--now <iso>', 'pretend the current time is this instant (dates like "today" follow it)', instant)
+    .option('--raw', 'print the whole Bedrock response, not just the body', false)
+    .option('--verbose', 'structured logs (Powertools JSON) on stderr-bound stdout', false)
+    .addHelpText(
+      'after',
+      `
+Operations: GET /events?from=&to=&q=&limit=   GET /places?name=&category=&level=&type=&limit=
+            GET /places/open?at=&holiday=&…   GET /items/{sourceId}   GET /directory`,
+    )
+    .action(async (method: string, target: string, opts: ActionFlags) => {
+      try {
+        const clock: Clock = opts.now ? fixedClock(opts.now) : systemClock;
+        const handler = makeActionHandler({
+          config: loadConfig({ context: readCdkContext(), env: process.env }),
+          storage: createLocalStorage(path.resolve(opts.dataDir)),
+          clock,
+          log: opts.verbose ? powertoolsLog : silentLog,
+          catalogCheckSeconds: 0,
+        });
+        const response = await handler(localActionEvent(method, target));
+        const status = response.response.httpStatusCode;
+        const body: unknown = JSON.parse(response.response.responseBody['application/json'].body);
+        console.error(`HTTP ${status}`);
+        console.log(JSON.stringify(opts.raw ? response : body, null, 2));
+        if (status < 200 || status > 299) process.exitCode = 1;
+      } catch (error) {
+        console.error(`wpkb action: ${oneLine(error)}`);
+        process.exitCode = 1;
+      }
     });
 }
