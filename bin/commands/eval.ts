@@ -1,12 +1,88 @@
-import type { Command } from 'commander';
+import path from 'node:path';
+import { type Command, InvalidArgumentError } from 'commander';
+import { evalCommand } from '../../functions/eval/command.js';
+import { formatEval } from '../../functions/eval/run-eval.js';
+import { LocalIndexMissingError } from '../../functions/local-kb/index-file.js';
+import type { SearchMode } from '../../functions/local-kb/store.js';
+import { loadConfig } from '../../functions/shared/config/load.js';
+import { oneLine } from '../../functions/shared/errors.js';
+import { readCdkContext } from '../cdk-context.js';
+import { positiveInt } from './ask.js';
 
-/** `wpkb eval`: retrieval evaluation over a question set (implementation follows). */
+interface EvalFlags {
+  questions?: string;
+  target: 'local' | 'bedrock';
+  k: number;
+  dataDir: string;
+  knowledgeBaseId?: string;
+  region?: string;
+  today?: string;
+  includePast: boolean;
+  mode?: SearchMode;
+  json: boolean;
+}
+
+const choice =
+  <T extends string>(allowed: readonly T[]) =>
+  (value: string): T => {
+    if (!(allowed as readonly string[]).includes(value))
+      throw new InvalidArgumentError(`expected one of ${allowed.join(', ')}`);
+    return value as T;
+  };
+
+/** `wpkb eval`: recall@1/3/5 and MRR over a question set, against the local index or the deployed KB. */
 export function registerEval(program: Command): void {
   program
     .command('eval')
-    .description('measure retrieval (recall@k, MRR) over a question set')
-    .action(() => {
-      console.error('wpkb eval: not implemented yet');
-      process.exitCode = 1;
+    .description(
+      'measure retrieval (recall@k, MRR) over a question set, locally or on the deployed knowledge base',
+    )
+    .option('--questions <file>', 'question set, YAML or JSON (default: the demo site set)')
+    .option(
+      '--target <target>',
+      'local | bedrock (the Retrieve API)',
+      choice(['local', 'bedrock'] as const),
+      'local',
+    )
+    .option('--k <n>', 'results retrieved per question', positiveInt, 5)
+    .option('--data-dir <dir>', 'data directory `npm start` wrote (local target)', '.wpkb')
+    .option(
+      '--knowledge-base-id <id>',
+      'knowledge base for --target bedrock (default: WPKB_KNOWLEDGE_BASE_ID)',
+    )
+    .option('--region <region>', 'AWS region for --target bedrock (default: the SDK default)')
+    .option('--today <YYYY-MM-DD>', "judge which events are past at this date (default: the set's `today`)")
+    .option('--include-past', 'no freshness filter', false)
+    .option(
+      '--mode <mode>',
+      'local retrieval: hybrid | fulltext | vector',
+      choice(['hybrid', 'fulltext', 'vector'] as const),
+    )
+    .option('--json', 'print the whole report as JSON', false)
+    .action(async (opts: EvalFlags) => {
+      try {
+        const config = loadConfig({ context: readCdkContext(), env: process.env });
+        const knowledgeBaseId = opts.knowledgeBaseId ?? process.env.WPKB_KNOWLEDGE_BASE_ID;
+        const report = await evalCommand({
+          config,
+          target: opts.target,
+          k: opts.k,
+          dataDir: path.resolve(opts.dataDir),
+          ...(opts.questions ? { questionsFile: path.resolve(opts.questions) } : {}),
+          ...(knowledgeBaseId ? { knowledgeBaseId } : {}),
+          ...(opts.region ? { region: opts.region } : {}),
+          ...(opts.today ? { today: opts.today } : {}),
+          includePast: opts.includePast,
+          ...(opts.mode ? { tuning: { mode: opts.mode } } : {}),
+        });
+        console.log(opts.json ? JSON.stringify(report, null, 2) : formatEval(report));
+      } catch (error) {
+        console.error(
+          error instanceof LocalIndexMissingError
+            ? `wpkb: ${error.message}`
+            : `wpkb: failed: ${oneLine(error)}`,
+        );
+        process.exitCode = 1;
+      }
     });
 }

@@ -27,14 +27,15 @@ export interface RetrievalTuning {
 }
 
 /**
- * Default weighting, chosen on the demo question set with the offline embedder (docs/local-kb.md has
- * the figures): full text carries most of the signal; the lexical vectors add sub-word matches.
+ * Defaults (the configuration's `localKb` has the same): equal weights, exact terms. On the demo
+ * question set with the offline embedder, weights from 0.5/0.5 to 0.2/0.8 score alike and full text
+ * alone or 0.7+ for text score lower; a typo tolerance of 1 lowered recall@1 (docs/local-kb.md).
  */
 export const DEFAULT_TUNING: RetrievalTuning = {
   mode: 'hybrid',
-  textWeight: 0.7,
-  vectorWeight: 0.3,
-  tolerance: 1,
+  textWeight: 0.5,
+  vectorWeight: 0.5,
+  tolerance: 0,
   similarity: 0.1,
 };
 

@@ -100,10 +100,13 @@ export const localKbSchema = z.object({
   /** Region of the Bedrock Runtime endpoint for `titan` (default: the AWS SDK's, e.g. AWS_REGION). */
   titanRegion: z.string().min(1).optional(),
   /** Hybrid retrieval: weights of the full-text and vector scores (each scaled to its best hit). */
-  textWeight: z.number().gt(0).max(1).default(0.7),
-  vectorWeight: z.number().gt(0).max(1).default(0.3),
-  /** Typos allowed per query word (Levenshtein distance on its stem). */
-  typoTolerance: z.number().int().min(0).max(3).default(1),
+  textWeight: z.number().gt(0).max(1).default(0.5),
+  vectorWeight: z.number().gt(0).max(1).default(0.5),
+  /**
+   * Typos allowed per query word in full text (Levenshtein distance on its stem). 0 by default: on the
+   * demo question set fuzzy terms cost more than they gained; the lexical vectors already match typos.
+   */
+  typoTolerance: z.number().int().min(0).max(3).default(0),
   /** Vector matches below this cosine similarity do not count. */
   minSimilarity: z.number().min(-1).max(1).default(0.1),
 });
