@@ -2,16 +2,21 @@ import pLimit from 'p-limit';
 import type { ContentTypeConfig, WordPressConfig } from '../shared/config/schema.js';
 import { ConfigError, WordPressError } from '../shared/errors.js';
 import type { Log } from '../shared/logger.js';
-import type { WpItem } from '../shared/types.js';
+import type { WpItem, WpTerm } from '../shared/types.js';
 import { jsonKind, parseJsonBody, snippet } from './body.js';
-import { discoverSite, type SiteDiscovery } from './discovery.js';
-import { restFieldsFor } from './fields.js';
+import {
+  type DiscoveredTaxonomy,
+  discoverSite,
+  discoverTaxonomies,
+  type SiteDiscovery,
+} from './discovery.js';
+import { restFieldsFor, TERM_FIELDS } from './fields.js';
 import { createHttp, RequestAborted, type RequestStats, statusError, wpErrorCode } from './http.js';
 import { backoffDelay } from './retry.js';
 import { normaliseSiteUrl, restUrl } from './routes.js';
 
-export type { DiscoveredPostType, SiteDiscovery } from './discovery.js';
-export { restFieldsFor } from './fields.js';
+export type { DiscoveredPostType, DiscoveredTaxonomy, SiteDiscovery } from './discovery.js';
+export { restFieldsFor, TERM_FIELDS } from './fields.js';
 
 export interface WordPressClientOptions extends WordPressConfig {
   siteUrl: string;
@@ -50,13 +55,45 @@ export interface FetchResult {
   durationMs: number;
 }
 
+export interface TermsResult {
+  /** Taxonomy REST base. */
+  taxonomy: string;
+  /** Every term of the taxonomy (empty ones included), each id once, sorted by id. */
+  terms: WpTerm[];
+  total: number;
+  pages: number;
+  /** HTTP requests for this read (0 when it came from the run's cache). */
+  requests: number;
+  retries: number;
+  durationMs: number;
+  /** True when another caller of the same run already read this taxonomy. */
+  cached: boolean;
+}
+
+export interface FetchTermsOptions {
+  /**
+   * Terms are cached per run: a second call with the same run id shares the first read (two types
+   * classified by one taxonomy); a call with another run id reads again (a warm Lambda keeps its client
+   * between runs). Without a run id nothing is cached.
+   */
+  runId?: string;
+}
+
 export interface WordPressClient {
   /** Finds the REST API and the site's post types; cached after the first successful call. */
   discover(): Promise<SiteDiscovery>;
-  /** WordPressError naming every missing REST base and the ones the site has. */
+  /**
+   * WordPressError naming every missing REST base and the ones the site has; then, for types with
+   * `taxonomies`, every taxonomy missing from `/wp/v2/taxonomies` or not classifying the type's post type.
+   */
   assertTypesExist(types: readonly ContentTypeConfig[]): Promise<void>;
   /** Every published item of a type, complete, or a WordPressError: never a partial list. */
   fetchAll(type: ContentTypeConfig): Promise<FetchResult>;
+  /**
+   * Every term of a taxonomy (by REST base), complete, or a WordPressError; same pages, limiter, retries
+   * and consistency checks as `fetchAll`.
+   */
+  fetchTerms(taxonomy: string, options?: FetchTermsOptions): Promise<TermsResult>;
 }
 
 /** Reads of a type after the first when the collection changed under it. */
@@ -83,6 +120,24 @@ interface Pass {
   /** Why this read cannot be trusted to be complete; undefined when it can. */
   problem?: string;
 }
+
+/** One paginated collection to read completely: a type's items or a taxonomy's terms. */
+interface CollectionSpec {
+  kind: 'type' | 'taxonomy';
+  /** Prefix of error messages: the type's name, or `taxonomy <restBase>`. */
+  label: string;
+  /** Added to log lines: `{type}` or `{taxonomy}`. */
+  logFields: Record<string, string>;
+  pageUrl: (page: number) => string;
+  /** WordPress's error for a page past the end (posts); terms answer `[]` there instead. */
+  pastEndCode?: string;
+  stats: RequestStats;
+  onPage?: (page: number, pages: number, items: number) => void;
+  /** Why an entry (already known to have a numeric id) is unusable; undefined when it is fine. */
+  check?: (entry: Record<string, unknown>) => string | undefined;
+}
+
+const NOUN = { type: 'item', taxonomy: 'term' } as const;
 
 /** A non-negative integer header, or undefined when missing or garbled. */
 function countHeader(value: string | undefined): number | undefined {
@@ -118,6 +173,10 @@ export function createWordPressClient(
   const limit = pLimit(options.concurrency);
   const perPage = options.perPage;
   let discovery: Promise<SiteDiscovery> | undefined;
+  let taxonomyDiscovery: Promise<DiscoveredTaxonomy[]> | undefined;
+  let termsRun: string | undefined;
+  const termsCache = new Map<string, Promise<TermsResult>>();
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
   function discover(): Promise<SiteDiscovery> {
     discovery ??= discoverSite(siteUrl, http, log).catch((error: unknown) => {
@@ -127,11 +186,22 @@ export function createWordPressClient(
     return discovery;
   }
 
-  async function assertTypesExist(types: readonly ContentTypeConfig[]): Promise<void> {
+  /** `/wp/v2/taxonomies`, read once per client like the post types (and retried after a failure). */
+  function taxonomies(): Promise<DiscoveredTaxonomy[]> {
+    taxonomyDiscovery ??= discover()
+      .then((site) => discoverTaxonomies(siteUrl, site.routeStyle, http))
+      .catch((error: unknown) => {
+        taxonomyDiscovery = undefined;
+        throw error;
+      });
+    return taxonomyDiscovery;
+  }
+
+  async function assertPostTypes(types: readonly ContentTypeConfig[]): Promise<SiteDiscovery> {
     const site = await discover();
     const available = new Set(site.postTypes.map((t) => t.restBase));
     const missing = types.filter((t) => !available.has(t.restBase));
-    if (missing.length === 0) return;
+    if (missing.length === 0) return site;
     const typesUrl = restUrl(siteUrl, site.routeStyle, '/wp/v2/types');
     const has = site.postTypes.map((t) => `${t.restBase} (${t.slug})`).join(', ') || 'none';
     const names = missing.map((t) => `"${t.restBase}" (type ${t.name})`).join(', ');
@@ -141,37 +211,62 @@ export function createWordPressClient(
     );
   }
 
-  async function fetchAll(type: ContentTypeConfig): Promise<FetchResult> {
-    const started = performance.now();
-    await assertTypesExist([type]);
-    const site = await discover();
-    const namespace = site.postTypes.find((t) => t.restBase === type.restBase)?.namespace ?? 'wp/v2';
-    const route = `/${namespace}/${type.restBase}`;
-    const fields = restFieldsFor(type).join(',');
-    const pageUrl = (page: number) =>
-      restUrl(siteUrl, site.routeStyle, route, [
-        ['page', page],
-        ['per_page', perPage],
-        ['orderby', 'id'],
-        ['order', 'asc'],
-        ['_fields', fields],
-      ]);
-    const stats: RequestStats = { requests: 0, retries: 0 };
+  const taxonomiesUrl = (site: SiteDiscovery) => restUrl(siteUrl, site.routeStyle, '/wp/v2/taxonomies');
+  const listTaxonomies = (found: readonly DiscoveredTaxonomy[]) =>
+    found.map((t) => `${t.restBase} (${t.slug})`).join(', ') || 'none';
+
+  async function assertTypesExist(types: readonly ContentTypeConfig[]): Promise<void> {
+    const site = await assertPostTypes(types);
+    if (!types.some((type) => (type.taxonomies ?? []).length > 0)) return;
+    const found = await taxonomies();
+    const missing: string[] = [];
+    const detached: string[] = [];
+    for (const type of types) {
+      const postType = site.postTypes.find((t) => t.restBase === type.restBase)?.slug ?? type.restBase;
+      for (const { restBase } of type.taxonomies ?? []) {
+        const taxonomy = found.find((t) => t.restBase === restBase);
+        if (!taxonomy) missing.push(`"${restBase}" (type ${type.name})`);
+        else if (!taxonomy.types.includes(postType)) {
+          const classifies = taxonomy.types.join(', ') || 'no post type';
+          detached.push(
+            `taxonomy "${restBase}" does not classify post type "${postType}" (type ${type.name}; it classifies: ${classifies})`,
+          );
+        }
+      }
+    }
+    if (missing.length === 0 && detached.length === 0) return;
+    const problems = [
+      ...(missing.length
+        ? [`has no taxonomy with REST base ${missing.join(', ')}; the site has: ${listTaxonomies(found)}`]
+        : []),
+      ...detached,
+    ];
+    throw new WordPressError(`WordPress site ${siteUrl} ${problems.join('; ')}`, taxonomiesUrl(site));
+  }
+
+  /**
+   * Reads a collection completely: page 1, then the other pages with bounded concurrency, judged for
+   * consistency (X-WP-Total stable, no page past the end, distinct ids = X-WP-Total) and read again up to
+   * twice when it is not. Never returns a possibly incomplete list.
+   */
+  async function readCollection(spec: CollectionSpec): Promise<{ items: WpItem[]; pages: number }> {
+    const { label, logFields, pageUrl, stats } = spec;
+    const noun = NOUN[spec.kind];
 
     async function readPage(page: number, signal: AbortSignal): Promise<PageRead> {
       const url = pageUrl(page);
-      const outcome = await http.get(url, { label: type.name, stats, signal });
+      const outcome = await http.get(url, { label, stats, signal });
       const { response } = outcome;
-      if (response.status === 400 && wpErrorCode(response) === 'rest_post_invalid_page_number') {
+      if (
+        spec.pastEndCode !== undefined &&
+        response.status === 400 &&
+        wpErrorCode(response) === spec.pastEndCode
+      ) {
         return { kind: 'past-end' };
       }
-      if (response.status < 200 || response.status > 299) throw statusError(type.name, outcome);
+      if (response.status < 200 || response.status > 299) throw statusError(label, outcome);
       const fail = (what: string) =>
-        new WordPressError(
-          `${type.name}: GET ${url} ${what} (HTTP ${response.status})`,
-          url,
-          response.status,
-        );
+        new WordPressError(`${label}: GET ${url} ${what} (HTTP ${response.status})`, url, response.status);
       const parsed = parseJsonBody(response.body);
       if (!parsed.ok) {
         const contentType = response.headers['content-type'] ?? 'none';
@@ -186,21 +281,25 @@ export function createWordPressClient(
         });
       }
       if (!Array.isArray(parsed.value))
-        throw fail(`returned ${jsonKind(parsed.value)} instead of an array of items`);
+        throw fail(`returned ${jsonKind(parsed.value)} instead of an array of ${noun}s`);
       const items = parsed.value as unknown[];
       items.forEach((item, index) => {
         const id = typeof item === 'object' && item !== null ? (item as { id?: unknown }).id : undefined;
         if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) {
           throw fail(
-            `returned an item without a numeric id at index ${index}: ${snippet(JSON.stringify(item), 60)}`,
+            `returned ${noun === 'item' ? 'an' : 'a'} ${noun} without a numeric id at index ${index}: ${snippet(JSON.stringify(item), 60)}`,
           );
+        }
+        const problem = spec.check?.(item as Record<string, unknown>);
+        if (problem !== undefined) {
+          throw fail(`returned a ${noun} ${problem} at index ${index}: ${snippet(JSON.stringify(item), 60)}`);
         }
       });
       const totalPagesHeader = response.headers['x-wp-totalpages'];
       let totalPages = countHeader(totalPagesHeader);
       if (totalPages !== undefined && totalPages > MAX_TOTAL_PAGES) totalPages = undefined;
       const total = countHeader(response.headers['x-wp-total']);
-      deps.onPage?.({ type: type.name, page, pages: totalPages ?? page, items: items.length });
+      spec.onPage?.(page, totalPages ?? page, items.length);
       return { kind: 'items', items: items as WpItem[], total, totalPages, totalPagesHeader };
     }
 
@@ -224,7 +323,7 @@ export function createWordPressClient(
       const first = await limit(() => readPage(1, controller.signal));
       if (first.kind === 'past-end') {
         throw new WordPressError(
-          `${type.name}: GET ${pageUrl(1)} failed with HTTP 400 (rest_post_invalid_page_number) on page 1`,
+          `${label}: GET ${pageUrl(1)} failed with HTTP 400 (${spec.pastEndCode}) on page 1`,
           pageUrl(1),
           400,
         );
@@ -234,10 +333,10 @@ export function createWordPressClient(
 
       if (first.totalPages === undefined) {
         log.warn('wordpress: no usable X-WP-TotalPages header; reading pages one by one', {
-          type: type.name,
+          ...logFields,
           header: first.totalPagesHeader === undefined ? '(missing)' : snippet(first.totalPagesHeader, 20),
         });
-        // Go on while pages are full, or while X-WP-Total says items are still missing (a site that
+        // Go on while pages are full, or while X-WP-Total says entries are still missing (a site that
         // caps per_page below ours sends shorter pages).
         const more = (last: PageRead & { kind: 'items' }) =>
           last.items.length > 0 &&
@@ -246,7 +345,7 @@ export function createWordPressClient(
         while (more(last)) {
           if (pages >= MAX_SEQUENTIAL_PAGES) {
             throw new WordPressError(
-              `${type.name}: more than ${MAX_SEQUENTIAL_PAGES} pages without X-WP-TotalPages at ${pageUrl(pages)}`,
+              `${label}: more than ${MAX_SEQUENTIAL_PAGES} pages without X-WP-TotalPages at ${pageUrl(pages)}`,
               pageUrl(pages),
             );
           }
@@ -255,7 +354,7 @@ export function createWordPressClient(
           if (read.kind === 'past-end') break;
           pages = page;
           if (read.items.length > 0 && take(read) === 0) {
-            problems.push(`page ${page} repeated items already read (does the site ignore "page"?)`);
+            problems.push(`page ${page} repeated ${noun}s already read (does the site ignore "page"?)`);
             break;
           }
           last = read;
@@ -292,13 +391,13 @@ export function createWordPressClient(
       } else if (totals.size === 1) {
         const [total] = totals;
         if (total !== items.size && problems.length === 0) {
-          problems.push(`read ${items.size} distinct items but X-WP-Total is ${total}`);
+          problems.push(`read ${items.size} distinct ${noun}s but X-WP-Total is ${total}`);
         }
       } else {
-        log.warn('wordpress: no X-WP-Total header; completeness cannot be checked', { type: type.name });
+        log.warn('wordpress: no X-WP-Total header; completeness cannot be checked', logFields);
       }
       if (duplicates > 0)
-        log.debug('wordpress: duplicate items across pages', { type: type.name, duplicates });
+        log.debug(`wordpress: duplicate ${noun}s across pages`, { ...logFields, duplicates });
       return { items, pages, ...(problems.length ? { problem: problems.join('; ') } : {}) };
     }
 
@@ -307,28 +406,51 @@ export function createWordPressClient(
       if (extra > MAX_EXTRA_PASSES) {
         const url = pageUrl(1);
         throw new WordPressError(
-          `${type.name}: no consistent read of the collection in ${extra} reads (last: ${pass.problem}); ` +
-            `not passing on a possibly incomplete type (${url})`,
+          `${label}: no consistent read of the collection in ${extra} reads (last: ${pass.problem}); ` +
+            `not passing on a possibly incomplete ${spec.kind} (${url})`,
           url,
         );
       }
-      log.warn('wordpress: inconsistent read, reading the type again', {
-        type: type.name,
+      log.warn(`wordpress: inconsistent read, reading the ${spec.kind} again`, {
+        ...logFields,
         problem: pass.problem,
         pass: extra + 1,
       });
-      await (deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))))(
-        backoffDelay(extra, options.retryBaseMs, options.retryMaxMs, random),
-      );
+      await sleep(backoffDelay(extra, options.retryBaseMs, options.retryMaxMs, random));
       pass = await readPass();
     }
+    return { items: [...pass.items.values()].sort((a, b) => a.id - b.id), pages: pass.pages };
+  }
 
-    const items = [...pass.items.values()].sort((a, b) => a.id - b.id);
+  async function fetchAll(type: ContentTypeConfig): Promise<FetchResult> {
+    const started = performance.now();
+    const site = await assertPostTypes([type]);
+    const namespace = site.postTypes.find((t) => t.restBase === type.restBase)?.namespace ?? 'wp/v2';
+    const route = `/${namespace}/${type.restBase}`;
+    const fields = restFieldsFor(type).join(',');
+    const stats: RequestStats = { requests: 0, retries: 0 };
+    const { items, pages } = await readCollection({
+      kind: 'type',
+      label: type.name,
+      logFields: { type: type.name },
+      pageUrl: (page: number) =>
+        restUrl(siteUrl, site.routeStyle, route, [
+          ['page', page],
+          ['per_page', perPage],
+          ['orderby', 'id'],
+          ['order', 'asc'],
+          ['_fields', fields],
+        ]),
+      pastEndCode: 'rest_post_invalid_page_number',
+      stats,
+      onPage: (page, pageCount, count) =>
+        deps.onPage?.({ type: type.name, page, pages: pageCount, items: count }),
+    });
     const result: FetchResult = {
       type: type.name,
       items,
       total: items.length,
-      pages: pass.pages,
+      pages,
       requests: stats.requests,
       retries: stats.retries,
       durationMs: Math.round(performance.now() - started),
@@ -344,5 +466,80 @@ export function createWordPressClient(
     return result;
   }
 
-  return { discover, assertTypesExist, fetchAll };
+  async function readTerms(restBase: string): Promise<TermsResult> {
+    const started = performance.now();
+    const site = await discover();
+    const found = await taxonomies();
+    const taxonomy = found.find((t) => t.restBase === restBase);
+    if (!taxonomy) {
+      throw new WordPressError(
+        `WordPress site ${siteUrl} has no taxonomy with REST base "${restBase}"; the site has: ${listTaxonomies(found)}`,
+        taxonomiesUrl(site),
+      );
+    }
+    const route = `/${taxonomy.namespace ?? 'wp/v2'}/${restBase}`;
+    const stats: RequestStats = { requests: 0, retries: 0 };
+    const { items, pages } = await readCollection({
+      kind: 'taxonomy',
+      label: `taxonomy ${restBase}`,
+      logFields: { taxonomy: restBase },
+      pageUrl: (page: number) =>
+        restUrl(siteUrl, site.routeStyle, route, [
+          ['page', page],
+          ['per_page', perPage],
+          ['orderby', 'id'],
+          ['order', 'asc'],
+          ['hide_empty', 'false'],
+          ['_fields', TERM_FIELDS.join(',')],
+        ]),
+      stats,
+      check: (entry) => (typeof entry.name === 'string' ? undefined : 'without a name'),
+    });
+    const terms = items.map((item): WpTerm => {
+      const term: WpTerm = { id: item.id, name: String(item.name) };
+      if (typeof item.slug === 'string') term.slug = item.slug;
+      if (typeof item.parent === 'number') term.parent = item.parent;
+      return term;
+    });
+    const result: TermsResult = {
+      taxonomy: restBase,
+      terms,
+      total: terms.length,
+      pages,
+      requests: stats.requests,
+      retries: stats.retries,
+      durationMs: Math.round(performance.now() - started),
+      cached: false,
+    };
+    log.info('wordpress: fetched terms', {
+      taxonomy: restBase,
+      terms: result.total,
+      pages: result.pages,
+      requests: result.requests,
+      retries: result.retries,
+      durationMs: result.durationMs,
+    });
+    return result;
+  }
+
+  function fetchTerms(restBase: string, fetchOptions: FetchTermsOptions = {}): Promise<TermsResult> {
+    const { runId } = fetchOptions;
+    if (runId === undefined) return readTerms(restBase);
+    if (runId !== termsRun) {
+      termsCache.clear(); // another run: its terms may have changed
+      termsRun = runId;
+    }
+    const shared = termsCache.get(restBase);
+    if (shared) {
+      return shared.then((result) => ({ ...result, requests: 0, retries: 0, durationMs: 0, cached: true }));
+    }
+    const read = readTerms(restBase).catch((error: unknown) => {
+      if (termsCache.get(restBase) === read) termsCache.delete(restBase); // a later call may try again
+      throw error;
+    });
+    termsCache.set(restBase, read);
+    return read;
+  }
+
+  return { discover, assertTypesExist, fetchAll, fetchTerms };
 }

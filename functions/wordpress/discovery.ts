@@ -136,3 +136,55 @@ export async function discoverSite(
   log.debug('wordpress discovery', { apiRoot, routeStyle, postTypes: postTypes.map((t) => t.restBase) });
   return { name: index.name, apiRoot, routeStyle, postTypes };
 }
+
+export interface DiscoveredTaxonomy {
+  /** Taxonomy slug (`categoria_tienda`). */
+  slug: string;
+  /** REST base: the item field holding term ids and the collection `/<namespace>/<restBase>`. */
+  restBase: string;
+  /** Plural label the site gives the taxonomy. */
+  name: string;
+  /** Post type slugs the taxonomy classifies. */
+  types: string[];
+  /** REST namespace of its terms (`wp/v2` unless the taxonomy registered another, WordPress ≥ 5.9). */
+  namespace?: string;
+}
+
+/**
+ * The taxonomies the site shows in the REST API (`/wp/v2/taxonomies`: an object keyed by slug, as for
+ * post types; `_fields` is not used because WordPress would apply it to those keys).
+ */
+export async function discoverTaxonomies(
+  siteUrl: string,
+  routeStyle: RouteStyle,
+  http: Http,
+  stats: RequestStats = { requests: 0, retries: 0 },
+): Promise<DiscoveredTaxonomy[]> {
+  const url = restUrl(siteUrl, routeStyle, '/wp/v2/taxonomies');
+  const outcome = await http.get(url, { label: LABEL, stats });
+  const { response } = outcome;
+  if (response.status < 200 || response.status > 299) throw statusError(LABEL, outcome);
+  const parsed = parseJsonBody(response.body);
+  if (!parsed.ok || !isRecord(parsed.value)) {
+    const got = parsed.ok ? jsonKind(parsed.value) : `${parsed.what} ("${snippet(response.body, 50)}")`;
+    throw new WordPressError(
+      `${LABEL}: GET ${url} returned ${got}, not the JSON object of taxonomies`,
+      url,
+      response.status,
+    );
+  }
+  const taxonomies: DiscoveredTaxonomy[] = [];
+  for (const [key, value] of Object.entries(parsed.value)) {
+    if (!isRecord(value) || typeof value.rest_base !== 'string' || value.rest_base === '') continue;
+    taxonomies.push({
+      slug: typeof value.slug === 'string' ? value.slug : key,
+      restBase: value.rest_base,
+      name: typeof value.name === 'string' ? value.name : key,
+      types: Array.isArray(value.types) ? value.types.filter((t): t is string => typeof t === 'string') : [],
+      ...(typeof value.rest_namespace === 'string' && value.rest_namespace !== ''
+        ? { namespace: value.rest_namespace }
+        : {}),
+    });
+  }
+  return taxonomies;
+}

@@ -39,6 +39,16 @@ const fixtureClient = (failing?: string): WordPressClient => ({
     const items = fixture(type.name);
     return { type: type.name, items, total: items.length, pages: 1, requests: 1, retries: 0, durationMs: 5 };
   },
+  fetchTerms: async (taxonomy) => ({
+    taxonomy,
+    terms: [],
+    total: 0,
+    pages: 1,
+    requests: 1,
+    retries: 0,
+    durationMs: 1,
+    cached: false,
+  }),
 });
 
 describe('extract handler', () => {

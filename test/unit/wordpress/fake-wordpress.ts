@@ -1,12 +1,13 @@
 /**
  * A tiny WordPress REST fake on 127.0.0.1 (node:http), speaking the shapes the client relies on:
- * `/wp-json/` and `?rest_route=/` index, `/wp/v2/types`, collections with `page`/`per_page`/
- * `orderby=id`/`_fields`, X-WP-Total / X-WP-TotalPages, HTTP 400 `rest_post_invalid_page_number`
- * past the last page, `rest_no_route` 404s. Tests steer failures through `intercept`.
+ * `/wp-json/` and `?rest_route=/` index, `/wp/v2/types`, `/wp/v2/taxonomies`, collections with
+ * `page`/`per_page`/`orderby=id`/`_fields`, X-WP-Total / X-WP-TotalPages, HTTP 400
+ * `rest_post_invalid_page_number` past the last page of posts (terms answer `[]` there, as WordPress's
+ * terms controller does), `rest_no_route` 404s. Tests steer failures through `intercept`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { WpItem } from '../../../functions/shared/types.js';
+import type { WpItem, WpTerm } from '../../../functions/shared/types.js';
 
 export interface RecordedRequest {
   url: string;
@@ -30,6 +31,13 @@ export interface FakeWordPressOptions {
   collections?: Record<string, WpItem[]>;
   /** Post types /wp/v2/types lists (defaults: post, page and one per collection). */
   types?: Record<string, { slug: string; rest_base: string; name: string; rest_namespace?: string }>;
+  /** Term collections by taxonomy REST base. */
+  terms?: Record<string, WpTerm[]>;
+  /**
+   * Taxonomies /wp/v2/taxonomies lists (defaults: category and post_tag for posts, and one per term
+   * collection classifying every post type of `collections`).
+   */
+  taxonomies?: Record<string, FakeTaxonomy>;
   /** false: `/wp-json/…` answers an HTML 404 page, like a site on plain permalinks. */
   prettyPermalinks?: boolean;
   /** Delay before answering a collection page (to observe concurrency). */
@@ -38,12 +46,22 @@ export interface FakeWordPressOptions {
   maxPerPage?: number;
 }
 
+export interface FakeTaxonomy {
+  slug: string;
+  rest_base: string;
+  name: string;
+  types: string[];
+  rest_namespace?: string;
+}
+
 export interface FakeWordPress {
   url: string;
   requests: RecordedRequest[];
   /** Collection requests only. */
   collectionRequests(restBase?: string): RecordedRequest[];
   collections: Record<string, WpItem[]>;
+  /** Term collections by taxonomy REST base (live, like `collections`). */
+  terms: Record<string, WpTerm[]>;
   /** Runs before the default routing; return true when it answered the request itself. */
   intercept: Intercept | undefined;
   /** Headers removed from collection responses (e.g. `x-wp-totalpages`). */
@@ -82,13 +100,13 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(JSON.stringify(body));
 }
 
-function pick(item: WpItem, fields: string[] | undefined): Record<string, unknown> {
+function pick(item: { id: number }, fields: string[] | undefined): Record<string, unknown> {
   if (!fields) return item;
   return Object.fromEntries(Object.entries(item).filter(([key]) => fields.includes(key)));
 }
 
 /** The page WordPress would answer, or undefined when `page` is past the end. */
-export function collectionPage(items: WpItem[], page: number, perPage: number) {
+export function collectionPage<T extends { id: number }>(items: T[], page: number, perPage: number) {
   const sorted = [...items].sort((a, b) => a.id - b.id);
   const total = sorted.length;
   const totalPages = Math.ceil(total / perPage);
@@ -106,6 +124,23 @@ export async function startFakeWordPress(options: FakeWordPressOptions = {}): Pr
       ['page', { slug: 'page', rest_base: 'pages', name: 'Páginas', rest_namespace: 'wp/v2' }],
       ...Object.keys(collections).map((base) => [base, { slug: base, rest_base: base, name: base }]),
     ]);
+  const terms: Record<string, WpTerm[]> = { ...(options.terms ?? {}) };
+  const postTypes = Object.values(types as Record<string, { slug: string }>).map((t) => t.slug);
+  const taxonomies: Record<string, FakeTaxonomy> = options.taxonomies ?? {
+    category: { slug: 'category', rest_base: 'categories', name: 'Categorías', types: ['post'] },
+    post_tag: { slug: 'post_tag', rest_base: 'tags', name: 'Etiquetas', types: ['post'] },
+    ...Object.fromEntries(
+      Object.keys(terms).map((base) => [
+        base,
+        {
+          slug: base,
+          rest_base: base,
+          name: base,
+          types: postTypes.filter((t) => t !== 'post' && t !== 'page'),
+        },
+      ]),
+    ),
+  };
   let inFlight = 0;
 
   const fake: FakeWordPress = {
@@ -115,9 +150,10 @@ export async function startFakeWordPress(options: FakeWordPressOptions = {}): Pr
       fake.requests.filter((r) =>
         restBase
           ? r.route === `/wp/v2/${restBase}`
-          : r.route?.startsWith('/wp/v2/') && r.route !== '/wp/v2/types',
+          : r.route?.startsWith('/wp/v2/') && r.route !== '/wp/v2/types' && r.route !== '/wp/v2/taxonomies',
       ),
     collections,
+    terms,
     intercept: undefined,
     dropHeaders: new Set(),
     overrideHeaders: {},
@@ -177,8 +213,17 @@ export async function startFakeWordPress(options: FakeWordPressOptions = {}): Pr
       json(res, 200, types);
       return;
     }
+    if (route === '/wp/v2/taxonomies') {
+      json(res, 200, taxonomies);
+      return;
+    }
+    const taxonomy = Object.values(taxonomies).find(
+      (t) => route === `/${t.rest_namespace ?? 'wp/v2'}/${t.rest_base}`,
+    );
+    const termList = taxonomy ? terms[taxonomy.rest_base] : undefined;
     const base = route.startsWith('/wp/v2/') ? route.slice('/wp/v2/'.length) : undefined;
-    const items = base === undefined ? undefined : collections[base];
+    const items: { id: number }[] | undefined =
+      termList ?? (base === undefined ? undefined : collections[base]);
     if (!items) {
       json(res, 404, { code: 'rest_no_route', message: 'No route was found', data: { status: 404 } });
       return;
@@ -198,7 +243,12 @@ export async function startFakeWordPress(options: FakeWordPressOptions = {}): Pr
     fake.maxInFlight = Math.max(fake.maxInFlight, inFlight);
     try {
       if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
-      const result = collectionPage(items, page, perPage);
+      // Terms: a page past the end is an empty page (WP_REST_Terms_Controller has no such error).
+      const result =
+        collectionPage(items, page, perPage) ??
+        (termList
+          ? { items: [], total: items.length, totalPages: Math.ceil(items.length / perPage) }
+          : undefined);
       if (!result) {
         json(res, 400, {
           code: 'rest_post_invalid_page_number',

@@ -1,0 +1,344 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ContentTypeConfig, contentTypeSchema } from '../../../functions/shared/config/schema.js';
+import { WordPressError } from '../../../functions/shared/errors.js';
+import type { WpTerm } from '../../../functions/shared/types.js';
+import { createWordPressClient, restFieldsFor } from '../../../functions/wordpress/client.js';
+import { type FakeWordPress, makeItems, type RecordedRequest, startFakeWordPress } from './fake-wordpress.js';
+import { baseOptions, testDeps } from './helpers.js';
+
+let fake: FakeWordPress | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+/** `count` terms with ids from `startId` by `step`, as WordPress serves them (names HTML-escaped). */
+const makeTerms = (count: number, startId = 2, step = 3): WpTerm[] =>
+  Array.from({ length: count }, (_, i) => ({
+    id: startId + i * step,
+    name: i === 0 ? 'Hogar &amp; Deco' : `Categoría ${i}`,
+    slug: `categoria-${i}`,
+    parent: i > 3 && i % 5 === 0 ? startId : 0,
+  }));
+
+const storesType: ContentTypeConfig = contentTypeSchema.parse({
+  name: 'stores',
+  restBase: 'stores',
+  label: 'Tienda',
+  labelPlural: 'Tiendas',
+  taxonomies: [{ restBase: 'categoria_tienda', name: 'category', label: 'Categoría' }],
+});
+
+const isTermPage = (req: RecordedRequest, page?: number) =>
+  req.route === '/wp/v2/categoria_tienda' && (page === undefined || req.query.get('page') === String(page));
+const ids = (terms: readonly { id: number }[]) => terms.map((t) => t.id);
+
+describe('fetchTerms: pagination', () => {
+  it('reads every page of terms once, by id, asking only for id, name, slug and parent', async () => {
+    const terms = makeTerms(23);
+    fake = await startFakeWordPress({
+      collections: { stores: [] },
+      terms: { categoria_tienda: [...terms].reverse() },
+      latencyMs: 10,
+    });
+    const client = createWordPressClient(baseOptions(fake.url, { concurrency: 2 }), testDeps().deps);
+
+    const result = await client.fetchTerms('categoria_tienda');
+
+    expect(result).toMatchObject({
+      taxonomy: 'categoria_tienda',
+      total: 23,
+      pages: 3,
+      requests: 3,
+      retries: 0,
+    });
+    expect(result.cached).toBe(false);
+    expect(result.terms).toEqual(terms); // as served: names still escaped, parents kept
+    const requests = fake.collectionRequests('categoria_tienda');
+    expect(requests.map((r) => Number(r.query.get('page'))).sort()).toEqual([1, 2, 3]);
+    for (const request of requests) {
+      expect(Object.fromEntries(request.query)).toMatchObject({
+        per_page: '10',
+        orderby: 'id',
+        order: 'asc',
+        hide_empty: 'false',
+        _fields: 'id,name,slug,parent',
+      });
+    }
+    expect(fake.maxInFlight).toBe(2);
+  });
+
+  it('returns an empty taxonomy as empty, with one request', async () => {
+    fake = await startFakeWordPress({ collections: { stores: [] }, terms: { categoria_tienda: [] } });
+    const result = await createWordPressClient(baseOptions(fake.url), testDeps().deps).fetchTerms(
+      'categoria_tienda',
+    );
+    expect(result).toMatchObject({ terms: [], total: 0, requests: 1 });
+  });
+
+  it('uses ?rest_route= on a site without pretty permalinks', async () => {
+    fake = await startFakeWordPress({
+      collections: { stores: [] },
+      terms: { categoria_tienda: makeTerms(12) },
+      prettyPermalinks: false,
+    });
+    const result = await createWordPressClient(baseOptions(fake.url), testDeps().deps).fetchTerms(
+      'categoria_tienda',
+    );
+    expect(ids(result.terms)).toEqual(ids(makeTerms(12)));
+    expect(fake.collectionRequests('categoria_tienda').every((r) => r.style === 'query')).toBe(true);
+  });
+
+  it('reads the collection under the namespace the taxonomy registered', async () => {
+    fake = await startFakeWordPress({
+      collections: { stores: [] },
+      terms: { categoria_tienda: makeTerms(3) },
+      taxonomies: {
+        categoria_tienda: {
+          slug: 'categoria_tienda',
+          rest_base: 'categoria_tienda',
+          name: 'Categorías',
+          types: ['stores'],
+          rest_namespace: 'mall/v1',
+        },
+      },
+    });
+    fake.intercept = (req, res) => {
+      if (req.route !== '/mall/v1/categoria_tienda') return false;
+      res.writeHead(200, { 'Content-Type': 'application/json', 'X-WP-Total': '1', 'X-WP-TotalPages': '1' });
+      res.end(JSON.stringify([{ id: 7, name: 'Moda', slug: 'moda', parent: 0 }]));
+      return true;
+    };
+    const result = await createWordPressClient(baseOptions(fake.url), testDeps().deps).fetchTerms(
+      'categoria_tienda',
+    );
+    expect(result.terms).toEqual([{ id: 7, name: 'Moda', slug: 'moda', parent: 0 }]);
+  });
+});
+
+describe('fetchTerms: the same machinery as items', () => {
+  it('retries a 503 on a term page with backoff', async () => {
+    fake = await startFakeWordPress({
+      collections: { stores: [] },
+      terms: { categoria_tienda: makeTerms(15) },
+    });
+    let failed = false;
+    fake.intercept = (req, res) => {
+      if (!isTermPage(req, 2) || failed) return false;
+      failed = true;
+      res.writeHead(503, { 'Content-Type': 'application/json' });
+      res.end('{"code":"busy"}');
+      return true;
+    };
+    const { deps, sleeps } = testDeps();
+    const result = await createWordPressClient(baseOptions(fake.url), deps).fetchTerms('categoria_tienda');
+    expect(result).toMatchObject({ total: 15, requests: 3, retries: 1 });
+    expect(sleeps).toHaveLength(1);
+  });
+
+  it('re-reads when a term is deleted mid-read (a later page comes back empty)', async () => {
+    const terms = makeTerms(21);
+    fake = await startFakeWordPress({ collections: { stores: [] }, terms: { categoria_tienda: terms } });
+    let deleted = false;
+    fake.intercept = (req) => {
+      if (isTermPage(req, 2) && !deleted) {
+        deleted = true;
+        terms.splice(0, 2); // 19 left: page 3 is now past the end, which terms answer with []
+      }
+      return false;
+    };
+    const { deps, lines } = testDeps();
+    const result = await createWordPressClient(baseOptions(fake.url, { concurrency: 1 }), deps).fetchTerms(
+      'categoria_tienda',
+    );
+    expect(ids(result.terms)).toEqual(ids(makeTerms(21).slice(2)));
+    const warning = lines.find((l) => l.level === 'warn' && /reading the taxonomy again/.test(l.message));
+    expect(warning?.extra).toMatchObject({ taxonomy: 'categoria_tienda' });
+  });
+
+  it('fails, never passing on a partial list, when the taxonomy keeps changing', async () => {
+    const terms = makeTerms(20, 100, 1);
+    fake = await startFakeWordPress({ collections: { stores: [] }, terms: { categoria_tienda: terms } });
+    let next = 99;
+    fake.intercept = (req) => {
+      if (isTermPage(req, 2)) terms.push({ id: next--, name: 'Nueva', slug: `nueva-${next}` });
+      return false;
+    };
+    const error = await createWordPressClient(baseOptions(fake.url, { concurrency: 1 }), testDeps().deps)
+      .fetchTerms('categoria_tienda')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WordPressError);
+    expect((error as Error).message).toMatch(
+      /^taxonomy categoria_tienda: no consistent read of the collection in 3 reads .*not passing on a possibly incomplete taxonomy/,
+    );
+  });
+
+  it('fails on a term without a name, naming the URL and the entry', async () => {
+    fake = await startFakeWordPress({
+      collections: { stores: [] },
+      terms: { categoria_tienda: makeTerms(3) },
+    });
+    fake.intercept = (req, res) => {
+      if (!isTermPage(req)) return false;
+      res.writeHead(200, { 'Content-Type': 'application/json', 'X-WP-Total': '2', 'X-WP-TotalPages': '1' });
+      res.end('[{"id":4,"name":"Moda"},{"id":5,"slug":"sin-nombre"}]');
+      return true;
+    };
+    await expect(
+      createWordPressClient(baseOptions(fake.url), testDeps().deps).fetchTerms('categoria_tienda'),
+    ).rejects.toThrow(
+      /^taxonomy categoria_tienda: GET \S+categoria_tienda\S+ returned a term without a name at index 1/,
+    );
+  });
+
+  it('names the taxonomy and what the site has when it does not exist, without asking for terms', async () => {
+    fake = await startFakeWordPress({ collections: { stores: [] }, terms: { tipo_comida: makeTerms(2) } });
+    const error = await createWordPressClient(baseOptions(fake.url), testDeps().deps)
+      .fetchTerms('categoria_tienda')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WordPressError);
+    expect((error as Error).message).toBe(
+      `WordPress site ${fake.url} has no taxonomy with REST base "categoria_tienda"; the site has: categories (category), tags (post_tag), tipo_comida (tipo_comida)`,
+    );
+    expect((error as WordPressError).url).toBe(`${fake.url}/wp-json/wp/v2/taxonomies`);
+    expect(fake.collectionRequests()).toEqual([]);
+  });
+});
+
+describe('fetchTerms: cached per run', () => {
+  it('shares one read between calls of the same run, reads again for another run or without one', async () => {
+    fake = await startFakeWordPress({
+      collections: { stores: [] },
+      terms: { categoria_tienda: makeTerms(12) },
+    });
+    const client = createWordPressClient(baseOptions(fake.url), testDeps().deps);
+    const termRequests = () => fake?.collectionRequests('categoria_tienda').length ?? 0;
+
+    const [first, second] = await Promise.all([
+      client.fetchTerms('categoria_tienda', { runId: 'run-1' }),
+      client.fetchTerms('categoria_tienda', { runId: 'run-1' }),
+    ]);
+    expect(termRequests()).toBe(2);
+    expect(first).toMatchObject({ requests: 2, cached: false });
+    expect(second).toMatchObject({ requests: 0, retries: 0, cached: true });
+    expect(second.terms).toEqual(first.terms);
+
+    fake.terms.categoria_tienda?.push({ id: 999, name: 'Outlet', slug: 'outlet' });
+    const sameRun = await client.fetchTerms('categoria_tienda', { runId: 'run-1' });
+    expect(sameRun.total).toBe(12);
+    const nextRun = await client.fetchTerms('categoria_tienda', { runId: 'run-2' });
+    expect(nextRun).toMatchObject({ total: 13, cached: false });
+    expect(termRequests()).toBe(4);
+    await client.fetchTerms('categoria_tienda');
+    await client.fetchTerms('categoria_tienda');
+    expect(termRequests()).toBe(8);
+  });
+
+  it('does not keep a failed read: the next call of the run tries again', async () => {
+    fake = await startFakeWordPress({
+      collections: { stores: [] },
+      terms: { categoria_tienda: makeTerms(4) },
+    });
+    let failing = true;
+    fake.intercept = (req, res) => {
+      if (!isTermPage(req) || !failing) return false;
+      res.writeHead(404, { 'Content-Type': 'application/json' });
+      res.end('{"code":"rest_no_route"}');
+      return true;
+    };
+    const client = createWordPressClient(baseOptions(fake.url), testDeps().deps);
+    await expect(client.fetchTerms('categoria_tienda', { runId: 'r' })).rejects.toThrow(
+      /HTTP 404 \(rest_no_route\)/,
+    );
+    failing = false;
+    await expect(client.fetchTerms('categoria_tienda', { runId: 'r' })).resolves.toMatchObject({ total: 4 });
+  });
+});
+
+describe('assertTypesExist with taxonomies', () => {
+  const restaurantType = contentTypeSchema.parse({
+    name: 'restaurant',
+    restBase: 'restaurant',
+    label: 'Restaurante',
+    labelPlural: 'Restaurantes',
+    taxonomies: [{ restBase: 'tipo_comida', name: 'category', label: 'Tipo de comida' }],
+  });
+
+  it('passes when every configured taxonomy exists and classifies the type', async () => {
+    fake = await startFakeWordPress({
+      collections: { stores: [], restaurant: [] },
+      terms: { categoria_tienda: [], tipo_comida: [] },
+    });
+    const client = createWordPressClient(baseOptions(fake.url), testDeps().deps);
+    await expect(client.assertTypesExist([storesType, restaurantType])).resolves.toBeUndefined();
+    expect(fake.requests.filter((r) => r.route === '/wp/v2/taxonomies')).toHaveLength(1);
+    await client.assertTypesExist([storesType]);
+    expect(fake.requests.filter((r) => r.route === '/wp/v2/taxonomies')).toHaveLength(1); // cached
+  });
+
+  it('names every missing taxonomy with its type, and the taxonomies the site has', async () => {
+    fake = await startFakeWordPress({ collections: { stores: [], restaurant: [] }, terms: { rubro: [] } });
+    const error = await createWordPressClient(baseOptions(fake.url), testDeps().deps)
+      .assertTypesExist([storesType, restaurantType])
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WordPressError);
+    expect((error as Error).message).toBe(
+      `WordPress site ${fake.url} has no taxonomy with REST base "categoria_tienda" (type stores), "tipo_comida" (type restaurant); the site has: categories (category), tags (post_tag), rubro (rubro)`,
+    );
+    expect((error as WordPressError).url).toBe(`${fake.url}/wp-json/wp/v2/taxonomies`);
+  });
+
+  it('says so when a taxonomy exists but does not classify the type’s post type', async () => {
+    fake = await startFakeWordPress({
+      collections: { stores: [] },
+      taxonomies: {
+        categoria_tienda: {
+          slug: 'categoria_tienda',
+          rest_base: 'categoria_tienda',
+          name: 'Categorías',
+          types: ['restaurant'],
+        },
+      },
+    });
+    await expect(
+      createWordPressClient(baseOptions(fake.url), testDeps().deps).assertTypesExist([storesType]),
+    ).rejects.toThrow(
+      'taxonomy "categoria_tienda" does not classify post type "stores" (type stores; it classifies: restaurant)',
+    );
+  });
+
+  it('reports a missing post type first and never asks for taxonomies when no type has any', async () => {
+    fake = await startFakeWordPress({ collections: { restaurant: [] } });
+    const client = createWordPressClient(baseOptions(fake.url), testDeps().deps);
+    await expect(client.assertTypesExist([storesType])).rejects.toThrow(
+      /no post type with REST base "stores"/,
+    );
+    const plain = contentTypeSchema.parse({
+      name: 'r',
+      restBase: 'restaurant',
+      label: 'R',
+      labelPlural: 'Rs',
+    });
+    await client.assertTypesExist([plain]);
+    expect(fake.requests.some((r) => r.route === '/wp/v2/taxonomies')).toBe(false);
+  });
+});
+
+describe('fetchAll of a type with taxonomies', () => {
+  it('asks for the term id fields and nothing about taxonomies (its behaviour is unchanged)', async () => {
+    fake = await startFakeWordPress({
+      collections: { stores: makeItems(3).map((item) => ({ ...item, categoria_tienda: [5, 8] })) },
+    });
+    const result = await createWordPressClient(baseOptions(fake.url), testDeps().deps).fetchAll(storesType);
+    expect(result.items.map((i) => i.categoria_tienda)).toEqual([
+      [5, 8],
+      [5, 8],
+      [5, 8],
+    ]);
+    expect(restFieldsFor(storesType).at(-1)).toBe('categoria_tienda');
+    expect(fake.collectionRequests('stores')[0]?.query.get('_fields')?.split(',')).toContain(
+      'categoria_tienda',
+    );
+    expect(fake.requests.some((r) => r.route === '/wp/v2/taxonomies')).toBe(false);
+  });
+});
