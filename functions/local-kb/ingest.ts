@@ -115,7 +115,8 @@ export async function ingestLocalKb(options: IngestOptions): Promise<LocalIndexS
   }
 
   let read = await readSources(storage, toRead, chunking, log);
-  const grown = read.some((r) => r.records.some((rec) => extendFields(fields, rec.metadata)));
+  let grown = false;
+  for (const r of read) for (const rec of r.records) grown = extendFields(fields, rec.metadata) || grown;
   if (grown && !rebuilt) {
     // Orama's schema is fixed at creation: new filterable metadata means a new index.
     rebuilt = 'new metadata fields';
