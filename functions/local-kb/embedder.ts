@@ -21,10 +21,11 @@ export const HASHING_DEFAULT_DIMENSIONS = 512;
  * The offline default: a LEXICAL feature-hashing embedding — not a language model, no semantics.
  *
  * Each content word (Spanish stop words dropped) contributes its folded stem forms (text.ts) and the
- * character trigrams of its folded form with boundary marks (`#tel`, `tel`, … `no#`), so words sharing
- * a stem, written without accents, or with a typo still land near each other. Features get sublinear
- * weights (1 + ln count; a word's trigrams share one unit of weight), are hashed (FNV-1a, 32 bit) to
- * a signed position in `dimensions`, and the vector is L2-normalised. Cosine similarity is then a
+ * character trigrams of its folded form with boundary marks (`#te`, `tel`, … `no#`), so words sharing
+ * a stem, written without accents, or with a typo still land near each other. A word's stem forms
+ * weigh 1 in all and its n trigrams 1/√n each (the trigram block has unit length, as the stem has);
+ * a feature seen more than once weighs 1 + ln(sum). Features are hashed (FNV-1a, 32 bit) to a signed
+ * position in `dimensions`, and the vector is L2-normalised. Cosine similarity is then a
  * smoothed word/sub-word overlap: synonyms and paraphrases with other words are NOT matched — that
  * is what Titan (or any semantic model) adds.
  *
@@ -34,7 +35,7 @@ export function createHashingEmbedder(dimensions = HASHING_DEFAULT_DIMENSIONS): 
   if (!Number.isInteger(dimensions) || dimensions < 16 || dimensions > 8192)
     throw new RangeError(`hashing embedder: dimensions must be an integer in 16..8192 (got ${dimensions})`);
   return {
-    id: `hashing-v1-${dimensions}`,
+    id: `hashing-v2-${dimensions}`,
     dimensions,
     async embed(texts) {
       return texts.map((text) => hashingVector(text, dimensions));
@@ -62,7 +63,7 @@ export function hashingFeatures(text: string): Map<string, number> {
     const padded = `#${fold(word)}#`;
     if (padded.length < 3) continue;
     const grams = padded.length - 2;
-    for (let i = 0; i < grams; i++) add(`g:${padded.slice(i, i + 3)}`, 1 / grams);
+    for (let i = 0; i < grams; i++) add(`g:${padded.slice(i, i + 3)}`, 1 / Math.sqrt(grams));
   }
   const weighted = new Map<string, number>();
   for (const [feature, count] of counts) weighted.set(feature, count <= 1 ? count : 1 + Math.log(count));
