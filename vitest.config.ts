@@ -8,7 +8,9 @@ export default defineConfig({
           name: 'unit',
           include: ['test/**/*.test.ts'],
           exclude: ['test/wordpress/**', 'node_modules/**'],
-          testTimeout: 20_000,
+          // Stack tests synthesize (and esbuild-bundle) whole stacks in beforeAll: generous on 2 busy cores.
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
         },
       },
       {
