@@ -1,6 +1,7 @@
 import type { ContentTypeConfig } from '../shared/config/schema.js';
 import type { Log } from '../shared/logger.js';
-import { encodeJsonLinesGz } from '../storage/codec.js';
+import type { TermsByTaxonomy } from '../shared/types.js';
+import { encodeJsonLinesGz, putJson } from '../storage/codec.js';
 import type { Storage } from '../storage/port.js';
 import type { WordPressClient } from '../wordpress/client.js';
 import { keys } from './keys.js';
@@ -25,7 +26,10 @@ export interface ExtractDeps {
 
 /**
  * Reads every published item of one type and stores them, as fetched (protected items
- * redacted), at `raw/<type>/<runId>.jsonl.gz`. Throws when the type cannot be read completely.
+ * redacted), at `raw/<type>/<runId>.jsonl.gz`. When the type has `taxonomies`, every term of each
+ * is stored, as fetched, at `raw/<type>/<runId>.terms.json` (`{"<restBase>": [{id, name, slug,
+ * parent}, …]}`): items keep their term ids and transform, which never calls WordPress, resolves the
+ * names from this file. Throws when the type or a taxonomy cannot be read completely.
  */
 export async function extractType(
   type: ContentTypeConfig,
@@ -33,16 +37,32 @@ export async function extractType(
   deps: ExtractDeps,
 ): Promise<ExtractResult> {
   const result = await deps.client.fetchAll(type);
+  // Terms after the items: a term created and assigned while the items were being read is then known.
+  const termReads = await Promise.all(
+    type.taxonomies.map((taxonomy) => deps.client.fetchTerms(taxonomy.restBase, { runId })),
+  );
   const rawKey = keys.raw(type.name, runId);
   await deps.storage.put(rawKey, await encodeJsonLinesGz(result.items.map(redactProtected)));
-  deps.log.info('extracted', { type: type.name, items: result.items.length, pages: result.pages, rawKey });
+  if (termReads.length) {
+    const terms: TermsByTaxonomy = Object.fromEntries(termReads.map((read) => [read.taxonomy, read.terms]));
+    await putJson(deps.storage, keys.terms(type.name, runId), terms);
+  }
+  deps.log.info('extracted', {
+    type: type.name,
+    items: result.items.length,
+    pages: result.pages,
+    rawKey,
+    ...(termReads.length
+      ? { terms: Object.fromEntries(termReads.map((read) => [read.taxonomy, read.total])) }
+      : {}),
+  });
   return {
     type: type.name,
     rawKey,
     fetched: result.items.length,
     pages: result.pages,
-    requests: result.requests,
-    retries: result.retries,
-    durationMs: result.durationMs,
+    requests: result.requests + termReads.reduce((sum, read) => sum + read.requests, 0),
+    retries: result.retries + termReads.reduce((sum, read) => sum + read.retries, 0),
+    durationMs: result.durationMs + Math.max(0, ...termReads.map((read) => read.durationMs)),
   };
 }

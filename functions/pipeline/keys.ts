@@ -1,12 +1,20 @@
 /** The data contract's keys (DESIGN.md), in one place. */
 export const keys = {
   raw: (type: string, runId: string) => `raw/${type}/${runId}.jsonl.gz`,
+  /** The terms of the type's taxonomies, read in the same extract (see termsKeyFor). */
+  terms: (type: string, runId: string) => `raw/${type}/${runId}.terms.json`,
   kbPrefix: (type: string) => `kb/${type}/`,
   catalog: (type: string) => `catalog/${type}.json`,
   export: (type: string) => `exports/${type}.csv`,
   run: (runId: string) => `runs/${runId}.json`,
   latestRun: 'runs/latest.json',
 } as const;
+
+/**
+ * The terms file next to a raw extract: `raw/<type>/<runId>.jsonl.gz` → `raw/<type>/<runId>.terms.json`.
+ * Derived from the raw key, so transform finds it from what the state machine already passes it.
+ */
+export const termsKeyFor = (rawKey: string): string => `${rawKey.replace(/\.jsonl\.gz$/, '')}.terms.json`;
 
 /** Sortable, unique enough for one site: `20261121T031500Z-3f9a`. */
 export function newRunId(now: Date, random: () => number = Math.random): string {

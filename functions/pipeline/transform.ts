@@ -2,10 +2,11 @@ import pLimit from 'p-limit';
 import { buildCatalog, buildExport } from '../documents/catalog.js';
 import { buildDocument, type KbDocument } from '../documents/document.js';
 import { normaliseItem } from '../normalize/item.js';
+import { indexTerms } from '../normalize/terms.js';
 import type { ContentTypeConfig, WpkbConfig } from '../shared/config/schema.js';
 import { ItemError, WpkbError } from '../shared/errors.js';
 import { type Log, silentLog } from '../shared/logger.js';
-import type { NormalisedItem, WpItem } from '../shared/types.js';
+import type { NormalisedItem, TermsByTaxonomy, WpItem } from '../shared/types.js';
 import { md5Hex } from '../storage/codec.js';
 import type { Storage } from '../storage/port.js';
 import { keys } from './keys.js';
@@ -15,6 +16,8 @@ import { isProtected } from './redact.js';
 export interface TransformInput {
   type: ContentTypeConfig;
   items: readonly WpItem[];
+  /** Terms of the type's taxonomies, as extract stored them; item term ids resolve to their names. */
+  terms?: TermsByTaxonomy;
 }
 
 /** Documents that do not come from WordPress (curated FAQ): planned, never guarded. */
@@ -47,17 +50,27 @@ const WRITE_CONCURRENCY = 16;
 function normaliseAll(
   input: TransformInput,
   config: WpkbConfig,
+  log: Log,
 ): { items: NormalisedItem[]; skipped: number } {
   const items: NormalisedItem[] = [];
   let skipped = 0;
   const fieldLabels = { ...config.fieldLabels, ...input.type.fieldLabels };
+  const terms = indexTerms(input.terms ?? {});
+  // Term ids without a stored term (deleted between the reads, or never there): skipped, said once per taxonomy.
+  const unknown = new Map<string, { ids: Set<string>; items: Set<number> }>();
   for (const raw of input.items) {
     if (isProtected(raw)) {
       skipped++;
       continue;
     }
+    const onUnknownTerm = (taxonomy: string, id: unknown) => {
+      const seen = unknown.get(taxonomy) ?? { ids: new Set<string>(), items: new Set<number>() };
+      seen.ids.add(JSON.stringify(id));
+      seen.items.add(raw.id);
+      unknown.set(taxonomy, seen);
+    };
     try {
-      items.push(normaliseItem(raw, input.type, { fieldLabels }));
+      items.push(normaliseItem(raw, input.type, { fieldLabels, terms, onUnknownTerm }));
     } catch (cause) {
       if (cause instanceof WpkbError) throw cause;
       const detail = cause instanceof Error ? cause.message : String(cause);
@@ -70,6 +83,15 @@ function normaliseAll(
         },
       );
     }
+  }
+  for (const [taxonomy, seen] of unknown) {
+    log.warn('unknown term ids skipped (deleted terms?)', {
+      type: input.type.name,
+      taxonomy,
+      termIds: [...seen.ids].slice(0, 20).join(', '),
+      items: [...seen.items].slice(0, 20).join(', '),
+      itemCount: seen.items.size,
+    });
   }
   return { items, skipped };
 }
@@ -95,7 +117,7 @@ export async function transform(options: TransformOptions): Promise<TransformRes
   const log = options.log ?? silentLog;
 
   const built = options.inputs.map((input) => {
-    const { items, skipped } = normaliseAll(input, options.config);
+    const { items, skipped } = normaliseAll(input, options.config, log);
     return { input, items, skipped, documents: items.map(buildDocument) };
   });
 
