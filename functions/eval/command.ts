@@ -1,5 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime';
 import { clockForDate, retrievalFilterFor } from '../local-kb/ask.js';
 import { embedderFromConfig, tuningFromConfig } from '../local-kb/from-config.js';
 import { openLocalKb, type RetrievalTuning } from '../local-kb/retrieve.js';
@@ -47,12 +46,13 @@ export async function evalCommand(options: EvalCommandOptions): Promise<EvalRepo
   if (!retrieve && options.target === 'bedrock') {
     if (!options.knowledgeBaseId)
       throw new ConfigError('--target bedrock needs --knowledge-base-id (or WPKB_KNOWLEDGE_BASE_ID)');
+    const { BedrockAgentRuntimeClient } = await import('@aws-sdk/client-bedrock-agent-runtime');
     const client = new BedrockAgentRuntimeClient(options.region ? { region: options.region } : {});
     retrieve = bedrockRetrieve({ client, knowledgeBaseId: options.knowledgeBaseId });
     target = `bedrock ${options.knowledgeBaseId}`;
   }
   if (!retrieve) {
-    const kb = await openLocalKb(options.dataDir, embedderFromConfig(options.config));
+    const kb = await openLocalKb(options.dataDir, await embedderFromConfig(options.config));
     const tuning = { ...tuningFromConfig(options.config), ...options.tuning };
     retrieve = localRetrieve(kb, tuning);
     target = `local (${kb.manifest.embedder.id}, ${tuning.mode}${tuning.mode === 'hybrid' ? ` text ${tuning.textWeight} / vector ${tuning.vectorWeight}` : ''}, ${kb.chunks} chunks)`;

@@ -1,8 +1,7 @@
-import {
-  type BedrockAgentRuntimeClient,
-  type KnowledgeBaseRetrievalResult,
-  RetrieveCommand,
-  type RetrievalFilter as SdkRetrievalFilter,
+import type {
+  BedrockAgentRuntimeClient,
+  KnowledgeBaseRetrievalResult,
+  RetrievalFilter as SdkRetrievalFilter,
 } from '@aws-sdk/client-bedrock-agent-runtime';
 import { z } from 'zod';
 import type { RetrievalFilter } from '../local-kb/filter.js';
@@ -82,6 +81,7 @@ export function bedrockRetrieve(options: BedrockRetrieveOptions): Retrieve {
   return async (question, { k, filter }) => {
     let results: KnowledgeBaseRetrievalResult[];
     try {
+      const { RetrieveCommand } = await import('@aws-sdk/client-bedrock-agent-runtime');
       const response = await options.client.send(
         new RetrieveCommand({
           knowledgeBaseId: options.knowledgeBaseId,

@@ -42,7 +42,7 @@ export function retrievalFilterFor(
 
 /** `wpkb ask`: the top-k passages of the local index for a question, as the chat endpoint would filter. */
 export async function askLocal(options: AskOptions): Promise<Passage[]> {
-  const kb = await openLocalKb(options.dataDir, embedderFromConfig(options.config));
+  const kb = await openLocalKb(options.dataDir, await embedderFromConfig(options.config));
   const filter = retrievalFilterFor(options.config, options);
   return kb.retrieve(options.question, {
     k: options.k ?? 5,

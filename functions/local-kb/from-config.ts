@@ -1,13 +1,16 @@
-import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { ChunkingConfig } from '../shared/config/cloud-schema.js';
 import type { WpkbConfig } from '../shared/config/schema.js';
 import { createHashingEmbedder, type Embedder } from './embedder.js';
 import type { RetrievalTuning } from './retrieve.js';
 import { createTitanEmbedder } from './titan.js';
 
-/** The embedder `localKb.embedder` names. Titan builds its AWS client only here, only when configured. */
-export function embedderFromConfig(config: WpkbConfig): Embedder {
+/**
+ * The embedder `localKb.embedder` names. Titan's AWS client is loaded and built only here, only when
+ * configured (the SDK module is not even imported otherwise: CLI start-up stays fast).
+ */
+export async function embedderFromConfig(config: WpkbConfig): Promise<Embedder> {
   if (config.localKb.embedder === 'titan') {
+    const { BedrockRuntimeClient } = await import('@aws-sdk/client-bedrock-runtime');
     const client = new BedrockRuntimeClient(
       config.localKb.titanRegion ? { region: config.localKb.titanRegion } : {},
     );

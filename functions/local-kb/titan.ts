@@ -1,4 +1,4 @@
-import { type BedrockRuntimeClient, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import pLimit from 'p-limit';
 import { WpkbError } from '../shared/errors.js';
 import type { Embedder } from './embedder.js';
@@ -28,6 +28,7 @@ export function createTitanEmbedder(options: TitanEmbedderOptions): Embedder {
   const embedOne = async (text: string, index: number): Promise<number[]> => {
     let embedding: unknown;
     try {
+      const { InvokeModelCommand } = await import('@aws-sdk/client-bedrock-runtime');
       const response = await options.client.send(
         new InvokeModelCommand({
           modelId,

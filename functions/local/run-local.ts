@@ -73,7 +73,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunOutcom
       storage,
       dataDir: options.dataDir,
       chunking: chunkingFromConfig(config),
-      embedder: embedderFromConfig(config),
+      embedder: await embedderFromConfig(config),
       log: options.log ?? silentLog,
     }).catch((cause) => {
       throw new WpkbError(`local knowledge base: ${oneLine(cause)}`, { cause });
