@@ -1,4 +1,4 @@
-import type { CatalogItem } from './catalog.js';
+import { type CatalogItem, termsOf } from './catalog.js';
 import {
   type ActionContext,
   DEFAULT_LIMIT,
@@ -26,11 +26,12 @@ const eventTexts = (item: CatalogItem) => [
   item.date_text ?? '',
   ...item.fields.map((f) => f.value),
   ...Object.values(item.metadata).map(String),
+  ...termsOf(item),
 ];
 
 /**
  * `GET /events`: events whose dates overlap [from, to] (inclusive, calendar days in the site's time
- * zone), default today → today + 7; `q` keeps those whose text has every word of it. Events whose
+ * zone), default today → today + 7; `q` keeps those whose text (or categories) has every word of it. Events whose
  * date text did not parse are never placed on a day: they are counted, for the model to say so.
  */
 export async function listEvents(ctx: ActionContext, params: Params): Promise<Outcome> {
@@ -79,6 +80,7 @@ export async function listEvents(ctx: ActionContext, params: Params): Promise<Ou
       ...(times.length ? { times } : {}),
       ...optional('place', metaOrField(item, labels, 'location')),
       ...optional('organizer', fieldValues(item, labels, 'organizer')[0]),
+      ...(termsOf(item).length ? { categories: termsOf(item) } : {}),
       url: item.url,
       ...optional('summary', item.summary ? clip(item.summary, 200) : undefined),
     };

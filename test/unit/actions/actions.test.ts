@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createCatalogCache } from '../../../functions/actions/catalog.js';
+import { createCatalogCache, termsOf } from '../../../functions/actions/catalog.js';
 import { makeActionHandler } from '../../../functions/actions/handler.js';
 import { localActionEvent } from '../../../functions/actions/local.js';
 import type { Clock } from '../../../functions/shared/clock.js';
@@ -142,6 +142,7 @@ describe('GET /events (listEvents)', () => {
       times: ['11:00 a 20:00'],
       place: 'Plaza central, Nivel 1',
       organizer: 'Mall Plaza Cordillera',
+      categories: ['Ferias'],
       url: 'https://mall.example.cl/event/feria-de-las-pulgas/',
       summary: 'Antigüedades, vinilos y ropa usada.',
     });
@@ -152,6 +153,8 @@ describe('GET /events (listEvents)', () => {
     const b = await call('GET', '/events?q=NINOS');
     expect(ids(a.body, 'events')).toEqual(['302', '306']);
     expect(ids(b.body, 'events')).toEqual(['302', '306']);
+    // Categories count as text: "talleres" is only a term of 302 (its title says "Taller").
+    expect(ids((await call('GET', '/events?q=talleres')).body, 'events')).toEqual(['302']);
     const yoga = await call('GET', '/events?q=yoga&from=2026-01-01&to=2026-12-31');
     expect(yoga.body.total).toBe(0);
     expect(yoga.body.undated_events).toBe(1);
@@ -206,6 +209,7 @@ describe('GET /places (findPlaces)', () => {
       phone: '(2) 2719 3761',
       email: 'hola@optica-chucao.example',
       web: 'https://www.optica-chucao.example/',
+      categories: ['Óptica'],
       url: 'https://mall.example.cl/stores/optica-chucao/',
       summary: 'Óptica Chucao es tu tienda de óptica: lentes de contacto y exámenes de la vista.',
     });
@@ -232,10 +236,18 @@ describe('GET /places (findPlaces)', () => {
     expect(await level('subterraneo')).toEqual(['105']);
   });
 
-  it('matches a category against the description when the catalog has no taxonomy terms, and says so', async () => {
+  it('matches a category on taxonomy terms, and on the description for places without terms, saying so', async () => {
+    // 101 has the term "Óptica"; 102 has no terms, its description says "lentes ópticos".
     const { body } = await call('GET', '/places?category=%C3%B3ptica');
     expect(ids(body, 'places')).toEqual(['101', '102']);
     expect(String(body.note)).toMatch(/description/);
+    const sushi = await call('GET', '/places?category=sushi');
+    expect(ids(sushi.body, 'places')).toEqual(['201']);
+    expect(listOf<Row>(sushi.body, 'places')[0]?.categories).toEqual(['Comida japonesa', 'Sushi']);
+    expect(sushi.body.note).toBeUndefined();
+    // Terms win over the description: 105's description says "zapatos", its terms do not say "zapatos".
+    expect(ids((await call('GET', '/places?category=zapatos')).body, 'places')).toEqual([]);
+    expect(ids((await call('GET', '/places?category=calzado')).body, 'places')).toEqual(['105']);
   });
 
   it('filters by type; an unknown type is a 400 listing the allowed ones', async () => {
@@ -253,34 +265,32 @@ describe('GET /places (findPlaces)', () => {
   });
 });
 
-describe('taxonomy terms in the catalog (when transform writes them)', () => {
-  it('matches categories on the terms and returns them', async () => {
-    const withTerms = createMemoryStorage();
-    for (const [key, bytes] of store.snapshot()) {
-      if (key !== 'catalog/stores.json') {
-        await withTerms.put(key, bytes);
-        continue;
-      }
-      const catalog = JSON.parse(bytes.toString('utf8'));
-      for (const item of catalog.items) {
-        item.taxonomies =
-          item.source_id === '107' ? { category: ['Moda', 'Vestuario'] } : { category: ['Otros'] };
-      }
-      await withTerms.put(key, JSON.stringify(catalog));
-    }
-    const d = directory(withTerms);
-    const { body } = await d.call('GET', '/places?category=vestuario&type=stores');
-    expect(ids(body, 'places')).toEqual(['107']);
-    expect(listOf<Row>(body, 'places')[0]?.categories).toEqual(['Moda', 'Vestuario']);
-    expect(body.note).toBeUndefined();
-    // "óptica" is in the description of 101, but its terms say otherwise: terms win.
-    expect((await d.call('GET', '/places?category=%C3%B3ptica&type=stores')).body.total).toBe(0);
-    const dir = await d.call('GET', '/directory');
-    expect(dir.body.categories).toEqual([
-      { name: 'Otros', places: 6 },
-      { name: 'Moda', places: 1 },
-      { name: 'Vestuario', places: 1 },
+describe('taxonomy terms in the catalog', () => {
+  it('are read whatever their shape, and absent or empty taxonomies give none', () => {
+    const entry = (taxonomies: unknown) =>
+      ({ source_id: '1', content_type: 'stores', title: 't', taxonomies }) as Parameters<typeof termsOf>[0];
+    expect(termsOf(entry({ category: ['Moda', 'Vestuario'], brand: ['Maule'] }))).toEqual([
+      'Moda',
+      'Vestuario',
+      'Maule',
     ]);
+    expect(termsOf(entry({ category: [{ id: 1, name: 'Moda' }] }))).toEqual(['Moda']);
+    expect(termsOf(entry({ category: [] }))).toEqual([]);
+    expect(termsOf(entry({}))).toEqual([]);
+    expect(termsOf(entry(undefined))).toEqual([]);
+  });
+
+  it('still serves a catalog written before taxonomies existed (no taxonomies key)', async () => {
+    const old = createMemoryStorage();
+    for (const [key, bytes] of store.snapshot()) {
+      if (!key.startsWith('catalog/')) continue;
+      const catalog = JSON.parse(bytes.toString('utf8'));
+      for (const item of catalog.items) delete item.taxonomies;
+      await old.put(key, JSON.stringify(catalog));
+    }
+    const { body } = await directory(old).call('GET', '/places?category=%C3%B3ptica');
+    expect(ids(body, 'places')).toEqual(['101', '102']);
+    expect(listOf<Row>(body, 'places')[0]).not.toHaveProperty('categories');
   });
 });
 
@@ -388,7 +398,18 @@ describe('GET /items/{sourceId} and GET /directory', () => {
       { level: 'Nivel 4', places: 1 },
       { level: 'Subterráneo', places: 1 },
     ]);
-    expect(body.categories).toEqual([]);
+    expect(body.categories).toEqual([
+      { name: 'Moda', places: 2 },
+      { name: 'Bar', places: 1 },
+      { name: 'Café', places: 1 },
+      { name: 'Calzado', places: 1 },
+      { name: 'Comida japonesa', places: 1 },
+      { name: 'Deportes', places: 1 },
+      { name: 'Farmacia & Salud', places: 1 },
+      { name: 'Óptica', places: 1 },
+      { name: 'Sushi', places: 1 },
+      { name: 'Vestuario', places: 1 },
+    ]);
   });
 });
 

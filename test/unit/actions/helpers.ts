@@ -5,7 +5,7 @@ import { transform } from '../../../functions/pipeline/transform.js';
 import { fixedClock } from '../../../functions/shared/clock.js';
 import { loadConfig } from '../../../functions/shared/config/load.js';
 import type { WpkbConfig } from '../../../functions/shared/config/schema.js';
-import type { WpItem } from '../../../functions/shared/types.js';
+import type { TermsByTaxonomy, WpItem } from '../../../functions/shared/types.js';
 import { createMemoryStorage, type MemoryStorage } from '../../../functions/storage/memory.js';
 
 export const actionFixture = (type: string): WpItem[] =>
@@ -15,6 +15,13 @@ export const actionFixture = (type: string): WpItem[] =>
 
 export const mallConfig = (): WpkbConfig =>
   loadConfig({ overrides: { site: { url: 'https://mall.example.cl', timeZone: 'America/Santiago' } } });
+
+/** Terms of each type's taxonomies, as extract stores them beside the raw items. */
+export const actionTerms = (): Record<string, TermsByTaxonomy> =>
+  JSON.parse(readFileSync(new URL('../../fixtures/actions/terms.json', import.meta.url), 'utf8')) as Record<
+    string,
+    TermsByTaxonomy
+  >;
 
 /** Writes `catalog/<type>.json` (and the documents) with the real transform, as a pipeline run would. */
 export async function buildStore(
@@ -28,7 +35,7 @@ export async function buildStore(
 ): Promise<MemoryStorage> {
   const inputs = config.contentTypes
     .filter((type) => items[type.name] !== undefined)
-    .map((type) => ({ type, items: items[type.name] ?? [] }));
+    .map((type) => ({ type, items: items[type.name] ?? [], terms: actionTerms()[type.name] ?? {} }));
   await transform({ config, storage, inputs, force: true });
   return storage;
 }
