@@ -52,6 +52,8 @@ export interface PostSpec {
   date?: string;
   slug?: string;
   acf?: Record<string, unknown> | false;
+  /** Term names by taxonomy (`{categoria_tienda: ['Moda']}`), assigned with wp_set_object_terms. */
+  terms?: Record<string, string[]>;
   /** Publish, then move to the trash with wp_trash_post. */
   trash?: boolean;
 }
@@ -61,6 +63,14 @@ export interface PostChanges {
   content?: string;
   excerpt?: string;
   acf?: Record<string, unknown> | false;
+  /** Replaces the post's terms in the taxonomies named. */
+  terms?: Record<string, string[]>;
+}
+
+/** A term as the PHP helpers report it. */
+export interface TermRow {
+  id: number;
+  name: string;
 }
 
 export interface WordPressSite {
@@ -77,6 +87,12 @@ export interface WordPressSite {
   trash(id: number): Promise<PostRow>;
   remove(id: number): Promise<void>;
   get(id: number): Promise<PostRow>;
+  /** Creates terms (wp_insert_term), e.g. ones no post uses yet. */
+  createTerms(taxonomy: string, names: readonly string[]): Promise<TermRow[]>;
+  /** Renames a term (wp_update_term), found by its name. */
+  renameTerm(taxonomy: string, name: string, to: string): Promise<TermRow>;
+  /** Deletes a term (wp_delete_term): WordPress removes it from its posts too. */
+  deleteTerm(taxonomy: string, name: string): Promise<number>;
   /** Runs SQL against the site's database as MariaDB root; rows of tab-separated columns. */
   sql(query: string): Promise<string[][]>;
   /** Ids of the published posts of a post type, straight from MariaDB; password-protected ones only if asked. */
@@ -418,6 +434,18 @@ define('WP_ENVIRONMENT_TYPE', 'local');
       },
       async get(postId) {
         return ((await php('posts.php', { op: 'get', id: postId })) as { row: PostRow }).row;
+      },
+      async createTerms(taxonomy, names) {
+        return ((await php('posts.php', { op: 'create_terms', taxonomy, names })) as { terms: TermRow[] })
+          .terms;
+      },
+      async renameTerm(taxonomy, name, to) {
+        return ((await php('posts.php', { op: 'rename_term', taxonomy, name, to })) as { term: TermRow })
+          .term;
+      },
+      async deleteTerm(taxonomy, name) {
+        return ((await php('posts.php', { op: 'delete_term', taxonomy, name })) as { deleted: number })
+          .deleted;
       },
       sql,
       async publishedIds(type, { withProtected = false } = {}) {

@@ -23,9 +23,12 @@ import {
   EVENTS,
   PROTECTED_MARKER,
   PUBLISHED_STORES,
+  RESTAURANT_TERMS,
   SCRIPT_STORE,
   type SeededSite,
+  STORE_TERMS,
   seedSite,
+  UNUSED_STORE_TERMS,
 } from './seed.js';
 
 const TYPES = ['event', 'stores', 'restaurant'] as const;
@@ -86,6 +89,15 @@ async function fileStamps(prefix: string): Promise<Map<string, string>> {
   return stamps;
 }
 
+/** The names on a document's taxonomy line (`Categoría: A, B`), or undefined when it has none. */
+function termLine(csv: string, label: string): string[] | undefined {
+  const line = csv.split('\n').find((l) => l.startsWith(`${label}: `));
+  return line === undefined ? undefined : line.slice(label.length + 2).split(', ');
+}
+
+/** A term name as a reader sees it: WordPress stores `&` as `&amp;` (and `'H&amp;M'`-style titles too). */
+const decoded = (text: string) => text.replaceAll('&amp;', '&');
+
 const ids = (rows: readonly { id: number }[]) => rows.map((row) => row.id).sort((a, b) => a - b);
 const sameIds = (items: readonly WpItem[]) => items.map((item) => item.id);
 
@@ -110,6 +122,28 @@ describe('the seeded WordPress', () => {
     const locked = await axios.get(`${site.url}/wp-json/wp/v2/restaurant/${seeded.protectedRow.id}`);
     expect(locked.data.content).toEqual({ rendered: '', protected: true });
     expect(JSON.stringify(locked.data.acf)).toContain(PROTECTED_MARKER);
+  });
+});
+
+describe('the seeded taxonomies', () => {
+  it('are in the REST API with their post types, and items carry term ids under the rest_base', async () => {
+    const taxonomies = await axios.get(`${site.url}/wp-json/wp/v2/taxonomies`);
+    expect(taxonomies.data).toMatchObject({
+      categoria_tienda: { rest_base: 'categoria_tienda', types: ['stores'] },
+      tipo_comida: { rest_base: 'tipo_comida', types: ['restaurant'] },
+      categoria_evento: { rest_base: 'categoria_evento', types: ['event'] },
+    });
+    const stores = await axios.get(`${site.url}/wp-json/wp/v2/stores`, {
+      params: { per_page: 100, _fields: 'id,title,categoria_tienda' },
+    });
+    const byTitle = new Map(
+      (stores.data as { title: { rendered: string }; categoria_tienda: number[] }[]).map((s) => [
+        s.title.rendered,
+        s.categoria_tienda,
+      ]),
+    );
+    expect(byTitle.get('Farmacia Cruz Verde')).toHaveLength(2);
+    expect(byTitle.get('Mascotas Felices')).toEqual([]);
   });
 });
 
@@ -153,6 +187,40 @@ describe('WordPress client', () => {
     const withAcf = result.items.filter((item) => item.acf !== false);
     expect(withAcf.length).toBe(PUBLISHED_STORES - 1);
     expect(withAcf[0]?.acf).toMatchObject({ informacion_tienda: [{ info: { level: expect.any(String) } }] });
+  });
+
+  it('checks the configured taxonomies at discovery, naming a missing or misattached one', async () => {
+    const client = clientFor(site.url);
+    const stores = typeConfig('stores');
+    await expect(
+      client.assertTypesExist([
+        { ...stores, taxonomies: [{ restBase: 'marca', name: 'brand', label: 'Marca' }] },
+      ]),
+    ).rejects.toThrow(
+      /has no taxonomy with REST base "marca" \(type stores\); the site has: .*categoria_tienda \(categoria_tienda\)/,
+    );
+    await expect(
+      client.assertTypesExist([
+        { ...stores, taxonomies: [{ restBase: 'tipo_comida', name: 'category', label: 'Tipo' }] },
+      ]),
+    ).rejects.toThrow('taxonomy "tipo_comida" does not classify post type "stores"');
+  });
+
+  it('reads every term of a taxonomy across pages, as MariaDB holds them', async () => {
+    const rows = await site.sql(
+      "SELECT t.term_id, t.name FROM wp_terms t JOIN wp_term_taxonomy tt ON tt.term_id = t.term_id WHERE tt.taxonomy = 'categoria_tienda' ORDER BY t.term_id",
+    );
+    const distinct = new Set([...Object.values(STORE_TERMS).flat(), ...UNUSED_STORE_TERMS]);
+    expect(rows).toHaveLength(distinct.size);
+    expect(rows.map(([, name]) => decoded(name ?? ''))).toEqual(expect.arrayContaining([...distinct]));
+    for (const url of [site.url, site.plainUrl]) {
+      const result = await clientFor(url).fetchTerms('categoria_tienda');
+      expect(result.pages, url).toBe(Math.ceil(distinct.size / PER_PAGE));
+      expect(result.terms.map((t) => [t.id, t.name])).toEqual(rows.map(([id, name]) => [Number(id), name]));
+    }
+    // WordPress serves names as it stores them: escaped.
+    const result = await clientFor(site.url).fetchTerms('categoria_tienda');
+    expect(result.terms.map((t) => t.name)).toContain('Té &amp; Café');
   });
 
   it('falls back to ?rest_route= on a site without pretty permalinks', async () => {
@@ -224,6 +292,52 @@ describe('pipeline runs', () => {
     }
   });
 
+  it('documents and catalog carry each item’s term names: decoded, sorted, none when it has none', async () => {
+    const expectations: { type: TypeName; label: string; terms: Readonly<Record<string, string[]>> }[] = [
+      { type: 'stores', label: 'Categoría', terms: STORE_TERMS },
+      { type: 'restaurant', label: 'Tipo de comida', terms: RESTAURANT_TERMS },
+      {
+        type: 'event',
+        label: 'Categoría',
+        terms: Object.fromEntries(EVENTS.map((event) => [event.title, event.terms])),
+      },
+    ];
+    for (const { type, label, terms } of expectations) {
+      const catalog = JSON.parse(await readFile(join(dataDir, 'catalog', `${type}.json`), 'utf8')) as {
+        items: { source_id: string; taxonomies: Record<string, string[]> }[];
+      };
+      for (const row of seeded.published[type]) {
+        const expected = (terms[row.title] ?? []).map(decoded);
+        const context = `${type} "${row.title}"`;
+        const line = termLine(await csvOf(type, row.id), label);
+        const category = (await sidecar(type, row.id)).metadataAttributes.category;
+        const entry = catalog.items.find((item) => item.source_id === String(row.id));
+        if (expected.length === 0) {
+          expect(line, context).toBeUndefined();
+          expect(category, context).toBeUndefined();
+          expect(entry?.taxonomies, context).toEqual({ category: [] });
+        } else {
+          expect(new Set(line), context).toEqual(new Set(expected));
+          expect(line, context).toHaveLength(expected.length);
+          expect(category, context).toBe(line?.join(', '));
+          expect(entry?.taxonomies.category, context).toEqual(line);
+        }
+      }
+    }
+    const byTitle = (type: TypeName, title: string) => {
+      const row = seeded.published[type].find((r) => r.title === title);
+      if (!row) throw new Error(`no ${type} ${title}`);
+      return csvOf(type, row.id);
+    };
+    // Sorted whatever order they were assigned in; the ampersand decoded.
+    expect(termLine(await byTitle('stores', 'Nike'), 'Categoría')).toEqual(['Deportes', 'Zapatillas']);
+    expect(termLine(await byTitle('stores', 'Tienda de Té &amp; Café'), 'Categoría')).toEqual(['Té & Café']);
+    expect(termLine(await byTitle('restaurant', 'Café Colonia'), 'Tipo de comida')).toEqual([
+      'Café',
+      'Pastelería',
+    ]);
+  });
+
   it('the protected item leaves no trace in the data directory', async () => {
     const files = await filesUnder(dataDir);
     expect(files.some((file) => file.startsWith('raw/'))).toBe(true);
@@ -274,6 +388,7 @@ describe('pipeline runs', () => {
         acf: {
           informacion_tienda: [{ info: { schedule: 'Todos los días', level: '4', local: '420' }, rrss: [] }],
         },
+        terms: { tipo_comida: ['Helados'] },
       },
     ]);
     if (!added) throw new Error('insert returned nothing');
@@ -288,7 +403,7 @@ describe('pipeline runs', () => {
     for (const name of TYPES) expect(await documentIds(name), name).toEqual(await site.publishedIds(name));
     expect(await csvOf('stores', edited.id)).toContain(newSchedule);
     expect(await documentIds('event')).not.toContain(trashed.id);
-    expect(await csvOf('restaurant', added.id)).toContain('Heladería Glaciar');
+    expect(await csvOf('restaurant', added.id)).toContain('Heladería Glaciar\nTipo de comida: Helados\n');
     expect((await sidecar('restaurant', added.id)).metadataAttributes.source_id).toBe(String(added.id));
 
     // Only the edited store's files were rewritten; the trashed event's are gone; the rest is untouched.
@@ -305,5 +420,38 @@ describe('pipeline runs', () => {
     expect([...now.keys()].filter((key) => !afterRun1.has(key)).sort()).toEqual(
       [`kb/restaurant/${added.id}.csv`, `kb/restaurant/${added.id}.csv.metadata.json`].sort(),
     );
+  });
+
+  it('run 4 rewrites exactly the documents of a renamed and of a deleted term', async () => {
+    const before = await fileStamps('kb');
+    const store = (title: string) => {
+      const row = seeded.published.stores.find((r) => r.title === title);
+      if (!row) throw new Error(`no store ${title}`);
+      return row;
+    };
+    await site.renameTerm('categoria_tienda', 'Telefonía', 'Telefonía móvil');
+    await site.deleteTerm('categoria_tienda', 'Outdoor'); // WordPress takes it off Lippi and Doite too
+
+    const report = await runPipeline({ config, storage, runId: 'wp-it-run-4', log: silentLog });
+    expect(report.status).toBe('succeeded');
+    expect(report.types.stores).toMatchObject({ new: 0, changed: 4, deleted: 0 });
+    expect(report.types.restaurant).toMatchObject({ new: 0, changed: 0, deleted: 0 });
+    expect(report.types.event).toMatchObject({ new: 0, changed: 0, deleted: 0 });
+
+    for (const title of ['Entel', 'Movistar'])
+      expect(termLine(await csvOf('stores', store(title).id), 'Categoría'), title).toEqual([
+        'Telefonía móvil',
+      ]);
+    expect(termLine(await csvOf('stores', store('Lippi').id), 'Categoría')).toEqual(['Deportes']);
+    expect(termLine(await csvOf('stores', store('Doite').id), 'Categoría')).toBeUndefined();
+    expect((await sidecar('stores', store('Doite').id)).metadataAttributes).not.toHaveProperty('category');
+
+    const now = await fileStamps('kb');
+    const touched = [...before.keys()].filter((key) => now.get(key) !== before.get(key)).sort();
+    const expected = ['Entel', 'Movistar', 'Lippi', 'Doite'].flatMap((title) => [
+      `kb/stores/${store(title).id}.csv`,
+      `kb/stores/${store(title).id}.csv.metadata.json`,
+    ]);
+    expect(touched).toEqual(expected.sort());
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The content the suite seeds: the reference mall's stores, restaurants and events in Spanish, with
- * HTML, entities and scripts, ACF-like fields, and every status the pipeline must leave out.
+ * HTML, entities and scripts, ACF-like fields, taxonomy terms, and every status the pipeline must leave out.
  */
 import type { PostRow, PostSpec, WordPressSite } from './harness.js';
 
@@ -39,6 +39,49 @@ const STORE_NAMES = [
   'Cannon Home',
   'Mascotas Felices',
 ];
+
+/**
+ * `categoria_tienda` terms per store title (created by name, as the editor does). 16 distinct terms plus
+ * UNUSED_STORE_TERMS: two pages of terms at `perPage` 10. One name has an ampersand (WordPress stores
+ * and serves it as `&amp;`); one store has no category.
+ */
+export const STORE_TERMS: Readonly<Record<string, string[]>> = {
+  Falabella: ['Tiendas por departamento', 'Moda'],
+  Ripley: ['Tiendas por departamento'],
+  Paris: ['Tiendas por departamento', 'Hogar'],
+  'H&amp;M': ['Moda'],
+  Zara: ['Moda'],
+  'Librería Antártica': ['Librería'],
+  'Óptica Ñuñoa': ['Óptica'],
+  'Farmacia Cruz Verde': ['Farmacia', 'Belleza'],
+  'Juguetería "El Trompo"': ['Juguetería'],
+  'Calzados Bata': ['Calzado'],
+  Entel: ['Telefonía'],
+  Movistar: ['Telefonía'],
+  Adidas: ['Deportes', 'Zapatillas'],
+  Nike: ['Zapatillas', 'Deportes'],
+  'Casa Ideas': ['Hogar'],
+  Samsonite: ['Viajes'],
+  'Joyería Pedrería': ['Joyería'],
+  Lippi: ['Outdoor', 'Deportes'],
+  Doite: ['Outdoor'],
+  'Tienda de Té &amp; Café': ['Té & Café'],
+  Rosen: ['Hogar'],
+  'Cannon Home': ['Hogar'],
+  'Mascotas Felices': [],
+};
+/** Terms no store uses: listed by WordPress all the same (`hide_empty` is false by default). */
+export const UNUSED_STORE_TERMS = ['Outlet', 'Tecnología'] as const;
+
+/** `tipo_comida` terms per restaurant title. */
+export const RESTAURANT_TERMS: Readonly<Record<string, string[]>> = {
+  Tanta: ['Comida peruana'],
+  'Café Colonia': ['Pastelería', 'Café'],
+  'Pizzería Tiramisú': ['Pizzas'],
+  'Sushi Niu': ['Sushi'],
+  'La Fuente Alemana': ['Sándwiches', 'Comida chilena'],
+  'Empanadas &amp; Co.': ['Comida chilena'],
+};
 
 function storeAcf(n: number, name: string): Record<string, unknown> {
   const slug = name.toLowerCase().replace(/[^a-z]+/g, '');
@@ -79,6 +122,7 @@ function storeSpecs(): PostSpec[] {
     excerpt: n % 4 === 0 ? `Visite ${name} en el nivel ${(n % 3) + 1}.` : '',
     // One store without ACF fields: the REST field is then `false`.
     acf: n === 5 ? false : storeAcf(n, name),
+    terms: { categoria_tienda: STORE_TERMS[name] ?? [] },
   }));
 }
 
@@ -111,6 +155,7 @@ function restaurantSpecs(): PostSpec[] {
         },
       ],
     },
+    terms: { tipo_comida: RESTAURANT_TERMS[name] ?? [] },
   }));
 }
 
@@ -133,41 +178,66 @@ function eventAcf(date: string, hour: string, place: string, description: string
   };
 }
 
-/** Published events: title as stored, date text, and the YYYYMMDD day it names when unambiguous. */
-export const EVENTS: ReadonlyArray<{ title: string; date: string; place: string; startDate?: number }> = [
+/**
+ * Published events: title as stored, date text, the YYYYMMDD day it names when unambiguous, and its
+ * `categoria_evento` terms.
+ */
+export const EVENTS: ReadonlyArray<{
+  title: string;
+  date: string;
+  place: string;
+  startDate?: number;
+  terms: string[];
+}> = [
   {
     title: 'Concierto de Jazz al atardecer',
     date: '15 de marzo de 2026',
     place: 'Plaza central',
     startDate: 20260315,
+    terms: ['Música'],
   },
   {
     title: 'Taller de cerámica para niños',
     date: '2026-04-02',
     place: 'Sala multiuso, nivel 3',
     startDate: 20260402,
+    terms: ['Talleres', 'Familia'],
   },
-  { title: 'Feria del libro usado', date: '20/05/2026', place: 'Ala norte', startDate: 20260520 },
-  { title: 'Día del Niño: show de magia', date: 'Domingo 9 de agosto de 2026', place: 'Plaza central' },
+  {
+    title: 'Feria del libro usado',
+    date: '20/05/2026',
+    place: 'Ala norte',
+    startDate: 20260520,
+    terms: ['Ferias'],
+  },
+  {
+    title: 'Día del Niño: show de magia',
+    date: 'Domingo 9 de agosto de 2026',
+    place: 'Plaza central',
+    terms: ['Familia'],
+  },
   {
     title: 'Exposición &laquo;Chile en fotos&raquo;',
     date: 'Del 1 al 15 de septiembre de 2026',
     place: 'Pasillo principal',
+    terms: ['Exposiciones'],
   },
   {
     title: 'Fonda dieciochera',
     date: '18 de septiembre de 2026',
     place: 'Estacionamiento norte',
     startDate: 20260918,
+    terms: [],
   },
 ];
 
 function eventSpecs(): PostSpec[] {
-  return EVENTS.map(({ title, date, place }, n) => ({
+  return EVENTS.map(({ title, date, place, terms }, n) => ({
     type: 'event',
     title,
     content: `<p>${title}. Entrada liberada, cupos limitados.</p><p><em>Organiza:</em> Mall de Prueba.</p>`,
     acf: eventAcf(date, `${17 + (n % 4)}:00 hrs.`, place, `Actividad gratuita: ${title}.`),
+    terms: { categoria_evento: terms },
   }));
 }
 
@@ -234,6 +304,7 @@ export async function seedSite(site: WordPressSite): Promise<SeededSite> {
     protectedSpec(),
   ];
   const rows = await site.insert(specs);
+  await site.createTerms('categoria_tienda', UNUSED_STORE_TERMS);
   const isPublic = (row: PostRow) => row.status === 'publish' && !row.protected;
   const of = (type: string) => rows.filter((row) => row.type === type && isPublic(row));
   const protectedRow = rows.find((row) => row.protected);

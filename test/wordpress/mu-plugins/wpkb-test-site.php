@@ -2,8 +2,9 @@
 /**
  * Plugin Name: wpkb test site
  * Description: The reference mall's content model for wpkb's integration suite: custom post types
- *   `event`, `stores`, `restaurant` in the REST API, and an ACF-like `acf` REST field read from one
- *   JSON post meta (`_wpkb_acf`), `false` when a post has none (as ACF does).
+ *   `event`, `stores`, `restaurant` in the REST API, one taxonomy each (`categoria_evento`,
+ *   `categoria_tienda`, `tipo_comida`, `show_in_rest` with `rest_base` = slug), and an ACF-like `acf`
+ *   REST field read from one JSON post meta (`_wpkb_acf`), `false` when a post has none (as ACF does).
  *
  * Loaded as a must-use plugin: the suite's site config points WPMU_PLUGIN_DIR at this folder.
  */
@@ -20,6 +21,13 @@ const WPKB_TEST_TYPES = [
 
 const WPKB_TEST_ACF_META = '_wpkb_acf';
 
+/** Taxonomy slug => [post type, plural label, singular label, hierarchical]. */
+const WPKB_TEST_TAXONOMIES = [
+    'categoria_evento' => ['event', 'Categorías de evento', 'Categoría de evento', true],
+    'categoria_tienda' => ['stores', 'Categorías de tienda', 'Categoría de tienda', true],
+    'tipo_comida' => ['restaurant', 'Tipos de comida', 'Tipo de comida', false],
+];
+
 add_action('init', function () {
     foreach (WPKB_TEST_TYPES as $slug => [$plural, $singular]) {
         register_post_type($slug, [
@@ -30,6 +38,16 @@ add_action('init', function () {
             'has_archive' => true,
             'rewrite' => ['slug' => $slug],
             'supports' => ['title', 'editor', 'excerpt', 'custom-fields'],
+        ]);
+    }
+    foreach (WPKB_TEST_TAXONOMIES as $slug => [$type, $plural, $singular, $hierarchical]) {
+        register_taxonomy($slug, [$type], [
+            'labels' => ['name' => $plural, 'singular_name' => $singular],
+            'public' => true,
+            'hierarchical' => $hierarchical,
+            'show_in_rest' => true,
+            'rest_base' => $slug,
+            'rewrite' => ['slug' => $slug],
         ]);
     }
 });

@@ -59,7 +59,8 @@ function wpkb_as_admin(): void
 
 /**
  * Creates one post from a spec:
- * {type, title, content?, excerpt?, status?, password?, date?, slug?, acf?, trash?}.
+ * {type, title, content?, excerpt?, status?, password?, date?, slug?, acf?, terms?, trash?}.
+ * `terms` is {taxonomy: [term name, ...]} (terms are created when missing, as the editor does).
  * `trash: true` publishes then trashes it (as a person deleting a published item does).
  * Returns the row the harness reads back.
  */
@@ -87,6 +88,9 @@ function wpkb_insert(array $spec): array
     if (array_key_exists('acf', $spec) && $spec['acf'] !== null) {
         wpkb_set_acf($id, $spec['acf']);
     }
+    if (!empty($spec['terms'])) {
+        wpkb_set_terms($id, $spec['terms']);
+    }
     if (!empty($spec['trash'])) {
         if (!wp_trash_post($id)) {
             wpkb_fail("wp_trash_post $id failed");
@@ -103,6 +107,27 @@ function wpkb_set_acf(int $id, $acf): void
         return;
     }
     update_post_meta($id, '_wpkb_acf', wp_slash(json_encode($acf, JSON_UNESCAPED_UNICODE)));
+}
+
+/** Assigns terms by name, {taxonomy: [name, ...]}, replacing the post's terms in those taxonomies. */
+function wpkb_set_terms(int $id, array $terms): void
+{
+    foreach ($terms as $taxonomy => $names) {
+        $result = wp_set_object_terms($id, array_values($names), $taxonomy, false);
+        if (is_wp_error($result)) {
+            wpkb_fail("wp_set_object_terms $id $taxonomy: " . $result->get_error_message());
+        }
+    }
+}
+
+/** The term of a taxonomy with this name (as written: get_terms escapes it the way it is stored), or a failure. */
+function wpkb_term_by_name(string $taxonomy, string $name): WP_Term
+{
+    $term = get_term_by('name', $name, $taxonomy);
+    if (!$term instanceof WP_Term) {
+        wpkb_fail("no term \"$name\" in $taxonomy");
+    }
+    return $term;
 }
 
 function wpkb_row(int $id): array

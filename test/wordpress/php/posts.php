@@ -6,7 +6,11 @@
  *   {"op": "trash", "id": 12}                               → {"row": row}  (wp_trash_post)
  *   {"op": "delete", "id": 12}                              → {"deleted": 12} (wp_delete_post, forced)
  *   {"op": "get", "id": 12}                                 → {"row": row}
- * A spec is {type, title, content?, excerpt?, status?, password?, date?, slug?, acf?, trash?}.
+ *   {"op": "create_terms", "taxonomy": "t", "names": [...]} → {"terms": [{id, name}, ...]} (wp_insert_term)
+ *   {"op": "rename_term", "taxonomy": "t", "name": "a", "to": "b"} → {"term": {id, name}} (wp_update_term)
+ *   {"op": "delete_term", "taxonomy": "t", "name": "a"}     → {"deleted": id} (wp_delete_term)
+ * A spec is {type, title, content?, excerpt?, status?, password?, date?, slug?, acf?, terms?, trash?};
+ * "update" takes "terms" too ({taxonomy: [name, ...]}).
  */
 require __DIR__ . '/bootstrap.php';
 
@@ -43,6 +47,9 @@ switch ($input['op']) {
         if (array_key_exists('acf', $input)) {
             wpkb_set_acf($id, $input['acf']);
         }
+        if (array_key_exists('terms', $input)) {
+            wpkb_set_terms($id, $input['terms']);
+        }
         wpkb_out(['row' => wpkb_row($id)]);
         break;
 
@@ -64,6 +71,35 @@ switch ($input['op']) {
 
     case 'get':
         wpkb_out(['row' => wpkb_row((int) $input['id'])]);
+        break;
+
+    case 'create_terms':
+        $created = [];
+        foreach ($input['names'] as $name) {
+            $result = wp_insert_term($name, $input['taxonomy']);
+            if (is_wp_error($result)) {
+                wpkb_fail("wp_insert_term \"$name\": " . $result->get_error_message());
+            }
+            $created[] = ['id' => (int) $result['term_id'], 'name' => $name];
+        }
+        wpkb_out(['terms' => $created]);
+        break;
+
+    case 'rename_term':
+        $term = wpkb_term_by_name($input['taxonomy'], $input['name']);
+        $result = wp_update_term($term->term_id, $input['taxonomy'], ['name' => $input['to']]);
+        if (is_wp_error($result)) {
+            wpkb_fail("wp_update_term {$term->term_id}: " . $result->get_error_message());
+        }
+        wpkb_out(['term' => ['id' => (int) $term->term_id, 'name' => $input['to']]]);
+        break;
+
+    case 'delete_term':
+        $term = wpkb_term_by_name($input['taxonomy'], $input['name']);
+        if (wp_delete_term($term->term_id, $input['taxonomy']) !== true) {
+            wpkb_fail("wp_delete_term {$term->term_id} failed");
+        }
+        wpkb_out(['deleted' => (int) $term->term_id]);
         break;
 
     default:
