@@ -72,7 +72,11 @@ export async function runCanaries(
     };
     const filter = allOf(options.baseFilter, canary.type ? contentTypeFilter(canary.type) : undefined);
     try {
-      const results = await retrieve(canary.question, { k: canary.k, ...(filter ? { filter } : {}) });
+      // Only the first k count, whatever the target returned.
+      const results = (await retrieve(canary.question, { k: canary.k, ...(filter ? { filter } : {}) })).slice(
+        0,
+        canary.k,
+      );
       const got = results.map(({ source_id, content_type, title, score, location }) => ({
         source_id,
         content_type,

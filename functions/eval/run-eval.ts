@@ -47,7 +47,9 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
   const outcomes: QuestionOutcome[] = [];
   for (const [index, q] of options.questions.entries()) {
     const filter = allOf(options.baseFilter, q.type ? contentTypeFilter(q.type) : undefined, q.filter);
-    const results = await options.retrieve(q.question, { k: options.k, ...(filter ? { filter } : {}) });
+    const results = (
+      await options.retrieve(q.question, { k: options.k, ...(filter ? { filter } : {}) })
+    ).slice(0, options.k);
     const scored = q.expected.length + q.expected_titles.length > 0;
     const rank = scored ? firstRank(results, q) : undefined;
     outcomes.push({
