@@ -5,9 +5,18 @@ import { localActionEvent } from '../../functions/actions/local.js';
 import { type Clock, fixedClock, systemClock } from '../../functions/shared/clock.js';
 import { loadConfig } from '../../functions/shared/config/load.js';
 import { oneLine } from '../../functions/shared/errors.js';
-import { powertoolsLog, silentLog } from '../../functions/shared/logger.js';
+import { type Log, silentLog } from '../../functions/shared/logger.js';
 import { createLocalStorage } from '../../functions/storage/local.js';
 import { readCdkContext } from '../cdk-context.js';
+
+/** Log lines as JSON on stderr, so stdout stays the response body. */
+const stderrLog: Log = Object.fromEntries(
+  (['debug', 'info', 'warn', 'error'] as const).map((level) => [
+    level,
+    (message: string, extra?: Record<string, unknown>) =>
+      console.error(JSON.stringify({ level: level.toUpperCase(), message, ...extra })),
+  ]),
+) as unknown as Log;
 
 interface ActionFlags {
   dataDir: string;
@@ -36,7 +45,7 @@ export function registerAction(program: Command): void {
     .option('--data-dir <dir>', 'data directory holding catalog/<type>.json', '.wpkb')
     .option('--now <iso>', 'pretend the current time is this instant (dates like "today" follow it)', instant)
     .option('--raw', 'print the whole Bedrock response, not just the body', false)
-    .option('--verbose', 'structured logs (Powertools JSON) on stderr-bound stdout', false)
+    .option('--verbose', 'log lines (JSON) on stderr', false)
     .addHelpText(
       'after',
       `
@@ -50,7 +59,7 @@ Operations: GET /events?from=&to=&q=&limit=   GET /places?name=&category=&level=
           config: loadConfig({ context: readCdkContext(), env: process.env }),
           storage: createLocalStorage(path.resolve(opts.dataDir)),
           clock,
-          log: opts.verbose ? powertoolsLog : silentLog,
+          log: opts.verbose ? stderrLog : silentLog,
           catalogCheckSeconds: 0,
         });
         const response = await handler(localActionEvent(method, target));
