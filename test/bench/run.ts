@@ -23,6 +23,7 @@ import type { ContentTypeConfig } from '../../functions/shared/config/schema.js'
 import { wordpressSchema } from '../../functions/shared/config/schema.js';
 import { silentLog } from '../../functions/shared/logger.js';
 import { createWordPressClient, restFieldsFor } from '../../functions/wordpress/client.js';
+import { localKbBench } from './local-kb.js';
 import type { SiteReady, SiteStats } from './site-process.js';
 
 const { values: args } = parseArgs({
@@ -194,8 +195,12 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => {
+  async (code) => {
     process.exitCode = code;
+    await localKbBench().catch((error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    });
   },
   (error: unknown) => {
     console.error(error);
