@@ -162,10 +162,65 @@ export const guardrailSchema = z.object({
     ),
 });
 
+/** Retention periods CloudWatch Logs accepts (days). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const logRetentionDays = z
+  .number()
+  .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+    message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
+  });
+
+/** An EventBridge schedule expression: `cron(<6 fields>)` or `rate(<n> <unit>)`. */
+const scheduleExpression = z
+  .string()
+  .regex(
+    /^(cron\(\S+( \S+){5}\)|rate\([1-9]\d* (minute|minutes|hour|hours|day|days)\))$/,
+    'must be an EventBridge schedule: cron(min hour day-of-month month day-of-week year) or rate(n unit)',
+  );
+
+/** The Step Functions pipeline (stacks/pipeline.ts): limits, polling, logs. */
+export const pipelineSchema = z.object({
+  /** The whole execution stops (TimedOut, alarmed) after this many minutes. */
+  timeoutMinutes: z.number().int().min(5).max(1440).default(60),
+  /**
+   * Content types extracted at the same time (the Map state's MaxConcurrency). Each extract Lambda has
+   * its own WordPress client bounded by `wordpress.concurrency`, so the site sees at most
+   * `wordpress.concurrency × maxConcurrentExtracts` requests in flight.
+   */
+  maxConcurrentExtracts: z.number().int().min(1).max(20).default(2),
+  /** Seconds between ingestion job status polls, and before retrying while another job runs. */
+  ingestionPollSeconds: z.number().int().min(5).max(600).default(30),
+  /** Seconds between agent status polls after PrepareAgent. */
+  agentPollSeconds: z.number().int().min(2).max(300).default(10),
+  /** Lambda timeouts: one content type's extraction, and the transform of all of them. */
+  extractTimeoutSeconds: z.number().int().min(30).max(900).default(600),
+  transformTimeoutSeconds: z.number().int().min(30).max(900).default(600),
+  /** Retention of the Lambda and state machine log groups. */
+  logRetentionDays: logRetentionDays.default(30),
+  /**
+   * true (default): a Pinecone index that does not look synced (no records in the namespace, wrong
+   * dimension) fails the run. false: recorded in the run report and logged only.
+   */
+  strictVerify: z.boolean().default(true),
+});
+
+export const alarmsSchema = z.object({
+  /**
+   * Alarm when no execution succeeded in this many hours (the nightly run plus slack). `null` turns the
+   * alarm off; it is also off while `scheduleEnabled` is false. A weekday-only schedule needs ~74.
+   */
+  noSuccessHours: z.number().int().min(1).max(168).nullable().default(26),
+});
+
 export const cloudSchema = z.object({
   /** Nightly schedule of the pipeline (EventBridge cron, UTC). */
-  schedule: z.string().default('cron(0 3 * * ? *)'),
+  schedule: scheduleExpression.default('cron(0 3 * * ? *)'),
   scheduleEnabled: z.boolean().default(true),
+  pipeline: pipelineSchema.default(pipelineSchema.parse({})),
+  alarms: alarmsSchema.default(alarmsSchema.parse({})),
   /** Optional e-mail subscribed to the alert topic (the address must confirm the subscription). */
   alarmEmail: z.email().optional(),
   dataBucket: dataBucketSchema.default(dataBucketSchema.parse({})),
@@ -177,6 +232,8 @@ export const cloudSchema = z.object({
 });
 
 export type CloudConfig = z.infer<typeof cloudSchema>;
+export type PipelineCloudConfig = z.infer<typeof pipelineSchema>;
+export type AlarmsCloudConfig = z.infer<typeof alarmsSchema>;
 export type PineconeCloudConfig = z.infer<typeof pineconeSchema>;
 export type ChunkingConfig = z.infer<typeof chunkingSchema>;
 export type AgentCloudConfig = z.infer<typeof agentSchema>;
