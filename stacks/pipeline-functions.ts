@@ -1,0 +1,300 @@
+import { fileURLToPath } from 'node:url';
+import { type CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { WpkbConfig } from '../functions/shared/config/schema.js';
+import { ConfigError } from '../functions/shared/errors.js';
+import { DATA_PREFIXES } from './data-bucket.js';
+import { acknowledge } from './nag.js';
+import { LAMBDA_RUNTIME, secretReadStatements } from './pinecone-index.js';
+import type { PipelineResources } from './pipeline-seam.js';
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const entry = (path: string) => fileURLToPath(new URL(`../functions/${path}`, import.meta.url));
+
+/** Lambda's limit for all environment variables of a function together. */
+const LAMBDA_ENVIRONMENT_LIMIT = 4096;
+
+/**
+ * The part of the configuration the extract and transform Lambdas read (`WPKB_CONFIG`): the site, the
+ * WordPress client, the content types and labels, the deletion guard. Cloud and local-only sections are
+ * left out — they are not used there and would not fit in Lambda's 4 KB of environment.
+ */
+export function lambdaConfig(config: WpkbConfig): Record<string, unknown> {
+  const { env, site, wordpress, contentTypes, fieldLabels, deletionGuard } = config;
+  return { env, site, wordpress, contentTypes, fieldLabels, deletionGuard };
+}
+
+export interface PipelineFunctionsProps {
+  resources: PipelineResources;
+  /** `wpkb-<env>-pipeline`: the guard may list this state machine's executions. */
+  stateMachineArn: string;
+}
+
+interface FunctionSpec {
+  /** Handler module under functions/. */
+  entry: string;
+  description: string;
+  memorySize: number;
+  timeout: Duration;
+  environment: Record<string, string>;
+  /** What the function may do besides writing its own logs and traces. */
+  statements: iam.PolicyStatement[];
+}
+
+/**
+ * The pipeline's Lambda functions: extract (one content type per call), transform, sync (ingestion,
+ * agent preparation, Pinecone check) and the concurrency guard. Node 22 on ARM64, bundled by esbuild
+ * locally (no Docker), JSON logs into an explicit log group with retention, X-Ray tracing, Powertools.
+ * Each has its own role whose inline policy lists exactly what its code calls.
+ */
+export class PipelineFunctions extends Construct {
+  readonly extract: nodejs.NodejsFunction;
+  readonly transform: nodejs.NodejsFunction;
+  readonly sync: nodejs.NodejsFunction;
+  readonly guard: nodejs.NodejsFunction;
+  readonly logGroups: logs.LogGroup[] = [];
+  private readonly logRetention: logs.RetentionDays;
+  private readonly namePrefix: string;
+  private readonly roles = new Map<string, iam.Role>();
+
+  constructor(scope: Construct, id: string, props: PipelineFunctionsProps) {
+    super(scope, id);
+    const { resources } = props;
+    const { config, names, dataBucket: bucket } = resources;
+    const pipeline = config.cloud.pipeline;
+    const objects = (prefix: string) => bucket.arnForObjects(`${prefix}*`);
+    this.logRetention = pipeline.logRetentionDays as logs.RetentionDays;
+    this.namePrefix = names.prefix;
+    // cdk-nag names an object ARN by the bucket's logical id: `<DataBucketE3889A50.Arn>/raw/*`.
+    const bucketArnId = `${Stack.of(this).getLogicalId(bucket.node.defaultChild as CfnElement)}.Arn`;
+
+    const wpkbConfig = JSON.stringify(lambdaConfig(config));
+    const coreEnvironment = { DATA_BUCKET: bucket.bucketName, WPKB_CONFIG: wpkbConfig };
+    // Tokens (the bucket name) are short at deploy time; the configuration is what can grow.
+    if (wpkbConfig.length + 200 > LAMBDA_ENVIRONMENT_LIMIT) {
+      throw new ConfigError(
+        `config: the Lambda configuration (site, wordpress, contentTypes, fieldLabels, deletionGuard) is ${wpkbConfig.length} bytes as JSON; Lambda environment variables hold at most ${LAMBDA_ENVIRONMENT_LIMIT}`,
+      );
+    }
+
+    this.extract = this.function('Extract', {
+      entry: 'extract/handler.ts',
+      description: `wpkb ${names.env}: reads one WordPress content type into raw/`,
+      memorySize: 512,
+      timeout: Duration.seconds(pipeline.extractTimeoutSeconds),
+      environment: coreEnvironment,
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'WriteRaw',
+          actions: ['s3:PutObject'],
+          resources: [objects(DATA_PREFIXES.raw)],
+        }),
+      ],
+    });
+    acknowledge(
+      this.roleOf('Extract'),
+      'AwsSolutions-IAM5',
+      'Extract writes raw/<type>/<runId>.jsonl.gz: a new key every run, so the grant is on the raw/ prefix.',
+      `Resource::<${bucketArnId}>/raw/*`,
+    );
+
+    this.transform = this.function('Transform', {
+      entry: 'transform/handler.ts',
+      description: `wpkb ${names.env}: normalises raw/ into kb/ documents, catalog, exports and the run report`,
+      memorySize: 1024,
+      timeout: Duration.seconds(pipeline.transformTimeoutSeconds),
+      environment: coreEnvironment,
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'ListOwnPrefixes',
+          actions: ['s3:ListBucket'],
+          resources: [bucket.bucketArn],
+          conditions: {
+            StringLike: {
+              's3:prefix': [
+                DATA_PREFIXES.kb,
+                DATA_PREFIXES.curated,
+                DATA_PREFIXES.catalog,
+                DATA_PREFIXES.exports,
+              ],
+            },
+          },
+        }),
+        new iam.PolicyStatement({
+          sid: 'ReadInputs',
+          actions: ['s3:GetObject'],
+          resources: [objects(DATA_PREFIXES.raw), objects(DATA_PREFIXES.curated)],
+        }),
+        new iam.PolicyStatement({
+          sid: 'WriteOutputs',
+          actions: ['s3:PutObject'],
+          resources: [
+            objects(DATA_PREFIXES.kb),
+            objects(DATA_PREFIXES.catalog),
+            objects(DATA_PREFIXES.exports),
+            objects(DATA_PREFIXES.runs),
+          ],
+        }),
+        new iam.PolicyStatement({
+          sid: 'DeleteGoneDocuments',
+          actions: ['s3:DeleteObject'],
+          resources: [objects(DATA_PREFIXES.kb)],
+        }),
+      ],
+    });
+    for (const prefix of ['raw', 'curated', 'kb', 'catalog', 'exports', 'runs'] as const) {
+      acknowledge(
+        this.roleOf('Transform'),
+        'AwsSolutions-IAM5',
+        `Transform reads and writes one object per item or run under ${DATA_PREFIXES[prefix]}; keys are created nightly, so the grant is on the prefix.`,
+        `Resource::<${bucketArnId}>/${DATA_PREFIXES[prefix]}*`,
+      );
+    }
+
+    const { pinecone } = resources;
+    this.sync = this.function('Sync', {
+      entry: 'sync/handler.ts',
+      description: `wpkb ${names.env}: ingestion job, agent preparation and Pinecone check`,
+      memorySize: 256,
+      timeout: Duration.seconds(60),
+      environment: {
+        DATA_BUCKET: bucket.bucketName,
+        KNOWLEDGE_BASE_ID: resources.knowledgeBaseId,
+        DATA_SOURCE_ID: resources.dataSourceId,
+        AGENT_ID: resources.agentId,
+        PINECONE_SECRET_ARN: pinecone.apiKeySecretArn,
+        PINECONE_INDEX_HOST: pinecone.indexHost,
+        PINECONE_NAMESPACE: pinecone.namespace,
+        EMBEDDING_DIMENSIONS: String(config.cloud.embedding.dimensions),
+        ENV_NAME: names.env,
+        STRICT_VERIFY: String(pipeline.strictVerify),
+      },
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'IngestKnowledgeBase',
+          actions: ['bedrock:StartIngestionJob', 'bedrock:GetIngestionJob', 'bedrock:ListIngestionJobs'],
+          resources: [resources.knowledgeBaseArn],
+        }),
+        new iam.PolicyStatement({
+          sid: 'PrepareAgent',
+          actions: ['bedrock:PrepareAgent', 'bedrock:GetAgent'],
+          resources: [resources.agentArn],
+        }),
+        ...secretReadStatements(this, pinecone.apiKeySecret, pinecone.apiKeySecretKmsKeyArn),
+        new iam.PolicyStatement({
+          sid: 'UpdateRunReports',
+          actions: ['s3:GetObject', 's3:PutObject'],
+          resources: [objects(DATA_PREFIXES.runs)],
+        }),
+      ],
+    });
+    acknowledge(
+      this.roleOf('Sync'),
+      'AwsSolutions-IAM5',
+      'Sync updates runs/<runId>.json and runs/latest.json: one new report per run, so the grant is on runs/.',
+      `Resource::<${bucketArnId}>/runs/*`,
+    );
+
+    this.guard = this.function('Guard', {
+      entry: 'guard/handler.ts',
+      description: `wpkb ${names.env}: refuses an execution while another one runs`,
+      memorySize: 128,
+      timeout: Duration.seconds(30),
+      environment: {},
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'ListOwnExecutions',
+          actions: ['states:ListExecutions'],
+          resources: [props.stateMachineArn],
+        }),
+      ],
+    });
+  }
+
+  /** The execution role of a function (its own, with the inline policy). */
+  roleOf(id: 'Extract' | 'Transform' | 'Sync' | 'Guard'): iam.Role {
+    const role = this.roles.get(id);
+    if (!role) throw new Error(`no pipeline function ${id}`);
+    return role;
+  }
+
+  private function(id: string, spec: FunctionSpec): nodejs.NodejsFunction {
+    const functionName = `${this.namePrefix}-${id.toLowerCase()}`;
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, {
+      logGroupName: `/aws/lambda/${functionName}`,
+      retention: this.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.logGroups.push(logGroup);
+    const role = new iam.Role(this, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: spec.description,
+      inlinePolicies: {
+        [id]: new iam.PolicyDocument({
+          statements: [
+            ...spec.statements,
+            new iam.PolicyStatement({
+              sid: 'WriteOwnLogs',
+              actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              resources: [logGroup.logGroupArn],
+            }),
+            new iam.PolicyStatement({
+              sid: 'WriteTraces',
+              actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+              resources: ['*'],
+            }),
+          ],
+        }),
+      },
+    });
+    this.roles.set(id, role);
+    acknowledge(
+      role,
+      'AwsSolutions-IAM5',
+      'X-Ray PutTraceSegments / PutTelemetryRecords do not support resource-level permissions (AWS documents Resource "*").',
+      'Resource::*',
+    );
+    const fn = new nodejs.NodejsFunction(this, id, {
+      functionName,
+      entry: entry(spec.entry),
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
+      runtime: LAMBDA_RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      description: spec.description,
+      memorySize: spec.memorySize,
+      timeout: spec.timeout,
+      // The role's inline policy is the whole grant: nothing is added behind its back.
+      role: role.withoutPolicyUpdates(),
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
+      tracing: lambda.Tracing.ACTIVE,
+      environment: {
+        ...spec.environment,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        // Error class names are the Step Functions error names Retry / Catch match: keep them.
+        keepNames: true,
+        target: 'node22',
+        format: nodejs.OutputFormat.CJS,
+        // The Lambda runtime provides AWS SDK v3; everything else is bundled.
+        externalModules: ['@aws-sdk/*'],
+      },
+    });
+    acknowledge(
+      fn,
+      'AwsSolutions-L1',
+      'Pinned to nodejs22.x, the Node version the project builds and tests on (node@22); raise it together with the toolchain.',
+    );
+    return fn;
+  }
+}
