@@ -6,6 +6,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import cdkNag from 'cdk-nag';
 import { loadConfig } from '../functions/shared/config/load.js';
 import { ConfigError } from '../functions/shared/errors.js';
+import { pipeline } from '../stacks/pipeline.js';
 import { WpkbStack } from '../stacks/wpkb-stack.js';
 
 /**
@@ -35,6 +36,7 @@ new WpkbStack(app, `wpkb-${config.env}`, {
   config,
   instruction,
   knowledgeDir: path.join(REPO_ROOT, 'knowledge'),
+  pipeline,
   // Environment-agnostic unless the CLI knows the target (credentials present): synth works offline.
   env:
     process.env.CDK_DEFAULT_ACCOUNT && process.env.CDK_DEFAULT_REGION
