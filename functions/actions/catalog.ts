@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Clock } from '../shared/clock.js';
-import { StorageError, WpkbError } from '../shared/errors.js';
+import { oneLine, StorageError, WpkbError } from '../shared/errors.js';
 import type { Log } from '../shared/logger.js';
 import { md5Hex } from '../storage/codec.js';
 import type { Storage } from '../storage/port.js';
@@ -114,7 +114,8 @@ interface Cached {
 /**
  * Catalogs cached for the life of a warm container. At most once per `checkIntervalMs`, one listing
  * of `catalog/` says which objects changed; only those are read and parsed again. A catalog that
- * disappeared is forgotten. Read failures are CatalogErrors naming the key.
+ * disappeared is forgotten. When a check fails after a successful one, the catalogs already loaded
+ * are served (and the check retried on the next call); other read failures are CatalogErrors.
  */
 export function createCatalogCache(options: CatalogCacheOptions): CatalogCache {
   const { storage, clock, log, checkIntervalMs } = options;
@@ -131,6 +132,11 @@ export function createCatalogCache(options: CatalogCacheOptions): CatalogCache {
       checkedAt = now;
       return listed;
     } catch (cause) {
+      // A passing store failure should not take the directory down: serve what was loaded, retry next call.
+      if (listed) {
+        log.warn('catalog check failed; serving the catalogs already loaded', { error: oneLine(cause) });
+        return listed;
+      }
       const key = cause instanceof StorageError ? cause.key : 'catalog/';
       throw new CatalogError(`cannot list catalog/ in ${storage.location}`, key, { cause });
     }

@@ -498,6 +498,24 @@ describe('catalog cache', () => {
     expect(counts).toEqual({ get: 2, list: 3 }); // listed again, unchanged: not read again
   });
 
+  it('keeps serving loaded catalogs when a later check of the store fails', async () => {
+    const live = await buildStore(config);
+    let failing = false;
+    const flaky: Storage = {
+      ...live,
+      location: live.location,
+      list: async (prefix) => {
+        if (failing) throw new Error('SlowDown');
+        return live.list(prefix);
+      },
+    };
+    const d = directory(flaky as never);
+    expect((await d.call('GET', '/places?type=restaurant')).body.total).toBe(3);
+    failing = true;
+    expect((await d.call('GET', '/places?type=restaurant')).body.total).toBe(3);
+    expect((await d.call('GET', '/events')).status).toBe(200);
+  });
+
   it('forgets a catalog that disappeared', async () => {
     const live = await buildStore(config);
     const cache = createCatalogCache({
