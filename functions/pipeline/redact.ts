@@ -1,21 +1,9 @@
+import { isProtectedItem } from '../normalize/item.js';
 import type { WpItem } from '../shared/types.js';
+import { BASE_FIELDS } from '../wordpress/fields.js';
 
-/** Password-protected (WordPress says so on content or excerpt). */
-export const isProtected = (item: WpItem): boolean =>
-  item.content?.protected === true || item.excerpt?.protected === true;
-
-const KEEP = new Set([
-  'id',
-  'date_gmt',
-  'modified_gmt',
-  'slug',
-  'status',
-  'type',
-  'link',
-  'title',
-  'content',
-  'excerpt',
-]);
+/** Identity and title: the base fields wpkb reads of every item. */
+const KEEP = new Set<string>(BASE_FIELDS);
 
 /**
  * What of a protected item may be stored at all: identity and title. WordPress withholds the
@@ -24,7 +12,7 @@ const KEEP = new Set([
  * item reaches raw/, catalog/, exports/ or kb/.
  */
 export function redactProtected(item: WpItem): WpItem {
-  if (!isProtected(item)) return item;
+  if (!isProtectedItem(item)) return item;
   const kept: WpItem = { id: item.id };
   for (const [key, value] of Object.entries(item)) if (KEEP.has(key)) kept[key] = value;
   kept.content = { rendered: '', protected: true };

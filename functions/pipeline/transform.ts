@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import { buildCatalog, buildExport } from '../documents/catalog.js';
 import { buildDocument, type KbDocument } from '../documents/document.js';
-import { normaliseItem } from '../normalize/item.js';
+import { isProtectedItem, normaliseItem } from '../normalize/item.js';
 import { indexTerms } from '../normalize/terms.js';
 import type { ContentTypeConfig, WpkbConfig } from '../shared/config/schema.js';
 import { ItemError, WpkbError } from '../shared/errors.js';
@@ -11,7 +11,6 @@ import { md5Hex } from '../storage/codec.js';
 import type { Storage } from '../storage/port.js';
 import { keys } from './keys.js';
 import { checkDeletionGuard, planDocuments, type TypeCounts, type TypePlan } from './plan.js';
-import { isProtected } from './redact.js';
 
 export interface TransformInput {
   type: ContentTypeConfig;
@@ -59,7 +58,7 @@ function normaliseAll(
   // Term ids without a stored term (deleted between the reads, or never there): skipped, said once per taxonomy.
   const unknown = new Map<string, { ids: Set<string>; items: Set<number> }>();
   for (const raw of input.items) {
-    if (isProtected(raw)) {
+    if (isProtectedItem(raw)) {
       skipped++;
       continue;
     }
