@@ -1,0 +1,60 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cdkJson, REPO_ROOT } from './synth.js';
+
+const outdir = mkdtempSync(path.join(tmpdir(), 'wpkb-app-'));
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+/**
+ * bin/app.ts run the way the CDK CLI runs it (context in CDK_CONTEXT_JSON, output in CDK_OUTDIR), with
+ * bundling skipped to stay fast; cdk-synth.test.ts runs the real `cdk synth` with bundling.
+ */
+function synthApp(env: string): Promise<{ code: number | null; output: string }> {
+  const context = { ...cdkJson.context, env, 'aws:cdk:bundling-stacks': [] };
+  const variables: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.startsWith('AWS_') && !key.startsWith('CDK_')) variables[key] = value;
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', ['tsx', 'bin/app.ts'], {
+      cwd: REPO_ROOT,
+      env: { ...variables, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: outdir },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += String(chunk)));
+    child.stderr.on('data', (chunk) => (output += String(chunk)));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+describe('the CDK app', () => {
+  it('builds the pipeline into the stack (state machine, schedule, alarms, outputs)', async () => {
+    const { code, output } = await synthApp('dev');
+    expect(code, output).toBe(0);
+    const template = JSON.parse(readFileSync(path.join(outdir, 'wpkb-dev.template.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+      Outputs: Record<string, unknown>;
+    };
+    const types = Object.values(template.Resources).map((r) => r.Type);
+    expect(types.filter((t) => t === 'AWS::StepFunctions::StateMachine')).toHaveLength(1);
+    expect(types.filter((t) => t === 'AWS::Events::Rule')).toHaveLength(1);
+    expect(types.filter((t) => t === 'AWS::CloudWatch::Alarm')).toHaveLength(3);
+    const names = Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::Lambda::Function')
+      .map((r) => r.Properties.FunctionName)
+      .filter((n) => typeof n === 'string');
+    expect(names.sort()).toEqual([
+      'wpkb-dev-extract',
+      'wpkb-dev-guard',
+      'wpkb-dev-sync',
+      'wpkb-dev-transform',
+    ]);
+    expect(Object.keys(template.Outputs)).toEqual(
+      expect.arrayContaining(['StateMachineArn', 'StartPipelineCommand']),
+    );
+  }, 120_000);
+});

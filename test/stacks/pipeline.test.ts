@@ -1,0 +1,525 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../functions/shared/config/load.js';
+import { lambdaConfig } from '../../stacks/pipeline-functions.js';
+import { type PipelineSynth, synthesizePipelineStack } from './pipeline-synth.js';
+import { acknowledgements, configFor, logicalIdOf, nagFindings } from './synth.js';
+
+let dev: PipelineSynth;
+let prod: PipelineSynth;
+
+beforeAll(() => {
+  dev = synthesizePipelineStack({ env: 'dev' });
+  prod = synthesizePipelineStack({ env: 'prod' });
+});
+
+type Statement = Record<string, unknown>;
+const getAtt = (id: string, attribute: string) => ({ 'Fn::GetAtt': [id, attribute] });
+const ref = (id: string) => ({ Ref: id });
+const id = (construct: IConstruct) => logicalIdOf(construct);
+const resource = (s: PipelineSynth, construct: IConstruct) => {
+  const found = s.json.Resources[id(construct)];
+  if (!found) throw new Error(`no resource ${id(construct)}`);
+  return found;
+};
+const bucketArn = (s: PipelineSynth) => getAtt(id(s.stack.data.bucket), 'Arn');
+const objects = (s: PipelineSynth, prefix: string) => ({ 'Fn::Join': ['', [bucketArn(s), `/${prefix}*`]] });
+/** The inline policy statements of a pipeline function's role, without the logs and traces every role has. */
+function ownStatements(s: PipelineSynth, fn: 'Extract' | 'Transform' | 'Sync' | 'Guard'): Statement[] {
+  const role = resource(s, s.pipeline.functions.roleOf(fn));
+  const policies = role.Properties.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>;
+  expect(policies).toHaveLength(1);
+  return (policies[0]?.PolicyDocument.Statement ?? []).filter(
+    (st) => st.Sid !== 'WriteOwnLogs' && st.Sid !== 'WriteTraces',
+  );
+}
+const functions = (s: PipelineSynth) => {
+  const f = s.pipeline.functions;
+  return { Extract: f.extract, Transform: f.transform, Sync: f.sync, Guard: f.guard } as const;
+};
+
+describe('pipeline Lambda functions', () => {
+  it('run Node 22 on ARM64 with tracing and JSON logs in their own log group with retention', () => {
+    for (const [name, fn] of Object.entries(functions(dev))) {
+      const props = resource(dev, fn).Properties;
+      const logGroup = dev.pipeline.functions.logGroups.find((g) => g.node.id === `${name}Logs`);
+      if (!logGroup) throw new Error(`no log group for ${name}`);
+      expect(props).toMatchObject({
+        FunctionName: `wpkb-dev-${name.toLowerCase()}`,
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO', LogGroup: ref(id(logGroup)) },
+        Role: getAtt(id(dev.pipeline.functions.roleOf(name as 'Extract')), 'Arn'),
+      });
+      expect(resource(dev, logGroup).Properties).toMatchObject({
+        LogGroupName: `/aws/lambda/wpkb-dev-${name.toLowerCase()}`,
+        RetentionInDays: 30,
+      });
+    }
+  });
+
+  it('give extract and transform the bucket and the configuration the handlers read', () => {
+    for (const fn of [dev.pipeline.functions.extract, dev.pipeline.functions.transform]) {
+      const variables = (resource(dev, fn).Properties.Environment as { Variables: Record<string, unknown> })
+        .Variables;
+      expect(variables.DATA_BUCKET).toEqual(ref(id(dev.stack.data.bucket)));
+      const shipped = JSON.parse(String(variables.WPKB_CONFIG));
+      expect(shipped).toEqual(JSON.parse(JSON.stringify(lambdaConfig(configFor('dev')))));
+      // The handlers' own loader reads it back to the same site, types and guard.
+      const loaded = loadConfig({ env: { WPKB_CONFIG: String(variables.WPKB_CONFIG) } });
+      expect(loaded.contentTypes).toEqual(configFor('dev').contentTypes);
+      expect(loaded.deletionGuard).toEqual(configFor('dev').deletionGuard);
+      expect(loaded.site).toEqual(configFor('dev').site);
+    }
+  });
+
+  it('give sync the knowledge base, data source, agent, Pinecone index and environment name', () => {
+    const variables = (
+      resource(dev, dev.pipeline.functions.sync).Properties.Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
+    const indexId = id(dev.stack.index.node.findChild('Resource'));
+    expect(variables).toEqual({
+      DATA_BUCKET: ref(id(dev.stack.data.bucket)),
+      KNOWLEDGE_BASE_ID: getAtt(id(dev.stack.knowledgeBase), 'KnowledgeBaseId'),
+      DATA_SOURCE_ID: getAtt(id(dev.stack.knowledgeBase.dataSource), 'DataSourceId'),
+      AGENT_ID: getAtt(id(dev.stack.agent), 'AgentId'),
+      PINECONE_SECRET_ARN: getAtt(indexId, 'SecretArn'),
+      PINECONE_INDEX_HOST: getAtt(indexId, 'Host'),
+      PINECONE_NAMESPACE: 'dev',
+      EMBEDDING_DIMENSIONS: '1024',
+      ENV_NAME: 'dev',
+      STRICT_VERIFY: 'true',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+  });
+
+  it('take their timeouts and log retention from configuration', () => {
+    const s = synthesizePipelineStack({
+      env: 'dev',
+      overrides: { cloud: { pipeline: { extractTimeoutSeconds: 120, logRetentionDays: 90 } } },
+    });
+    expect(resource(s, s.pipeline.functions.extract).Properties.Timeout).toBe(120);
+    expect(resource(s, s.pipeline.functions.transform).Properties.Timeout).toBe(600);
+    for (const group of s.pipeline.functions.logGroups) {
+      expect(resource(s, group).Properties.RetentionInDays).toBe(90);
+    }
+    expect(resource(s, s.pipeline.stateMachine.logGroup).Properties.RetentionInDays).toBe(90);
+  });
+});
+
+describe('pipeline IAM (least privilege)', () => {
+  it('extract may only write raw/', () => {
+    expect(ownStatements(dev, 'Extract')).toEqual([
+      { Sid: 'WriteRaw', Effect: 'Allow', Action: 's3:PutObject', Resource: objects(dev, 'raw/') },
+    ]);
+  });
+
+  it('transform reads raw/ and curated/, writes its outputs, deletes documents, lists its own prefixes', () => {
+    expect(ownStatements(dev, 'Transform')).toEqual([
+      {
+        Sid: 'ListOwnPrefixes',
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: bucketArn(dev),
+        Condition: { StringLike: { 's3:prefix': ['kb/', 'curated/', 'catalog/', 'exports/'] } },
+      },
+      {
+        Sid: 'ReadInputs',
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: [objects(dev, 'curated/'), objects(dev, 'raw/')],
+      },
+      {
+        Sid: 'WriteOutputs',
+        Effect: 'Allow',
+        Action: 's3:PutObject',
+        Resource: [
+          objects(dev, 'catalog/'),
+          objects(dev, 'exports/'),
+          objects(dev, 'kb/'),
+          objects(dev, 'runs/'),
+        ],
+      },
+      {
+        Sid: 'DeleteGoneDocuments',
+        Effect: 'Allow',
+        Action: 's3:DeleteObject',
+        Resource: objects(dev, 'kb/'),
+      },
+    ]);
+  });
+
+  it('sync may ingest into its knowledge base, prepare its agent, read the Pinecone key and update reports', () => {
+    const statements = ownStatements(dev, 'Sync');
+    expect(statements).toEqual([
+      {
+        Sid: 'IngestKnowledgeBase',
+        Effect: 'Allow',
+        Action: ['bedrock:GetIngestionJob', 'bedrock:ListIngestionJobs', 'bedrock:StartIngestionJob'],
+        Resource: getAtt(id(dev.stack.knowledgeBase), 'KnowledgeBaseArn'),
+      },
+      {
+        Sid: 'PrepareAgent',
+        Effect: 'Allow',
+        Action: ['bedrock:GetAgent', 'bedrock:PrepareAgent'],
+        Resource: getAtt(id(dev.stack.agent), 'AgentArn'),
+      },
+      expect.objectContaining({ Sid: 'ReadPineconeApiKey', Action: 'secretsmanager:GetSecretValue' }),
+      {
+        Sid: 'UpdateRunReports',
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:PutObject'],
+        Resource: objects(dev, 'runs/'),
+      },
+    ]);
+    expect(JSON.stringify(statements)).toContain(':secret:wpkb/dev/pinecone-??????');
+    // Never an alias or a version: the DRAFT is prepared, the alias moves only with deployments.
+    expect(JSON.stringify(statements)).not.toMatch(/AgentAlias|AgentVersion|bedrock:\*/);
+  });
+
+  it('the guard may list the executions of its own state machine only', () => {
+    expect(ownStatements(dev, 'Guard')).toEqual([
+      {
+        Sid: 'ListOwnExecutions',
+        Effect: 'Allow',
+        Action: 'states:ListExecutions',
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              ref('AWS::Partition'),
+              ':states:',
+              ref('AWS::Region'),
+              ':',
+              ref('AWS::AccountId'),
+              ':stateMachine:wpkb-dev-pipeline',
+            ],
+          ],
+        },
+      },
+    ]);
+    expect(resource(dev, dev.pipeline.stateMachine.stateMachine).Properties.StateMachineName).toBe(
+      'wpkb-dev-pipeline',
+    );
+  });
+
+  it('every function writes only its own logs; traces are the only wildcard', () => {
+    for (const [name, fn] of Object.entries(functions(dev))) {
+      const logGroup = dev.pipeline.functions.logGroups.find((g) => g.node.id === `${name}Logs`);
+      const role = resource(dev, dev.pipeline.functions.roleOf(name as 'Extract'));
+      const statements = (
+        role.Properties.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>
+      )[0]?.PolicyDocument.Statement;
+      expect(statements).toContainEqual({
+        Sid: 'WriteOwnLogs',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: getAtt(id(logGroup as IConstruct), 'Arn'),
+      });
+      const wildcards = (statements ?? []).filter((st) => st.Resource === '*');
+      expect(wildcards).toEqual([
+        {
+          Sid: 'WriteTraces',
+          Effect: 'Allow',
+          Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+          Resource: '*',
+        },
+      ]);
+      expect(resource(dev, fn).Properties.Role).toEqual(
+        getAtt(id(dev.pipeline.functions.roleOf(name as 'Extract')), 'Arn'),
+      );
+    }
+    // No policy was attached behind the roles' backs.
+    const attached = Object.values(dev.json.Resources).filter(
+      (r) =>
+        r.Type === 'AWS::IAM::Policy' &&
+        JSON.stringify(r.Properties.Roles).match(/PipelineFunctions(Extract|Transform|Sync|Guard)Role/),
+    );
+    expect(attached).toEqual([]);
+  });
+
+  it('the state machine may invoke the four functions, publish the alert and nothing else of the stack', () => {
+    const role = dev.pipeline.stateMachine.stateMachine.role;
+    const [, policy] =
+      Object.entries(dev.json.Resources).find(
+        ([, r]) =>
+          r.Type === 'AWS::IAM::Policy' &&
+          JSON.stringify(r.Properties.Roles) === JSON.stringify([ref(id(role))]),
+      ) ?? [];
+    if (!policy) throw new Error('no policy for the state machine role');
+    const statements = (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+    const fnIds = Object.values(functions(dev))
+      .map((fn) => id(fn))
+      .sort();
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: 'lambda:InvokeFunction',
+      Resource: [
+        ...fnIds.map((f) => getAtt(f, 'Arn')),
+        ...fnIds.map((f) => ({ 'Fn::Join': ['', [getAtt(f, 'Arn'), ':*']] })),
+      ],
+    });
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: 'sns:Publish',
+      Resource: ref(id(dev.stack.alerts.topic)),
+    });
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      Resource: getAtt(id(dev.stack.alerts.key), 'Arn'),
+    });
+    // The only "*" resource: log delivery and X-Ray, which have no resource-level permissions.
+    for (const st of statements.filter((s) => s.Resource === '*')) {
+      for (const action of st.Action as string[]) expect(action).toMatch(/^(logs|xray):/);
+    }
+    expect(statements).toHaveLength(4);
+  });
+});
+
+describe('state machine', () => {
+  it('is a named Standard state machine with ALL execution logs (with data) and tracing', () => {
+    const props = resource(dev, dev.pipeline.stateMachine.stateMachine).Properties;
+    expect(props).toMatchObject({
+      StateMachineName: 'wpkb-dev-pipeline',
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: {
+        Level: 'ALL',
+        IncludeExecutionData: true,
+        Destinations: [
+          { CloudWatchLogsLogGroup: { LogGroupArn: getAtt(id(dev.pipeline.stateMachine.logGroup), 'Arn') } },
+        ],
+      },
+    });
+    expect(resource(dev, dev.pipeline.stateMachine.logGroup).Properties).toMatchObject({
+      LogGroupName: '/aws/vendedlogs/states/wpkb-dev-pipeline',
+      RetentionInDays: 30,
+    });
+  });
+
+  it('times out after the configured minutes (60 by default)', () => {
+    const definitionText = (s: PipelineSynth) =>
+      JSON.stringify(resource(s, s.pipeline.stateMachine.stateMachine).Properties.DefinitionString);
+    expect(definitionText(dev)).toContain('\\"TimeoutSeconds\\":3600');
+    const s = synthesizePipelineStack({
+      env: 'dev',
+      overrides: { cloud: { pipeline: { timeoutMinutes: 90 } } },
+    });
+    expect(definitionText(s)).toContain('\\"TimeoutSeconds\\":5400');
+  });
+});
+
+describe('nightly schedule', () => {
+  it('starts the state machine with {} on the configured cron, per environment', () => {
+    const machine = (s: PipelineSynth) => ref(id(s.pipeline.stateMachine.stateMachine));
+    for (const [s, cron] of [
+      [dev, 'cron(0 12 ? * MON-FRI *)'],
+      [prod, 'cron(0 3 * * ? *)'],
+    ] as const) {
+      s.template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: cron,
+        State: 'ENABLED',
+        Targets: [
+          Match.objectLike({
+            Arn: machine(s),
+            Input: '{}',
+            RoleArn: Match.anyValue(),
+          }),
+        ],
+      });
+    }
+    expect(configFor('prod').cloud.schedule).toBe('cron(0 3 * * ? *)');
+  });
+
+  it('the rule may start this state machine only', () => {
+    const target = (
+      resource(dev, dev.pipeline.schedule).Properties.Targets as Array<{ RoleArn: unknown }>
+    )[0];
+    if (!target) throw new Error('the rule has no target');
+    const roleId = (target.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    dev.template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [ref(roleId)],
+      PolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'states:StartExecution',
+            Resource: ref(id(dev.pipeline.stateMachine.stateMachine)),
+          },
+        ],
+      },
+    });
+  });
+
+  it('can be disabled, which also drops the "no success" alarm', () => {
+    const s = synthesizePipelineStack({ env: 'prod', overrides: { cloud: { scheduleEnabled: false } } });
+    s.template.hasResourceProperties('AWS::Events::Rule', { State: 'DISABLED' });
+    expect(s.pipeline.alarms.noSuccess).toBeUndefined();
+    expect(Object.keys(s.template.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(2);
+  });
+
+  it('rejects a schedule EventBridge would not accept, naming the key', () => {
+    expect(() => configFor('dev', { cloud: { schedule: '0 3 * * *' } })).toThrow(/config key cloud.schedule/);
+    expect(configFor('dev', { cloud: { schedule: 'rate(12 hours)' } }).cloud.schedule).toBe('rate(12 hours)');
+  });
+});
+
+describe('alarms', () => {
+  const topic = (s: PipelineSynth) => [ref(id(s.stack.alerts.topic))];
+  const stateMachineDimension = (s: PipelineSynth) => [
+    { Name: 'StateMachineArn', Value: ref(id(s.pipeline.stateMachine.stateMachine)) },
+  ];
+
+  it('failed or timed-out executions alarm at once, to the alert topic', () => {
+    const alarm = resource(dev, dev.pipeline.alarms.failed).Properties;
+    expect(alarm).toMatchObject({
+      AlarmName: 'wpkb-dev-pipeline-failed',
+      AlarmActions: topic(dev),
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+    });
+    const metrics = alarm.Metrics as Array<Record<string, unknown>>;
+    expect(metrics.find((m) => m.ReturnData !== false)?.Expression).toBe(
+      'FILL(failed, 0) + FILL(timedOut, 0)',
+    );
+    for (const [metricId, name] of [
+      ['failed', 'ExecutionsFailed'],
+      ['timedOut', 'ExecutionsTimedOut'],
+    ]) {
+      expect(metrics.find((m) => m.Id === metricId)?.MetricStat).toEqual({
+        Metric: { Namespace: 'AWS/States', MetricName: name, Dimensions: stateMachineDimension(dev) },
+        Period: 300,
+        Stat: 'Sum',
+      });
+    }
+  });
+
+  it('"no successful run in 26 h": 26 one-hour periods of ExecutionsSucceeded below 1, missing data breaching', () => {
+    const alarm = resource(dev, dev.pipeline.alarms.noSuccess as IConstruct).Properties;
+    expect(alarm).toMatchObject({
+      AlarmName: 'wpkb-dev-pipeline-no-success',
+      Namespace: 'AWS/States',
+      MetricName: 'ExecutionsSucceeded',
+      Dimensions: stateMachineDimension(dev),
+      Statistic: 'Sum',
+      Period: 3600,
+      EvaluationPeriods: 26,
+      DatapointsToAlarm: 26,
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      TreatMissingData: 'breaching',
+      AlarmActions: topic(dev),
+      OKActions: topic(dev),
+    });
+    // CloudWatch caps an alarm's evaluation range at 7 days for periods of an hour or more.
+    expect((alarm.Period as number) * (alarm.EvaluationPeriods as number)).toBeLessThanOrEqual(7 * 86_400);
+  });
+
+  it('"no success" follows cloud.alarms.noSuccessHours, and null turns it off', () => {
+    const weekdays = synthesizePipelineStack({
+      env: 'dev',
+      overrides: { cloud: { alarms: { noSuccessHours: 74 } } },
+    });
+    expect(resource(weekdays, weekdays.pipeline.alarms.noSuccess as IConstruct).Properties).toMatchObject({
+      EvaluationPeriods: 74,
+      DatapointsToAlarm: 74,
+    });
+    const off = synthesizePipelineStack({
+      env: 'dev',
+      overrides: { cloud: { alarms: { noSuccessHours: null } } },
+    });
+    expect(off.pipeline.alarms.noSuccess).toBeUndefined();
+    expect(() => configFor('dev', { cloud: { alarms: { noSuccessHours: 200 } } })).toThrow(
+      /config key cloud.alarms.noSuccessHours/,
+    );
+  });
+
+  it('documents that failed to ingest alarm on wpkb/IngestionDocumentsFailed for this environment', () => {
+    for (const s of [dev, prod]) {
+      expect(resource(s, s.pipeline.alarms.documentsFailed).Properties).toMatchObject({
+        AlarmName: `wpkb-${s.stack.names.env}-ingestion-documents-failed`,
+        Namespace: 'wpkb',
+        MetricName: 'IngestionDocumentsFailed',
+        Dimensions: [{ Name: 'environment', Value: s.stack.names.env }],
+        Statistic: 'Sum',
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Threshold: 1,
+        TreatMissingData: 'notBreaching',
+        AlarmActions: topic(s),
+      });
+    }
+  });
+});
+
+describe('outputs', () => {
+  it('give every id needed to operate, and a copy-paste start-execution command', () => {
+    for (const name of ['DataBucketName', 'KnowledgeBaseId', 'DataSourceId', 'AgentId', 'AgentAliasId']) {
+      dev.template.hasOutput(name, {});
+    }
+    const machine = ref(id(dev.pipeline.stateMachine.stateMachine));
+    dev.template.hasOutput('StateMachineArn', { Value: machine });
+    dev.template.hasOutput('StartPipelineCommand', {
+      Value: {
+        'Fn::Join': [
+          '',
+          ['aws stepfunctions start-execution --state-machine-arn ', machine, " --input '{}'"],
+        ],
+      },
+    });
+  });
+});
+
+describe('cdk-nag AwsSolutions with the pipeline', () => {
+  it('reports nothing unacknowledged in either environment, nor with a deploy target', () => {
+    expect(nagFindings(dev.app)).toEqual([]);
+    expect(nagFindings(prod.app)).toEqual([]);
+    const targeted = synthesizePipelineStack({
+      env: 'prod',
+      target: { account: '111111111111', region: 'eu-west-1' },
+    });
+    expect(nagFindings(targeted.app)).toEqual([]);
+  });
+
+  it('acknowledges only specific pipeline findings, each with its reason', () => {
+    const acks = acknowledgements(dev.app).filter((a) => a.path.includes('/Pipeline/'));
+    for (const ack of acks) {
+      expect(ack.reason.length).toBeGreaterThanOrEqual(40);
+      if (ack.id.includes('IAM5')) expect(ack.id).toMatch(/IAM5\[(Resource|Action)::.+\]$/);
+    }
+    const bucket = id(dev.stack.data.bucket);
+    const byPath = (suffix: string) =>
+      acks
+        .filter((a) => a.path.endsWith(suffix))
+        .map((a) => a.id.replace(/^\w+::/, ''))
+        .sort();
+    expect(byPath('/Functions/ExtractRole')).toEqual([
+      `AwsSolutions-IAM5[Resource::*]`,
+      `AwsSolutions-IAM5[Resource::<${bucket}.Arn>/raw/*]`,
+    ]);
+    expect(byPath('/Functions/SyncRole')).toEqual([
+      `AwsSolutions-IAM5[Resource::*]`,
+      `AwsSolutions-IAM5[Resource::<${bucket}.Arn>/runs/*]`,
+    ]);
+    expect(byPath('/Functions/GuardRole')).toEqual([`AwsSolutions-IAM5[Resource::*]`]);
+    expect(byPath('/Functions/TransformRole')).toHaveLength(7);
+    for (const fn of ['Extract', 'Transform', 'Sync', 'Guard']) {
+      expect(byPath(`/Functions/${fn}`)).toEqual(['AwsSolutions-L1']);
+    }
+    expect(byPath('/StateMachine/StateMachine/Role')).toEqual(
+      [
+        'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+        'AwsSolutions-IAM5[Resource::*]',
+        ...Object.values(functions(dev)).map((fn) => `AwsSolutions-IAM5[Resource::<${id(fn)}.Arn>:*]`),
+      ].sort(),
+    );
+  });
+});
