@@ -1,0 +1,611 @@
+import {
+  type Agent,
+  BedrockAgentClient,
+  GetAgentCommand,
+  GetIngestionJobCommand,
+  type IngestionJob,
+  ListIngestionJobsCommand,
+  PrepareAgentCommand,
+  StartIngestionJobCommand,
+  ThrottlingException,
+} from '@aws-sdk/client-bedrock-agent';
+import { type ExecutionListItem, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { makeExtractHandler } from '../../functions/extract/handler.js';
+import { makeGuardHandler } from '../../functions/guard/handler.js';
+import { generateDemoSite } from '../../functions/local/demo-site/fixtures.js';
+import { type DemoSiteServer, startDemoSite } from '../../functions/local/demo-site/server.js';
+import { keys } from '../../functions/pipeline/keys.js';
+import type { RunReport } from '../../functions/pipeline/report.js';
+import { systemClock } from '../../functions/shared/clock.js';
+import { lambdaSettings } from '../../functions/shared/config/lambda-env.js';
+import { syncSettings } from '../../functions/shared/config/sync-env.js';
+import { silentLog } from '../../functions/shared/logger.js';
+import { getJson } from '../../functions/storage/codec.js';
+import { createMemoryStorage, type MemoryStorage } from '../../functions/storage/memory.js';
+import { makeSyncHandler } from '../../functions/sync/handler.js';
+import { ingestionClientToken } from '../../functions/sync/ingestion.js';
+import type { IndexStats } from '../../functions/sync/verify.js';
+import { makeTransformHandler } from '../../functions/transform/handler.js';
+import { createWordPressClient } from '../../functions/wordpress/client.js';
+import { failedAt, INVALID_INPUT, STATES } from '../../stacks/pipeline-state-machine.js';
+import { type PipelineSynth, synthesizePipelineStack } from '../stacks/pipeline-synth.js';
+import { configFor, logicalIdOf } from '../stacks/synth.js';
+import {
+  ACCOUNT,
+  allStates,
+  asLambda,
+  type Execution,
+  FAKE,
+  functionArn,
+  functionEnvironment,
+  pipelineDefinition,
+  REGION,
+  runExecution,
+} from './harness.js';
+
+const STATE_MACHINE = 'wpkb-dev-pipeline';
+const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' };
+const bedrockMock = mockClient(BedrockAgentClient);
+const sfnMock = mockClient(SFNClient);
+
+let synth: PipelineSynth;
+let definition: StateMachineDefinition;
+let demo: DemoSiteServer;
+
+beforeAll(async () => {
+  synth = synthesizePipelineStack({ env: 'dev' });
+  definition = pipelineDefinition(synth);
+  demo = await startDemoSite({ site: generateDemoSite({ scale: 0.1, seed: 3 }) });
+}, 60_000);
+
+afterAll(async () => {
+  await demo?.close();
+});
+
+beforeEach(() => {
+  bedrockMock.reset();
+  sfnMock.reset();
+});
+
+const executionArn = (name: string) =>
+  `arn:aws:states:${REGION}:${ACCOUNT}:execution:${STATE_MACHINE}:${name}`;
+
+/** ListExecutions' item for a running execution. */
+function running(name: string, startIso: string): ExecutionListItem {
+  return {
+    executionArn: executionArn(name),
+    stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${STATE_MACHINE}`,
+    name,
+    status: 'RUNNING',
+    startDate: new Date(startIso),
+  };
+}
+
+const STATISTICS = {
+  numberOfDocumentsScanned: 40,
+  numberOfMetadataDocumentsScanned: 40,
+  numberOfNewDocumentsIndexed: 40,
+  numberOfModifiedDocumentsIndexed: 0,
+  numberOfMetadataDocumentsModified: 0,
+  numberOfDocumentsDeleted: 0,
+  numberOfDocumentsFailed: 0,
+  numberOfDocumentsSkipped: 0,
+};
+
+function job(status: IngestionJob['status'], overrides: Partial<IngestionJob> = {}): IngestionJob {
+  return {
+    knowledgeBaseId: FAKE.knowledgeBaseId,
+    dataSourceId: FAKE.dataSourceId,
+    ingestionJobId: 'JOB0000001',
+    status,
+    statistics: STATISTICS,
+    startedAt: new Date('2026-11-21T03:01:00.000Z'),
+    updatedAt: new Date('2026-11-21T03:04:00.000Z'),
+    ...overrides,
+  };
+}
+
+function agent(agentStatus: Agent['agentStatus'], overrides: Partial<Agent> = {}): Agent {
+  return {
+    agentId: FAKE.agentId,
+    agentName: 'wpkb-dev-agent',
+    agentArn: `arn:aws:bedrock:${REGION}:${ACCOUNT}:agent/${FAKE.agentId}`,
+    agentVersion: 'DRAFT',
+    agentStatus,
+    idleSessionTTLInSeconds: 600,
+    agentResourceRoleArn: `arn:aws:iam::${ACCOUNT}:role/wpkb-dev-agent`,
+    createdAt: new Date('2026-11-01T12:00:00.000Z'),
+    updatedAt: new Date('2026-11-21T03:05:00.000Z'),
+    preparedAt: new Date('2026-11-21T03:05:30.000Z'),
+    ...overrides,
+  };
+}
+
+/** Bedrock behaving well: no other job, the job completes after one poll, the agent prepares after one. */
+function bedrockHappy(): void {
+  bedrockMock.on(ListIngestionJobsCommand).resolves({ ingestionJobSummaries: [] });
+  bedrockMock.on(StartIngestionJobCommand).callsFake((input: { description?: string }) => ({
+    ingestionJob: job('STARTING', { description: input.description }),
+  }));
+  bedrockMock
+    .on(GetIngestionJobCommand)
+    .resolvesOnce({ ingestionJob: job('IN_PROGRESS') })
+    .resolves({ ingestionJob: job('COMPLETE') });
+  bedrockMock.on(PrepareAgentCommand).resolves({
+    agentId: FAKE.agentId,
+    agentStatus: 'PREPARING',
+    agentVersion: 'DRAFT',
+    preparedAt: new Date('2026-11-21T03:05:00.000Z'),
+  });
+  bedrockMock
+    .on(GetAgentCommand)
+    .resolvesOnce({ agent: agent('PREPARING') })
+    .resolves({ agent: agent('PREPARED') });
+}
+
+/** Only this execution runs. */
+function alone(name: string): void {
+  sfnMock.on(ListExecutionsCommand).resolves({ executions: [running(name, '2026-11-21T03:00:00.000Z')] });
+}
+
+interface Alert {
+  TopicArn: string;
+  Subject: string;
+  Message: string;
+}
+
+interface World {
+  storage: MemoryStorage;
+  alerts: Alert[];
+  metrics: Array<{ name: string; value: number }>;
+  run(input: unknown, executionName?: string): Promise<Execution>;
+}
+
+/**
+ * The real handlers, built as their Lambda entry points build them — settings from the synthesized
+ * functions' environment variables — over one in-memory bucket, the demo WordPress site, mocked
+ * Bedrock / Step Functions clients and a fake Pinecone; the SNS publish records the alert.
+ */
+function world(
+  options: { site?: DemoSiteServer; stats?: IndexStats; publish?: (alert: Alert) => Promise<unknown> } = {},
+): World {
+  const site = options.site ?? demo;
+  const { functions } = synth.pipeline;
+  const coreEnvironment = functionEnvironment(synth, logicalIdOf(functions.extract));
+  const wpkbConfig = JSON.parse(coreEnvironment.WPKB_CONFIG ?? '{}') as { site: { url: string } };
+  wpkbConfig.site.url = site.url;
+  const { config } = lambdaSettings({ ...coreEnvironment, WPKB_CONFIG: JSON.stringify(wpkbConfig) });
+  const settings = syncSettings(functionEnvironment(synth, logicalIdOf(functions.sync)));
+
+  const storage = createMemoryStorage();
+  const alerts: Alert[] = [];
+  const metrics: World['metrics'] = [];
+  const stats = options.stats ?? { namespaces: { dev: { recordCount: 40 } }, dimension: 1024 };
+  const client = createWordPressClient({ ...config.wordpress, siteUrl: config.site.url }, { log: silentLog });
+  const sync = asLambda(
+    makeSyncHandler({
+      settings,
+      bedrock: new BedrockAgentClient({ region: REGION, credentials }),
+      indexStats: async () => stats,
+      storage,
+      log: silentLog,
+      clock: systemClock,
+      metrics: { count: (name, value) => metrics.push({ name, value }) },
+    }),
+  );
+  const taskHandlers = {
+    [STATES.guard]: asLambda(
+      makeGuardHandler({ sfn: new SFNClient({ region: REGION, credentials }), log: silentLog }),
+    ),
+    [STATES.extractType]: asLambda(makeExtractHandler({ config, storage, client, log: silentLog })),
+    [STATES.transform]: asLambda(
+      makeTransformHandler({ config, storage, log: silentLog, clock: systemClock }),
+    ),
+    [STATES.startIngestion]: sync,
+    [STATES.checkIngestion]: sync,
+    [STATES.prepareAgent]: sync,
+    [STATES.checkAgent]: sync,
+    [STATES.verify]: sync,
+    [STATES.sendAlert]: async (input: unknown) => {
+      alerts.push(input as Alert);
+      return options.publish ? options.publish(input as Alert) : { MessageId: `message-${alerts.length}` };
+    },
+  };
+  return {
+    storage,
+    alerts,
+    metrics,
+    run: (input, executionName = 'nightly-0001') =>
+      runExecution(definition, input, { executionName, stateMachineName: STATE_MACHINE, taskHandlers }),
+  };
+}
+
+const countOf = (execution: Execution, state: string) => execution.path.filter((s) => s === state).length;
+const report = (storage: MemoryStorage, runId: string) => getJson<RunReport>(storage, keys.run(runId));
+
+describe('the synthesized definition', () => {
+  it('binds every Task state to the right function or integration, so a local handler replaces each one', () => {
+    const { functions } = synth.pipeline;
+    const expected: Record<string, string> = {
+      [STATES.guard]: functionArn(logicalIdOf(functions.guard)),
+      [STATES.extractType]: functionArn(logicalIdOf(functions.extract)),
+      [STATES.transform]: functionArn(logicalIdOf(functions.transform)),
+      [STATES.startIngestion]: functionArn(logicalIdOf(functions.sync)),
+      [STATES.checkIngestion]: functionArn(logicalIdOf(functions.sync)),
+      [STATES.prepareAgent]: functionArn(logicalIdOf(functions.sync)),
+      [STATES.checkAgent]: functionArn(logicalIdOf(functions.sync)),
+      [STATES.verify]: functionArn(logicalIdOf(functions.sync)),
+      [STATES.sendAlert]: 'arn:aws:states:::sns:publish',
+    };
+    const tasks = allStates(definition).filter((s) => s.state.Type === 'Task');
+    expect(
+      Object.fromEntries(tasks.map((t) => [t.name, (t.state as { Resource: string }).Resource])),
+    ).toEqual(expected);
+    const alert = tasks.find((t) => t.name === STATES.sendAlert)?.state as unknown as {
+      Parameters: { TopicArn: string };
+    };
+    expect(alert.Parameters.TopicArn).toBe(`arn:aws:sns:${REGION}:${ACCOUNT}:wpkb-dev-alerts`);
+  });
+
+  it('stops after 60 minutes and maps over the configured content types', () => {
+    expect(definition.TimeoutSeconds).toBe(3600);
+    const list = definition.States[STATES.listTypes] as { Result: unknown };
+    expect(list.Result).toEqual(configFor('dev').contentTypes.map((t) => t.name));
+    expect(definition.States[STATES.extractAll]).toMatchObject({ Type: 'Map', MaxConcurrency: 2 });
+  });
+});
+
+describe('pipeline executions', () => {
+  it('happy path: extracts every type, transforms, ingests, prepares the agent, verifies, succeeds', async () => {
+    bedrockHappy();
+    alone('nightly-0001');
+    const w = world();
+    const execution = await w.run({});
+
+    expect(execution.failure).toBeUndefined();
+    expect(execution.path).toEqual([
+      STATES.readInput,
+      STATES.applyDefaults,
+      STATES.checkInput,
+      STATES.guard,
+      STATES.listTypes,
+      STATES.extractAll,
+      STATES.extractType,
+      STATES.extractType,
+      STATES.extractType,
+      STATES.transform,
+      STATES.anyChanges,
+      STATES.startIngestion,
+      STATES.ingestionStarted,
+      STATES.waitForIngestion,
+      STATES.checkIngestion,
+      STATES.ingestionComplete,
+      STATES.waitForIngestion,
+      STATES.checkIngestion,
+      STATES.ingestionComplete,
+      STATES.prepareAgent,
+      STATES.agentPrepared,
+      STATES.waitForAgent,
+      STATES.checkAgent,
+      STATES.agentPrepared,
+      STATES.waitForAgent,
+      STATES.checkAgent,
+      STATES.agentPrepared,
+      STATES.verify,
+      STATES.synced,
+    ]);
+    expect(w.alerts).toEqual([]);
+
+    // What the execution ran on: the run id is the execution name; every type was extracted.
+    const output = execution.output as {
+      runId: string;
+      extracts: Array<{ type: string; rawKey: string; fetched: number }>;
+      transform: { changes: number };
+      ingestion: { status: string };
+      agent: { agentStatus: string };
+      verify: { ok: boolean };
+    };
+    expect(output.runId).toBe('nightly-0001');
+    expect(output.extracts.map((e) => e.type)).toEqual(['event', 'stores', 'restaurant']);
+    for (const extract of output.extracts) {
+      expect(extract.rawKey).toBe(`raw/${extract.type}/nightly-0001.jsonl.gz`);
+      expect(extract.fetched).toBeGreaterThan(0);
+      expect(w.storage.snapshot().has(extract.rawKey)).toBe(true);
+    }
+    const documents = [...w.storage.snapshot().keys()].filter(
+      (k) => k.startsWith('kb/') && k.endsWith('.csv'),
+    );
+    expect(output.transform.changes).toBeGreaterThan(0);
+    expect(documents.length).toBeGreaterThan(0);
+    expect(output).toMatchObject({
+      ingestion: { status: 'COMPLETE' },
+      agent: { agentStatus: 'PREPARED' },
+      verify: { ok: true },
+    });
+
+    // Bedrock: one job, with the token derived from the execution; the DRAFT prepared; no alias touched.
+    const starts = bedrockMock.commandCalls(StartIngestionJobCommand);
+    expect(starts).toHaveLength(1);
+    expect(starts[0]?.args[0].input).toMatchObject({
+      knowledgeBaseId: FAKE.knowledgeBaseId,
+      dataSourceId: FAKE.dataSourceId,
+      clientToken: ingestionClientToken(executionArn('nightly-0001'), 'nightly-0001'),
+    });
+    expect(bedrockMock.commandCalls(PrepareAgentCommand)[0]?.args[0].input).toEqual({
+      agentId: FAKE.agentId,
+    });
+    const commands = new Set(bedrockMock.calls().map((c) => c.args[0].constructor.name));
+    expect([...commands].sort()).toEqual([
+      'GetAgentCommand',
+      'GetIngestionJobCommand',
+      'ListIngestionJobsCommand',
+      'PrepareAgentCommand',
+      'StartIngestionJobCommand',
+    ]);
+
+    // The run report carries every step.
+    expect(await report(w.storage, 'nightly-0001')).toMatchObject({
+      runId: 'nightly-0001',
+      status: 'succeeded',
+      forced: false,
+      ingestion: { jobId: 'JOB0000001', status: 'COMPLETE' },
+      agent: { agentStatus: 'PREPARED' },
+      verify: { ok: true, recordCount: 40 },
+    });
+    expect(w.metrics).toEqual([]);
+  });
+
+  it('no changes: succeeds without an ingestion job or an agent preparation', async () => {
+    bedrockHappy();
+    sfnMock.on(ListExecutionsCommand).resolves({ executions: [] });
+    const w = world();
+    expect((await w.run({}, 'first')).failure).toBeUndefined();
+    bedrockMock.resetHistory();
+
+    const second = await w.run({}, 'second');
+    expect(second.failure).toBeUndefined();
+    expect(second.path.slice(-2)).toEqual([STATES.anyChanges, STATES.noChanges]);
+    expect((second.output as { transform: { changes: number } }).transform.changes).toBe(0);
+    expect(bedrockMock.calls()).toEqual([]);
+    expect(await report(w.storage, 'second')).toMatchObject({ status: 'succeeded', changes: 0 });
+    expect(w.alerts).toEqual([]);
+  });
+
+  it('{"forceSync": true} ingests and prepares even when nothing changed', async () => {
+    bedrockHappy();
+    sfnMock.on(ListExecutionsCommand).resolves({ executions: [] });
+    const w = world();
+    await w.run({}, 'first');
+    bedrockMock.resetHistory();
+
+    const forced = await w.run({ forceSync: true }, 'forced');
+    expect(forced.failure).toBeUndefined();
+    expect((forced.output as { transform: { changes: number } }).transform.changes).toBe(0);
+    expect(forced.path).toContain(STATES.startIngestion);
+    expect(forced.path.at(-1)).toBe(STATES.synced);
+    expect(bedrockMock.commandCalls(StartIngestionJobCommand)).toHaveLength(1);
+  });
+
+  it('ingestion FAILED: alerts with the execution, the state and the reasons, then fails', async () => {
+    bedrockHappy();
+    alone('nightly-0002');
+    bedrockMock
+      .on(GetIngestionJobCommand)
+      .resolves({ ingestionJob: job('FAILED', { failureReasons: ['Access denied to s3://bucket/kb/'] }) });
+    const w = world();
+    const execution = await w.run({}, 'nightly-0002');
+
+    expect(execution.failure?.Error).toBe('IngestionFailedError');
+    expect(String(execution.failure?.Cause)).toContain('ingestion job JOB0000001 FAILED: Access denied');
+    expect(execution.path.slice(-4)).toEqual([
+      STATES.checkIngestion,
+      failedAt(STATES.checkIngestion),
+      STATES.sendAlert,
+      STATES.failed,
+    ]);
+    expect(w.alerts).toHaveLength(1);
+    const [alert] = w.alerts;
+    expect(alert?.TopicArn).toBe(`arn:aws:sns:${REGION}:${ACCOUNT}:wpkb-dev-alerts`);
+    expect(alert?.Subject).toBe('wpkb dev: pipeline failed at Check ingestion');
+    expect(alert?.Subject.length).toBeLessThanOrEqual(100);
+    expect(alert?.Message).toContain('execution nightly-0002 failed in state Check ingestion');
+    expect(alert?.Message).toContain('Error: IngestionFailedError');
+    expect(alert?.Message).toContain('ingestion job JOB0000001 FAILED: Access denied to s3://bucket/kb/');
+    expect(alert?.Message).toContain(executionArn('nightly-0002'));
+    expect(alert?.Message).toContain(
+      `https://${REGION}.console.aws.amazon.com/states/home?region=${REGION}#/v2/executions/details/${executionArn('nightly-0002')}`,
+    );
+    expect(bedrockMock.commandCalls(PrepareAgentCommand)).toEqual([]);
+    expect(await report(w.storage, 'nightly-0002')).toMatchObject({ status: 'failed' });
+  });
+
+  it('failed documents in a COMPLETE job: the run succeeds, the count is reported and sent as a metric', async () => {
+    bedrockHappy();
+    alone('nightly-0007');
+    const statistics = { ...STATISTICS, numberOfDocumentsFailed: 2 };
+    bedrockMock.on(GetIngestionJobCommand).resolves({
+      ingestionJob: job('COMPLETE', { statistics, failureReasons: ['kb/stores/12.csv: too large'] }),
+    });
+    const w = world();
+    const execution = await w.run({}, 'nightly-0007');
+
+    expect(execution.failure).toBeUndefined();
+    expect(execution.output).toMatchObject({ ingestion: { status: 'COMPLETE', documentsFailed: 2 } });
+    expect(w.metrics).toEqual([{ name: 'IngestionDocumentsFailed', value: 2 }]);
+    expect(await report(w.storage, 'nightly-0007')).toMatchObject({
+      ingestion: {
+        statistics: { numberOfDocumentsFailed: 2 },
+        failureReasons: ['kb/stores/12.csv: too large'],
+      },
+    });
+  });
+
+  it('an alert that cannot be published still ends in Fail with the original error', async () => {
+    bedrockHappy();
+    alone('nightly-0008');
+    bedrockMock.on(GetIngestionJobCommand).resolves({ ingestionJob: job('STOPPED') });
+    const w = world({
+      publish: async () => {
+        throw Object.assign(new Error('KMS key disabled'), { name: 'SNS.KMSDisabledException' });
+      },
+    });
+    const execution = await w.run({}, 'nightly-0008');
+
+    expect(execution.failure?.Error).toBe('IngestionFailedError');
+    expect(String(execution.failure?.Cause)).toContain('ingestion job JOB0000001 STOPPED');
+    expect(execution.path.slice(-2)).toEqual([STATES.sendAlert, STATES.failed]);
+    // Retried before giving up (3 retries on States.TaskFailed).
+    expect(w.alerts).toHaveLength(4);
+  });
+
+  it('a busy data source: waits for the other job, then starts its own and succeeds', async () => {
+    bedrockHappy();
+    alone('nightly-0003');
+    bedrockMock
+      .on(ListIngestionJobsCommand)
+      .resolvesOnce({
+        ingestionJobSummaries: [
+          {
+            knowledgeBaseId: FAKE.knowledgeBaseId,
+            dataSourceId: FAKE.dataSourceId,
+            ingestionJobId: 'OTHERJOB01',
+            status: 'IN_PROGRESS',
+            description: 'started by hand',
+            startedAt: new Date('2026-11-21T02:55:00.000Z'),
+            updatedAt: new Date('2026-11-21T02:58:00.000Z'),
+          },
+        ],
+      })
+      .resolves({ ingestionJobSummaries: [] });
+    const w = world();
+    const execution = await w.run({}, 'nightly-0003');
+
+    expect(execution.failure).toBeUndefined();
+    const i = execution.path.indexOf(STATES.startIngestion);
+    expect(execution.path.slice(i, i + 5)).toEqual([
+      STATES.startIngestion,
+      STATES.ingestionStarted,
+      STATES.waitForRunningJob,
+      STATES.startIngestion,
+      STATES.ingestionStarted,
+    ]);
+    expect(countOf(execution, STATES.waitForRunningJob)).toBe(1);
+    expect(bedrockMock.commandCalls(StartIngestionJobCommand)).toHaveLength(1);
+    expect(execution.path.at(-1)).toBe(STATES.synced);
+  });
+
+  it('Bedrock throttling: the state is retried and the run goes on', async () => {
+    bedrockHappy();
+    alone('nightly-0004');
+    bedrockMock
+      .on(StartIngestionJobCommand)
+      .rejectsOnce(new ThrottlingException({ message: 'Rate exceeded', $metadata: {} }))
+      .callsFake((input: { description?: string }) => ({
+        ingestionJob: job('STARTING', { description: input.description }),
+      }));
+    const w = world();
+    const execution = await w.run({}, 'nightly-0004');
+
+    expect(execution.failure).toBeUndefined();
+    const retried = execution.events.filter((e) => e.type === 'StateRetried');
+    expect(retried.map((e) => ('state' in e ? e.state.name : ''))).toEqual([STATES.startIngestion]);
+    expect(bedrockMock.commandCalls(StartIngestionJobCommand)).toHaveLength(2);
+    expect(w.alerts).toEqual([]);
+  });
+
+  it('agent preparation FAILED: alerts naming Check agent and the reasons, then fails; no verify', async () => {
+    bedrockHappy();
+    alone('nightly-0005');
+    bedrockMock
+      .on(GetAgentCommand)
+      .resolves({ agent: agent('FAILED', { failureReasons: ['Action group schema invalid'] }) });
+    const w = world();
+    const execution = await w.run({}, 'nightly-0005');
+
+    expect(execution.failure?.Error).toBe('AgentPrepareError');
+    expect(execution.path.slice(-3)).toEqual([failedAt(STATES.checkAgent), STATES.sendAlert, STATES.failed]);
+    expect(execution.path).not.toContain(STATES.verify);
+    expect(w.alerts).toHaveLength(1);
+    expect(w.alerts[0]?.Subject).toBe('wpkb dev: pipeline failed at Check agent');
+    expect(w.alerts[0]?.Message).toContain('failed in state Check agent');
+    expect(w.alerts[0]?.Message).toContain('Error: AgentPrepareError');
+    expect(w.alerts[0]?.Message).toContain('Action group schema invalid');
+    expect(await report(w.storage, 'nightly-0005')).toMatchObject({
+      status: 'failed',
+      agent: { agentStatus: 'FAILED' },
+    });
+  });
+
+  it('another execution running: refused before touching anything, with an alert', async () => {
+    bedrockHappy();
+    sfnMock.on(ListExecutionsCommand).resolves({
+      executions: [
+        running('manual-sync', '2026-11-21T02:50:00.000Z'),
+        running('nightly-0006', '2026-11-21T03:00:00.000Z'),
+      ],
+    });
+    const requestsBefore = demo.requests();
+    const w = world();
+    const execution = await w.run({}, 'nightly-0006');
+
+    expect(execution.failure?.Error).toBe('ConcurrentRunError');
+    expect(String(execution.failure?.Cause)).toContain('another execution is running: manual-sync');
+    expect(execution.path).toEqual([
+      STATES.readInput,
+      STATES.applyDefaults,
+      STATES.checkInput,
+      STATES.guard,
+      failedAt(STATES.guard),
+      STATES.sendAlert,
+      STATES.failed,
+    ]);
+    expect(sfnMock.commandCalls(ListExecutionsCommand)[0]?.args[0].input).toMatchObject({
+      stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${STATE_MACHINE}`,
+      statusFilter: 'RUNNING',
+    });
+    expect(demo.requests()).toBe(requestsBefore);
+    expect(w.storage.snapshot().size).toBe(0);
+    expect(bedrockMock.calls()).toEqual([]);
+    expect(w.alerts[0]?.Subject).toBe('wpkb dev: pipeline failed at Concurrency guard');
+    expect(w.alerts[0]?.Message).toContain('another execution is running: manual-sync');
+  });
+
+  it('an invalid input is refused with an alert before the guard runs', async () => {
+    const w = world();
+    const execution = await w.run({ force: 'yes' }, 'manual-1');
+    expect(execution.failure?.Error).toBe(INVALID_INPUT);
+    expect(execution.path).not.toContain(STATES.guard);
+    expect(w.alerts[0]?.Subject).toBe('wpkb dev: pipeline failed at Check input');
+    expect(w.alerts[0]?.Message).toContain('Input: {"force":"yes"}');
+    expect(sfnMock.calls()).toEqual([]);
+  });
+
+  it('the deletion guard fails the transform with an alert; {"force": true} lets the run through', async () => {
+    bedrockHappy();
+    sfnMock.on(ListExecutionsCommand).resolves({ executions: [] });
+    const site = await startDemoSite({ site: generateDemoSite({ scale: 0.1, seed: 3 }) });
+    try {
+      const w = world({ site });
+      expect((await w.run({}, 'before')).failure).toBeUndefined();
+      // Most stores disappear from the site.
+      const stores = site.site.items.stores ?? [];
+      stores.splice(0, Math.ceil(stores.length * 0.8));
+
+      const refused = await w.run({}, 'refused');
+      expect(refused.failure?.Error).toBe('DeletionGuardError');
+      expect(w.alerts.at(-1)?.Subject).toBe('wpkb dev: pipeline failed at Transform');
+      const keptStores = [...w.storage.snapshot().keys()].filter((k) => k.startsWith('kb/stores/'));
+
+      const forced = await w.run({ force: true }, 'forced');
+      expect(forced.failure).toBeUndefined();
+      expect(await report(w.storage, 'forced')).toMatchObject({ forced: true, status: 'succeeded' });
+      const remaining = [...w.storage.snapshot().keys()].filter((k) => k.startsWith('kb/stores/'));
+      expect(remaining.length).toBeLessThan(keptStores.length);
+    } finally {
+      await site.close();
+    }
+  });
+});
