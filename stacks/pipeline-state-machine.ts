@@ -1,6 +1,8 @@
 import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -22,7 +24,9 @@ export const STATES = {
   extractAll: 'Extract content types',
   extractType: 'Extract type',
   transform: 'Transform',
+  checkPendingSync: 'Check pending sync',
   anyChanges: 'Any changes?',
+  markSyncPending: 'Mark sync pending',
   noChanges: 'No changes',
   startIngestion: 'Start ingestion',
   ingestionStarted: 'Ingestion started?',
@@ -35,6 +39,7 @@ export const STATES = {
   waitForAgent: 'Wait for agent',
   checkAgent: 'Check agent',
   verify: 'Verify index',
+  clearPendingSync: 'Clear pending sync',
   synced: 'Synced',
   sendAlert: 'Send alert',
   failed: 'Pipeline failed',
@@ -42,6 +47,13 @@ export const STATES = {
 
 /** The Pass state that records which state failed before the alert: `Failed at Transform`. */
 export const failedAt = (state: string): string => `Failed at ${state}`;
+
+/**
+ * Written (body: the run id) before an ingestion starts, deleted after the index is verified. While it
+ * exists, the next run syncs even when nothing changed: a failed or interrupted sync is retried by the
+ * next execution instead of leaving the knowledge base behind `kb/` until the site changes again.
+ */
+export const PENDING_SYNC_KEY = 'runs/sync-pending.txt';
 
 /** Error name of an execution refused by `Check input`. */
 export const INVALID_INPUT = 'InvalidInput';
@@ -78,14 +90,18 @@ export interface PipelineStateMachineProps {
     guard: lambda.IFunction;
   };
   alertTopic: sns.ITopic;
+  /** The data bucket, for the pending-sync marker (PENDING_SYNC_KEY). */
+  dataBucket: s3.IBucket;
 }
 
 /**
  * The pipeline's state machine (Standard, JSONPath):
  *
  * input defaults → input check → concurrency guard → Map(extract per content type) → transform →
- * "any changes?" (or `forceSync`) → start ingestion (BUSY: wait, start again) → wait/poll until
- * COMPLETE → prepare the agent's DRAFT → wait/poll until PREPARED → verify the Pinecone index → Synced.
+ * "any changes?" (or `forceSync`, or a sync left pending by an earlier run) → mark the sync pending →
+ * start ingestion (BUSY: wait, start again) → wait/poll until
+ * COMPLETE → prepare the agent's DRAFT → wait/poll until PREPARED → verify the Pinecone index → clear
+ * the pending mark → Synced.
  * Every Task's failure (after its retries) is caught into `Failed at <state>` → SNS alert → Fail with
  * the original error and cause. Execution logs (ALL, with data) go to CloudWatch; X-Ray tracing is on.
  */
@@ -283,6 +299,62 @@ export class PipelineStateMachine extends Construct {
       },
     );
 
+    // ---- pending-sync marker (S3 SDK integrations, no Lambda) ----------------------------------------
+    const bucket = props.dataBucket;
+    const s3Retry: sfn.RetryProps = {
+      errors: ['States.TaskFailed'],
+      interval: Duration.seconds(2),
+      backoffRate: 2,
+      maxAttempts: 3,
+      jitterStrategy: sfn.JitterType.FULL,
+    };
+    // ListObjectsV2 on the one key (GetObject of a missing key answers 403, not 404, without a
+    // bucket-wide ListBucket grant; a listing limited to this prefix needs only that prefix).
+    const checkPendingSync = new sfn.CustomState(this, STATES.checkPendingSync, {
+      stateJson: {
+        Type: 'Task',
+        Comment: `Is ${PENDING_SYNC_KEY} there (a sync an earlier run did not finish)?`,
+        Resource: `arn:${Aws.PARTITION}:states:::aws-sdk:s3:listObjectsV2`,
+        Parameters: { Bucket: bucket.bucketName, Prefix: PENDING_SYNC_KEY, MaxKeys: 1 },
+        ResultSelector: { 'count.$': '$.KeyCount' },
+        ResultPath: '$.pendingSync',
+      },
+    });
+    checkPendingSync.addRetry(s3Retry);
+    checkPendingSync.addCatch(failureOf(STATES.checkPendingSync), {
+      errors: ['States.ALL'],
+      resultPath: '$.error',
+    });
+    const markSyncPending = catchInto(
+      new tasks.CallAwsService(this, STATES.markSyncPending, {
+        comment: `Writes ${PENDING_SYNC_KEY} (the run id) until the sync is verified`,
+        service: 's3',
+        action: 'putObject',
+        parameters: {
+          Bucket: bucket.bucketName,
+          Key: PENDING_SYNC_KEY,
+          Body: sfn.JsonPath.stringAt('$.runId'),
+          ContentType: 'text/plain; charset=utf-8',
+        },
+        iamAction: 's3:PutObject',
+        iamResources: [bucket.arnForObjects(PENDING_SYNC_KEY)],
+        resultPath: sfn.JsonPath.DISCARD,
+      }).addRetry(s3Retry),
+      STATES.markSyncPending,
+    );
+    const clearPendingSync = catchInto(
+      new tasks.CallAwsService(this, STATES.clearPendingSync, {
+        comment: `Deletes ${PENDING_SYNC_KEY}: the knowledge base and the agent are current`,
+        service: 's3',
+        action: 'deleteObject',
+        parameters: { Bucket: bucket.bucketName, Key: PENDING_SYNC_KEY },
+        iamAction: 's3:DeleteObject',
+        iamResources: [bucket.arnForObjects(PENDING_SYNC_KEY)],
+        resultPath: sfn.JsonPath.DISCARD,
+      }).addRetry(s3Retry),
+      STATES.clearPendingSync,
+    );
+
     // ---- sync -----------------------------------------------------------------------------------------
     const sync = (name: string, action: string, extra: Record<string, unknown>, resultPath: string) =>
       invoke(
@@ -337,7 +409,7 @@ export class PipelineStateMachine extends Construct {
       .otherwise(waitForAgent);
     waitForAgent.next(checkAgent).next(agentPrepared);
     prepareAgent.next(agentPrepared);
-    verify.next(synced);
+    verify.next(clearPendingSync).next(synced);
 
     const ingestionStarted = new sfn.Choice(this, STATES.ingestionStarted)
       .when(sfn.Condition.stringEquals('$.ingestion.status', 'BUSY'), waitForRunningJob)
@@ -346,9 +418,16 @@ export class PipelineStateMachine extends Construct {
     startIngestion.next(ingestionStarted);
 
     const anyChanges = new sfn.Choice(this, STATES.anyChanges)
-      .when(sfn.Condition.numberGreaterThan('$.transform.changes', 0), startIngestion)
-      .when(sfn.Condition.booleanEquals('$.options.forceSync', true), startIngestion)
+      .when(
+        sfn.Condition.or(
+          sfn.Condition.numberGreaterThan('$.transform.changes', 0),
+          sfn.Condition.booleanEquals('$.options.forceSync', true),
+          sfn.Condition.numberGreaterThan('$.pendingSync.count', 0),
+        ),
+        markSyncPending,
+      )
       .otherwise(noChanges);
+    markSyncPending.next(startIngestion);
 
     const checkInput = new sfn.Choice(this, STATES.checkInput)
       .when(
@@ -361,7 +440,7 @@ export class PipelineStateMachine extends Construct {
         invalidInput,
       )
       .otherwise(guard);
-    guard.next(listTypes).next(extractAll).next(transform).next(anyChanges);
+    guard.next(listTypes).next(extractAll).next(transform).next(checkPendingSync).next(anyChanges);
 
     const definition = readInput.next(applyDefaults).next(checkInput);
 
@@ -381,5 +460,13 @@ export class PipelineStateMachine extends Construct {
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });
+    this.stateMachine.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'CheckPendingSync',
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+        conditions: { StringEquals: { 's3:prefix': PENDING_SYNC_KEY } },
+      }),
+    );
   }
 }

@@ -43,6 +43,7 @@ export class Pipeline extends Construct {
       settings: cloud.pipeline,
       functions: this.functions,
       alertTopic: resources.alertTopic,
+      dataBucket: resources.dataBucket,
     });
     const machine = this.stateMachine.stateMachine;
     // The alert topic is encrypted with its own key: publishing needs the key too.

@@ -244,7 +244,7 @@ describe('pipeline IAM (least privilege)', () => {
     expect(attached).toEqual([]);
   });
 
-  it('the state machine may invoke the four functions, publish the alert and nothing else of the stack', () => {
+  it('the state machine may invoke the four functions, publish the alert, keep its marker, nothing else', () => {
     const role = dev.pipeline.stateMachine.stateMachine.role;
     const [, policy] =
       Object.entries(dev.json.Resources).find(
@@ -275,11 +275,25 @@ describe('pipeline IAM (least privilege)', () => {
       Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
       Resource: getAtt(id(dev.stack.alerts.key), 'Arn'),
     });
+    // The pending-sync marker: one key, and a listing limited to it.
+    const marker = { 'Fn::Join': ['', [bucketArn(dev), '/runs/sync-pending.txt']] };
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['s3:DeleteObject', 's3:PutObject'],
+      Resource: marker,
+    });
+    expect(statements).toContainEqual({
+      Sid: 'CheckPendingSync',
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: bucketArn(dev),
+      Condition: { StringEquals: { 's3:prefix': 'runs/sync-pending.txt' } },
+    });
     // The only "*" resource: log delivery and X-Ray, which have no resource-level permissions.
     for (const st of statements.filter((s) => s.Resource === '*')) {
       for (const action of st.Action as string[]) expect(action).toMatch(/^(logs|xray):/);
     }
-    expect(statements).toHaveLength(4);
+    expect(statements).toHaveLength(6);
   });
 });
 

@@ -30,7 +30,7 @@ import { ingestionClientToken } from '../../functions/sync/ingestion.js';
 import type { IndexStats } from '../../functions/sync/verify.js';
 import { makeTransformHandler } from '../../functions/transform/handler.js';
 import { createWordPressClient } from '../../functions/wordpress/client.js';
-import { failedAt, INVALID_INPUT, STATES } from '../../stacks/pipeline-state-machine.js';
+import { failedAt, INVALID_INPUT, PENDING_SYNC_KEY, STATES } from '../../stacks/pipeline-state-machine.js';
 import { type PipelineSynth, synthesizePipelineStack } from '../stacks/pipeline-synth.js';
 import { configFor, logicalIdOf } from '../stacks/synth.js';
 import {
@@ -209,6 +209,28 @@ function world(
     [STATES.prepareAgent]: sync,
     [STATES.checkAgent]: sync,
     [STATES.verify]: sync,
+    // S3 SDK integrations (the pending-sync marker), over the same bucket.
+    [STATES.checkPendingSync]: async (input: unknown) => {
+      const { Bucket, Prefix } = input as { Bucket: string; Prefix: string };
+      expect(Bucket).toBe(settings.bucket);
+      const found = (await storage.list('runs/')).filter((o) => o.key.startsWith(Prefix));
+      return {
+        KeyCount: Math.min(found.length, 1),
+        Contents: found.slice(0, 1).map((o) => ({ Key: o.key })),
+      };
+    },
+    [STATES.markSyncPending]: async (input: unknown) => {
+      const { Bucket, Key, Body } = input as { Bucket: string; Key: string; Body: string };
+      expect(Bucket).toBe(settings.bucket);
+      await storage.put(Key, Body);
+      return { ETag: '"etag"' };
+    },
+    [STATES.clearPendingSync]: async (input: unknown) => {
+      const { Bucket, Key } = input as { Bucket: string; Key: string };
+      expect(Bucket).toBe(settings.bucket);
+      await storage.delete([Key]);
+      return {};
+    },
     [STATES.sendAlert]: async (input: unknown) => {
       alerts.push(input as Alert);
       return options.publish ? options.publish(input as Alert) : { MessageId: `message-${alerts.length}` };
@@ -238,6 +260,9 @@ describe('the synthesized definition', () => {
       [STATES.prepareAgent]: functionArn(logicalIdOf(functions.sync)),
       [STATES.checkAgent]: functionArn(logicalIdOf(functions.sync)),
       [STATES.verify]: functionArn(logicalIdOf(functions.sync)),
+      [STATES.checkPendingSync]: 'arn:aws:states:::aws-sdk:s3:listObjectsV2',
+      [STATES.markSyncPending]: 'arn:aws:states:::aws-sdk:s3:putObject',
+      [STATES.clearPendingSync]: 'arn:aws:states:::aws-sdk:s3:deleteObject',
       [STATES.sendAlert]: 'arn:aws:states:::sns:publish',
     };
     const tasks = allStates(definition).filter((s) => s.state.Type === 'Task');
@@ -277,7 +302,9 @@ describe('pipeline executions', () => {
       STATES.extractType,
       STATES.extractType,
       STATES.transform,
+      STATES.checkPendingSync,
       STATES.anyChanges,
+      STATES.markSyncPending,
       STATES.startIngestion,
       STATES.ingestionStarted,
       STATES.waitForIngestion,
@@ -295,6 +322,7 @@ describe('pipeline executions', () => {
       STATES.checkAgent,
       STATES.agentPrepared,
       STATES.verify,
+      STATES.clearPendingSync,
       STATES.synced,
     ]);
     expect(w.alerts).toEqual([]);
@@ -356,6 +384,7 @@ describe('pipeline executions', () => {
       verify: { ok: true, recordCount: 40 },
     });
     expect(w.metrics).toEqual([]);
+    expect(w.storage.snapshot().has(PENDING_SYNC_KEY)).toBe(false);
   });
 
   it('no changes: succeeds without an ingestion job or an agent preparation', async () => {
@@ -420,6 +449,31 @@ describe('pipeline executions', () => {
     );
     expect(bedrockMock.commandCalls(PrepareAgentCommand)).toEqual([]);
     expect(await report(w.storage, 'nightly-0002')).toMatchObject({ status: 'failed' });
+    expect(w.storage.snapshot().get(PENDING_SYNC_KEY)?.toString()).toBe('nightly-0002');
+  });
+
+  it('a sync left pending by a failed run is retried by the next run, although nothing changed', async () => {
+    bedrockHappy();
+    sfnMock.on(ListExecutionsCommand).resolves({ executions: [] });
+    bedrockMock
+      .on(GetIngestionJobCommand)
+      .resolves({ ingestionJob: job('FAILED', { failureReasons: ['x'] }) });
+    const w = world();
+    expect((await w.run({}, 'failing')).failure?.Error).toBe('IngestionFailedError');
+
+    bedrockMock.on(GetIngestionJobCommand).resolves({ ingestionJob: job('COMPLETE') });
+    bedrockMock.resetHistory();
+    const retry = await w.run({}, 'retry');
+    expect(retry.failure).toBeUndefined();
+    expect(retry.output).toMatchObject({ transform: { changes: 0 }, pendingSync: { count: 1 } });
+    expect(retry.path.slice(-3)).toEqual([STATES.verify, STATES.clearPendingSync, STATES.synced]);
+    expect(bedrockMock.commandCalls(StartIngestionJobCommand)).toHaveLength(1);
+    expect(w.storage.snapshot().has(PENDING_SYNC_KEY)).toBe(false);
+
+    bedrockMock.resetHistory();
+    const after = await w.run({}, 'after');
+    expect(after.path.at(-1)).toBe(STATES.noChanges);
+    expect(bedrockMock.calls()).toEqual([]);
   });
 
   it('failed documents in a COMPLETE job: the run succeeds, the count is reported and sent as a metric', async () => {
