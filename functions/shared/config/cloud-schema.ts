@@ -215,6 +215,83 @@ export const alarmsSchema = z.object({
   noSuccessHours: z.number().int().min(1).max(168).nullable().default(26),
 });
 
+/** The agent's "mall directory" action group Lambda (stacks/action-groups.ts). */
+export const actionsSchema = z.object({
+  /** A loaded catalog is trusted this long before the bucket is listed again for a newer one. */
+  catalogCheckSeconds: z.number().int().min(0).max(3600).default(60),
+  /** Response bodies are cut to stay under this size (Bedrock caps action responses near 25 KB). */
+  maxBodyBytes: z.number().int().min(2000).max(24_000).default(20_000),
+  /** Retention of the function's log group. */
+  logRetentionDays: logRetentionDays.default(30),
+});
+
+/** A browser origin (`https://mall.example.cl`, `http://localhost:3000`: no path), or `*` for any. */
+const browserOrigin = z
+  .string()
+  .regex(
+    /^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/,
+    'must be an origin like https://mall.example.cl (scheme, host, optional port, no path) or *',
+  );
+
+const throttleSchema = z.object({
+  /** Steady requests per second. */
+  rateLimit: z.number().positive().max(10_000),
+  /** Requests allowed at once above the steady rate. */
+  burstLimit: z.number().int().min(1).max(5000),
+});
+
+/** The chat endpoint (stacks/chat-api.ts): API Gateway REST API `POST /chat` → chat Lambda → agent alias. */
+export const chatSchema = z.object({
+  /** false: no API, no chat Lambda (the agent is still reachable with `wpkb chat` and IAM credentials). */
+  enabled: z.boolean().default(true),
+  /**
+   * Browser origins allowed to call the endpoint (CORS, checked by API Gateway's preflight and by the
+   * Lambda). Default none: only server-side callers (no Origin header), e.g. the website's backend.
+   * `["*"]` lets any site call it with the key.
+   */
+  allowedOrigins: z
+    .array(browserOrigin)
+    .max(20)
+    .refine((origins) => !origins.includes('*') || origins.length === 1, {
+      message: 'must be ["*"] alone or a list of origins',
+    })
+    .default([]),
+  /** The API's stage: the URL is `https://<api-id>.execute-api.<region>.amazonaws.com/<stageName>/chat`. */
+  stageName: z
+    .string()
+    .regex(/^\w{1,64}$/, 'must be 1-64 letters, digits or "_"')
+    .default('v1'),
+  /** Usage plan throttling per API key (API Gateway answers 429 above it). */
+  throttle: throttleSchema.default({ rateLimit: 5, burstLimit: 10 }),
+  /** Usage plan quota per API key. */
+  quota: z
+    .object({
+      limit: z.number().int().min(1),
+      period: z.enum(['DAY', 'WEEK', 'MONTH']),
+    })
+    .default({ limit: 10_000, period: 'DAY' }),
+  /** Stage-wide ceiling, every key together. */
+  stageThrottle: throttleSchema.default({ rateLimit: 20, burstLimit: 40 }),
+  /** Log users' messages verbatim in the chat Lambda's logs (off: only their length). */
+  logUserMessages: z.boolean().default(false),
+  /** Retention of the chat Lambda's logs and the API's access logs. */
+  logRetentionDays: logRetentionDays.default(30),
+  /**
+   * Set API Gateway's account-level CloudWatch Logs role (AWS::ApiGateway::Account, one per account and
+   * region) so the stage can write its logs. false when the account already has one (`aws apigateway
+   * get-account` shows a cloudwatchRoleArn), e.g. set by another environment's stack.
+   */
+  cloudWatchRole: z.boolean().default(true),
+  /** AWS WAF on the stage: a rate limit per client IP, AWS's IP reputation list, a body size limit. */
+  waf: z
+    .object({
+      enabled: z.boolean().default(false),
+      /** Requests per client IP in any 5 minutes (many visitors can share a mall Wi-Fi's address). */
+      ipRateLimit: z.number().int().min(10).max(2_000_000_000).default(500),
+    })
+    .default({ enabled: false, ipRateLimit: 500 }),
+});
+
 export const cloudSchema = z.object({
   /** Nightly schedule of the pipeline (EventBridge cron, UTC). */
   schedule: scheduleExpression.default('cron(0 3 * * ? *)'),
@@ -229,6 +306,8 @@ export const cloudSchema = z.object({
   knowledgeBase: knowledgeBaseSchema.default(knowledgeBaseSchema.parse({})),
   agent: agentSchema.default(agentSchema.parse({})),
   guardrail: guardrailSchema.default(guardrailSchema.parse({})),
+  actions: actionsSchema.default(actionsSchema.parse({})),
+  chat: chatSchema.default(chatSchema.parse({})),
 });
 
 export type CloudConfig = z.infer<typeof cloudSchema>;
@@ -239,3 +318,5 @@ export type ChunkingConfig = z.infer<typeof chunkingSchema>;
 export type AgentCloudConfig = z.infer<typeof agentSchema>;
 export type GuardrailCloudConfig = z.infer<typeof guardrailSchema>;
 export type DeniedTopicConfig = z.infer<typeof deniedTopicSchema>;
+export type ActionsCloudConfig = z.infer<typeof actionsSchema>;
+export type ChatCloudConfig = z.infer<typeof chatSchema>;
