@@ -1,9 +1,12 @@
 import {
   type BedrockAgentRuntimeClient,
   InvokeAgentCommand,
+  type InvokeAgentCommandInput,
   type ResponseStream,
   type RetrievedReference,
+  type RetrievalFilter as SdkRetrievalFilter,
 } from '@aws-sdk/client-bedrock-agent-runtime';
+import type { RetrievalFilter } from '../local-kb/filter.js';
 import { WpkbError } from '../shared/errors.js';
 import { type ChatCitation, citationsFrom } from './citations.js';
 
@@ -30,6 +33,24 @@ export interface AgentTarget {
   streamFinalResponse: boolean;
   /** The whole turn (call and stream) is abandoned after this long. */
   timeoutMs: number;
+  /** A filter applied to the agent's knowledge base retrieval this turn (freshness: past events hidden). */
+  knowledgeBaseFilter?: { knowledgeBaseId: string; filter: RetrievalFilter };
+}
+
+/** `sessionState` carrying the turn's retrieval filter, in InvokeAgent's shape. */
+function sessionStateFor(target: AgentTarget): InvokeAgentCommandInput['sessionState'] | undefined {
+  if (!target.knowledgeBaseFilter) return undefined;
+  const { knowledgeBaseId, filter } = target.knowledgeBaseFilter;
+  return {
+    knowledgeBaseConfigurations: [
+      {
+        knowledgeBaseId,
+        // The local filter type is Bedrock's RetrievalFilter shape, written out; the SDK's is a union
+        // with `$unknown` members, hence the cast.
+        retrievalConfiguration: { vectorSearchConfiguration: { filter: filter as SdkRetrievalFilter } },
+      },
+    ],
+  };
 }
 
 export interface AgentTurn {
@@ -104,6 +125,7 @@ export async function askAgent(target: AgentTarget, turn: AgentTurn): Promise<Ag
           inputText: turn.message,
           enableTrace: false,
           streamingConfigurations: { streamFinalResponse: target.streamFinalResponse },
+          ...(target.knowledgeBaseFilter ? { sessionState: sessionStateFor(target) } : {}),
         }),
         { abortSignal: signal },
       ),

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime';
+import { freshnessFilter } from '../local-kb/freshness.js';
+import { type Clock, systemClock } from '../shared/clock.js';
 import { type ChatSettings, chatSettings } from '../shared/config/chat-env.js';
 import { oneLine } from '../shared/errors.js';
 import { type Log, powertoolsLog } from '../shared/logger.js';
@@ -23,6 +25,8 @@ export interface ChatHandlerDeps {
   log: Log;
   /** New session ids (tests pass a fixed one). */
   newSessionId?: () => string;
+  /** "Today" for the freshness filter. */
+  clock?: Clock;
 }
 
 const STATUS: Record<AgentError['failure'], number> = {
@@ -50,6 +54,7 @@ const USER_MESSAGE: Record<AgentError['failure'], string> = {
 export function makeChatHandler(deps: ChatHandlerDeps) {
   const { settings, log } = deps;
   const newSessionId = deps.newSessionId ?? randomUUID;
+  const clock = deps.clock ?? systemClock;
 
   return async (event: ApiGatewayEvent, context?: LambdaContextLike): Promise<ApiGatewayResult> => {
     const started = Date.now();
@@ -133,6 +138,14 @@ export function makeChatHandler(deps: ChatHandlerDeps) {
           agentAliasId: settings.agentAliasId,
           streamFinalResponse: settings.streamFinalResponse,
           timeoutMs,
+          ...(settings.knowledgeBaseId
+            ? {
+                knowledgeBaseFilter: {
+                  knowledgeBaseId: settings.knowledgeBaseId,
+                  filter: freshnessFilter({ clock, timeZone: settings.siteTimeZone }),
+                },
+              }
+            : {}),
         },
         { sessionId, message },
       );

@@ -11,6 +11,14 @@ const METADATA_TEXT_MAX = 512;
 
 export type MetadataValue = string | number | boolean;
 
+/**
+ * `available_until` of a document that does not expire: every document carries the key, so one
+ * retrieval filter (`available_until >= today`) hides past events and keeps everything else —
+ * including events whose dates could not be parsed ("Todos los sábados"), which Bedrock could not
+ * keep with a filter on `end_date` alone, because its filters cannot test that a key is absent.
+ */
+export const OPEN_ENDED = 99991231;
+
 /** One knowledge-base document: a one-row record-based CSV and its sidecar, as bytes-to-be. */
 export interface KbDocument {
   contentType: string;
@@ -62,6 +70,7 @@ export function documentMetadata(item: NormalisedItem): Record<string, MetadataV
   };
   if (item.startDate !== undefined) metadata.start_date = item.startDate;
   if (item.endDate !== undefined) metadata.end_date = item.endDate;
+  metadata.available_until = item.endDate ?? OPEN_ENDED;
   // Term names as one string (`"Calzado, Moda"`): list-typed sidecar metadata is not documented.
   for (const taxonomy of item.taxonomies ?? []) {
     if (taxonomy.terms.length && !(taxonomy.name in metadata))

@@ -38,6 +38,22 @@ const chatEnvSchema = z.object({
   STREAM_FINAL_RESPONSE: flag(true),
   LOG_USER_MESSAGES: flag(false),
   REQUIRE_API_KEY: flag(true),
+  /** The agent's knowledge base: each turn passes it the freshness filter (past events hidden). */
+  KNOWLEDGE_BASE_ID: bedrockId('knowledge base').optional(),
+  SITE_TIME_ZONE: z
+    .string()
+    .default('America/Santiago')
+    .refine(
+      (zone) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: zone });
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: 'must be an IANA time zone like America/Santiago' },
+    ),
 });
 
 /** What the chat Lambda needs from its environment (validated once per container). */
@@ -54,6 +70,10 @@ export interface ChatSettings {
   logUserMessages: boolean;
   /** Refuse requests that did not pass API Gateway's API key check (no `requestContext.identity.apiKeyId`). */
   requireApiKey: boolean;
+  /** When set, every turn filters this knowledge base's retrieval for freshness (see local-kb/freshness.ts). */
+  knowledgeBaseId?: string;
+  /** The site's time zone: when "today" turns for the freshness filter. */
+  siteTimeZone: string;
 }
 
 /**
@@ -79,5 +99,7 @@ export function chatSettings(env: Record<string, string | undefined>): ChatSetti
     streamFinalResponse: e.STREAM_FINAL_RESPONSE,
     logUserMessages: e.LOG_USER_MESSAGES,
     requireApiKey: e.REQUIRE_API_KEY,
+    ...(e.KNOWLEDGE_BASE_ID ? { knowledgeBaseId: e.KNOWLEDGE_BASE_ID } : {}),
+    siteTimeZone: e.SITE_TIME_ZONE,
   };
 }

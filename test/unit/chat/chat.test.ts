@@ -7,6 +7,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type ApiGatewayEvent, makeChatHandler } from '../../../functions/chat/handler.js';
+import { fixedClock } from '../../../functions/shared/clock.js';
 import type { ChatSettings } from '../../../functions/shared/config/chat-env.js';
 import { completionFixture, recordingLog, stalled, stream } from './helpers.js';
 
@@ -21,6 +22,7 @@ const settings: ChatSettings = {
   streamFinalResponse: true,
   logUserMessages: false,
   requireApiKey: true,
+  siteTimeZone: 'America/Santiago',
 };
 
 const USER_TEXT = '¿Dónde está Óptica Chucao? Mi RUT es 12.345.678-5';
@@ -44,6 +46,8 @@ function setup(over: Partial<ChatSettings> = {}) {
     client,
     log,
     newSessionId: () => 'new-session-0001',
+    // 02:30 UTC on 18 March 2026 is still 17 March in Santiago
+    clock: fixedClock('2026-03-18T02:30:00Z'),
   });
   const send = async (event: ApiGatewayEvent) => {
     const result = await chat(event);
@@ -312,5 +316,33 @@ describe('POST /chat: logging', () => {
     const { send, entries } = setup({ logUserMessages: true });
     await send(request({ message: USER_TEXT }));
     expect(entries.find((e) => e.message === 'chat turn')?.extra?.message).toBe(USER_TEXT);
+  });
+
+  describe('freshness', () => {
+    it('passes the knowledge base filter that hides past events on every turn', async () => {
+      answerWith('answer-with-citations');
+      const { send } = setup({ knowledgeBaseId: 'KB12345678' });
+      expect((await send(request({ message: '¿Qué eventos hay?' }))).statusCode).toBe(200);
+      const input = bedrock.commandCalls(InvokeAgentCommand)[0]?.args[0].input;
+      expect(input?.sessionState).toEqual({
+        knowledgeBaseConfigurations: [
+          {
+            knowledgeBaseId: 'KB12345678',
+            retrievalConfiguration: {
+              vectorSearchConfiguration: {
+                filter: { greaterThanOrEquals: { key: 'available_until', value: 20260317 } },
+              },
+            },
+          },
+        ],
+      });
+    });
+
+    it('sends no session state when the knowledge base is not configured', async () => {
+      answerWith('answer-with-citations');
+      const { send } = setup();
+      await send(request({ message: 'hola' }));
+      expect(bedrock.commandCalls(InvokeAgentCommand)[0]?.args[0].input.sessionState).toBeUndefined();
+    });
   });
 });

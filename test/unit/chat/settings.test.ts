@@ -14,7 +14,15 @@ describe('chatSettings', () => {
       streamFinalResponse: true,
       logUserMessages: false,
       requireApiKey: true,
+      siteTimeZone: 'America/Santiago',
     });
+  });
+
+  it('reads the knowledge base for the freshness filter and checks the time zone', () => {
+    expect(chatSettings({ ...env, KNOWLEDGE_BASE_ID: 'KB12345678' }).knowledgeBaseId).toBe('KB12345678');
+    expect(() => chatSettings({ ...env, SITE_TIME_ZONE: 'Mars/Olympus' })).toThrow(
+      'environment SITE_TIME_ZONE: must be an IANA time zone like America/Santiago',
+    );
   });
 
   it('reads origins, timeout and switches', () => {

@@ -130,6 +130,7 @@ describe('wpkb chat --endpoint (through HTTP, as a website backend calls it)', (
         agentTimeoutMs: 5000,
         streamFinalResponse: true,
         logUserMessages: false,
+        siteTimeZone: 'America/Santiago',
         requireApiKey: true,
       },
       client,

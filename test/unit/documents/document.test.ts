@@ -52,6 +52,7 @@ describe('buildDocument', () => {
     );
     const sidecar = JSON.parse(doc.sidecar);
     expect(sidecar.metadataAttributes).toEqual({
+      available_until: 20260317,
       content_type: 'event',
       end_date: 20260317,
       level: '2',
@@ -72,6 +73,10 @@ describe('buildDocument', () => {
     // every metadata key is a column, excluded from (string-only) column metadata; content is the one content field
     expect(new Set([...excluded, 'content'])).toEqual(new Set(header));
     expect(Object.keys(sidecar.metadataAttributes).sort()).toEqual([...excluded].sort());
+  });
+
+  it('marks documents without an end date as open-ended for the freshness filter', () => {
+    expect(JSON.parse(buildDocument(item()).sidecar).metadataAttributes.available_until).toBe(99991231);
   });
 
   it('is byte-deterministic whatever the order metadata was given in', () => {

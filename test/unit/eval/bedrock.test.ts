@@ -61,12 +61,7 @@ describe('bedrockRetrieve (the Retrieve API)', () => {
       retrievalConfiguration: {
         vectorSearchConfiguration: {
           numberOfResults: 7,
-          filter: {
-            orAll: [
-              { notEquals: { key: 'content_type', value: 'event' } },
-              { greaterThanOrEquals: { key: 'end_date', value: 20260301 } },
-            ],
-          },
+          filter: { greaterThanOrEquals: { key: 'available_until', value: 20260301 } },
         },
       },
     });

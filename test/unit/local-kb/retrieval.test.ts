@@ -11,29 +11,45 @@ const documents: [string, string, Record<string, unknown>][] = [
   [
     'stores/1',
     'Tienda: Óptica Visión\nLentes de contacto y exámenes de la vista.',
-    { content_type: 'stores', source_id: '1', level: 'Nivel 2' },
+    { content_type: 'stores', source_id: '1', level: 'Nivel 2', available_until: 99991231 },
   ],
   [
     'stores/2',
     'Tienda: Zapatería Andes\nZapatillas urbanas y botines de cuero.',
-    { content_type: 'stores', source_id: '2', level: 'Nivel 1' },
+    { content_type: 'stores', source_id: '2', level: 'Nivel 1', available_until: 99991231 },
   ],
   [
     'faq/info',
     'Pregunta frecuente: ¿Dónde está el Mesón de Información?\nEn el nivel 1, frente al acceso norte.',
-    { content_type: 'faq', source_id: 'faq-info' },
+    { content_type: 'faq', source_id: 'faq-info', available_until: 99991231 },
   ],
   [
     'event/10',
     'Evento: Feria navideña de artesanía\nDel 15 al 17 de marzo de 2026.',
-    { content_type: 'event', source_id: '10', start_date: 20260315, end_date: 20260317 },
+    {
+      content_type: 'event',
+      source_id: '10',
+      start_date: 20260315,
+      end_date: 20260317,
+      available_until: 20260317,
+    },
   ],
   [
     'event/11',
     'Evento: Feria de otoño de artesanía\nDel 10 al 12 de abril de 2026.',
-    { content_type: 'event', source_id: '11', start_date: 20260410, end_date: 20260412 },
+    {
+      content_type: 'event',
+      source_id: '11',
+      start_date: 20260410,
+      end_date: 20260412,
+      available_until: 20260412,
+    },
   ],
-  ['event/12', 'Evento: Feria de artesanía todos los sábados', { content_type: 'event', source_id: '12' }],
+  [
+    'event/12',
+    'Evento: Feria de artesanía todos los sábados',
+    { content_type: 'event', source_id: '12', available_until: 99991231 },
+  ],
 ];
 
 describe('local retrieval', () => {
@@ -175,9 +191,9 @@ describe('local retrieval', () => {
       expect(await ids('Feria navideña', { filter: at('2026-03-18T03:30:00Z') })).not.toContain('10');
     });
 
-    it('keeps every other content type, and leaves out undated events (Bedrock cannot test a missing key)', async () => {
-      const all = await ids('feria artesanía tienda información', { filter: at('2026-01-01T12:00:00Z') });
-      expect(all.sort()).toEqual(['1', '10', '11', '2', 'faq-info']);
+    it('keeps every other content type and events whose dates could not be parsed', async () => {
+      const all = await ids('feria artesanía tienda información', { filter: at('2026-03-20T12:00:00Z') });
+      expect(all.sort()).toEqual(['1', '11', '12', '2', 'faq-info']);
     });
   });
 });
