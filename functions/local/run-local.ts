@@ -75,8 +75,11 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunOutcom
       chunking: chunkingFromConfig(config),
       embedder: await embedderFromConfig(config),
       log: options.log ?? silentLog,
-    }).catch((cause) => {
-      throw new WpkbError(`local knowledge base: ${oneLine(cause)}`, { cause });
+    }).catch(async (cause) => {
+      // The documents are written; the run still failed, and its report must say so.
+      const error = new WpkbError(`local knowledge base: ${oneLine(cause)}`, { cause });
+      await writeRunReport(storage, { ...report, status: 'failed', error: error.message });
+      throw error;
     });
     const lines = localIndexLines(localIndex);
     print(lines.progress);
