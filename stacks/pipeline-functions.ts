@@ -273,7 +273,8 @@ export class PipelineFunctions extends Construct {
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
-      systemLogLevelV2: lambda.SystemLogLevel.WARN,
+      // INFO keeps the platform.report lines (duration, memory used) for sizing; a few per invocation.
+      systemLogLevelV2: lambda.SystemLogLevel.INFO,
       tracing: lambda.Tracing.ACTIVE,
       environment: {
         ...spec.environment,

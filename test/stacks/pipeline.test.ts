@@ -51,7 +51,12 @@ describe('pipeline Lambda functions', () => {
         Architectures: ['arm64'],
         Handler: 'index.handler',
         TracingConfig: { Mode: 'Active' },
-        LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO', LogGroup: ref(id(logGroup)) },
+        LoggingConfig: {
+          LogFormat: 'JSON',
+          ApplicationLogLevel: 'INFO',
+          SystemLogLevel: 'INFO',
+          LogGroup: ref(id(logGroup)),
+        },
         Role: getAtt(id(dev.pipeline.functions.roleOf(name as 'Extract')), 'Arn'),
       });
       expect(resource(dev, logGroup).Properties).toMatchObject({
