@@ -74,10 +74,12 @@ export class PipelineFunctions extends Construct {
 
     const wpkbConfig = JSON.stringify(lambdaConfig(config));
     const coreEnvironment = { DATA_BUCKET: bucket.bucketName, WPKB_CONFIG: wpkbConfig };
-    // Tokens (the bucket name) are short at deploy time; the configuration is what can grow.
-    if (wpkbConfig.length + 200 > LAMBDA_ENVIRONMENT_LIMIT) {
+    // The other variables (names, the bucket name: ≤ 63 characters) fit in a few hundred bytes; the
+    // configuration is what can grow, and an oversized environment would only fail at deploy time.
+    const configBytes = Buffer.byteLength(wpkbConfig, 'utf8');
+    if (configBytes + 300 > LAMBDA_ENVIRONMENT_LIMIT) {
       throw new ConfigError(
-        `config: the Lambda configuration (site, wordpress, contentTypes, fieldLabels, deletionGuard) is ${wpkbConfig.length} bytes as JSON; Lambda environment variables hold at most ${LAMBDA_ENVIRONMENT_LIMIT}`,
+        `config: the configuration the Lambdas read (site, wordpress, contentTypes, fieldLabels, deletionGuard) is ${configBytes} bytes as JSON; with the other variables it must fit Lambda's ${LAMBDA_ENVIRONMENT_LIMIT}-byte environment (shorten fieldLabels or labels)`,
       );
     }
 

@@ -1,4 +1,4 @@
-import { ArnFormat, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, type CfnElement, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
@@ -60,7 +60,7 @@ export class Pipeline extends Construct {
         role,
         'AwsSolutions-IAM5',
         'CDK grants InvokeFunction on the function and its versions (<arn>:*); the state machine calls the unqualified function only.',
-        `Resource::<${stack.getLogicalId(fn.node.defaultChild as import('aws-cdk-lib').CfnElement)}.Arn>:*`,
+        `Resource::<${stack.getLogicalId(fn.node.defaultChild as CfnElement)}.Arn>:*`,
       );
     }
     acknowledge(

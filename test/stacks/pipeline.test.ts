@@ -103,6 +103,15 @@ describe('pipeline Lambda functions', () => {
     });
   });
 
+  it('refuse at synth a configuration too large for the Lambda environment, naming the fix', () => {
+    const fieldLabels = Object.fromEntries(
+      Array.from({ length: 200 }, (_, i) => [`campo_${i}`, `Etiqueta número ${i}`]),
+    );
+    expect(() => synthesizePipelineStack({ env: 'dev', overrides: { fieldLabels } })).toThrow(
+      /the configuration the Lambdas read .* is \d+ bytes as JSON; .*4096-byte environment \(shorten fieldLabels/,
+    );
+  });
+
   it('take their timeouts and log retention from configuration', () => {
     const s = synthesizePipelineStack({
       env: 'dev',
