@@ -39,20 +39,21 @@ describe('the CDK app', () => {
       Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
       Outputs: Record<string, unknown>;
     };
-    const types = Object.values(template.Resources).map((r) => r.Type);
-    expect(types.filter((t) => t === 'AWS::StepFunctions::StateMachine')).toHaveLength(1);
-    expect(types.filter((t) => t === 'AWS::Events::Rule')).toHaveLength(1);
-    expect(types.filter((t) => t === 'AWS::CloudWatch::Alarm')).toHaveLength(3);
-    const names = Object.values(template.Resources)
-      .filter((r) => r.Type === 'AWS::Lambda::Function')
-      .map((r) => r.Properties.FunctionName)
-      .filter((n) => typeof n === 'string');
-    expect(names.sort()).toEqual([
-      'wpkb-dev-extract',
-      'wpkb-dev-guard',
-      'wpkb-dev-sync',
-      'wpkb-dev-transform',
-    ]);
+    const resources = Object.values(template.Resources);
+    const named = (type: string, key: string) =>
+      resources.filter((r) => r.Type === type).map((r) => r.Properties[key]);
+    expect(named('AWS::StepFunctions::StateMachine', 'StateMachineName')).toEqual(['wpkb-dev-pipeline']);
+    expect(named('AWS::Events::Rule', 'Name')).toContain('wpkb-dev-nightly');
+    expect(named('AWS::CloudWatch::Alarm', 'AlarmName')).toEqual(
+      expect.arrayContaining([
+        'wpkb-dev-pipeline-failed',
+        'wpkb-dev-pipeline-no-success',
+        'wpkb-dev-ingestion-documents-failed',
+      ]),
+    );
+    expect(named('AWS::Lambda::Function', 'FunctionName')).toEqual(
+      expect.arrayContaining(['wpkb-dev-extract', 'wpkb-dev-transform', 'wpkb-dev-sync', 'wpkb-dev-guard']),
+    );
     expect(Object.keys(template.Outputs)).toEqual(
       expect.arrayContaining(['StateMachineArn', 'StartPipelineCommand']),
     );

@@ -390,7 +390,11 @@ describe('nightly schedule', () => {
     const s = synthesizePipelineStack({ env: 'prod', overrides: { cloud: { scheduleEnabled: false } } });
     s.template.hasResourceProperties('AWS::Events::Rule', { State: 'DISABLED' });
     expect(s.pipeline.alarms.noSuccess).toBeUndefined();
-    expect(Object.keys(s.template.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(2);
+    const alarmNames = Object.values(s.template.findResources('AWS::CloudWatch::Alarm')).map(
+      (a) => (a as { Properties: { AlarmName: string } }).Properties.AlarmName,
+    );
+    expect(alarmNames).toContain('wpkb-prod-pipeline-failed');
+    expect(alarmNames).not.toContain('wpkb-prod-pipeline-no-success');
   });
 
   it('rejects a schedule EventBridge would not accept, naming the key', () => {
