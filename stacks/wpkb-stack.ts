@@ -1,8 +1,10 @@
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { WpkbConfig } from '../functions/shared/config/schema.js';
+import { ActionGroupInvokePermissions } from './action-groups.js';
 import { WpkbAgent } from './agent.js';
 import { AlertTopic } from './alert-topic.js';
+import type { ChatApiFactory } from './chat-api.js';
 import { CuratedKnowledge } from './curated-knowledge.js';
 import { DATA_PREFIXES, DataBucket } from './data-bucket.js';
 import { AgentGuardrail } from './guardrail.js';
@@ -22,6 +24,8 @@ export interface WpkbStackProps extends StackProps {
   actionGroups?: ActionGroupsFactory;
   /** The ingestion pipeline (a later issue): state machine, functions, schedule, alarms. */
   pipeline?: PipelineFactory;
+  /** The chat endpoint (API Gateway → chat Lambda → the agent's alias), built after the agent. */
+  chatApi?: ChatApiFactory;
 }
 
 /**
@@ -40,7 +44,15 @@ export class WpkbStack extends Stack {
   readonly resources: PipelineResources;
 
   constructor(scope: Construct, id: string, props: WpkbStackProps) {
-    const { config, instruction, knowledgeDir, actionGroups: _a, pipeline: _p, ...stackProps } = props;
+    const {
+      config,
+      instruction,
+      knowledgeDir,
+      actionGroups: _a,
+      pipeline: _p,
+      chatApi: _c,
+      ...stackProps
+    } = props;
     const names = cloudNames(config);
     super(scope, id, {
       stackName: names.stackName,
@@ -127,6 +139,13 @@ export class WpkbStack extends Stack {
       guardrail: this.guardrail,
       actionGroups,
     });
+    if (actionGroups?.length) {
+      // The agent may invoke its action groups' Lambdas (on behalf of this agent only).
+      new ActionGroupInvokePermissions(this, 'ActionGroupPermissions', {
+        agentArn: this.agent.agentArn,
+        actionGroups,
+      });
+    }
 
     this.resources = {
       config,
@@ -151,6 +170,7 @@ export class WpkbStack extends Stack {
     };
 
     props.pipeline?.(this, this.resources);
+    props.chatApi?.(this, this.resources);
 
     const outputs: Record<string, [string, string]> = {
       DataBucketName: [

@@ -1,0 +1,347 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import { MESSAGE_MAX, SESSION_ID_PATTERN } from '../functions/chat/http.js';
+import type { ChatCloudConfig } from '../functions/shared/config/cloud-schema.js';
+import { acknowledge } from './nag.js';
+import type { PipelineResources } from './pipeline-seam.js';
+import { WpkbFunction } from './wpkb-function.js';
+
+/** API Gateway's longest REST integration timeout without a quota increase. */
+export const INTEGRATION_TIMEOUT = Duration.seconds(29);
+/** The chat Lambda stops waiting for the agent after this long, well before the integration gives up. */
+export const AGENT_TIMEOUT_MS = 25_000;
+/** Headers a browser may send (the API key travels in X-Api-Key). */
+export const CORS_ALLOW_HEADERS = ['Content-Type', 'X-Api-Key'];
+
+/**
+ * Access log line (JSON): who called, with which key, what came back and how long it took. Never the
+ * body (users' messages) — `dataTraceEnabled` stays off for the same reason.
+ */
+export const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: '$context.requestId',
+  time: '$context.requestTime',
+  ip: '$context.identity.sourceIp',
+  apiKeyId: '$context.identity.apiKeyId',
+  method: '$context.httpMethod',
+  path: '$context.resourcePath',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  latencyMs: '$context.responseLatency',
+  integrationLatencyMs: '$context.integrationLatency',
+  integrationStatus: '$context.integration.status',
+  errorType: '$context.error.responseType',
+  wafStatus: '$context.waf.status',
+  xrayTraceId: '$context.xrayTraceId',
+});
+
+/** API Gateway's own errors (bad key, throttled, invalid body…) in the chat handler's error shape. */
+export const GATEWAY_ERROR_TEMPLATE =
+  '{"error":{"code":"$context.error.responseType","message":$context.error.messageString},"requestId":"$context.requestId"}';
+
+/**
+ * `Access-Control-Allow-Origin` (and `Vary`) for API Gateway's own error responses. Gateway responses
+ * hold static values, so with several origins the request's Origin is echoed: these responses carry
+ * nothing but the error, and the chat answers themselves come from the Lambda, which checks the origin.
+ */
+export function gatewayCorsHeaders(origins: readonly string[]): Record<string, string> {
+  if (origins.length === 0) return {};
+  if (origins.includes('*')) return { 'Access-Control-Allow-Origin': "'*'" };
+  return {
+    'Access-Control-Allow-Origin': origins.length === 1 ? `'${origins[0]}'` : 'method.request.header.Origin',
+    Vary: "'Origin'",
+  };
+}
+
+export interface ChatApiProps {
+  settings: ChatCloudConfig;
+  namePrefix: string;
+  env: string;
+  agentId: string;
+  /** The stable alias users talk to. */
+  agentAliasId: string;
+  agentAliasArn: string;
+}
+
+/**
+ * The chat endpoint: API Gateway REST API, `POST /chat` (Lambda proxy, API key required, body checked
+ * against a model) → the chat Lambda (functions/chat/handler.ts) → `InvokeAgent` on the alias. One API
+ * key on a usage plan (throttle + quota), a stage-wide throttle, CORS for the configured origins only,
+ * API Gateway's errors in the handler's JSON shape with CORS headers, access and error logs without
+ * bodies, X-Ray, and optionally AWS WAF (rate limit per IP, IP reputation, body size).
+ */
+export class ChatApi extends Construct {
+  readonly function: WpkbFunction;
+  readonly api: apigw.RestApi;
+  readonly method: apigw.Method;
+  readonly usagePlan: apigw.UsagePlan;
+  readonly apiKey: apigw.ApiKey;
+  readonly accessLogs: logs.LogGroup;
+  readonly webAcl?: wafv2.CfnWebACL;
+  /** `https://<api-id>.execute-api.<region>.amazonaws.com/<stage>/chat` */
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: ChatApiProps) {
+    super(scope, id);
+    const { settings, namePrefix } = props;
+    const origins = settings.allowedOrigins;
+
+    this.function = new WpkbFunction(this, 'Handler', {
+      entry: 'chat/handler.ts',
+      description: `wpkb ${props.env}: POST /chat, one turn with the agent's ${namePrefix} alias`,
+      memorySize: 256,
+      timeout: INTEGRATION_TIMEOUT,
+      environment: {
+        AGENT_ID: props.agentId,
+        AGENT_ALIAS_ID: props.agentAliasId,
+        ALLOWED_ORIGINS: origins.join(','),
+        AGENT_TIMEOUT_MS: String(AGENT_TIMEOUT_MS),
+        STREAM_FINAL_RESPONSE: 'true',
+        LOG_USER_MESSAGES: String(settings.logUserMessages),
+        REQUIRE_API_KEY: 'true',
+        POWERTOOLS_SERVICE_NAME: 'wpkb-chat',
+      },
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'InvokeAgentAlias',
+          actions: ['bedrock:InvokeAgent'],
+          resources: [props.agentAliasArn],
+        }),
+      ],
+      logRetentionDays: settings.logRetentionDays,
+      // Bundled, not the runtime's copy: InvokeAgent's streamingConfigurations needs a recent client,
+      // and the bundle is the version the handler was tested with.
+      externalModules: [],
+    });
+
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: settings.logRetentionDays as logs.RetentionDays,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.api = new apigw.RestApi(this, 'Api', {
+      restApiName: `${namePrefix}-chat`,
+      description: `wpkb ${props.env}: chat with the mall's virtual assistant (POST /chat with an API key)`,
+      endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
+      cloudWatchRole: settings.cloudWatchRole,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName: settings.stageName,
+        description: `wpkb ${props.env} chat endpoint`,
+        // Errors only, and never request or response bodies (users' messages).
+        loggingLevel: apigw.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        tracingEnabled: true,
+        throttlingRateLimit: settings.stageThrottle.rateLimit,
+        throttlingBurstLimit: settings.stageThrottle.burstLimit,
+        accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogs),
+        accessLogFormat: apigw.AccessLogFormat.custom(ACCESS_LOG_FORMAT),
+      },
+    });
+
+    const gatewayHeaders = { ...gatewayCorsHeaders(origins), 'Cache-Control': "'no-store'" };
+    for (const [gatewayId, type] of [
+      ['Default4xx', apigw.ResponseType.DEFAULT_4XX],
+      ['Default5xx', apigw.ResponseType.DEFAULT_5XX],
+    ] as const) {
+      this.api.addGatewayResponse(gatewayId, {
+        type,
+        responseHeaders: gatewayHeaders,
+        templates: { 'application/json': GATEWAY_ERROR_TEMPLATE },
+      });
+    }
+
+    const chat = this.api.root.addResource('chat', {
+      defaultCorsPreflightOptions: origins.length
+        ? {
+            allowOrigins: origins,
+            allowMethods: ['POST', 'OPTIONS'],
+            allowHeaders: CORS_ALLOW_HEADERS,
+            maxAge: Duration.minutes(10),
+          }
+        : undefined,
+    });
+
+    // A coarse gate before the Lambda: a JSON object with a string message and an optional session id,
+    // nothing else. The handler's own checks (message trimmed, 1–2,000 characters; 16 KB) stay the rule:
+    // the message bound here is looser because the handler trims and normalises before counting.
+    const requestModel = this.api.addModel('ChatRequest', {
+      modelName: 'ChatRequest',
+      contentType: 'application/json',
+      description: 'POST /chat body: {"message": "…", "sessionId": "…"}',
+      schema: {
+        schema: apigw.JsonSchemaVersion.DRAFT4,
+        title: 'ChatRequest',
+        type: apigw.JsonSchemaType.OBJECT,
+        required: ['message'],
+        additionalProperties: false,
+        properties: {
+          message: { type: apigw.JsonSchemaType.STRING, minLength: 1, maxLength: 2 * MESSAGE_MAX },
+          sessionId: { type: apigw.JsonSchemaType.STRING, pattern: SESSION_ID_PATTERN.source },
+        },
+      },
+    });
+    const validator = this.api.addRequestValidator('BodyValidator', {
+      requestValidatorName: 'chat-body',
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+
+    this.method = chat.addMethod(
+      'POST',
+      new apigw.LambdaIntegration(this.function.fn, {
+        proxy: true,
+        timeout: INTEGRATION_TIMEOUT,
+        // Only the deployed stage may invoke the function, not the console's test-invoke.
+        allowTestInvoke: false,
+      }),
+      {
+        operationName: 'Chat',
+        apiKeyRequired: true,
+        requestValidator: validator,
+        // `$default`: the model applies whatever Content-Type the client sends.
+        requestModels: { $default: requestModel },
+      },
+    );
+    acknowledge(
+      this.method,
+      'AwsSolutions-APIG4',
+      'Mall visitors are anonymous: the method requires an API key tied to a usage plan (throttle, quota) instead of user authorization; see docs/agent.md "Authentication".',
+    );
+    acknowledge(
+      this.method,
+      'AwsSolutions-COG4',
+      'No Cognito user pool: visitors never sign in. Access is an API key on a usage plan plus CORS origins (docs/agent.md "Authentication").',
+    );
+
+    this.apiKey = new apigw.ApiKey(this, 'ApiKey', {
+      apiKeyName: `${namePrefix}-chat`,
+      description: `wpkb ${props.env}: chat endpoint key (website / widget)`,
+      enabled: true,
+    });
+    this.usagePlan = this.api.addUsagePlan('UsagePlan', {
+      name: `${namePrefix}-chat`,
+      description: 'Per-key throttle and quota of the chat endpoint',
+      throttle: settings.throttle,
+      quota: { limit: settings.quota.limit, period: apigw.Period[settings.quota.period] },
+      apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
+    });
+    this.usagePlan.addApiKey(this.apiKey);
+
+    const stage = this.api.deploymentStage;
+    if (settings.waf.enabled) {
+      this.webAcl = this.createWebAcl(namePrefix, settings.waf.ipRateLimit);
+      const association = new wafv2.CfnWebACLAssociation(this, 'WafAssociation', {
+        resourceArn: stage.stageArn,
+        webAclArn: this.webAcl.attrArn,
+      });
+      association.node.addDependency(stage);
+    } else {
+      acknowledge(
+        stage,
+        'AwsSolutions-APIG3',
+        'AWS WAF is optional (cloud.chat.waf.enabled, on in the reference prod): without it the usage plan still throttles and caps each key, the stage throttles all keys together, and the body is validated.',
+      );
+    }
+    const cloudWatchRole = this.api.node.tryFindChild('CloudWatchRole');
+    if (cloudWatchRole) {
+      acknowledge(
+        cloudWatchRole,
+        'AwsSolutions-IAM4',
+        "API Gateway's account-wide CloudWatch Logs role must write to every API's log groups in the account and region; AWS provides AmazonAPIGatewayPushToCloudWatchLogs for exactly that role.",
+        // The managed policy's ARN always carries the AWS::Partition pseudo parameter.
+        'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs',
+      );
+    }
+
+    this.url = this.api.urlForPath('/chat');
+    // RestApi's own `Endpoint` output (the stage URL) would duplicate ChatApiUrl.
+    this.api.node.tryRemoveChild('Endpoint');
+  }
+
+  /** Block rules on the stage: AWS's IP reputation list, a rate limit per client IP, bodies over 16 KB. */
+  private createWebAcl(namePrefix: string, ipRateLimit: number): wafv2.CfnWebACL {
+    const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
+      cloudWatchMetricsEnabled: true,
+      metricName,
+      sampledRequestsEnabled: true,
+    });
+    return new wafv2.CfnWebACL(this, 'WebAcl', {
+      name: `${namePrefix}-chat`,
+      description: 'wpkb chat endpoint: IP reputation, rate limit per client IP, body size',
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: visibility(`${namePrefix}-chat`),
+      rules: [
+        {
+          name: 'AmazonIpReputationList',
+          priority: 0,
+          overrideAction: { none: {} },
+          statement: {
+            managedRuleGroupStatement: { vendorName: 'AWS', name: 'AWSManagedRulesAmazonIpReputationList' },
+          },
+          visibilityConfig: visibility('ip-reputation'),
+        },
+        {
+          name: 'RateLimitPerIp',
+          priority: 1,
+          action: { block: { customResponse: { responseCode: 429 } } },
+          statement: {
+            rateBasedStatement: { limit: ipRateLimit, aggregateKeyType: 'IP', evaluationWindowSec: 300 },
+          },
+          visibilityConfig: visibility('rate-limit-per-ip'),
+        },
+        {
+          name: 'BodyOver16KB',
+          priority: 2,
+          action: { block: { customResponse: { responseCode: 413 } } },
+          statement: {
+            sizeConstraintStatement: {
+              fieldToMatch: { body: { oversizeHandling: 'MATCH' } },
+              comparisonOperator: 'GT',
+              size: 16_384,
+              textTransformations: [{ priority: 0, type: 'NONE' }],
+            },
+          },
+          visibilityConfig: visibility('body-size'),
+        },
+      ],
+    });
+  }
+}
+
+export type ChatApiFactory = (scope: Construct, resources: PipelineResources) => void;
+
+/**
+ * The factory bin/app.ts passes to WpkbStack: the chat endpoint (unless `cloud.chat.enabled` is false)
+ * and its outputs.
+ */
+export const chatApi: ChatApiFactory = (scope, resources) => {
+  const settings = resources.config.cloud.chat;
+  if (!settings.enabled) return;
+  const chat = new ChatApi(scope, 'ChatApi', {
+    settings,
+    namePrefix: resources.names.prefix,
+    env: resources.names.env,
+    agentId: resources.agentId,
+    agentAliasId: resources.agentAliasId,
+    agentAliasArn: resources.agentAliasArn,
+  });
+  const stack = Stack.of(scope);
+  new CfnOutput(stack, 'ChatApiUrl', {
+    value: chat.url,
+    description: 'Chat endpoint: POST {"message": "…", "sessionId": "…"} with header x-api-key',
+  });
+  new CfnOutput(stack, 'ChatApiKeyId', {
+    value: chat.apiKey.keyId,
+    description: 'API key id of the chat endpoint (its value: see ChatApiKeyCommand)',
+  });
+  new CfnOutput(stack, 'ChatApiKeyCommand', {
+    value: `aws apigateway get-api-key --api-key ${chat.apiKey.keyId} --include-value --query value --output text`,
+    description: 'Prints the chat endpoint API key value',
+  });
+};

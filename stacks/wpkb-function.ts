@@ -1,0 +1,120 @@
+import { fileURLToPath } from 'node:url';
+import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { acknowledge } from './nag.js';
+import { LAMBDA_RUNTIME } from './pinecone-index.js';
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Lambda's limit for all environment variables of a function together (names and values). */
+export const LAMBDA_ENVIRONMENT_LIMIT = 4096;
+
+export interface WpkbFunctionProps {
+  /** Handler module, relative to functions/ (`chat/handler.ts`); it exports `handler`. */
+  entry: string;
+  description: string;
+  memorySize: number;
+  timeout: Duration;
+  environment: Record<string, string>;
+  /** What the function may do besides writing its own logs and traces. */
+  statements: iam.PolicyStatement[];
+  logRetentionDays: number;
+  /**
+   * Modules left out of the bundle because the Lambda runtime provides them. Default `@aws-sdk/*`;
+   * `[]` bundles the AWS SDK too (the version the code was tested with).
+   */
+  externalModules?: string[];
+}
+
+/**
+ * One of the project's Lambda functions: Node 22 on ARM64, bundled by esbuild locally (no Docker),
+ * JSON logs into its own log group with retention, X-Ray tracing, and its own role whose inline policy
+ * is the whole grant (nothing is added behind its back: grants go through `statements`).
+ */
+export class WpkbFunction extends Construct {
+  readonly fn: nodejs.NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: WpkbFunctionProps) {
+    super(scope, id);
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetentionDays as logs.RetentionDays,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: props.description,
+      inlinePolicies: {
+        Function: new iam.PolicyDocument({
+          statements: [
+            ...props.statements,
+            new iam.PolicyStatement({
+              sid: 'WriteOwnLogs',
+              actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              resources: [this.logGroup.logGroupArn],
+            }),
+            new iam.PolicyStatement({
+              sid: 'WriteTraces',
+              actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+              resources: ['*'],
+            }),
+          ],
+        }),
+      },
+    });
+    acknowledge(
+      this.role,
+      'AwsSolutions-IAM5',
+      'X-Ray PutTraceSegments / PutTelemetryRecords do not support resource-level permissions (AWS documents Resource "*").',
+      'Resource::*',
+    );
+
+    this.fn = new nodejs.NodejsFunction(this, 'Function', {
+      entry: fileURLToPath(new URL(`../functions/${props.entry}`, import.meta.url)),
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
+      runtime: LAMBDA_RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      description: props.description,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      role: this.role.withoutPolicyUpdates(),
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
+      tracing: lambda.Tracing.ACTIVE,
+      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        target: 'node22',
+        format: nodejs.OutputFormat.CJS,
+        externalModules: props.externalModules ?? ['@aws-sdk/*'],
+      },
+    });
+    acknowledge(
+      this.fn,
+      'AwsSolutions-L1',
+      'Pinned to nodejs22.x, the Node version the project builds and tests on (node@22); raise it together with the toolchain.',
+    );
+  }
+}
+
+/**
+ * Throws when a function's environment would not fit in Lambda's 4 KB. Deploy-time tokens (bucket names,
+ * ids) are counted at `tokenBytes` each: what matters is the part that grows with configuration.
+ */
+export function environmentSize(environment: Record<string, string>, tokenBytes = 64): number {
+  let size = 0;
+  for (const [name, value] of Object.entries(environment)) {
+    size += name.length + (value.includes('${Token[') ? tokenBytes : Buffer.byteLength(value, 'utf8'));
+  }
+  return size;
+}
