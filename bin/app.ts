@@ -6,6 +6,8 @@ import { App, Validations } from 'aws-cdk-lib';
 import cdkNag from 'cdk-nag';
 import { loadConfig } from '../functions/shared/config/load.js';
 import { ConfigError } from '../functions/shared/errors.js';
+import { actionGroups, MALL_DIRECTORY_SCHEMA_FILE } from '../stacks/action-groups.js';
+import { chatApi } from '../stacks/chat-api.js';
 import { pipeline } from '../stacks/pipeline.js';
 import { WpkbStack } from '../stacks/wpkb-stack.js';
 
@@ -32,11 +34,24 @@ try {
   throw new ConfigError(`config key cloud.agent.instructionFile: cannot read ${instructionFile}`, { cause });
 }
 
+// The action group's OpenAPI schema, inline in the template: a schema change re-prepares the agent.
+const schemaFile = path.resolve(REPO_ROOT, MALL_DIRECTORY_SCHEMA_FILE);
+let mallDirectorySchema: string;
+try {
+  mallDirectorySchema = readFileSync(schemaFile, 'utf8');
+} catch (cause) {
+  throw new ConfigError(`action group mall-directory: cannot read its OpenAPI schema ${schemaFile}`, {
+    cause,
+  });
+}
+
 new WpkbStack(app, `wpkb-${config.env}`, {
   config,
   instruction,
   knowledgeDir: path.join(REPO_ROOT, 'knowledge'),
+  actionGroups: actionGroups({ mallDirectory: mallDirectorySchema }),
   pipeline,
+  chatApi,
   // Environment-agnostic unless the CLI knows the target (credentials present): synth works offline.
   env:
     process.env.CDK_DEFAULT_ACCOUNT && process.env.CDK_DEFAULT_REGION
