@@ -127,7 +127,8 @@ export class ChatApi extends Construct {
       description: `wpkb ${props.env}: chat with the mall's virtual assistant (POST /chat with an API key)`,
       endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
       cloudWatchRole: settings.cloudWatchRole,
-      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      // Kept when the stack goes: other APIs in the account may log through it by then.
+      cloudWatchRoleRemovalPolicy: settings.cloudWatchRole ? RemovalPolicy.RETAIN : undefined,
       deployOptions: {
         stageName: settings.stageName,
         description: `wpkb ${props.env} chat endpoint`,
