@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RUN_ID_PATTERN } from '../pipeline/keys.js';
 import type { IngestionStatistics } from '../pipeline/report.js';
+import { canarySchema } from '../shared/config/schema.js';
 
 /**
  * The sync Lambda's I/O contract with the state machine. Pure (zod only), so the CDK code and the
@@ -12,9 +13,27 @@ import type { IngestionStatistics } from '../pipeline/report.js';
  * - `{"action":"prepare","runId"}` → AgentOutput
  * - `{"action":"agentStatus","runId"}` → AgentOutput (throws AgentPrepareError on FAILED / NOT_PREPARED / DELETING)
  * - `{"action":"verify","runId"}` → VerifyOutput (throws VerifyError when STRICT_VERIFY is on, the default)
+ * - `{"action":"canaries","runId","questions","strict","timeZone"}` → CanariesOutput (throws CanaryMissError
+ *   on a miss when `strict`); the state machine carries the configuration's `canaries` section and
+ *   `site.timeZone` in the event (baked in at synth), see functions/sync/canaries.ts
  */
 
 const runId = z.string().regex(RUN_ID_PATTERN, 'must be a run id (letters, digits, . _ -)');
+
+/**
+ * At most this many canary questions run after a sync: they are asked one after the other inside the
+ * sync Lambda's 60 s (a Retrieve is typically well under a second). Checked at synth too.
+ */
+export const MAX_CANARIES = 30;
+
+const timeZone = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return zone.length > 0;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone (e.g. America/Santiago)');
 
 export const syncEventSchema = z.discriminatedUnion(
   'action',
@@ -33,8 +52,18 @@ export const syncEventSchema = z.discriminatedUnion(
     z.object({ action: z.literal('prepare'), runId }),
     z.object({ action: z.literal('agentStatus'), runId }),
     z.object({ action: z.literal('verify'), runId }),
+    z.object({
+      action: z.literal('canaries'),
+      runId,
+      /** The configuration's `canaries.questions` (an empty list is a no-op). */
+      questions: z.array(canarySchema).max(MAX_CANARIES, `at most ${MAX_CANARIES} canaries`),
+      /** The configuration's `canaries.strict`: a miss fails the step. */
+      strict: z.boolean().default(false),
+      /** `site.timeZone`: the day of the freshness filter. */
+      timeZone,
+    }),
   ],
-  { error: 'must be one of "start", "status", "prepare", "agentStatus", "verify"' },
+  { error: 'must be one of "start", "status", "prepare", "agentStatus", "verify", "canaries"' },
 );
 export type SyncEvent = z.infer<typeof syncEventSchema>;
 
@@ -89,7 +118,21 @@ export interface VerifyOutput {
   problems?: string[];
 }
 
-export type SyncOutput = StartOutput | StatusOutput | AgentOutput | VerifyOutput;
+/**
+ * canaries → `ok` false when at least one canary missed (only returned when not strict). `summary` is
+ * one line per miss (the question, what was expected, what came back: `describeMiss`), '' when ok; the
+ * state machine puts it in the canary alert. The details are in the run report's `canaries` section.
+ */
+export interface CanariesOutput {
+  ok: boolean;
+  asked: number;
+  hits: number;
+  misses: number;
+  strict: boolean;
+  summary: string;
+}
+
+export type SyncOutput = StartOutput | StatusOutput | AgentOutput | VerifyOutput | CanariesOutput;
 
 /** Error names (Lambda `errorType`) the state machine's Retry / Catch can match. */
 export const SYNC_ERRORS = {
@@ -101,6 +144,8 @@ export const SYNC_ERRORS = {
   verify: 'VerifyError',
   /** Transient: Pinecone could not be reached; retry with backoff. */
   pineconeStats: 'PineconeStatsError',
+  /** Final: a canary missed and `canaries.strict` is set. */
+  canaryMiss: 'CanaryMissError',
   /** Final: a malformed event (a state machine bug). */
   invalidEvent: 'InvalidEventError',
   /** Transient, from the AWS SDK (after its own retries): retry with backoff. */

@@ -48,6 +48,20 @@ export class VerifyError extends WpkbError {
   }
 }
 
+/**
+ * A post-sync canary missed and `canaries.strict` is set. Message: `2 of 5 canaries missed: canary miss:
+ * "<question>" expected <item> in the top <k>; got …; canary miss: …` (one line).
+ */
+export class CanaryMissError extends WpkbError {
+  override readonly name = 'CanaryMissError';
+  constructor(
+    message: string,
+    readonly misses: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
 /** Pinecone's index stats could not be read (network, auth, 5xx): a transient failure, retryable. */
 export class PineconeStatsError extends WpkbError {
   override readonly name = 'PineconeStatsError';

@@ -1,12 +1,15 @@
 import { BedrockAgentClient } from '@aws-sdk/client-bedrock-agent';
+import { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { bedrockRetrieve } from '../eval/retriever.js';
 import { type Clock, systemClock } from '../shared/clock.js';
 import { type SyncSettings, syncSettings } from '../shared/config/sync-env.js';
 import { type Log, logger, powertoolsLog } from '../shared/logger.js';
 import type { Storage } from '../storage/port.js';
 import { createS3Storage } from '../storage/s3.js';
 import { agentStatus, prepareAgent } from './agent.js';
+import { runPostSyncCanaries } from './canaries.js';
 import { type SyncOutput, syncEventSchema } from './contract.js';
 import { parseEvent } from './errors.js';
 import { ingestionStatus, startIngestion } from './ingestion.js';
@@ -27,6 +30,8 @@ export interface SyncHandlerDeps {
     | 'strictVerify'
   >;
   bedrock: Pick<BedrockAgentClient, 'send'>;
+  /** The knowledge base's Retrieve API (bedrock-agent-runtime), for the canaries. */
+  runtime: Pick<BedrockAgentRuntimeClient, 'send'>;
   /** Pinecone `describeIndexStats()` of the knowledge base's index. */
   indexStats: IndexStatsFn;
   storage: Storage;
@@ -37,7 +42,7 @@ export interface SyncHandlerDeps {
 
 /**
  * The sync step's Lambda: one function, the event's `action` picks the operation (contract.ts).
- * Thin: validates the event and calls ingestion.ts / agent.ts / verify.ts.
+ * Thin: validates the event and calls ingestion.ts / agent.ts / verify.ts / canaries.ts.
  */
 export function makeSyncHandler(deps: SyncHandlerDeps) {
   const { settings } = deps;
@@ -82,6 +87,18 @@ export function makeSyncHandler(deps: SyncHandlerDeps) {
           },
           event.runId,
         );
+      case 'canaries':
+        return runPostSyncCanaries(
+          {
+            retrieve: bedrockRetrieve({ client: deps.runtime, knowledgeBaseId: settings.knowledgeBaseId }),
+            storage: deps.storage,
+            log: deps.log,
+            clock: deps.clock,
+            metrics: deps.metrics,
+          },
+          event.runId,
+          { questions: event.questions, strict: event.strict, timeZone: event.timeZone },
+        );
     }
   };
 }
@@ -95,6 +112,7 @@ export const handler = async (event: unknown): Promise<SyncOutput> => {
     cached = makeSyncHandler({
       settings,
       bedrock: new BedrockAgentClient({}),
+      runtime: new BedrockAgentRuntimeClient({}),
       indexStats: pineconeIndexStats({
         host: settings.pineconeIndexHost,
         apiKey: secretApiKey(new SecretsManagerClient({}), settings.pineconeSecretArn),

@@ -8,6 +8,8 @@ export interface MetricSink {
 
 export const METRICS_NAMESPACE = 'wpkb';
 export const INGESTION_DOCUMENTS_FAILED = 'IngestionDocumentsFailed';
+/** Post-sync canaries that missed in one run (0 when all hit; not sent when none are configured). */
+export const CANARY_MISSES = 'CanaryMisses';
 
 /**
  * CloudWatch metrics as EMF lines on stdout (Powertools Metrics): namespace `wpkb`, exactly one

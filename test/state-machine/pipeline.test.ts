@@ -9,6 +9,7 @@ import {
   StartIngestionJobCommand,
   ThrottlingException,
 } from '@aws-sdk/client-bedrock-agent';
+import { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime';
 import { type ExecutionListItem, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -189,6 +190,7 @@ function world(
     makeSyncHandler({
       settings,
       bedrock: new BedrockAgentClient({ region: REGION, credentials }),
+      runtime: new BedrockAgentRuntimeClient({ region: REGION, credentials }),
       indexStats: async () => stats,
       storage,
       log: silentLog,

@@ -17,6 +17,7 @@ import {
   readReports,
   recordingLog,
   recordingMetrics,
+  runtime,
   seededStorage,
   settings,
 } from './helpers.js';
@@ -32,6 +33,7 @@ async function setup() {
   const handler = makeSyncHandler({
     settings,
     bedrock,
+    runtime,
     indexStats: () => Promise.reject(new Error('Pinecone must not be called here')),
     storage,
     log: recordingLog(),

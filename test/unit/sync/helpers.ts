@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { IngestionJob } from '@aws-sdk/client-bedrock-agent';
+import { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime';
 import { keys } from '../../../functions/pipeline/keys.js';
 import type { RunReport } from '../../../functions/pipeline/report.js';
 import { fixedClock } from '../../../functions/shared/clock.js';
@@ -27,6 +28,12 @@ export const settings = {
   embeddingDimensions: 1024,
   strictVerify: true,
 };
+
+/** The Retrieve API's client (canaries); mock it with aws-sdk-client-mock where it is called. */
+export const runtime = new BedrockAgentRuntimeClient({
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' },
+});
 
 export interface LogEntry {
   level: 'debug' | 'info' | 'warn' | 'error';

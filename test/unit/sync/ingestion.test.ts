@@ -23,6 +23,7 @@ import {
   readReports,
   recordingLog,
   recordingMetrics,
+  runtime,
   seededStorage,
   settings,
 } from './helpers.js';
@@ -44,6 +45,7 @@ async function setup() {
   const handler = makeSyncHandler({
     settings,
     bedrock,
+    runtime,
     indexStats: noPinecone,
     storage,
     log,
@@ -297,6 +299,7 @@ describe('sync status', () => {
     const handler = makeSyncHandler({
       settings,
       bedrock,
+      runtime,
       indexStats: noPinecone,
       storage,
       log,

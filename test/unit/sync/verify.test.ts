@@ -14,6 +14,7 @@ import {
   readReports,
   recordingLog,
   recordingMetrics,
+  runtime,
   seededStorage,
   settings,
 } from './helpers.js';
@@ -71,6 +72,7 @@ async function setup(overrides: Partial<typeof settings> = {}, maxRetries = 0) {
   const handler = makeSyncHandler({
     settings: { ...settings, ...overrides },
     bedrock,
+    runtime,
     indexStats: pineconeIndexStats({
       host: pinecone.host,
       apiKey: secretApiKey(secrets, SECRET_ARN),
