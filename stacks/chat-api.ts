@@ -64,6 +64,10 @@ export interface ChatApiProps {
   /** The stable alias users talk to. */
   agentAliasId: string;
   agentAliasArn: string;
+  /** The agent's knowledge base: each turn filters its retrieval for freshness (past events hidden). */
+  knowledgeBaseId: string;
+  /** IANA time zone of the site: when "today" turns for that filter. */
+  siteTimeZone: string;
 }
 
 /**
@@ -102,6 +106,8 @@ export class ChatApi extends Construct {
         STREAM_FINAL_RESPONSE: 'true',
         LOG_USER_MESSAGES: String(settings.logUserMessages),
         REQUIRE_API_KEY: 'true',
+        KNOWLEDGE_BASE_ID: props.knowledgeBaseId,
+        SITE_TIME_ZONE: props.siteTimeZone,
         POWERTOOLS_SERVICE_NAME: 'wpkb-chat',
       },
       statements: [
@@ -331,6 +337,8 @@ export const chatApi: ChatApiFactory = (scope, resources) => {
     agentId: resources.agentId,
     agentAliasId: resources.agentAliasId,
     agentAliasArn: resources.agentAliasArn,
+    knowledgeBaseId: resources.knowledgeBaseId,
+    siteTimeZone: resources.config.site.timeZone,
   });
   const stack = Stack.of(scope);
   new CfnOutput(stack, 'ChatApiUrl', {

@@ -10,7 +10,7 @@ import {
   statementsOf,
   synthesizeAgentStack,
 } from './agent-synth.js';
-import { acknowledgements, logicalIdOf, nagFindings, only } from './synth.js';
+import { acknowledgements, configFor, logicalIdOf, nagFindings, only } from './synth.js';
 
 const ONE_ORIGIN = ['https://mall.example.cl'];
 const TWO_ORIGINS = ['https://mall.example.cl', 'https://www.mall.example.cl'];
@@ -132,7 +132,7 @@ describe('the chat Lambda', () => {
     expect(none.json.Resources[logGroupId]?.Properties.RetentionInDays).toBe(30);
   });
 
-  it('gets the agent, its stable alias and the origins, in the environment the handler validates', () => {
+  it('gets the agent, its stable alias, the origins and the freshness filter settings, in the environment the handler validates', () => {
     const { fn } = chatFunction(two);
     const variables = variablesOf(fn);
     expect(variables).toMatchObject({
@@ -143,12 +143,16 @@ describe('the chat Lambda', () => {
       STREAM_FINAL_RESPONSE: 'true',
       LOG_USER_MESSAGES: 'false',
       REQUIRE_API_KEY: 'true',
+      KNOWLEDGE_BASE_ID: getAtt(logicalIdOf(two.stack.knowledgeBase), 'KnowledgeBaseId'),
+      SITE_TIME_ZONE: configFor('prod').site.timeZone,
       POWERTOOLS_SERVICE_NAME: 'wpkb-chat',
     });
-    const deployed = { ...variables, AGENT_ID: 'ABCDEFGHIJ', AGENT_ALIAS_ID: 'KLMNOPQRST' } as Record<
-      string,
-      string
-    >;
+    const deployed = {
+      ...variables,
+      AGENT_ID: 'ABCDEFGHIJ',
+      AGENT_ALIAS_ID: 'KLMNOPQRST',
+      KNOWLEDGE_BASE_ID: 'UVWXYZ0123',
+    } as Record<string, string>;
     expect(chatSettings(deployed)).toMatchObject({
       agentId: 'ABCDEFGHIJ',
       agentAliasId: 'KLMNOPQRST',
@@ -157,6 +161,8 @@ describe('the chat Lambda', () => {
       streamFinalResponse: true,
       logUserMessages: false,
       requireApiKey: true,
+      knowledgeBaseId: 'UVWXYZ0123',
+      siteTimeZone: configFor('prod').site.timeZone,
     });
     // The agent gives up before Lambda and the integration do.
     expect(AGENT_TIMEOUT_MS).toBeLessThan((fn.Properties.Timeout as number) * 1000);
