@@ -4,7 +4,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { INGESTION_DOCUMENTS_FAILED, METRICS_NAMESPACE } from '../functions/sync/metrics.js';
+import { CANARY_MISSES, INGESTION_DOCUMENTS_FAILED, METRICS_NAMESPACE } from '../functions/sync/metrics.js';
 
 export interface PipelineAlarmsProps {
   stateMachine: sfn.IStateMachine;
@@ -15,6 +15,8 @@ export interface PipelineAlarmsProps {
   env: string;
   /** Hours without a successful execution before alarming; undefined: no such alarm. */
   noSuccessHours?: number;
+  /** Post-sync canaries are configured: alarm on their misses. */
+  canaries?: boolean;
 }
 
 /**
@@ -26,11 +28,15 @@ export interface PipelineAlarmsProps {
  *   missing data breaching: hours without executions count as hours without success).
  * - `<prefix>-ingestion-documents-failed`: an ingestion job completed with failed documents (the sync
  *   Lambda's `wpkb/IngestionDocumentsFailed` metric).
+ * - `<prefix>-canary-misses` (only with canaries configured): a post-sync canary missed (the sync
+ *   Lambda's `wpkb/CanaryMisses`). The state machine's canary alert names the questions; the alarm is
+ *   the CloudWatch record of it and still fires when that alert could not be published.
  */
 export class PipelineAlarms extends Construct {
   readonly failed: cloudwatch.Alarm;
   readonly noSuccess?: cloudwatch.Alarm;
   readonly documentsFailed: cloudwatch.Alarm;
+  readonly canaryMisses?: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: PipelineAlarmsProps) {
     super(scope, id);
@@ -91,5 +97,24 @@ export class PipelineAlarms extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.documentsFailed.addAlarmAction(notify);
+
+    if (props.canaries) {
+      this.canaryMisses = new cloudwatch.Alarm(this, 'CanaryMisses', {
+        alarmName: `${namePrefix}-canary-misses`,
+        alarmDescription: `A ${namePrefix} post-sync canary question did not retrieve its expected item. See docs/operations.md (alarm "canary-misses").`,
+        metric: new cloudwatch.Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: CANARY_MISSES,
+          dimensionsMap: { environment: props.env },
+          statistic: cloudwatch.Stats.SUM,
+          period: Duration.hours(1),
+        }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      this.canaryMisses.addAlarmAction(notify);
+    }
   }
 }

@@ -160,7 +160,7 @@ export class PipelineFunctions extends Construct {
     const { pinecone } = resources;
     this.sync = this.function('Sync', {
       entry: 'sync/handler.ts',
-      description: `wpkb ${names.env}: ingestion job, agent preparation and Pinecone check`,
+      description: `wpkb ${names.env}: ingestion job, agent preparation, Pinecone check and canaries`,
       memorySize: 256,
       timeout: Duration.seconds(60),
       environment: {
@@ -192,6 +192,16 @@ export class PipelineFunctions extends Construct {
           actions: ['s3:GetObject', 's3:PutObject'],
           resources: [objects(DATA_PREFIXES.runs)],
         }),
+        // Post-sync canaries (action "canaries"): only when some are configured.
+        ...(config.canaries.questions.length > 0
+          ? [
+              new iam.PolicyStatement({
+                sid: 'RetrieveForCanaries',
+                actions: ['bedrock:Retrieve'],
+                resources: [resources.knowledgeBaseArn],
+              }),
+            ]
+          : []),
       ],
     });
     acknowledge(

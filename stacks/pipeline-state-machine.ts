@@ -8,7 +8,9 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { PipelineCloudConfig } from '../functions/shared/config/cloud-schema.js';
-import { SYNC_ERRORS } from '../functions/sync/contract.js';
+import type { CanaryConfig } from '../functions/shared/config/schema.js';
+import { ConfigError } from '../functions/shared/errors.js';
+import { MAX_CANARIES, SYNC_ERRORS } from '../functions/sync/contract.js';
 
 /**
  * State names: what the console, the execution history, the alert e-mail and the Logs Insights
@@ -40,6 +42,9 @@ export const STATES = {
   checkAgent: 'Check agent',
   verify: 'Verify index',
   clearPendingSync: 'Clear pending sync',
+  runCanaries: 'Run canaries',
+  canariesPassed: 'Canaries passed?',
+  sendCanaryAlert: 'Send canary alert',
   synced: 'Synced',
   sendAlert: 'Send alert',
   failed: 'Pipeline failed',
@@ -92,6 +97,11 @@ export interface PipelineStateMachineProps {
   alertTopic: sns.ITopic;
   /** The data bucket, for the pending-sync marker (PENDING_SYNC_KEY). */
   dataBucket: s3.IBucket;
+  /**
+   * The configuration's `canaries` and the site's time zone. With questions, `Run canaries` follows
+   * `Clear pending sync`; without (the default), the states are not built at all.
+   */
+  canaries?: { questions: CanaryConfig[]; strict: boolean; timeZone: string };
 }
 
 /**
@@ -101,7 +111,9 @@ export interface PipelineStateMachineProps {
  * "any changes?" (or `forceSync`, or a sync left pending by an earlier run) → mark the sync pending →
  * start ingestion (BUSY: wait, start again) → wait/poll until
  * COMPLETE → prepare the agent's DRAFT → wait/poll until PREPARED → verify the Pinecone index → clear
- * the pending mark → Synced.
+ * the pending mark → [canaries configured: run the canaries → a miss: canary alert (not strict) →] Synced.
+ * The canary questions travel in the `Run canaries` event (baked in at synth, like the content types):
+ * no room is taken in the sync Lambda's 4 KB environment, and a change deploys as a definition update.
  * Every Task's failure (after its retries) is caught into `Failed at <state>` → SNS alert → Fail with
  * the original error and cause. Execution logs (ALL, with data) go to CloudWatch; X-Ray tracing is on.
  */
@@ -409,7 +421,13 @@ export class PipelineStateMachine extends Construct {
       .otherwise(waitForAgent);
     waitForAgent.next(checkAgent).next(agentPrepared);
     prepareAgent.next(agentPrepared);
-    verify.next(clearPendingSync).next(synced);
+    verify.next(clearPendingSync);
+    const canaries = props.canaries;
+    if (canaries && canaries.questions.length > 0) {
+      clearPendingSync.next(this.canaryStates(props, canaries, invoke, synced));
+    } else {
+      clearPendingSync.next(synced);
+    }
 
     const ingestionStarted = new sfn.Choice(this, STATES.ingestionStarted)
       .when(sfn.Condition.stringEquals('$.ingestion.status', 'BUSY'), waitForRunningJob)
@@ -468,5 +486,82 @@ export class PipelineStateMachine extends Construct {
         conditions: { StringEquals: { 's3:prefix': PENDING_SYNC_KEY } },
       }),
     );
+  }
+
+  /**
+   * Run canaries → Canaries passed? → (a miss) Send canary alert → Synced. The marker is already cleared:
+   * a miss says the knowledge base answers badly, not that it is behind kb/, so no re-sync is forced.
+   * A strict miss throws CanaryMissError, caught like any failure (alert, then Fail). An alert that
+   * cannot be published does not fail a run that synced: the CanaryMisses alarm still tells.
+   */
+  private canaryStates(
+    props: PipelineStateMachineProps,
+    canaries: NonNullable<PipelineStateMachineProps['canaries']>,
+    invoke: (
+      name: string,
+      fn: lambda.IFunction,
+      payload: Record<string, unknown> | undefined,
+      options: { resultPath?: string; transient?: string[] },
+    ) => tasks.LambdaInvoke,
+    synced: sfn.Succeed,
+  ): sfn.IChainable {
+    if (canaries.questions.length > MAX_CANARIES) {
+      throw new ConfigError(
+        `config key canaries.questions: at most ${MAX_CANARIES} canaries run after a sync (got ${canaries.questions.length})`,
+      );
+    }
+    const runCanaries = invoke(
+      STATES.runCanaries,
+      props.functions.sync,
+      {
+        action: 'canaries',
+        runId: sfn.JsonPath.stringAt('$.runId'),
+        questions: canaries.questions.map(({ question, expected, type, k }) => ({
+          question,
+          expected,
+          ...(type ? { type } : {}),
+          k,
+        })),
+        strict: canaries.strict,
+        timeZone: canaries.timeZone,
+      },
+      { resultPath: '$.canaries', transient: SYNC_TRANSIENT },
+    );
+    const consoleUrl = `https://${Aws.REGION}.console.aws.amazon.com/states/home?region=${Aws.REGION}#/v2/executions/details/{}`;
+    const sendCanaryAlert = new tasks.SnsPublish(this, STATES.sendCanaryAlert, {
+      comment: 'A canary missed (canaries.strict is off): alert, and the run still succeeds',
+      topic: props.alertTopic,
+      subject: sfn.JsonPath.format(
+        `wpkb ${props.env.slice(0, 24)}: {} of {} canaries missed`,
+        sfn.JsonPath.stringAt('$.canaries.misses'),
+        sfn.JsonPath.stringAt('$.canaries.asked'),
+      ),
+      message: sfn.TaskInput.fromText(
+        sfn.JsonPath.format(
+          `The wpkb ${props.env} pipeline execution {} synced the knowledge base, but {} of {} canary questions did not bring back their expected item (the run succeeds: canaries.strict is off): {} -- Run report: runs/{}.json -- Execution: {} -- Console: ${consoleUrl}`,
+          sfn.JsonPath.executionName,
+          sfn.JsonPath.stringAt('$.canaries.misses'),
+          sfn.JsonPath.stringAt('$.canaries.asked'),
+          sfn.JsonPath.stringAt('$.canaries.summary'),
+          sfn.JsonPath.stringAt('$.runId'),
+          sfn.JsonPath.executionId,
+          sfn.JsonPath.executionId,
+        ),
+      ),
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    sendCanaryAlert.addRetry({
+      errors: ['States.TaskFailed'],
+      interval: Duration.seconds(2),
+      backoffRate: 2,
+      maxAttempts: 3,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    sendCanaryAlert.addCatch(synced, { errors: ['States.ALL'], resultPath: '$.canaryAlertError' });
+    sendCanaryAlert.next(synced);
+    const passed = new sfn.Choice(this, STATES.canariesPassed)
+      .when(sfn.Condition.booleanEquals('$.canaries.ok', true), synced)
+      .otherwise(sendCanaryAlert);
+    return runCanaries.next(passed);
   }
 }

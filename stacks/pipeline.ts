@@ -44,6 +44,7 @@ export class Pipeline extends Construct {
       functions: this.functions,
       alertTopic: resources.alertTopic,
       dataBucket: resources.dataBucket,
+      canaries: { ...config.canaries, timeZone: config.site.timeZone },
     });
     const machine = this.stateMachine.stateMachine;
     // The alert topic is encrypted with its own key: publishing needs the key too.
@@ -99,6 +100,7 @@ export class Pipeline extends Construct {
         cloud.scheduleEnabled && cloud.alarms.noSuccessHours !== null
           ? cloud.alarms.noSuccessHours
           : undefined,
+      canaries: config.canaries.questions.length > 0,
     });
 
     new CfnOutput(stack, 'StateMachineArn', {

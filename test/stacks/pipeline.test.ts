@@ -8,10 +8,21 @@ import { acknowledgements, configFor, logicalIdOf, nagFindings } from './synth.j
 
 let dev: PipelineSynth;
 let prod: PipelineSynth;
+/** prod with post-sync canaries configured (the default configuration has none). */
+let withCanaries: PipelineSynth;
+
+const CANARIES = {
+  questions: [
+    { question: '¿Dónde está la tienda Fiordo Kids?', expected: '122', type: 'stores' },
+    { question: '¿El mall abre los días feriados?', expected: '¿El mall abre los días feriados?', k: 3 },
+  ],
+  strict: false,
+};
 
 beforeAll(() => {
   dev = synthesizePipelineStack({ env: 'dev' });
   prod = synthesizePipelineStack({ env: 'prod' });
+  withCanaries = synthesizePipelineStack({ env: 'prod', overrides: { canaries: CANARIES } });
 });
 
 type Statement = Record<string, unknown>;
@@ -194,6 +205,32 @@ describe('pipeline IAM (least privilege)', () => {
     expect(JSON.stringify(statements)).toContain(':secret:wpkb/dev/pinecone-??????');
     // Never an alias or a version: the DRAFT is prepared, the alias moves only with deployments.
     expect(JSON.stringify(statements)).not.toMatch(/AgentAlias|AgentVersion|bedrock:\*/);
+  });
+
+  it('sync may also Retrieve from its knowledge base, and only that, when canaries are configured', () => {
+    const statements = ownStatements(withCanaries, 'Sync');
+    const retrieve = statements.filter((st) => JSON.stringify(st.Action).includes('bedrock:Retrieve'));
+    expect(retrieve).toEqual([
+      {
+        Sid: 'RetrieveForCanaries',
+        Effect: 'Allow',
+        Action: 'bedrock:Retrieve',
+        Resource: getAtt(id(withCanaries.stack.knowledgeBase), 'KnowledgeBaseArn'),
+      },
+    ]);
+    // Everything else as without canaries.
+    expect(statements.filter((st) => st.Sid !== 'RetrieveForCanaries').map((st) => st.Sid)).toEqual(
+      ownStatements(prod, 'Sync').map((st) => st.Sid),
+    );
+    expect(JSON.stringify(ownStatements(prod, 'Sync'))).not.toContain('bedrock:Retrieve');
+    // The questions travel in the state machine's event, not in the Lambda environment.
+    const variables = (s: PipelineSynth) =>
+      (
+        resource(s, s.pipeline.functions.sync).Properties.Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
+    expect(variables(withCanaries)).toEqual(variables(prod));
   });
 
   it('the guard may list the executions of its own state machine only', () => {
@@ -489,6 +526,63 @@ describe('alarms', () => {
         AlarmActions: topic(s),
       });
     }
+  });
+});
+
+describe('post-sync canaries', () => {
+  const definitionOf = (s: PipelineSynth) =>
+    JSON.stringify(resource(s, s.pipeline.stateMachine.stateMachine).Properties.DefinitionString);
+
+  it('run after the pending mark is cleared, with the configured questions in the event', () => {
+    const text = definitionOf(withCanaries);
+    expect(text).toContain('\\"Clear pending sync\\":{\\"Next\\":\\"Run canaries\\"');
+    expect(text).toContain('\\"action\\":\\"canaries\\"');
+    expect(text).toContain('¿Dónde está la tienda Fiordo Kids?');
+    expect(text).toContain('\\"timeZone\\":\\"America/Santiago\\"');
+    expect(definitionOf(prod)).not.toContain('Run canaries');
+  });
+
+  it('refuses more canaries than fit in one sync step, naming the key', () => {
+    const questions = Array.from({ length: 31 }, (_, i) => ({
+      question: `pregunta ${i}`,
+      expected: String(i),
+    }));
+    expect(() => synthesizePipelineStack({ env: 'dev', overrides: { canaries: { questions } } })).toThrow(
+      'config key canaries.questions: at most 30 canaries run after a sync (got 31)',
+    );
+  });
+
+  it('misses alarm on wpkb/CanaryMisses for this environment; no alarm without canaries', () => {
+    const alarm = withCanaries.pipeline.alarms.canaryMisses;
+    if (!alarm) throw new Error('no canary alarm');
+    expect(resource(withCanaries, alarm).Properties).toMatchObject({
+      AlarmName: 'wpkb-prod-canary-misses',
+      AlarmDescription: expect.stringContaining('docs/operations.md (alarm "canary-misses")'),
+      Namespace: 'wpkb',
+      MetricName: 'CanaryMisses',
+      Dimensions: [{ Name: 'environment', Value: 'prod' }],
+      Statistic: 'Sum',
+      Period: 3600,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [ref(id(withCanaries.stack.alerts.topic))],
+    });
+    expect(prod.pipeline.alarms.canaryMisses).toBeUndefined();
+    expect(dev.pipeline.alarms.canaryMisses).toBeUndefined();
+  });
+
+  it('add no finding for cdk-nag, and the state machine role no permission', () => {
+    expect(nagFindings(withCanaries.app)).toEqual([]);
+    const policyOf = (s: PipelineSynth) =>
+      Object.values(s.json.Resources).find(
+        (r) =>
+          r.Type === 'AWS::IAM::Policy' &&
+          JSON.stringify(r.Properties.Roles) ===
+            JSON.stringify([ref(id(s.pipeline.stateMachine.stateMachine.role))]),
+      )?.Properties.PolicyDocument;
+    expect(policyOf(withCanaries)).toEqual(policyOf(prod));
   });
 });
 

@@ -9,7 +9,12 @@ import {
   StartIngestionJobCommand,
   ThrottlingException,
 } from '@aws-sdk/client-bedrock-agent';
-import { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime';
+import {
+  BedrockAgentRuntimeClient,
+  type KnowledgeBaseRetrievalResult,
+  RetrieveCommand,
+  type RetrieveCommandInput,
+} from '@aws-sdk/client-bedrock-agent-runtime';
 import { type ExecutionListItem, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -18,6 +23,9 @@ import { makeExtractHandler } from '../../functions/extract/handler.js';
 import { makeGuardHandler } from '../../functions/guard/handler.js';
 import { generateDemoSite } from '../../functions/local/demo-site/fixtures.js';
 import { type DemoSiteServer, startDemoSite } from '../../functions/local/demo-site/server.js';
+import type { RetrievalFilter } from '../../functions/local-kb/filter.js';
+import { todayNumber } from '../../functions/local-kb/freshness.js';
+import { fold } from '../../functions/local-kb/text.js';
 import { keys } from '../../functions/pipeline/keys.js';
 import type { RunReport } from '../../functions/pipeline/report.js';
 import { systemClock } from '../../functions/shared/clock.js';
@@ -26,6 +34,7 @@ import { syncSettings } from '../../functions/shared/config/sync-env.js';
 import { silentLog } from '../../functions/shared/logger.js';
 import { getJson } from '../../functions/storage/codec.js';
 import { createMemoryStorage, type MemoryStorage } from '../../functions/storage/memory.js';
+import type { RunReportWithCanaries } from '../../functions/sync/canaries.js';
 import { makeSyncHandler } from '../../functions/sync/handler.js';
 import { ingestionClientToken } from '../../functions/sync/ingestion.js';
 import type { IndexStats } from '../../functions/sync/verify.js';
@@ -50,6 +59,7 @@ import {
 const STATE_MACHINE = 'wpkb-dev-pipeline';
 const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' };
 const bedrockMock = mockClient(BedrockAgentClient);
+const runtimeMock = mockClient(BedrockAgentRuntimeClient);
 const sfnMock = mockClient(SFNClient);
 
 let synth: PipelineSynth;
@@ -68,6 +78,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   bedrockMock.reset();
+  runtimeMock.reset();
   sfnMock.reset();
 });
 
@@ -158,6 +169,67 @@ interface Alert {
   Message: string;
 }
 
+/** A synthesized pipeline and its definition as Step Functions would receive it. */
+interface Machine {
+  synth: PipelineSynth;
+  definition: StateMachineDefinition;
+}
+
+/** The filters the canaries send, on a document's metadata (Bedrock's semantics for these operators). */
+function passes(filter: RetrievalFilter | undefined, metadata: Record<string, unknown>): boolean {
+  if (!filter) return true;
+  if ('andAll' in filter) return filter.andAll.every((f) => passes(f, metadata));
+  if ('equals' in filter) return metadata[filter.equals.key] === filter.equals.value;
+  if ('greaterThanOrEquals' in filter) {
+    const value = metadata[filter.greaterThanOrEquals.key];
+    return typeof value === 'number' && value >= Number(filter.greaterThanOrEquals.value);
+  }
+  throw new Error(`the fake knowledge base does not know the filter ${JSON.stringify(filter)}`);
+}
+
+const words = (text: string) => new Set(fold(text).match(/[\p{L}\p{N}]{3,}/gu) ?? []);
+
+/**
+ * A stand-in for the knowledge base behind Retrieve: every document transform wrote under kb/ (minus
+ * `unindexed`), filtered by its sidecar's metadata, ranked by the share of its title's words in the
+ * question. Like a vector search it always returns the nearest numberOfResults, relevant or not.
+ */
+async function fakeRetrieve(
+  storage: MemoryStorage,
+  bucket: string,
+  input: RetrieveCommandInput,
+  unindexed: string[] = [],
+): Promise<{ retrievalResults: KnowledgeBaseRetrievalResult[] }> {
+  expect(input.knowledgeBaseId).toBe(FAKE.knowledgeBaseId);
+  const config = input.retrievalConfiguration?.vectorSearchConfiguration;
+  const question = words(input.retrievalQuery?.text ?? '');
+  const sidecars = (await storage.list('kb/')).filter((o) => o.key.endsWith('.csv.metadata.json'));
+  const candidates: Array<KnowledgeBaseRetrievalResult & { score: number; key: string }> = [];
+  for (const { key: sidecarKey } of sidecars) {
+    const key = sidecarKey.replace(/\.metadata\.json$/, '');
+    if (unindexed.includes(key)) continue;
+    const sidecar = await getJson<{ metadataAttributes: Record<string, unknown> }>(storage, sidecarKey);
+    const metadata = sidecar?.metadataAttributes ?? {};
+    if (!passes(config?.filter as RetrievalFilter | undefined, metadata)) continue;
+    const title = words(String(metadata.title ?? ''));
+    const shared = [...title].filter((w) => question.has(w)).length;
+    const uri = `s3://${bucket}/${key}`;
+    candidates.push({
+      key,
+      content: { type: 'TEXT', text: String(metadata.title ?? '') },
+      location: { type: 'S3', s3Location: { uri } },
+      metadata: { ...metadata, 'x-amz-bedrock-kb-source-uri': uri },
+      score: 0.2 + (0.7 * shared) / Math.max(title.size, 1),
+    });
+  }
+  candidates.sort((a, b) => b.score - a.score || a.key.localeCompare(b.key));
+  return {
+    retrievalResults: candidates
+      .slice(0, config?.numberOfResults ?? 5)
+      .map(({ key: _key, ...result }) => result),
+  };
+}
+
 interface World {
   storage: MemoryStorage;
   alerts: Alert[];
@@ -171,15 +243,24 @@ interface World {
  * Bedrock / Step Functions clients and a fake Pinecone; the SNS publish records the alert.
  */
 function world(
-  options: { site?: DemoSiteServer; stats?: IndexStats; publish?: (alert: Alert) => Promise<unknown> } = {},
+  options: {
+    site?: DemoSiteServer;
+    stats?: IndexStats;
+    publish?: (alert: Alert) => Promise<unknown>;
+    /** Another synthesized pipeline (e.g. with canaries configured) than the default dev one. */
+    machine?: Machine;
+    /** Documents under kb/ the fake knowledge base does not have (as if Bedrock had failed them). */
+    unindexed?: string[];
+  } = {},
 ): World {
   const site = options.site ?? demo;
-  const { functions } = synth.pipeline;
-  const coreEnvironment = functionEnvironment(synth, logicalIdOf(functions.extract));
+  const machine = options.machine ?? { synth, definition };
+  const { functions } = machine.synth.pipeline;
+  const coreEnvironment = functionEnvironment(machine.synth, logicalIdOf(functions.extract));
   const wpkbConfig = JSON.parse(coreEnvironment.WPKB_CONFIG ?? '{}') as { site: { url: string } };
   wpkbConfig.site.url = site.url;
   const { config } = lambdaSettings({ ...coreEnvironment, WPKB_CONFIG: JSON.stringify(wpkbConfig) });
-  const settings = syncSettings(functionEnvironment(synth, logicalIdOf(functions.sync)));
+  const settings = syncSettings(functionEnvironment(machine.synth, logicalIdOf(functions.sync)));
 
   const storage = createMemoryStorage();
   const alerts: Alert[] = [];
@@ -198,6 +279,16 @@ function world(
       metrics: { count: (name, value) => metrics.push({ name, value }) },
     }),
   );
+  // The knowledge base behind the Retrieve API: what transform wrote under kb/ (fake ranking, real filter).
+  runtimeMock
+    .on(RetrieveCommand)
+    .callsFake((input: RetrieveCommandInput) =>
+      fakeRetrieve(storage, settings.bucket, input, options.unindexed),
+    );
+  const publish = async (input: unknown) => {
+    alerts.push(input as Alert);
+    return options.publish ? options.publish(input as Alert) : { MessageId: `message-${alerts.length}` };
+  };
   const taskHandlers = {
     [STATES.guard]: asLambda(
       makeGuardHandler({ sfn: new SFNClient({ region: REGION, credentials }), log: silentLog }),
@@ -211,6 +302,7 @@ function world(
     [STATES.prepareAgent]: sync,
     [STATES.checkAgent]: sync,
     [STATES.verify]: sync,
+    [STATES.runCanaries]: sync,
     // S3 SDK integrations (the pending-sync marker), over the same bucket.
     [STATES.checkPendingSync]: async (input: unknown) => {
       const { Bucket, Prefix } = input as { Bucket: string; Prefix: string };
@@ -233,17 +325,19 @@ function world(
       await storage.delete([Key]);
       return {};
     },
-    [STATES.sendAlert]: async (input: unknown) => {
-      alerts.push(input as Alert);
-      return options.publish ? options.publish(input as Alert) : { MessageId: `message-${alerts.length}` };
-    },
+    [STATES.sendAlert]: publish,
+    [STATES.sendCanaryAlert]: publish,
   };
   return {
     storage,
     alerts,
     metrics,
     run: (input, executionName = 'nightly-0001') =>
-      runExecution(definition, input, { executionName, stateMachineName: STATE_MACHINE, taskHandlers }),
+      runExecution(machine.definition, input, {
+        executionName,
+        stateMachineName: STATE_MACHINE,
+        taskHandlers,
+      }),
   };
 }
 
@@ -275,6 +369,15 @@ describe('the synthesized definition', () => {
       Parameters: { TopicArn: string };
     };
     expect(alert.Parameters.TopicArn).toBe(`arn:aws:sns:${REGION}:${ACCOUNT}:wpkb-dev-alerts`);
+  });
+
+  it('has no canary states when no canaries are configured (the default)', () => {
+    expect(configFor('dev').canaries.questions).toEqual([]);
+    const names = allStates(definition).map((st) => st.name);
+    for (const name of [STATES.runCanaries, STATES.canariesPassed, STATES.sendCanaryAlert]) {
+      expect(names).not.toContain(name);
+    }
+    expect(definition.States[STATES.clearPendingSync]).toMatchObject({ Next: STATES.synced });
   });
 
   it('stops after 60 minutes and maps over the configured content types', () => {
@@ -387,6 +490,9 @@ describe('pipeline executions', () => {
     });
     expect(w.metrics).toEqual([]);
     expect(w.storage.snapshot().has(PENDING_SYNC_KEY)).toBe(false);
+    // No canaries configured (the default): none run, the knowledge base is not queried.
+    expect(runtimeMock.calls()).toEqual([]);
+    expect(await report(w.storage, 'nightly-0001')).not.toHaveProperty('canaries');
   });
 
   it('no changes: succeeds without an ingestion job or an agent preparation', async () => {
@@ -663,5 +769,236 @@ describe('pipeline executions', () => {
     } finally {
       await site.close();
     }
+  });
+});
+
+describe('post-sync canaries', () => {
+  let canarySynth: Machine;
+  let strictSynth: Machine;
+  /** Items of the demo site the canaries ask about (the site is generated from a fixed seed). */
+  let items: { store: Item; otherStore: Item; restaurant: Item };
+  let questions: Array<{ question: string; expected: string; type?: string; k?: number }>;
+
+  interface Item {
+    id: number;
+    title: string;
+  }
+
+  beforeAll(() => {
+    const site = generateDemoSite({ scale: 0.1, seed: 3 });
+    const plain = (type: string): Item[] =>
+      (site.items[type] ?? [])
+        .map((i) => ({ id: i.id, title: (i as { title: { rendered: string } }).title.rendered }))
+        .filter((i) => /^[\p{L} ]+$/u.test(i.title));
+    const [store, otherStore] = plain('stores');
+    const [restaurant] = plain('restaurant');
+    if (!store || !otherStore || !restaurant) throw new Error('the demo site has too few plain titles');
+    items = { store, otherStore, restaurant };
+    questions = [
+      { question: `¿Dónde está ${store.title}?`, expected: String(store.id) },
+      { question: `¿Dónde queda ${restaurant.title}?`, expected: restaurant.title, type: 'restaurant' },
+      { question: `¿En qué piso está ${otherStore.title}?`, expected: String(otherStore.id), k: 3 },
+    ];
+    const machine = (strict: boolean): Machine => {
+      const s = synthesizePipelineStack({ env: 'dev', overrides: { canaries: { questions, strict } } });
+      return { synth: s, definition: pipelineDefinition(s) };
+    };
+    canarySynth = machine(false);
+    strictSynth = machine(true);
+  }, 120_000);
+
+  const storeKey = () => `kb/stores/${items.store.id}.csv`;
+  const today = () => todayNumber(systemClock, 'America/Santiago');
+
+  it('binds Run canaries to the sync function with the configured questions, strictness and time zone', () => {
+    const { functions } = canarySynth.synth.pipeline;
+    const run = canarySynth.definition.States[STATES.runCanaries] as unknown as {
+      Resource: string;
+      Parameters: Record<string, unknown>;
+      ResultPath: string;
+    };
+    expect(run.Resource).toBe(functionArn(logicalIdOf(functions.sync)));
+    expect(run.Parameters).toEqual({
+      action: 'canaries',
+      'runId.$': '$.runId',
+      questions: questions.map((q) => ({ k: 5, ...q })),
+      strict: false,
+      timeZone: 'America/Santiago',
+    });
+    expect(canarySynth.definition.States[STATES.clearPendingSync]).toMatchObject({
+      Next: STATES.runCanaries,
+    });
+    expect(canarySynth.definition.States[STATES.sendCanaryAlert]).toMatchObject({
+      Resource: 'arn:aws:states:::sns:publish',
+      Next: STATES.synced,
+    });
+    expect(
+      (strictSynth.definition.States[STATES.runCanaries] as unknown as typeof run).Parameters.strict,
+    ).toBe(true);
+  });
+
+  it('every canary hits: asked after the index is verified, counted, reported; no alert; the run succeeds', async () => {
+    bedrockHappy();
+    alone('nightly-0010');
+    const w = world({ machine: canarySynth });
+    const execution = await w.run({}, 'nightly-0010');
+
+    expect(execution.failure).toBeUndefined();
+    expect(execution.path.slice(-5)).toEqual([
+      STATES.verify,
+      STATES.clearPendingSync,
+      STATES.runCanaries,
+      STATES.canariesPassed,
+      STATES.synced,
+    ]);
+    expect(execution.output).toMatchObject({
+      canaries: { ok: true, asked: 3, hits: 3, misses: 0, strict: false, summary: '' },
+    });
+    expect(w.alerts).toEqual([]);
+    expect(w.metrics).toEqual([{ name: 'CanaryMisses', value: 0 }]);
+
+    const retrieves = runtimeMock.commandCalls(RetrieveCommand).map((c) => c.args[0].input);
+    expect(retrieves.map((r) => r.retrievalQuery?.text)).toEqual(questions.map((q) => q.question));
+    const freshness = { greaterThanOrEquals: { key: 'available_until', value: today() } };
+    expect(retrieves.map((r) => r.retrievalConfiguration?.vectorSearchConfiguration)).toEqual([
+      { numberOfResults: 5, filter: freshness },
+      {
+        numberOfResults: 5,
+        filter: { andAll: [freshness, { equals: { key: 'content_type', value: 'restaurant' } }] },
+      },
+      { numberOfResults: 3, filter: freshness },
+    ]);
+
+    const saved = (await report(w.storage, 'nightly-0010')) as RunReportWithCanaries;
+    expect(saved).toMatchObject({ status: 'succeeded', verify: { ok: true } });
+    expect(saved.canaries).toMatchObject({ ok: true, strict: false, asked: 3, today: today(), misses: [] });
+    expect(saved.canaries?.hits.map((h) => [h.expected, h.rank])).toEqual([
+      [String(items.store.id), 1],
+      [items.restaurant.title, 1],
+      [String(items.otherStore.id), 1],
+    ]);
+    expect(w.storage.snapshot().has(PENDING_SYNC_KEY)).toBe(false);
+  });
+
+  it('a miss (not strict): alert naming the question, the expected item and what came back; metric; success', async () => {
+    bedrockHappy();
+    alone('nightly-0011');
+    // The knowledge base lacks one store's document (as if Bedrock had failed to index it).
+    const w = world({ machine: canarySynth, unindexed: [storeKey()] });
+    const execution = await w.run({}, 'nightly-0011');
+
+    expect(execution.failure).toBeUndefined();
+    expect(execution.path.slice(-4)).toEqual([
+      STATES.runCanaries,
+      STATES.canariesPassed,
+      STATES.sendCanaryAlert,
+      STATES.synced,
+    ]);
+    expect(w.metrics).toEqual([{ name: 'CanaryMisses', value: 1 }]);
+
+    expect(w.alerts).toHaveLength(1);
+    const [alert] = w.alerts;
+    expect(alert?.TopicArn).toBe(`arn:aws:sns:${REGION}:${ACCOUNT}:wpkb-dev-alerts`);
+    expect(alert?.Subject).toBe('wpkb dev: 1 of 3 canaries missed');
+    const message = alert?.Message ?? '';
+    expect(message).toContain('The wpkb dev pipeline execution nightly-0011 synced the knowledge base');
+    expect(message).toContain('canaries.strict is off');
+    const line = `canary miss: "${questions[0]?.question}" expected ${items.store.id} in the top 5; got `;
+    expect(message).toContain(line);
+    // What came back: the five nearest other documents, each by id and title, as the bucket holds them.
+    const got = message.slice(message.indexOf(line) + line.length).split(' -- ')[0] ?? '';
+    const returned = [...got.matchAll(/(\S+) "([^"]*)" \((\d\.\d{3})\)/g)];
+    expect(returned).toHaveLength(5);
+    for (const [, id, title] of returned) {
+      expect(id).not.toBe(String(items.store.id));
+      const sidecar = [...w.storage.snapshot().keys()].find((k) => k.endsWith(`/${id}.csv.metadata.json`));
+      expect(sidecar).toBeDefined();
+      const attributes = (await getJson<{ metadataAttributes: { title: string } }>(w.storage, sidecar ?? ''))
+        ?.metadataAttributes;
+      expect(attributes?.title).toBe(title);
+    }
+    expect(message).toContain('Run report: runs/nightly-0011.json');
+    expect(message).toContain(executionArn('nightly-0011'));
+
+    const saved = (await report(w.storage, 'nightly-0011')) as RunReportWithCanaries;
+    expect(saved.status).toBe('succeeded');
+    expect(saved.canaries).toMatchObject({ ok: false, asked: 3 });
+    expect(saved.canaries?.misses.map((m) => [m.question, m.expected, m.got.length])).toEqual([
+      [questions[0]?.question, String(items.store.id), 5],
+    ]);
+  });
+
+  it('a miss with canaries.strict: the failure alert names the question, the run fails', async () => {
+    bedrockHappy();
+    alone('nightly-0012');
+    const w = world({ machine: strictSynth, unindexed: [storeKey()] });
+    const execution = await w.run({}, 'nightly-0012');
+
+    expect(execution.failure?.Error).toBe('CanaryMissError');
+    const cause = JSON.parse(String(execution.failure?.Cause)) as { errorMessage: string };
+    expect(cause.errorMessage).toMatch(
+      new RegExp(
+        `^1 of 3 canaries missed: canary miss: "${questions[0]?.question.replace(/[?¿]/g, '\\$&')}" expected ${items.store.id} in the top 5; got \\d+ "`,
+      ),
+    );
+    expect(execution.path.slice(-5)).toEqual([
+      STATES.clearPendingSync,
+      STATES.runCanaries,
+      failedAt(STATES.runCanaries),
+      STATES.sendAlert,
+      STATES.failed,
+    ]);
+    expect(execution.path).not.toContain(STATES.sendCanaryAlert);
+    expect(w.alerts).toHaveLength(1);
+    expect(w.alerts[0]?.Subject).toBe('wpkb dev: pipeline failed at Run canaries');
+    expect(w.alerts[0]?.Message).toContain('Error: CanaryMissError');
+    expect(w.alerts[0]?.Message).toContain(`expected ${items.store.id} in the top 5; got `);
+    expect(w.metrics).toEqual([{ name: 'CanaryMisses', value: 1 }]);
+    const saved = (await report(w.storage, 'nightly-0012')) as RunReportWithCanaries;
+    expect(saved).toMatchObject({ status: 'failed', canaries: { ok: false, strict: true } });
+    expect(saved.error).toContain(questions[0]?.question);
+    // The knowledge base is in line with kb/: the next run does not sync again for this.
+    expect(w.storage.snapshot().has(PENDING_SYNC_KEY)).toBe(false);
+  });
+
+  it('strict with every canary hit succeeds', async () => {
+    bedrockHappy();
+    alone('nightly-0013');
+    const w = world({ machine: strictSynth });
+    const execution = await w.run({}, 'nightly-0013');
+    expect(execution.failure).toBeUndefined();
+    expect(execution.path.slice(-3)).toEqual([STATES.runCanaries, STATES.canariesPassed, STATES.synced]);
+    expect(w.alerts).toEqual([]);
+  });
+
+  it('a canary alert that cannot be published does not fail a run that synced', async () => {
+    bedrockHappy();
+    alone('nightly-0014');
+    const w = world({
+      machine: canarySynth,
+      unindexed: [storeKey()],
+      publish: async () => {
+        throw Object.assign(new Error('KMS key disabled'), { name: 'SNS.KMSDisabledException' });
+      },
+    });
+    const execution = await w.run({}, 'nightly-0014');
+
+    expect(execution.failure).toBeUndefined();
+    expect(execution.path.slice(-2)).toEqual([STATES.sendCanaryAlert, STATES.synced]);
+    // Retried before giving up; the metric (and its alarm) still report the miss.
+    expect(w.alerts).toHaveLength(4);
+    expect(w.metrics).toEqual([{ name: 'CanaryMisses', value: 1 }]);
+    expect(execution.output).toMatchObject({ canaryAlertError: { Error: 'SNS.KMSDisabledException' } });
+  });
+
+  it('no changes: no sync, so no canaries either', async () => {
+    bedrockHappy();
+    sfnMock.on(ListExecutionsCommand).resolves({ executions: [] });
+    const w = world({ machine: canarySynth });
+    await w.run({}, 'first');
+    runtimeMock.resetHistory();
+    const second = await w.run({}, 'second');
+    expect(second.path.at(-1)).toBe(STATES.noChanges);
+    expect(runtimeMock.calls()).toEqual([]);
   });
 });
