@@ -92,6 +92,9 @@ async function startSite(): Promise<{ child: ChildProcess; ready: SiteReady }> {
   return { child, ready };
 }
 
+/** The extraction headline, printed last so the run ends with it. */
+let speedUpLine = '';
+
 async function main(): Promise<number> {
   const { child, ready } = await startSite();
   const siteUrl = ready.url;
@@ -186,7 +189,7 @@ async function main(): Promise<number> {
       `memory peak (maxRSS): ${mb(process.resourceUsage().maxRSS)} benchmark process, ` +
         `${mb(stats.maxRssKb)} demo site process; requests served: ${stats.requests}`,
     );
-    console.log(`speed-up: ${(sequentialTotal / togetherMs).toFixed(1)}×`);
+    speedUpLine = `speed-up: ${(sequentialTotal / togetherMs).toFixed(1)}×`;
     return mismatch ? 1 : 0;
   } finally {
     child.send('close');
@@ -201,6 +204,7 @@ main().then(
       console.error(error);
       process.exitCode = 1;
     });
+    console.log(`\n${speedUpLine}`);
   },
   (error: unknown) => {
     console.error(error);
