@@ -65,11 +65,14 @@ const anchorFormatter: FormatCallback = (elem, walk, builder) => {
 const tableRowFormatter: FormatCallback = (elem, walk, builder) => {
   builder.openBlock({ leadingLineBreaks: 1 });
   let first = true;
-  for (const cell of elem.children) {
-    if (cell.type !== 'tag') continue;
-    if (!first) builder.addInline(' | ');
-    first = false;
-    walk(cell.children, builder);
+  for (const child of elem.children) {
+    if (child.type !== 'tag') continue;
+    // Only td/th are cells; anything else in a row (a stray <script>, <title>) goes through the
+    // selectors like everywhere else, so skipped elements stay skipped.
+    const isCell = child.name === 'td' || child.name === 'th';
+    if (isCell && !first) builder.addInline(' | ');
+    if (isCell) first = false;
+    walk(isCell ? child.children : [child], builder);
   }
   builder.closeBlock({ trailingLineBreaks: 1 });
 };

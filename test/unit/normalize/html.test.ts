@@ -98,6 +98,13 @@ describe('htmlToPlainText', () => {
     );
   });
 
+  it('skips scripts and titles that sit directly in a table row (found by the property test)', () => {
+    expect(htmlToPlainText('<tr><title><script>QZSCRIPTMARKER4QZ</script>')).toBe('');
+    expect(htmlToPlainText('<table><tr><td>Lunes</td><script>x()</script><td>10:00</td></tr></table>')).toBe(
+      'Lunes | 10:00',
+    );
+  });
+
   it('does not wrap long lines and collapses whitespace and empty paragraphs', () => {
     const long = 'palabra '.repeat(60).trim();
     const html = `<p>${long}</p><p>&nbsp;</p><p>   </p><p></p><p>uno \t  dos\u00A0\u00A0tres</p>`;
