@@ -473,12 +473,12 @@ describe('alarms', () => {
   });
 
   it('"no successful run in 26 h": 26 one-hour periods of ExecutionsSucceeded below 1, missing data breaching', () => {
-    const alarm = resource(dev, dev.pipeline.alarms.noSuccess as IConstruct).Properties;
+    const alarm = resource(prod, prod.pipeline.alarms.noSuccess as IConstruct).Properties;
     expect(alarm).toMatchObject({
-      AlarmName: 'wpkb-dev-pipeline-no-success',
+      AlarmName: 'wpkb-prod-pipeline-no-success',
       Namespace: 'AWS/States',
       MetricName: 'ExecutionsSucceeded',
-      Dimensions: stateMachineDimension(dev),
+      Dimensions: stateMachineDimension(prod),
       Statistic: 'Sum',
       Period: 3600,
       EvaluationPeriods: 26,
@@ -486,9 +486,12 @@ describe('alarms', () => {
       ComparisonOperator: 'LessThanThreshold',
       Threshold: 1,
       TreatMissingData: 'breaching',
-      AlarmActions: topic(dev),
-      OKActions: topic(dev),
+      AlarmActions: topic(prod),
+      OKActions: topic(prod),
     });
+    // The example dev environment runs Monday to Friday: its alarm waits over a weekend.
+    const devAlarm = resource(dev, dev.pipeline.alarms.noSuccess as IConstruct).Properties;
+    expect(devAlarm).toMatchObject({ EvaluationPeriods: 74, DatapointsToAlarm: 74 });
     // CloudWatch caps an alarm's evaluation range at 7 days for periods of an hour or more.
     expect((alarm.Period as number) * (alarm.EvaluationPeriods as number)).toBeLessThanOrEqual(7 * 86_400);
   });
