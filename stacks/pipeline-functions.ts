@@ -9,7 +9,7 @@ import type { WpkbConfig } from '../functions/shared/config/schema.js';
 import { ConfigError } from '../functions/shared/errors.js';
 import { DATA_PREFIXES } from './data-bucket.js';
 import { acknowledge } from './nag.js';
-import { LAMBDA_RUNTIME, secretReadStatements } from './pinecone-index.js';
+import { LAMBDA_RUNTIME, secretReadStatements, secretResourceArn } from './pinecone-index.js';
 import type { PipelineResources } from './pipeline-seam.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -83,18 +83,31 @@ export class PipelineFunctions extends Construct {
       );
     }
 
+    // A site that needs an application password to read: the extract Lambda alone may read its secret.
+    const passwordSecret = config.cloud.wordpressPasswordSecret;
     this.extract = this.function('Extract', {
       entry: 'extract/handler.ts',
       description: `wpkb ${names.env}: reads one WordPress content type into raw/`,
       memorySize: 512,
       timeout: Duration.seconds(pipeline.extractTimeoutSeconds),
-      environment: coreEnvironment,
+      environment: passwordSecret
+        ? { ...coreEnvironment, WP_APP_PASSWORD_SECRET: passwordSecret }
+        : coreEnvironment,
       statements: [
         new iam.PolicyStatement({
           sid: 'WriteRaw',
           actions: ['s3:PutObject'],
           resources: [objects(DATA_PREFIXES.raw)],
         }),
+        ...(passwordSecret
+          ? [
+              new iam.PolicyStatement({
+                sid: 'ReadWordPressPassword',
+                actions: ['secretsmanager:GetSecretValue'],
+                resources: [secretResourceArn(this, passwordSecret)],
+              }),
+            ]
+          : []),
       ],
     });
     acknowledge(

@@ -1,4 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
 import { type ExtractResult, extractType } from '../pipeline/extract.js';
 import { RUN_ID_PATTERN } from '../pipeline/keys.js';
@@ -9,6 +10,7 @@ import { type Log, logger, powertoolsLog } from '../shared/logger.js';
 import type { Storage } from '../storage/port.js';
 import { createS3Storage } from '../storage/s3.js';
 import { createWordPressClient, type WordPressClient } from '../wordpress/client.js';
+import { applicationPassword } from './password.js';
 
 export const extractEventSchema = z.object({
   runId: z.string().regex(RUN_ID_PATTERN, 'must be a run id (letters, digits, . _ -)'),
@@ -44,12 +46,15 @@ let cached: ReturnType<typeof makeExtractHandler> | undefined;
 
 export const handler = async (event: unknown): Promise<ExtractResult> => {
   if (!cached) {
-    const { config, bucket } = lambdaSettings(process.env);
+    const { config, bucket, passwordSecret } = lambdaSettings(process.env);
+    const password = passwordSecret
+      ? await applicationPassword(new SecretsManagerClient({}), passwordSecret)
+      : undefined;
     cached = makeExtractHandler({
       config,
       storage: createS3Storage({ bucket, client: new S3Client({}) }),
       client: createWordPressClient(
-        { ...config.wordpress, siteUrl: config.site.url },
+        { ...config.wordpress, siteUrl: config.site.url, ...(password ? { password } : {}) },
         { log: powertoolsLog },
       ),
       log: powertoolsLog,

@@ -144,6 +144,28 @@ describe('pipeline IAM (least privilege)', () => {
     ]);
   });
 
+  it('extract alone reads the WordPress application password secret, when one is configured', () => {
+    expect(resource(dev, dev.pipeline.functions.extract).Properties.Environment.Variables).not.toHaveProperty(
+      'WP_APP_PASSWORD_SECRET',
+    );
+    const s = synthesizePipelineStack({
+      env: 'dev',
+      overrides: {
+        wordpress: { username: 'wpkb-reader' },
+        cloud: { wordpressPasswordSecret: 'wpkb/dev/wordpress' },
+      },
+    });
+    expect(resource(s, s.pipeline.functions.extract).Properties.Environment.Variables).toMatchObject({
+      WP_APP_PASSWORD_SECRET: 'wpkb/dev/wordpress',
+    });
+    const read = ownStatements(s, 'Extract').find((st) => st.Sid === 'ReadWordPressPassword');
+    expect(read).toMatchObject({ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue' });
+    expect(JSON.stringify(read?.Resource)).toContain(':secret:wpkb/dev/wordpress-??????');
+    for (const fn of ['Transform', 'Sync', 'Guard'] as const) {
+      expect(JSON.stringify(ownStatements(s, fn))).not.toContain('wpkb/dev/wordpress');
+    }
+  });
+
   it('transform reads raw/ and curated/, writes its outputs, deletes documents, lists its own prefixes', () => {
     expect(ownStatements(dev, 'Transform')).toEqual([
       {

@@ -301,6 +301,11 @@ export const cloudSchema = z.object({
   /** Optional e-mail subscribed to the alert topic (the address must confirm the subscription). */
   alarmEmail: z.email().optional(),
   dataBucket: dataBucketSchema.default(dataBucketSchema.parse({})),
+  /**
+   * Existing Secrets Manager secret (name or ARN) with the application password of `wordpress.username`:
+   * the plain password, or `{"password": "…"}`. Only for sites that need authentication to read.
+   */
+  wordpressPasswordSecret: secretId.optional(),
   pinecone: pineconeSchema.default(pineconeSchema.parse({})),
   embedding: embeddingSchema.default(embeddingSchema.parse({})),
   knowledgeBase: knowledgeBaseSchema.default(knowledgeBaseSchema.parse({})),

@@ -5,11 +5,14 @@ import { loadConfig, type WpkbConfig } from './load.js';
 const lambdaEnvSchema = z.object({
   DATA_BUCKET: z.string().min(3, 'must name the data bucket'),
   WPKB_CONFIG: z.string().min(2, 'must hold the JSON configuration'),
+  WP_APP_PASSWORD_SECRET: z.string().min(1).optional(),
 });
 
 export interface LambdaSettings {
   config: WpkbConfig;
   bucket: string;
+  /** Secrets Manager secret with the WordPress application password (extract only, when configured). */
+  passwordSecret?: string;
 }
 
 /**
@@ -25,5 +28,6 @@ export function lambdaSettings(env: Record<string, string | undefined>): LambdaS
   return {
     config: loadConfig({ env: { WPKB_CONFIG: parsed.data.WPKB_CONFIG } }),
     bucket: parsed.data.DATA_BUCKET,
+    ...(parsed.data.WP_APP_PASSWORD_SECRET ? { passwordSecret: parsed.data.WP_APP_PASSWORD_SECRET } : {}),
   };
 }

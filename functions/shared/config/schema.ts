@@ -151,6 +151,13 @@ export const configSchema = z
     canaries: canariesSchema.default(canariesSchema.parse({})),
   })
   .superRefine((config, ctx) => {
+    if (config.cloud.wordpressPasswordSecret && !config.wordpress.username) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['wordpress', 'username'],
+        message: 'is needed with cloud.wordpressPasswordSecret (the application password belongs to a user)',
+      });
+    }
     const seen = new Set<string>();
     config.contentTypes.forEach((type, index) => {
       if (seen.has(type.name)) {
