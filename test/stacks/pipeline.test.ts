@@ -145,9 +145,13 @@ describe('pipeline IAM (least privilege)', () => {
   });
 
   it('extract alone reads the WordPress application password secret, when one is configured', () => {
-    expect(resource(dev, dev.pipeline.functions.extract).Properties.Environment.Variables).not.toHaveProperty(
-      'WP_APP_PASSWORD_SECRET',
-    );
+    const variables = (p: PipelineSynth) =>
+      (
+        resource(p, p.pipeline.functions.extract).Properties.Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
+    expect(variables(dev)).not.toHaveProperty('WP_APP_PASSWORD_SECRET');
     const s = synthesizePipelineStack({
       env: 'dev',
       overrides: {
@@ -155,7 +159,7 @@ describe('pipeline IAM (least privilege)', () => {
         cloud: { wordpressPasswordSecret: 'wpkb/dev/wordpress' },
       },
     });
-    expect(resource(s, s.pipeline.functions.extract).Properties.Environment.Variables).toMatchObject({
+    expect(variables(s)).toMatchObject({
       WP_APP_PASSWORD_SECRET: 'wpkb/dev/wordpress',
     });
     const read = ownStatements(s, 'Extract').find((st) => st.Sid === 'ReadWordPressPassword');

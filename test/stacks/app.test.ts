@@ -3,14 +3,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MALL_DIRECTORY_SCHEMA } from './agent-synth.js';
 import { cdkJson, REPO_ROOT } from './synth.js';
 
 const outdir = mkdtempSync(path.join(tmpdir(), 'wpkb-app-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 /**
- * bin/app.ts run the way the CDK CLI runs it (context in CDK_CONTEXT_JSON, output in CDK_OUTDIR), with
- * bundling skipped to stay fast; cdk-synth.test.ts runs the real `cdk synth` with bundling.
+ * bin/app.ts run the way the CDK CLI runs it (context in CDK_CONTEXT_JSON, output in CDK_OUTDIR, cdk-nag
+ * as a validation plugin that fails synthesis on a finding), with bundling skipped to stay fast;
+ * cdk-synth.test.ts runs the real `cdk synth` with bundling.
  */
 function synthApp(env: string): Promise<{ code: number | null; output: string }> {
   const context = { ...cdkJson.context, env, 'aws:cdk:bundling-stacks': [] };
@@ -56,6 +58,30 @@ describe('the CDK app', () => {
     );
     expect(Object.keys(template.Outputs)).toEqual(
       expect.arrayContaining(['StateMachineArn', 'StartPipelineCommand']),
+    );
+  }, 120_000);
+
+  it('gives the agent the mall-directory action group from agent-schemas/ and builds the chat endpoint', async () => {
+    const { code, output } = await synthApp('prod');
+    expect(code, output).toBe(0);
+    const template = JSON.parse(readFileSync(path.join(outdir, 'wpkb-prod.template.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+      Outputs: Record<string, unknown>;
+    };
+    const resources = Object.values(template.Resources);
+    const agent = resources.find((r) => r.Type === 'AWS::Bedrock::Agent');
+    expect(agent?.Properties.ActionGroups).toEqual([
+      expect.objectContaining({
+        ActionGroupName: 'mall-directory',
+        ApiSchema: { Payload: MALL_DIRECTORY_SCHEMA },
+      }),
+    ]);
+    const types = resources.map((r) => r.Type);
+    expect(types.filter((t) => t === 'AWS::ApiGateway::RestApi')).toHaveLength(1);
+    // The reference prod puts WAF in front of the endpoint (cdk.json).
+    expect(types.filter((t) => t === 'AWS::WAFv2::WebACLAssociation')).toHaveLength(1);
+    expect(Object.keys(template.Outputs)).toEqual(
+      expect.arrayContaining(['ChatApiUrl', 'ChatApiKeyId', 'ChatApiKeyCommand', 'AgentAliasId']),
     );
   }, 120_000);
 });
