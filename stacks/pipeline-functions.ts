@@ -1,22 +1,16 @@
-import { fileURLToPath } from 'node:url';
-import { type CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { type CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { WpkbConfig } from '../functions/shared/config/schema.js';
 import { ConfigError } from '../functions/shared/errors.js';
 import { DATA_PREFIXES } from './data-bucket.js';
 import { acknowledge } from './nag.js';
-import { LAMBDA_RUNTIME, secretReadStatements, secretResourceArn } from './pinecone-index.js';
+import { secretReadStatements, secretResourceArn } from './pinecone-index.js';
 import type { PipelineResources } from './pipeline-seam.js';
-
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const entry = (path: string) => fileURLToPath(new URL(`../functions/${path}`, import.meta.url));
-
-/** Lambda's limit for all environment variables of a function together. */
-const LAMBDA_ENVIRONMENT_LIMIT = 4096;
+import { LAMBDA_ENVIRONMENT_LIMIT, WpkbFunction, type WpkbFunctionProps } from './wpkb-function.js';
 
 /**
  * The part of the configuration the extract and transform Lambdas read (`WPKB_CONFIG`): the site, the
@@ -34,16 +28,11 @@ export interface PipelineFunctionsProps {
   stateMachineArn: string;
 }
 
-interface FunctionSpec {
-  /** Handler module under functions/. */
-  entry: string;
-  description: string;
-  memorySize: number;
-  timeout: Duration;
-  environment: Record<string, string>;
-  /** What the function may do besides writing its own logs and traces. */
-  statements: iam.PolicyStatement[];
-}
+/** What differs between the pipeline's functions; the rest is common to all four (see `function`). */
+type FunctionSpec = Pick<
+  WpkbFunctionProps,
+  'entry' | 'description' | 'memorySize' | 'timeout' | 'environment' | 'statements'
+>;
 
 /**
  * The pipeline's Lambda functions: extract (one content type per call), transform, sync (ingestion,
@@ -247,80 +236,22 @@ export class PipelineFunctions extends Construct {
     return role;
   }
 
-  private function(id: string, spec: FunctionSpec): nodejs.NodejsFunction {
-    const functionName = `${this.namePrefix}-${id.toLowerCase()}`;
-    const logGroup = new logs.LogGroup(this, `${id}Logs`, {
-      logGroupName: `/aws/lambda/${functionName}`,
-      retention: this.logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    this.logGroups.push(logGroup);
-    const role = new iam.Role(this, `${id}Role`, {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: spec.description,
-      inlinePolicies: {
-        [id]: new iam.PolicyDocument({
-          statements: [
-            ...spec.statements,
-            new iam.PolicyStatement({
-              sid: 'WriteOwnLogs',
-              actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-              resources: [logGroup.logGroupArn],
-            }),
-            new iam.PolicyStatement({
-              sid: 'WriteTraces',
-              actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
-              resources: ['*'],
-            }),
-          ],
-        }),
-      },
-    });
-    this.roles.set(id, role);
-    acknowledge(
-      role,
-      'AwsSolutions-IAM5',
-      'X-Ray PutTraceSegments / PutTelemetryRecords do not support resource-level permissions (AWS documents Resource "*").',
-      'Resource::*',
-    );
-    const fn = new nodejs.NodejsFunction(this, id, {
-      functionName,
-      entry: entry(spec.entry),
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
-      runtime: LAMBDA_RUNTIME,
-      architecture: lambda.Architecture.ARM_64,
-      description: spec.description,
-      memorySize: spec.memorySize,
-      timeout: spec.timeout,
-      // The role's inline policy is the whole grant: nothing is added behind its back.
-      role: role.withoutPolicyUpdates(),
-      logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+  private function(
+    id: 'Extract' | 'Transform' | 'Sync' | 'Guard',
+    spec: FunctionSpec,
+  ): nodejs.NodejsFunction {
+    const made = new WpkbFunction(this, id, {
+      ...spec,
+      functionName: `${this.namePrefix}-${id.toLowerCase()}`,
+      policyName: id,
+      logRetentionDays: this.logRetention,
       // INFO keeps the platform.report lines (duration, memory used) for sizing; a few per invocation.
-      systemLogLevelV2: lambda.SystemLogLevel.INFO,
-      tracing: lambda.Tracing.ACTIVE,
-      environment: {
-        ...spec.environment,
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        // Error class names are the Step Functions error names Retry / Catch match: keep them.
-        keepNames: true,
-        target: 'node22',
-        format: nodejs.OutputFormat.CJS,
-        // The Lambda runtime provides AWS SDK v3; everything else is bundled.
-        externalModules: ['@aws-sdk/*'],
-      },
+      systemLogLevel: lambda.SystemLogLevel.INFO,
+      // Error class names are the Step Functions error names Retry / Catch match: keep them.
+      keepNames: true,
     });
-    acknowledge(
-      fn,
-      'AwsSolutions-L1',
-      'Pinned to nodejs22.x, the Node version the project builds and tests on (node@22); raise it together with the toolchain.',
-    );
-    return fn;
+    this.logGroups.push(made.logGroup);
+    this.roles.set(id, made.role);
+    return made.fn;
   }
 }

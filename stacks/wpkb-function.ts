@@ -28,6 +28,14 @@ export interface WpkbFunctionProps {
    * `[]` bundles the AWS SDK too (the version the code was tested with).
    */
   externalModules?: string[];
+  /** Physical function name; its log group is then `/aws/lambda/<functionName>`. Default: generated. */
+  functionName?: string;
+  /** Name of the role's inline policy. Default `Function`. */
+  policyName?: string;
+  /** Lambda platform log level. Default WARN; INFO keeps the platform.report lines (duration, memory). */
+  systemLogLevel?: lambda.SystemLogLevel;
+  /** Keep class and function names through minification (esbuild `keepNames`). Default false. */
+  keepNames?: boolean;
 }
 
 /**
@@ -43,6 +51,7 @@ export class WpkbFunction extends Construct {
   constructor(scope: Construct, id: string, props: WpkbFunctionProps) {
     super(scope, id);
     this.logGroup = new logs.LogGroup(this, 'Logs', {
+      ...(props.functionName ? { logGroupName: `/aws/lambda/${props.functionName}` } : {}),
       retention: props.logRetentionDays as logs.RetentionDays,
       removalPolicy: RemovalPolicy.DESTROY,
     });
@@ -50,7 +59,7 @@ export class WpkbFunction extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: props.description,
       inlinePolicies: {
-        Function: new iam.PolicyDocument({
+        [props.policyName ?? 'Function']: new iam.PolicyDocument({
           statements: [
             ...props.statements,
             new iam.PolicyStatement({
@@ -75,6 +84,7 @@ export class WpkbFunction extends Construct {
     );
 
     this.fn = new nodejs.NodejsFunction(this, 'Function', {
+      ...(props.functionName ? { functionName: props.functionName } : {}),
       entry: fileURLToPath(new URL(`../functions/${props.entry}`, import.meta.url)),
       handler: 'handler',
       projectRoot: REPO_ROOT,
@@ -88,12 +98,13 @@ export class WpkbFunction extends Construct {
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
-      systemLogLevelV2: lambda.SystemLogLevel.WARN,
+      systemLogLevelV2: props.systemLogLevel ?? lambda.SystemLogLevel.WARN,
       tracing: lambda.Tracing.ACTIVE,
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
       bundling: {
         minify: true,
         sourceMap: true,
+        ...(props.keepNames ? { keepNames: true } : {}),
         target: 'node22',
         format: nodejs.OutputFormat.CJS,
         externalModules: props.externalModules ?? ['@aws-sdk/*'],

@@ -54,7 +54,9 @@ describe('pipeline Lambda functions', () => {
   it('run Node 22 on ARM64 with tracing and JSON logs in their own log group with retention', () => {
     for (const [name, fn] of Object.entries(functions(dev))) {
       const props = resource(dev, fn).Properties;
-      const logGroup = dev.pipeline.functions.logGroups.find((g) => g.node.id === `${name}Logs`);
+      const logGroup = dev.pipeline.functions.logGroups.find((g) =>
+        g.node.path.endsWith(`/Functions/${name}/Logs`),
+      );
       if (!logGroup) throw new Error(`no log group for ${name}`);
       expect(props).toMatchObject({
         FunctionName: `wpkb-dev-${name.toLowerCase()}`,
@@ -288,7 +290,9 @@ describe('pipeline IAM (least privilege)', () => {
 
   it('every function writes only its own logs; traces are the only wildcard', () => {
     for (const [name, fn] of Object.entries(functions(dev))) {
-      const logGroup = dev.pipeline.functions.logGroups.find((g) => g.node.id === `${name}Logs`);
+      const logGroup = dev.pipeline.functions.logGroups.find((g) =>
+        g.node.path.endsWith(`/Functions/${name}/Logs`),
+      );
       const role = resource(dev, dev.pipeline.functions.roleOf(name as 'Extract'));
       const statements = (
         role.Properties.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>
@@ -656,18 +660,18 @@ describe('cdk-nag AwsSolutions with the pipeline', () => {
         .filter((a) => a.path.endsWith(suffix))
         .map((a) => a.id.replace(/^\w+::/, ''))
         .sort();
-    expect(byPath('/Functions/ExtractRole')).toEqual([
+    expect(byPath('/Functions/Extract/Role')).toEqual([
       `AwsSolutions-IAM5[Resource::*]`,
       `AwsSolutions-IAM5[Resource::<${bucket}.Arn>/raw/*]`,
     ]);
-    expect(byPath('/Functions/SyncRole')).toEqual([
+    expect(byPath('/Functions/Sync/Role')).toEqual([
       `AwsSolutions-IAM5[Resource::*]`,
       `AwsSolutions-IAM5[Resource::<${bucket}.Arn>/runs/*]`,
     ]);
-    expect(byPath('/Functions/GuardRole')).toEqual([`AwsSolutions-IAM5[Resource::*]`]);
-    expect(byPath('/Functions/TransformRole')).toHaveLength(7);
+    expect(byPath('/Functions/Guard/Role')).toEqual([`AwsSolutions-IAM5[Resource::*]`]);
+    expect(byPath('/Functions/Transform/Role')).toHaveLength(7);
     for (const fn of ['Extract', 'Transform', 'Sync', 'Guard']) {
-      expect(byPath(`/Functions/${fn}`)).toEqual(['AwsSolutions-L1']);
+      expect(byPath(`/Functions/${fn}/Function`)).toEqual(['AwsSolutions-L1']);
     }
     expect(byPath('/StateMachine/StateMachine/Role')).toEqual(
       [
