@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { envIssueError } from './env-issue.js';
 import { loadConfig, type WpkbConfig } from './load.js';
 
 const actionsEnvSchema = z.object({
@@ -40,13 +41,7 @@ export function actionsSettings(env: Record<string, string | undefined>): Action
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
   const parsed = actionsEnvSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const name = String(issue?.path[0] ?? '?');
-    throw new ConfigError(
-      `environment ${name}: ${input[name] === undefined ? 'is not set' : issue?.message}`,
-    );
-  }
+  if (!parsed.success) throw envIssueError(parsed.error, input);
   const config = loadConfig({ env: { WPKB_CONFIG: parsed.data.WPKB_CONFIG } });
   try {
     new Intl.DateTimeFormat('en', { timeZone: config.site.timeZone });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../errors.js';
+import { envIssueError } from './env-issue.js';
 
 /** Bedrock agent and alias ids: ten letters or digits (`TSTALIASID` is the draft's test alias). */
 const bedrockId = (what: string) =>
@@ -83,13 +83,7 @@ export interface ChatSettings {
 export function chatSettings(env: Record<string, string | undefined>): ChatSettings {
   const input = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = chatEnvSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const name = String(issue?.path[0] ?? '?');
-    throw new ConfigError(
-      `environment ${name}: ${input[name] === undefined ? 'is not set' : issue?.message}`,
-    );
-  }
+  if (!parsed.success) throw envIssueError(parsed.error, input);
   const e = parsed.data;
   return {
     agentId: e.AGENT_ID,

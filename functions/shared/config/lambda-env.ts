@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../errors.js';
+import { envIssueError } from './env-issue.js';
 import { loadConfig, type WpkbConfig } from './load.js';
 
 const lambdaEnvSchema = z.object({
@@ -21,10 +21,7 @@ export interface LambdaSettings {
  */
 export function lambdaSettings(env: Record<string, string | undefined>): LambdaSettings {
   const parsed = lambdaEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(`environment ${String(issue?.path[0] ?? '?')}: ${issue?.message ?? 'invalid'}`);
-  }
+  if (!parsed.success) throw envIssueError(parsed.error, env);
   return {
     config: loadConfig({ env: { WPKB_CONFIG: parsed.data.WPKB_CONFIG } }),
     bucket: parsed.data.DATA_BUCKET,

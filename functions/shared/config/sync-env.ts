@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../errors.js';
+import { envIssueError } from './env-issue.js';
 
 /** Bedrock resource ids (knowledge base, data source, agent): ten letters or digits. */
 const bedrockId = (what: string) =>
@@ -65,12 +65,7 @@ export interface SyncSettings {
  */
 export function syncSettings(env: Record<string, string | undefined>): SyncSettings {
   const parsed = syncEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const name = String(issue?.path[0] ?? '?');
-    const message = env[name] === undefined ? 'is not set' : (issue?.message ?? 'is invalid');
-    throw new ConfigError(`environment ${name}: ${message}`);
-  }
+  if (!parsed.success) throw envIssueError(parsed.error, env);
   const e = parsed.data;
   return {
     bucket: e.DATA_BUCKET,
