@@ -6,6 +6,7 @@ import { RUN_ID_PATTERN } from '../pipeline/keys.js';
 import { lambdaSettings } from '../shared/config/lambda-env.js';
 import type { WpkbConfig } from '../shared/config/schema.js';
 import { ConfigError } from '../shared/errors.js';
+import { parseLambdaEvent } from '../shared/event.js';
 import { type Log, logger, powertoolsLog } from '../shared/logger.js';
 import type { Storage } from '../storage/port.js';
 import { createS3Storage } from '../storage/s3.js';
@@ -28,12 +29,7 @@ export interface ExtractHandlerDeps {
 /** One content type per invocation (the state machine's Map runs one per type). */
 export function makeExtractHandler(deps: ExtractHandlerDeps) {
   return async (input: unknown): Promise<ExtractResult> => {
-    const parsed = extractEventSchema.safeParse(input);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ConfigError(`extract event: ${String(issue?.path.join('.') || '(root)')}: ${issue?.message}`);
-    }
-    const { runId, type: name } = parsed.data;
+    const { runId, type: name } = parseLambdaEvent(extractEventSchema, input, 'extract event');
     const type = deps.config.contentTypes.find((t) => t.name === name);
     if (!type) throw new ConfigError(`extract event: type "${name}" is not configured`);
     logger.appendKeys({ runId, type: name });

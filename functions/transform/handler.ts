@@ -8,7 +8,7 @@ import { transform } from '../pipeline/transform.js';
 import { type Clock, systemClock } from '../shared/clock.js';
 import { lambdaSettings } from '../shared/config/lambda-env.js';
 import type { WpkbConfig } from '../shared/config/schema.js';
-import { ConfigError } from '../shared/errors.js';
+import { parseLambdaEvent } from '../shared/event.js';
 import { type Log, logger, powertoolsLog } from '../shared/logger.js';
 import type { Storage } from '../storage/port.js';
 import { createS3Storage } from '../storage/s3.js';
@@ -47,14 +47,8 @@ export interface TransformHandlerDeps {
 
 export function makeTransformHandler(deps: TransformHandlerDeps) {
   return async (input: unknown): Promise<TransformOutput> => {
-    const parsed = transformEventSchema.safeParse(input);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ConfigError(
-        `transform event: ${String(issue?.path.join('.') || '(root)')}: ${issue?.message}`,
-      );
-    }
-    const { runId, extracts, force } = parsed.data;
+    const event = parseLambdaEvent(transformEventSchema, input, 'transform event');
+    const { runId, extracts, force } = event;
     logger.appendKeys({ runId });
     const started = deps.clock.now();
     const inputs = await loadExtracted(deps.storage, deps.config.contentTypes, extracts);
@@ -72,7 +66,7 @@ export function makeTransformHandler(deps: TransformHandlerDeps) {
       runId,
       status: 'succeeded',
       site: deps.config.site.url,
-      startedAt: parsed.data.startedAt ?? started.toISOString(),
+      startedAt: event.startedAt ?? started.toISOString(),
       finishedAt: finished.toISOString(),
       forced: force,
       types: result.types,
