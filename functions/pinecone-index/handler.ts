@@ -1,8 +1,9 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Pinecone } from '@pinecone-database/pinecone';
 import { systemClock } from '../shared/clock.js';
 import { WpkbError } from '../shared/errors.js';
 import { powertoolsLog } from '../shared/logger.js';
+import { readApiKeySecret } from '../shared/secrets.js';
 import {
   type ApiKey,
   type IndexResourceDeps,
@@ -21,18 +22,9 @@ export async function readApiKey(
   client: Pick<SecretsManagerClient, 'send'>,
   secretId: string,
 ): Promise<ApiKey> {
-  const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
-  let apiKey: unknown;
-  try {
-    apiKey = (JSON.parse(out.SecretString ?? '') as { apiKey?: unknown }).apiKey;
-  } catch (cause) {
-    throw new WpkbError(`secret ${secretId}: SecretString is not JSON like {"apiKey": "…"}`, { cause });
-  }
-  if (typeof apiKey !== 'string' || apiKey.trim() === '') {
-    throw new WpkbError(`secret ${secretId}: has no non-empty "apiKey" string`);
-  }
-  if (!out.ARN) throw new WpkbError(`secret ${secretId}: Secrets Manager returned no ARN`);
-  return { apiKey: apiKey.trim(), secretArn: out.ARN };
+  const { apiKey, arn } = await readApiKeySecret(client, secretId);
+  if (!arn) throw new WpkbError(`secret ${secretId}: Secrets Manager returned no ARN`);
+  return { apiKey, secretArn: arn };
 }
 
 const secrets = new SecretsManagerClient({});

@@ -1,6 +1,6 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Pinecone } from '@pinecone-database/pinecone';
-import { ConfigError } from '../shared/errors.js';
+import { readApiKeySecret } from '../shared/secrets.js';
 import { PineconeStatsError } from './errors.js';
 import type { IndexStatsFn } from './verify.js';
 
@@ -14,19 +14,7 @@ export function secretApiKey(
   secretId: string,
 ): () => Promise<string> {
   let cached: Promise<string> | undefined;
-  const read = async (): Promise<string> => {
-    const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
-    let apiKey: unknown;
-    try {
-      apiKey = (JSON.parse(out.SecretString ?? '') as { apiKey?: unknown } | null)?.apiKey;
-    } catch (cause) {
-      throw new ConfigError(`secret ${secretId}: SecretString is not JSON like {"apiKey": "…"}`, { cause });
-    }
-    if (typeof apiKey !== 'string' || apiKey.trim() === '') {
-      throw new ConfigError(`secret ${secretId}: has no non-empty "apiKey" string`);
-    }
-    return apiKey.trim();
-  };
+  const read = async (): Promise<string> => (await readApiKeySecret(client, secretId)).apiKey;
   return () => {
     cached ??= read().catch((error: unknown) => {
       cached = undefined;
