@@ -220,7 +220,8 @@ export function cleanText(input: string): string {
  */
 export function cleanInline(input: string): string {
   if (input === '') return '';
-  return finish(convertHtml(input).replace(/\s*\n\s*/g, ' '));
+  // After finish(): it turns U+2028/U+2029/NEL into \n, which must become spaces too.
+  return finish(convertHtml(input)).replace(/\s*\n\s*/g, ' ');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -98,6 +98,12 @@ describe('htmlToPlainText', () => {
     );
   });
 
+  it('keeps titles on one line whatever the line separator (U+2028, U+2029, NEL — found by the property test)', () => {
+    for (const separator of ['\u2028', '\u2029', '\u0085', '\r\n']) {
+      expect(cleanInline(`Café${separator}del Puerto`)).toBe('Café del Puerto');
+    }
+  });
+
   it('skips scripts and titles that sit directly in a table row (found by the property test)', () => {
     expect(htmlToPlainText('<tr><title><script>QZSCRIPTMARKER4QZ</script>')).toBe('');
     expect(htmlToPlainText('<table><tr><td>Lunes</td><script>x()</script><td>10:00</td></tr></table>')).toBe(
