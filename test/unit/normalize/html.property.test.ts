@@ -57,8 +57,12 @@ const entity = fc.constantFrom(
   '&',
 );
 
-/** Stray brackets that cannot start markup, so they do not change how the following fragment parses. */
-const safeStray = fc.constantFrom('<', ' < ', '>', ' > ', '<3', '< b', '1 < 2 > 0', '<=', '=>', '<<');
+/**
+ * Stray brackets that cannot start markup, so they do not change how the following fragment parses.
+ * Each `<` is followed by a space or a non-letter inside the stray itself: a bare `<` right before
+ * text starting with a letter (`<` + `Ps…`) opens a tag in browsers and in the parser alike.
+ */
+const safeStray = fc.constantFrom('< ', ' < ', '>', ' > ', '<3 ', '< b', '1 < 2 > 0', '<= ', '=>', '<< ');
 /** Any stray markup-ish characters (may swallow what follows, the way browsers do). */
 const wildStray = fc.constantFrom(
   '<',
