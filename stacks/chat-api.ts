@@ -6,6 +6,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { MESSAGE_MAX, SESSION_ID_PATTERN } from '../functions/chat/http.js';
 import type { ChatCloudConfig } from '../functions/shared/config/cloud-schema.js';
+import { ChatAlarms } from './chat-alarms.js';
 import { acknowledge } from './nag.js';
 import type { PipelineResources } from './pipeline-seam.js';
 import { WpkbFunction } from './wpkb-function.js';
@@ -339,6 +340,11 @@ export const chatApi: ChatApiFactory = (scope, resources) => {
     agentAliasArn: resources.agentAliasArn,
     knowledgeBaseId: resources.knowledgeBaseId,
     siteTimeZone: resources.config.site.timeZone,
+  });
+  new ChatAlarms(scope, 'ChatAlarms', {
+    namePrefix: resources.names.prefix,
+    api: chat.api,
+    topic: resources.alertTopic,
   });
   const stack = Stack.of(scope);
   new CfnOutput(stack, 'ChatApiUrl', {

@@ -377,6 +377,44 @@ describe('AWS WAF', () => {
   });
 });
 
+describe('alarms', () => {
+  const alarmsOf = (s: AgentSynth) =>
+    Object.fromEntries(
+      resourcesOf(s, 'AWS::CloudWatch::Alarm').map(([, a]) => [a.Properties.AlarmName, a.Properties]),
+    );
+  const topicRef = (s: AgentSynth) => [{ Ref: only(s.template, 'AWS::SNS::Topic').logicalId }];
+
+  it('alarm the alert topic on 5XX answers and on a p95 latency near the 29 s timeout', () => {
+    const alarms = alarmsOf(none);
+    expect(alarms['wpkb-dev-chat-5xx']).toMatchObject({
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '5XXError',
+      Dimensions: [{ Name: 'ApiName', Value: 'wpkb-dev-chat' }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 5,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: topicRef(none),
+      OKActions: topicRef(none),
+    });
+    expect(alarms['wpkb-dev-chat-latency']).toMatchObject({
+      MetricName: 'Latency',
+      ExtendedStatistic: 'p95',
+      Threshold: 20_000,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      AlarmActions: topicRef(none),
+    });
+  });
+
+  it('are not built without the endpoint', () => {
+    const off = synthesizeAgentStack({ overrides: chatOverrides({ enabled: false }) });
+    expect(Object.keys(alarmsOf(off)).filter((name) => String(name).includes('-chat-'))).toEqual([]);
+  });
+});
+
 describe('disabled', () => {
   it('builds no API, no chat Lambda and no outputs with cloud.chat.enabled false', () => {
     const off = synthesizeAgentStack({ overrides: chatOverrides({ enabled: false }) });
