@@ -10,7 +10,8 @@ import { wordpressSchema } from '../../../functions/shared/config/schema.js';
 import { silentLog } from '../../../functions/shared/logger.js';
 import { createWordPressClient } from '../../../functions/wordpress/client.js';
 
-// The demo site is what `npm start` reads: the project's own client must read it completely.
+// The demo site is what `npm start` reads: the project's own client must read it completely — items
+// and, with the reference configuration's taxonomies, every term — in either permalink mode.
 describe.each([true, false])(
   'demo site read by the project client (pretty permalinks: %s)',
   (prettyPermalinks) => {
@@ -36,6 +37,23 @@ describe.each([true, false])(
         expect(result.pages).toBe(Math.ceil(expected.length / 100));
         expect(result.retries).toBe(0);
         for (const item of result.items) expect(item.link?.startsWith(`${DEMO_PUBLIC_ORIGIN}/`)).toBe(true);
+      }
+    });
+
+    it('passes discovery and gets every term of every configured taxonomy', async () => {
+      const config = loadConfig({ overrides: { site: { url: server.url } } });
+      const client = createWordPressClient(
+        { ...wordpressSchema.parse({ perPage: 5 }), siteUrl: server.url },
+        { log: silentLog },
+      );
+      await client.assertTypesExist(config.contentTypes);
+      for (const type of config.contentTypes) {
+        for (const { restBase } of type.taxonomies) {
+          const expected = server.site.taxonomies.find((t) => t.restBase === restBase)?.terms ?? [];
+          const result = await client.fetchTerms(restBase);
+          expect(result.terms.map((t) => [t.id, t.name])).toEqual(expected.map((t) => [t.id, t.name]));
+          expect(result.pages).toBe(Math.ceil(expected.length / 5));
+        }
       }
     });
   },

@@ -7,10 +7,6 @@ import {
   isPublic,
 } from '../../../functions/local/demo-site/fixtures.js';
 import { type DemoSiteServer, startDemoSite } from '../../../functions/local/demo-site/server.js';
-import { loadConfig } from '../../../functions/shared/config/load.js';
-import { wordpressSchema } from '../../../functions/shared/config/schema.js';
-import { silentLog } from '../../../functions/shared/logger.js';
-import { createWordPressClient } from '../../../functions/wordpress/client.js';
 
 type Json = Record<string, unknown>;
 
@@ -181,35 +177,3 @@ describe('demo site server: taxonomies and terms', () => {
     expect(Number(res.headers['x-wp-total'])).toBe(taxonomyFor('event').terms.length);
   });
 });
-
-// `npm start` reads the demo site with the reference configuration: its taxonomies must pass discovery
-// and the project's client must read every term, in either permalink mode.
-describe.each([true, false])(
-  'demo site terms read by the project client (pretty permalinks: %s)',
-  (prettyPermalinks) => {
-    let server: DemoSiteServer;
-    beforeAll(async () => {
-      server = await startDemoSite({ prettyPermalinks, site: generateDemoSite({ scale: 2, seed: 5 }) });
-    });
-    afterAll(async () => {
-      await server?.close();
-    });
-
-    it('passes discovery and gets every term of every configured taxonomy', async () => {
-      const config = loadConfig({ overrides: { site: { url: server.url } } });
-      const client = createWordPressClient(
-        { ...wordpressSchema.parse({ perPage: 5 }), siteUrl: server.url },
-        { log: silentLog },
-      );
-      await client.assertTypesExist(config.contentTypes);
-      for (const type of config.contentTypes) {
-        for (const { restBase } of type.taxonomies) {
-          const expected = server.site.taxonomies.find((t) => t.restBase === restBase)?.terms ?? [];
-          const result = await client.fetchTerms(restBase);
-          expect(result.terms.map((t) => [t.id, t.name])).toEqual(expected.map((t) => [t.id, t.name]));
-          expect(result.pages).toBe(Math.ceil(expected.length / 5));
-        }
-      }
-    });
-  },
-);
