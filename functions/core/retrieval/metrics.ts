@@ -1,4 +1,4 @@
-import { fold } from '../../local/knowledge-base/text.js';
+import { fold } from './fold.js';
 
 /**
  * Retrieval metrics over ranked results, per question then averaged:

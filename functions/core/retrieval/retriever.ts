@@ -4,7 +4,6 @@ import type {
   RetrievalFilter as SdkRetrievalFilter,
 } from '@aws-sdk/client-bedrock-agent-runtime';
 import { z } from 'zod';
-import type { LocalKb, RetrievalTuning } from '../../local/knowledge-base/retrieve.js';
 import { WpkbError } from '../shared/errors.js';
 import type { RetrievalFilter } from './filter.js';
 
@@ -28,26 +27,6 @@ export interface RetrieveRequest {
 
 /** What evaluation and canaries need from a knowledge base: a ranked list of chunks for a question. */
 export type Retrieve = (question: string, request: RetrieveRequest) => Promise<Retrieved[]>;
-
-/** The local index (`npm start`) as a Retrieve. */
-export function localRetrieve(kb: LocalKb, tuning?: Partial<RetrievalTuning>): Retrieve {
-  return async (question, { k, filter }) => {
-    const passages = await kb.retrieve(question, {
-      k,
-      ...(filter ? { filter } : {}),
-      ...(tuning ? { tuning } : {}),
-    });
-    return passages.map((p) => ({
-      source_id: p.source_id,
-      content_type: p.content_type,
-      title: p.title,
-      url: p.url,
-      score: p.score,
-      text: p.text,
-      location: p.key,
-    }));
-  };
-}
 
 export interface BedrockRetrieveOptions {
   client: Pick<BedrockAgentRuntimeClient, 'send'>;

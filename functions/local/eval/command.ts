@@ -1,11 +1,12 @@
 import { fileURLToPath } from 'node:url';
-import { bedrockRetrieve, localRetrieve, type Retrieve } from '../../core/retrieval/retriever.js';
+import { bedrockRetrieve, type Retrieve } from '../../core/retrieval/retriever.js';
 import type { Clock } from '../../core/shared/clock.js';
 import type { WpkbConfig } from '../../core/shared/config/schema.js';
 import { ConfigError } from '../../core/shared/errors.js';
 import { clockForDate, retrievalFilterFor } from '../knowledge-base/ask.js';
 import { embedderFromConfig, tuningFromConfig } from '../knowledge-base/from-config.js';
 import { openLocalKb, type RetrievalTuning } from '../knowledge-base/retrieve.js';
+import { localRetrieve } from '../knowledge-base/retriever.js';
 import { loadQuestionSet } from './questions.js';
 import { type EvalReport, runEval } from './run-eval.js';
 

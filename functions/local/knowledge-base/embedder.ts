@@ -1,4 +1,5 @@
-import { contentWords, fold, stemForms } from './text.js';
+import { fold } from '../../core/retrieval/fold.js';
+import { contentWords, stemForms } from './text.js';
 
 /**
  * The embedding port: the local index depends on this, not on a model.

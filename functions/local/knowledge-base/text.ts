@@ -1,5 +1,6 @@
 import { stemmer as spanishStemmer } from '@orama/stemmers/spanish';
 import { stopwords as spanishStopwords } from '@orama/stopwords/spanish';
+import { fold } from '../../core/retrieval/fold.js';
 
 /**
  * Spanish-aware text handling shared by the full-text index and the offline embedder.
@@ -11,14 +12,6 @@ import { stopwords as spanishStopwords } from '@orama/stopwords/spanish';
  * as written and the stem of its folded form, both folded: a query with or without accents meets a
  * document with or without them.
  */
-
-/** Lower case, NFD, combining marks removed. */
-export function fold(text: string): string {
-  return text
-    .toLowerCase()
-    .normalize('NFD')
-    .replace(/\p{M}+/gu, '');
-}
 
 const STOPWORDS = new Set(spanishStopwords.map(fold));
 const WORD = /[\p{L}\p{M}\p{N}]+/gu;
