@@ -127,6 +127,37 @@ describe('transform handler', () => {
     expect(again.changes).toBe(0);
   });
 
+  it('leaves boilerplate out of documents in the Lambda too, and reports it', async () => {
+    const storage = await seeded();
+    const block =
+      'Conoce nuestra tarjeta de beneficios: descuentos exclusivos en todas las tiendas adheridas del mall.';
+    const stores = [
+      ...fixture('stores'),
+      ...Array.from({ length: 8 }, (_, i) => ({
+        id: 900 + i,
+        title: { rendered: `Tienda ${i}` },
+        content: { rendered: `<p>Tienda ${i}: ropa y accesorios.</p><p>${block}</p>`, protected: false },
+      })),
+    ];
+    await storage.put('raw/stores/sfn-exec-20261121T030000Z.jsonl.gz', await encodeJsonLinesGz(stores));
+    const handler = makeTransformHandler({
+      config,
+      storage,
+      log: silentLog,
+      clock: fixedClock('2026-11-21T03:01:00Z'),
+    });
+    const output = await handler(event('transform'));
+    expect(output.report.boilerplate?.stores).toMatchObject({
+      enabled: true,
+      blocks: 1,
+      paragraphsRemoved: 8,
+    });
+    expect(output.report.boilerplate?.event).toMatchObject({ enabled: true, blocks: 0 }); // 2 items < 10
+    expect((await storage.get('kb/stores/900.csv'))?.toString('utf8')).toContain('Tienda 0: ropa');
+    expect((await storage.get('kb/stores/900.csv'))?.toString('utf8')).not.toContain('tarjeta de beneficios');
+    expect(await getJson(storage, 'runs/latest.json')).toEqual(output.report);
+  });
+
   it('names the missing raw file', async () => {
     const handler = makeTransformHandler({
       config,
