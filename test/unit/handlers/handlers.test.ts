@@ -7,6 +7,7 @@ import { ConfigError, WordPressError } from '../../../functions/shared/errors.js
 import { silentLog } from '../../../functions/shared/logger.js';
 import { decodeJsonLinesGz, encodeJsonLinesGz, getJson } from '../../../functions/storage/codec.js';
 import { createMemoryStorage } from '../../../functions/storage/memory.js';
+import type { Storage } from '../../../functions/storage/port.js';
 import { makeTransformHandler } from '../../../functions/transform/handler.js';
 import type { WordPressClient } from '../../../functions/wordpress/client.js';
 import { fixture, referenceConfig } from '../pipeline/helpers.js';
@@ -101,15 +102,12 @@ describe('transform handler', () => {
     }
     return storage;
   };
+  const transformHandler = (storage: Storage) =>
+    makeTransformHandler({ config, storage, log: silentLog, clock: fixedClock('2026-11-21T03:01:00Z') });
 
   it('turns the extracts into documents and writes the run report', async () => {
     const storage = await seeded();
-    const handler = makeTransformHandler({
-      config,
-      storage,
-      log: silentLog,
-      clock: fixedClock('2026-11-21T03:01:00Z'),
-    });
+    const handler = transformHandler(storage);
     const output = await handler(event('transform'));
     expect(output.changes).toBe(6);
     expect(output.report.types.stores).toEqual({
@@ -140,12 +138,7 @@ describe('transform handler', () => {
       })),
     ];
     await storage.put('raw/stores/sfn-exec-20261121T030000Z.jsonl.gz', await encodeJsonLinesGz(stores));
-    const handler = makeTransformHandler({
-      config,
-      storage,
-      log: silentLog,
-      clock: fixedClock('2026-11-21T03:01:00Z'),
-    });
+    const handler = transformHandler(storage);
     const output = await handler(event('transform'));
     expect(output.report.boilerplate?.stores).toMatchObject({
       enabled: true,
@@ -159,24 +152,14 @@ describe('transform handler', () => {
   });
 
   it('names the missing raw file', async () => {
-    const handler = makeTransformHandler({
-      config,
-      storage: createMemoryStorage(),
-      log: silentLog,
-      clock: fixedClock('2026-11-21T03:01:00Z'),
-    });
+    const handler = transformHandler(createMemoryStorage());
     await expect(handler(event('transform'))).rejects.toThrow(
       'raw extract raw/stores/sfn-exec-20261121T030000Z.jsonl.gz is missing',
     );
   });
 
   it('rejects an event without extracts', async () => {
-    const handler = makeTransformHandler({
-      config,
-      storage: createMemoryStorage(),
-      log: silentLog,
-      clock: fixedClock('2026-11-21T03:01:00Z'),
-    });
+    const handler = transformHandler(createMemoryStorage());
     await expect(handler({ runId: 'r1', extracts: [] })).rejects.toThrow(
       'transform event: extracts: needs at least one extract result',
     );
