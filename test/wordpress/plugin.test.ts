@@ -259,6 +259,20 @@ describe('change notifications', () => {
     expectHints(await capture.collect(1), [upsert(published)]);
   });
 
+  it('a scheduled item going live (wp_publish_post, as cron does) sends an upsert', async () => {
+    const scheduled = await insertOne({
+      type: 'event',
+      title: 'Concierto programado',
+      status: 'future',
+      date: '2031-01-01 12:00:00',
+    });
+    expect(scheduled.status).toBe('future');
+    expect(await capture.collect(0)).toEqual([]);
+    const { row } = (await site.php('plugin.php', { op: 'publish', id: scheduled.id })) as { row: PostRow };
+    expect(row.status).toBe('publish');
+    expectHints(await capture.collect(1), [upsert(row)]);
+  });
+
   it('wp_update_post with ACF-like fields sends one upsert with the new modified_gmt', async () => {
     const row = await site.update(items['Tienda Norte']?.id ?? 0, {
       content: 'Nuevo horario',

@@ -9,6 +9,7 @@
  *   {"op": "remove_terms", "id": 12, "taxonomy": "t", "names": [...]} → {"row": row}   wp_remove_object_terms
  *   {"op": "multi_save", "id": 12, "titles": [..], "acf": {...}, "terms": {...}} → {"row": row}
  *       several wp_update_post calls, then the meta and the terms, all in this one request
+ *   {"op": "publish", "id": 12}                     → {"row": row}   wp_publish_post (what cron does when a scheduled post is due)
  *   {"op": "touch_many", "ids": [12, 13, …]}        → {"rows": [row, …]}   wp_update_post of each, one request
  *   {"op": "set_post_lock", "id": 12}               → {"row": row}   what the editor's heartbeat writes (_edit_lock)
  *   {"op": "add_user", "login": "ed", "role": "editor", "password": "…", "locale"?: "es_ES"} → {"id": 3}
@@ -80,6 +81,11 @@ switch ($input['op']) {
             wpkb_set_terms($id, $input['terms']);
         }
         wpkb_out(['row' => wpkb_row($id)]);
+        break;
+
+    case 'publish':
+        wp_publish_post((int) $input['id']);
+        wpkb_out(['row' => wpkb_row((int) $input['id'])]);
         break;
 
     case 'touch_many':
