@@ -96,6 +96,13 @@ async function options(
   return result.values;
 }
 
+/** Runs an operation of php/plugin.php that returns one post's row. */
+async function changePost(
+  input: { op: string; id: number | undefined } & Record<string, unknown>,
+): Promise<PostRow> {
+  return ((await site.php('plugin.php', input)) as { row: PostRow }).row;
+}
+
 const settingsPage = (session = admin) => session.get('/wp-admin/options-general.php?page=wpkb');
 
 async function insertOne(spec: Parameters<WordPressSite['insert']>[0][number]): Promise<PostRow> {
@@ -268,7 +275,7 @@ describe('change notifications', () => {
     });
     expect(scheduled.status).toBe('future');
     expect(await capture.collect(0)).toEqual([]);
-    const { row } = (await site.php('plugin.php', { op: 'publish', id: scheduled.id })) as { row: PostRow };
+    const row = await changePost({ op: 'publish', id: scheduled.id });
     expect(row.status).toBe('publish');
     expectHints(await capture.collect(1), [upsert(row)]);
   });
@@ -282,33 +289,33 @@ describe('change notifications', () => {
   });
 
   it('ACF-like fields saved on their own (no save_post) send an upsert', async () => {
-    const result = (await site.php('plugin.php', {
+    const row = await changePost({
       op: 'set_acf',
       id: items['Tienda Norte']?.id,
       acf: { horario: '08:00-23:00' },
-    })) as { row: PostRow };
-    expectHints(await capture.collect(1), [upsert(result.row)]);
+    });
+    expectHints(await capture.collect(1), [upsert(row)]);
   });
 
   it('terms assigned on their own send an upsert for the post', async () => {
-    const result = (await site.php('plugin.php', {
+    const row = await changePost({
       op: 'set_terms',
       id: items['Tienda Este']?.id,
       terms: { categoria_tienda: ['Moda'] },
-    })) as { row: PostRow };
-    expectHints(await capture.collect(1), [upsert(result.row)]);
+    });
+    expectHints(await capture.collect(1), [upsert(row)]);
   });
 
   it('several saves of one post in one request (titles, ACF, terms) send one notification, in the final state', async () => {
-    const result = (await site.php('plugin.php', {
+    const row = await changePost({
       op: 'multi_save',
       id: items['Tienda Oeste']?.id,
       titles: ['Tienda Oeste 1', 'Tienda Oeste 2', 'Tienda Oeste 3'],
       acf: { horario: '11:00-20:00' },
       terms: { categoria_tienda: ['Hogar'] },
-    })) as { row: PostRow };
-    expect(result.row.title).toBe('Tienda Oeste 3');
-    expectHints(await capture.collect(1), [upsert(result.row)]);
+    });
+    expect(row.title).toBe('Tienda Oeste 3');
+    expectHints(await capture.collect(1), [upsert(row)]);
   });
 
   it('several posts saved in one request send one notification each', async () => {
@@ -371,13 +378,13 @@ describe('change notifications', () => {
   });
 
   it('a term removed from a post on its own (wp_remove_object_terms) sends an upsert for the post', async () => {
-    const result = (await site.php('plugin.php', {
+    const row = await changePost({
       op: 'remove_terms',
       id: items['Tienda Este']?.id,
       taxonomy: 'categoria_tienda',
       names: ['Moda y accesorios'],
-    })) as { row: PostRow };
-    expectHints(await capture.collect(1), [upsert(result.row)]);
+    });
+    expectHints(await capture.collect(1), [upsert(row)]);
   });
 
   it('deleting a term of published watched items sends one "type" hint, not one notification per post', async () => {

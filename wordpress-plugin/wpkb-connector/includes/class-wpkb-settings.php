@@ -29,30 +29,21 @@ final class Wpkb_Settings
 
     public function register_settings(): void
     {
-        register_setting(self::GROUP, Wpkb_Config::OPTION_ENDPOINT, [
-            'type' => 'string',
-            'default' => '',
-            'sanitize_callback' => [$this, 'sanitize_endpoint'],
-        ]);
-        register_setting(self::GROUP, Wpkb_Config::OPTION_SECRET, [
-            'type' => 'string',
-            'default' => '',
-            'sanitize_callback' => [$this, 'sanitize_secret'],
-        ]);
-        register_setting(self::GROUP, Wpkb_Config::OPTION_POST_TYPES, [
-            'type' => 'array',
-            'sanitize_callback' => [$this, 'sanitize_post_types'],
-        ]);
-        register_setting(self::GROUP, Wpkb_Config::OPTION_CHAT_ENDPOINT, [
-            'type' => 'string',
-            'default' => '',
-            'sanitize_callback' => [$this, 'sanitize_chat_endpoint'],
-        ]);
-        register_setting(self::GROUP, Wpkb_Config::OPTION_BUBBLE, [
-            'type' => 'boolean',
-            'default' => false,
-            'sanitize_callback' => [$this, 'sanitize_bubble'],
-        ]);
+        // option => [type, default (null: none, so "never saved" stays distinguishable), sanitizer]
+        $settings = [
+            Wpkb_Config::OPTION_ENDPOINT => ['string', '', 'sanitize_endpoint'],
+            Wpkb_Config::OPTION_SECRET => ['string', '', 'sanitize_secret'],
+            Wpkb_Config::OPTION_POST_TYPES => ['array', null, 'sanitize_post_types'],
+            Wpkb_Config::OPTION_CHAT_ENDPOINT => ['string', '', 'sanitize_chat_endpoint'],
+            Wpkb_Config::OPTION_BUBBLE => ['boolean', false, 'sanitize_bubble'],
+        ];
+        foreach ($settings as $option => [$type, $default, $sanitizer]) {
+            $args = ['type' => $type, 'sanitize_callback' => [$this, $sanitizer]];
+            if ($default !== null) {
+                $args['default'] = $default;
+            }
+            register_setting(self::GROUP, $option, $args);
+        }
     }
 
     /** @param mixed $value */
