@@ -19,6 +19,8 @@ export const DATA_PREFIXES = {
   catalog: 'catalog/',
   exports: 'exports/',
   runs: 'runs/',
+  /** Per content type, its last complete run (what the next run's incremental read compares with). */
+  state: 'state/',
 } as const;
 
 /**

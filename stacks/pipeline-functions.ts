@@ -88,6 +88,21 @@ export class PipelineFunctions extends Construct {
           actions: ['s3:PutObject'],
           resources: [objects(DATA_PREFIXES.raw)],
         }),
+        // The plan, the batches and the previous complete run's raw file; the state that names it.
+        new iam.PolicyStatement({
+          sid: 'ReadRawAndState',
+          actions: ['s3:GetObject'],
+          resources: [objects(DATA_PREFIXES.raw), objects(DATA_PREFIXES.state)],
+        }),
+        // Whether the state and the previous raw file exist: a listing of exactly their keys.
+        new iam.PolicyStatement({
+          sid: 'ListRawAndState',
+          actions: ['s3:ListBucket'],
+          resources: [bucket.bucketArn],
+          conditions: {
+            StringLike: { 's3:prefix': [`${DATA_PREFIXES.raw}*`, `${DATA_PREFIXES.state}*`] },
+          },
+        }),
         ...(passwordSecret
           ? [
               new iam.PolicyStatement({
@@ -102,8 +117,14 @@ export class PipelineFunctions extends Construct {
     acknowledge(
       this.roleOf('Extract'),
       'AwsSolutions-IAM5',
-      'Extract writes raw/<type>/<runId>.jsonl.gz: a new key every run, so the grant is on the raw/ prefix.',
+      'Extract writes and reads raw/<type>/<runId>…: new keys every run, so the grant is on the raw/ prefix.',
       `Resource::<${bucketArnId}>/raw/*`,
+    );
+    acknowledge(
+      this.roleOf('Extract'),
+      'AwsSolutions-IAM5',
+      'Extract reads state/<type>.json, one key per content type: the grant is on the state/ prefix.',
+      `Resource::<${bucketArnId}>/state/*`,
     );
 
     this.transform = this.function('Transform', {
@@ -141,6 +162,7 @@ export class PipelineFunctions extends Construct {
             objects(DATA_PREFIXES.catalog),
             objects(DATA_PREFIXES.exports),
             objects(DATA_PREFIXES.runs),
+            objects(DATA_PREFIXES.state),
           ],
         }),
         new iam.PolicyStatement({
@@ -150,7 +172,7 @@ export class PipelineFunctions extends Construct {
         }),
       ],
     });
-    for (const prefix of ['raw', 'curated', 'kb', 'catalog', 'exports', 'runs'] as const) {
+    for (const prefix of ['raw', 'curated', 'kb', 'catalog', 'exports', 'runs', 'state'] as const) {
       acknowledge(
         this.roleOf('Transform'),
         'AwsSolutions-IAM5',

@@ -24,7 +24,10 @@ export const STATES = {
   guard: 'Concurrency guard',
   listTypes: 'List content types',
   extractAll: 'Extract content types',
-  extractType: 'Extract type',
+  planExtract: 'Plan extract',
+  readBatches: 'Read batches',
+  readBatch: 'Read batch',
+  assembleExtract: 'Assemble extract',
   transform: 'Transform',
   checkPendingSync: 'Check pending sync',
   anyChanges: 'Any changes?',
@@ -232,7 +235,10 @@ export class PipelineStateMachine extends Construct {
     // ---- input ---------------------------------------------------------------------------------------
     const readInput = new sfn.Pass(this, STATES.readInput, {
       comment: 'Keeps the execution input beside the defaults',
-      parameters: { defaults: { force: false, forceSync: false }, input: sfn.JsonPath.entirePayload },
+      parameters: {
+        defaults: { force: false, forceSync: false, full: false },
+        input: sfn.JsonPath.entirePayload,
+      },
     });
     const applyDefaults = new sfn.Pass(this, STATES.applyDefaults, {
       comment: 'runId = the execution name; options = defaults overridden by the input',
@@ -249,7 +255,7 @@ export class PipelineStateMachine extends Construct {
       result: sfn.Result.fromObject({
         Error: INVALID_INPUT,
         Cause:
-          'the input must be a JSON object like {}, {"force": true} or {"forceSync": true} (force and forceSync true or false), and the execution name must start with a letter or a digit',
+          'the input must be a JSON object like {}, {"force": true}, {"forceSync": true} or {"full": true} (force, forceSync and full true or false), and the execution name must start with a letter or a digit',
       }),
       resultPath: '$.error',
     });
@@ -272,23 +278,67 @@ export class PipelineStateMachine extends Construct {
       resultPath: '$.types',
     });
 
-    // Its input is the Map's item selection, {runId, type}: the extract event as it is.
-    const extractType = invoke(STATES.extractType, functions.extract, undefined, {
+    // One content type per iteration, in three invocations of the extract Lambda: plan (list the type,
+    // decide full or incremental, store the ids to read), read the batches of ids (one invocation each, so
+    // a large type never runs into Lambda's 15 minutes), assemble the raw file. Errors inside cannot leave
+    // the Map's iteration: the outer Map state catches them.
+    const planExtract = invoke(
+      STATES.planExtract,
+      functions.extract,
+      {
+        action: 'plan',
+        runId: sfn.JsonPath.stringAt('$.runId'),
+        type: sfn.JsonPath.stringAt('$.type'),
+        full: sfn.JsonPath.stringAt('$.full'),
+      },
+      { resultPath: '$.plan', transient: ['StorageError'], catchErrors: false },
+    );
+    // Its input is the inner Map's item selection: the read event as it is.
+    const readBatch = invoke(STATES.readBatch, functions.extract, undefined, {
       replaceInput: true,
       transient: ['StorageError'],
       catchErrors: false,
     });
+    // Inline, not distributed: a type has one batch per readBatchSize ids (10 for 100,000 items), the
+    // results are small, and aws-local-stepfunctions, which the state machine tests execute this
+    // definition with, does not run a Distributed Map.
+    const readBatches = new sfn.Map(this, STATES.readBatches, {
+      comment: 'One extract invocation per batch of ids to read (wordpress.readBatchSize), one at a time',
+      itemsPath: '$.plan.batches',
+      itemSelector: {
+        action: 'read',
+        runId: sfn.JsonPath.stringAt('$.runId'),
+        type: sfn.JsonPath.stringAt('$.type'),
+        batch: sfn.JsonPath.numberAt('$$.Map.Item.Value'),
+      },
+      // One batch at a time per type: the site's load stays at wordpress.concurrency per type.
+      maxConcurrency: 1,
+      resultPath: '$.batches',
+    });
+    readBatches.itemProcessor(readBatch);
+    const assembleExtract = invoke(
+      STATES.assembleExtract,
+      functions.extract,
+      {
+        action: 'assemble',
+        runId: sfn.JsonPath.stringAt('$.runId'),
+        type: sfn.JsonPath.stringAt('$.type'),
+        batches: sfn.JsonPath.listAt('$.batches'),
+      },
+      { replaceInput: true, transient: ['StorageError'], catchErrors: false },
+    );
     const extractAll = new sfn.Map(this, STATES.extractAll, {
-      comment: 'One extract Lambda per content type',
+      comment: 'Per content type: plan, read the batches, assemble the raw file',
       itemsPath: '$.types',
       itemSelector: {
         runId: sfn.JsonPath.stringAt('$.runId'),
         type: sfn.JsonPath.stringAt('$$.Map.Item.Value'),
+        full: sfn.JsonPath.stringAt('$.options.full'),
       },
       maxConcurrency: settings.maxConcurrentExtracts,
       resultPath: '$.extracts',
     });
-    extractAll.itemProcessor(extractType);
+    extractAll.itemProcessor(planExtract.next(readBatches).next(assembleExtract));
     catchInto(extractAll, STATES.extractAll);
 
     const transform = invoke(
@@ -452,6 +502,7 @@ export class PipelineStateMachine extends Construct {
         sfn.Condition.or(
           sfn.Condition.not(sfn.Condition.isBoolean('$.options.force')),
           sfn.Condition.not(sfn.Condition.isBoolean('$.options.forceSync')),
+          sfn.Condition.not(sfn.Condition.isBoolean('$.options.full')),
           sfn.Condition.stringMatches('$.runId', '-*'),
           sfn.Condition.stringMatches('$.runId', '_*'),
         ),

@@ -24,6 +24,7 @@ interface RunFlags {
   knowledgeDir: string;
   types?: string[];
   force: boolean;
+  full: boolean;
   verbose: boolean;
 }
 
@@ -41,6 +42,7 @@ export function registerRun(program: Command): void {
     .option('--types <a,b>', 'only these configured content types', typeList)
     .option('--knowledge-dir <dir>', 'curated knowledge (FAQ CSV files) to include', 'knowledge')
     .option('--force', 'skip the deletion guard', false)
+    .option('--full', 'read every item again, not only what changed since the last run', false)
     .option('--verbose', 'structured logs (Powertools JSON) on stdout', false)
     .action(async (opts: RunFlags) => {
       const outcome = await runLocal({
@@ -49,6 +51,7 @@ export function registerRun(program: Command): void {
         knowledgeDir: path.resolve(opts.knowledgeDir),
         ...(opts.types ? { types: opts.types } : {}),
         force: opts.force,
+        full: opts.full,
         context: readCdkContext(),
         env: process.env,
         print: (line) => console.log(line),

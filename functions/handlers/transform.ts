@@ -1,9 +1,10 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { loadCurated } from '../core/pipeline/curated.js';
+import { stateSources, writeExtractStates } from '../core/pipeline/extract-state.js';
 import { RUN_ID_PATTERN } from '../core/pipeline/keys.js';
 import { loadExtracted } from '../core/pipeline/raw.js';
-import { type RunReport, sumCounts, writeRunReport } from '../core/pipeline/report.js';
+import { extractStats, type RunReport, sumCounts, writeRunReport } from '../core/pipeline/report.js';
 import { transform } from '../core/pipeline/transform.js';
 import { type Clock, systemClock } from '../core/shared/clock.js';
 import { lambdaSettings } from '../core/shared/config/lambda-env.js';
@@ -21,6 +22,14 @@ const extractResultSchema = z.object({
   requests: z.number().int().min(0),
   retries: z.number().int().min(0),
   durationMs: z.number().min(0),
+  bytes: z.number().int().min(0).optional(),
+  mode: z.enum(['full', 'incremental']).optional(),
+  reason: z.string().optional(),
+  read: z.number().int().min(0).optional(),
+  reused: z.number().int().min(0).optional(),
+  gone: z.number().int().min(0).optional(),
+  fingerprint: z.string().min(1).optional(),
+  fullReadAt: z.iso.datetime().optional(),
 });
 
 export const transformEventSchema = z.object({
@@ -62,6 +71,8 @@ export function makeTransformHandler(deps: TransformHandlerDeps) {
       log: deps.log,
     });
     const finished = deps.clock.now();
+    // The run is complete: the next one reads only what changed since.
+    await writeExtractStates(deps.storage, runId, stateSources(extracts), finished);
     const report: RunReport = {
       runId,
       status: 'succeeded',
@@ -73,12 +84,7 @@ export function makeTransformHandler(deps: TransformHandlerDeps) {
       totals: sumCounts(result.types),
       boilerplate: result.boilerplate,
       changes: result.changes,
-      extract: Object.fromEntries(
-        extracts.map((e) => [
-          e.type,
-          { pages: e.pages, requests: e.requests, retries: e.retries, durationMs: e.durationMs },
-        ]),
-      ),
+      extract: Object.fromEntries(extracts.map((e) => [e.type, extractStats(e)])),
       durationsMs: {
         extract: Math.max(0, ...extracts.map((e) => e.durationMs)),
         transform: finished.getTime() - started.getTime(),

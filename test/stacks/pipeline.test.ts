@@ -140,9 +140,22 @@ describe('pipeline Lambda functions', () => {
 });
 
 describe('pipeline IAM (least privilege)', () => {
-  it('extract may only write raw/', () => {
+  it('extract may only write raw/, read raw/ and state/, and list keys under them', () => {
     expect(ownStatements(dev, 'Extract')).toEqual([
       { Sid: 'WriteRaw', Effect: 'Allow', Action: 's3:PutObject', Resource: objects(dev, 'raw/') },
+      {
+        Sid: 'ReadRawAndState',
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: [objects(dev, 'raw/'), objects(dev, 'state/')],
+      },
+      {
+        Sid: 'ListRawAndState',
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: bucketArn(dev),
+        Condition: { StringLike: { 's3:prefix': ['raw/*', 'state/*'] } },
+      },
     ]);
   });
 
@@ -196,6 +209,7 @@ describe('pipeline IAM (least privilege)', () => {
           objects(dev, 'exports/'),
           objects(dev, 'kb/'),
           objects(dev, 'runs/'),
+          objects(dev, 'state/'),
         ],
       },
       {
@@ -663,13 +677,14 @@ describe('cdk-nag AwsSolutions with the pipeline', () => {
     expect(byPath('/Functions/Extract/Role')).toEqual([
       `AwsSolutions-IAM5[Resource::*]`,
       `AwsSolutions-IAM5[Resource::<${bucket}.Arn>/raw/*]`,
+      `AwsSolutions-IAM5[Resource::<${bucket}.Arn>/state/*]`,
     ]);
     expect(byPath('/Functions/Sync/Role')).toEqual([
       `AwsSolutions-IAM5[Resource::*]`,
       `AwsSolutions-IAM5[Resource::<${bucket}.Arn>/runs/*]`,
     ]);
     expect(byPath('/Functions/Guard/Role')).toEqual([`AwsSolutions-IAM5[Resource::*]`]);
-    expect(byPath('/Functions/Transform/Role')).toHaveLength(7);
+    expect(byPath('/Functions/Transform/Role')).toHaveLength(8);
     for (const fn of ['Extract', 'Transform', 'Sync', 'Guard']) {
       expect(byPath(`/Functions/${fn}/Function`)).toEqual(['AwsSolutions-L1']);
     }

@@ -26,14 +26,16 @@ import { fold } from '../../functions/core/retrieval/fold.js';
 import { todayNumber } from '../../functions/core/retrieval/freshness.js';
 import { systemClock } from '../../functions/core/shared/clock.js';
 import { lambdaSettings } from '../../functions/core/shared/config/lambda-env.js';
+import type { WpkbConfig } from '../../functions/core/shared/config/schema.js';
 import { syncSettings } from '../../functions/core/shared/config/sync-env.js';
+import { WordPressError } from '../../functions/core/shared/errors.js';
 import { silentLog } from '../../functions/core/shared/logger.js';
 import { getJson } from '../../functions/core/storage/codec.js';
 import { createMemoryStorage, type MemoryStorage } from '../../functions/core/storage/memory.js';
 import type { RunReportWithCanaries } from '../../functions/core/sync/canaries.js';
 import { ingestionClientToken } from '../../functions/core/sync/ingestion.js';
 import type { IndexStats } from '../../functions/core/sync/verify.js';
-import { createWordPressClient } from '../../functions/core/wordpress/client.js';
+import { createWordPressClient, type WordPressClient } from '../../functions/core/wordpress/client.js';
 import { makeExtractHandler } from '../../functions/handlers/extract.js';
 import { makeGuardHandler } from '../../functions/handlers/guard.js';
 import { makeSyncHandler } from '../../functions/handlers/sync.js';
@@ -251,6 +253,12 @@ function world(
     machine?: Machine;
     /** Documents under kb/ the fake knowledge base does not have (as if Bedrock had failed them). */
     unindexed?: string[];
+    /** The extract Lambda as the state machine sees it (default: the real handler over the demo site). */
+    extract?: (input: unknown) => Promise<unknown>;
+    /** The configuration the Lambdas read, changed before the handlers are built. */
+    configure?: (config: WpkbConfig) => WpkbConfig;
+    /** The WordPress client the extract Lambda uses, wrapped (to make some reads fail). */
+    client?: (real: WordPressClient) => WordPressClient;
   } = {},
 ): World {
   const site = options.site ?? demo;
@@ -259,14 +267,16 @@ function world(
   const coreEnvironment = functionEnvironment(machine.synth, logicalIdOf(functions.extract));
   const wpkbConfig = JSON.parse(coreEnvironment.WPKB_CONFIG ?? '{}') as { site: { url: string } };
   wpkbConfig.site.url = site.url;
-  const { config } = lambdaSettings({ ...coreEnvironment, WPKB_CONFIG: JSON.stringify(wpkbConfig) });
+  const settled = lambdaSettings({ ...coreEnvironment, WPKB_CONFIG: JSON.stringify(wpkbConfig) }).config;
+  const config = options.configure ? options.configure(settled) : settled;
   const settings = syncSettings(functionEnvironment(machine.synth, logicalIdOf(functions.sync)));
 
   const storage = createMemoryStorage();
   const alerts: Alert[] = [];
   const metrics: World['metrics'] = [];
   const stats = options.stats ?? { namespaces: { dev: { recordCount: 40 } }, dimension: 1024 };
-  const client = createWordPressClient({ ...config.wordpress, siteUrl: config.site.url }, { log: silentLog });
+  const real = createWordPressClient({ ...config.wordpress, siteUrl: config.site.url }, { log: silentLog });
+  const client = options.client ? options.client(real) : real;
   const sync = asLambda(
     makeSyncHandler({
       settings,
@@ -289,11 +299,15 @@ function world(
     alerts.push(input as Alert);
     return options.publish ? options.publish(input as Alert) : { MessageId: `message-${alerts.length}` };
   };
+  const extract =
+    options.extract ?? asLambda(makeExtractHandler({ config, storage, client, log: silentLog }));
   const taskHandlers = {
     [STATES.guard]: asLambda(
       makeGuardHandler({ sfn: new SFNClient({ region: REGION, credentials }), log: silentLog }),
     ),
-    [STATES.extractType]: asLambda(makeExtractHandler({ config, storage, client, log: silentLog })),
+    ...Object.fromEntries(
+      [STATES.planExtract, STATES.readBatch, STATES.assembleExtract].map((state) => [state, extract]),
+    ),
     [STATES.transform]: asLambda(
       makeTransformHandler({ config, storage, log: silentLog, clock: systemClock }),
     ),
@@ -349,7 +363,9 @@ describe('the synthesized definition', () => {
     const { functions } = synth.pipeline;
     const expected: Record<string, string> = {
       [STATES.guard]: functionArn(logicalIdOf(functions.guard)),
-      [STATES.extractType]: functionArn(logicalIdOf(functions.extract)),
+      [STATES.planExtract]: functionArn(logicalIdOf(functions.extract)),
+      [STATES.readBatch]: functionArn(logicalIdOf(functions.extract)),
+      [STATES.assembleExtract]: functionArn(logicalIdOf(functions.extract)),
       [STATES.transform]: functionArn(logicalIdOf(functions.transform)),
       [STATES.startIngestion]: functionArn(logicalIdOf(functions.sync)),
       [STATES.checkIngestion]: functionArn(logicalIdOf(functions.sync)),
@@ -396,16 +412,16 @@ describe('pipeline executions', () => {
     const execution = await w.run({});
 
     expect(execution.failure).toBeUndefined();
-    expect(execution.path).toEqual([
+    // Inside the Map, two types at a time (their states interleave): plan, one read batch, assemble each.
+    const inner = [STATES.planExtract, STATES.readBatches, STATES.readBatch, STATES.assembleExtract];
+    for (const state of inner) expect(countOf(execution, state), state).toBe(3);
+    expect(execution.path.filter((state) => !(inner as string[]).includes(state))).toEqual([
       STATES.readInput,
       STATES.applyDefaults,
       STATES.checkInput,
       STATES.guard,
       STATES.listTypes,
       STATES.extractAll,
-      STATES.extractType,
-      STATES.extractType,
-      STATES.extractType,
       STATES.transform,
       STATES.checkPendingSync,
       STATES.anyChanges,
@@ -769,6 +785,115 @@ describe('pipeline executions', () => {
     } finally {
       await site.close();
     }
+  });
+});
+
+describe('extract in batches', () => {
+  /** Small read batches, so that one type takes several extract invocations. */
+  const batchesOf5 = (config: WpkbConfig): WpkbConfig => ({
+    ...config,
+    wordpress: { ...config.wordpress, readBatchSize: 5 },
+  });
+  const documents = (w: World) =>
+    new Map([...w.storage.snapshot()].filter(([key]) => key.startsWith('kb/') || key.startsWith('catalog/')));
+
+  it('reads a type in several batches, then an unchanged night reads none and writes nothing', async () => {
+    bedrockHappy();
+    sfnMock.on(ListExecutionsCommand).resolves({ executions: [] });
+    const w = world({ configure: batchesOf5 });
+    const first = await w.run({}, 'first');
+    expect(first.failure).toBeUndefined();
+    const stores = (demo.site.items.stores ?? []).filter((item) => item.status === 'publish').length;
+    const events = (demo.site.items.event ?? []).filter((item) => item.status === 'publish').length;
+    const restaurants = (demo.site.items.restaurant ?? []).filter((item) => item.status === 'publish').length;
+    const batches = [stores, events, restaurants].reduce((n, count) => n + Math.ceil(count / 5), 0);
+    expect(countOf(first, STATES.readBatch)).toBe(batches);
+    expect(countOf(first, STATES.readBatch)).toBeGreaterThan(6);
+    const firstReport = await report(w.storage, 'first');
+    expect(firstReport).toMatchObject({ extract: { stores: { mode: 'full', read: stores } } });
+    expect((firstReport?.types.stores?.new ?? 0) + (firstReport?.types.stores?.skipped ?? 0)).toBe(stores);
+    const written = documents(w);
+
+    bedrockMock.resetHistory();
+    const second = await w.run({}, 'second');
+    expect(second.failure).toBeUndefined();
+    expect(countOf(second, STATES.planExtract)).toBe(3);
+    expect(countOf(second, STATES.readBatch)).toBe(0);
+    expect(second.path.at(-1)).toBe(STATES.noChanges);
+    expect(await report(w.storage, 'second')).toMatchObject({
+      extract: { stores: { mode: 'incremental', read: 0, reused: stores } },
+      changes: 0,
+    });
+    expect(documents(w)).toEqual(written);
+
+    const full = await w.run({ full: true }, 'full');
+    expect(full.failure).toBeUndefined();
+    expect(countOf(full, STATES.readBatch)).toBe(batches);
+    expect(await report(w.storage, 'full')).toMatchObject({
+      extract: { stores: { mode: 'full', reason: 'asked for (--full)' } },
+    });
+    expect(documents(w)).toEqual(written);
+  });
+
+  it('a failing batch fails the run naming the batch; nothing is deleted or written', async () => {
+    bedrockHappy();
+    sfnMock.on(ListExecutionsCommand).resolves({ executions: [] });
+    const site = await startDemoSite({ site: generateDemoSite({ scale: 0.1, seed: 3 }) });
+    try {
+      const published = () => (site.site.items.stores ?? []).filter((item) => item.status === 'publish');
+      const poisoned = published()[7]?.id ?? -1;
+      let failing = false;
+      const w = world({
+        site,
+        configure: batchesOf5,
+        client: (real) => ({
+          ...real,
+          fetchByIds: async (type, ids) => {
+            if (failing && ids.includes(poisoned)) {
+              throw new WordPressError(
+                `stores: GET ${site.url}/wp-json/wp/v2/stores?include=${ids.join(',')} failed with HTTP 503 after 6 attempts`,
+                `${site.url}/wp-json/wp/v2/stores`,
+                503,
+              );
+            }
+            return real.fetchByIds(type, ids);
+          },
+        }),
+      });
+      expect((await w.run({}, 'before')).failure).toBeUndefined();
+      const before = w.storage.snapshot();
+      // Most stores gone from the site, and the batch holding `poisoned` cannot be read.
+      for (const item of published().slice(10)) item.status = 'draft';
+      failing = true;
+      const run = await w.run({ full: true }, 'failing');
+
+      expect(run.failure?.Error).toBe('WordPressError');
+      expect(String(run.failure?.Cause)).toMatch(
+        new RegExp(
+          `stores batch 2 of 2 \\(ids \\d+–\\d+\\): stores: GET .*include=.*${poisoned}.* failed with HTTP 503`,
+        ),
+      );
+      expect(run.path).not.toContain(STATES.transform);
+      expect(run.path.slice(-3)).toEqual([failedAt(STATES.extractAll), STATES.sendAlert, STATES.failed]);
+      expect(w.alerts.at(-1)?.Subject).toBe('wpkb dev: pipeline failed at Extract content types');
+      // kb/, catalog/ and the state are as the last complete run left them.
+      const after = w.storage.snapshot();
+      for (const [key, body] of before) {
+        if (/^(kb|catalog|exports|state)\//.test(key)) expect(after.get(key), key).toEqual(body);
+      }
+      expect([...after.keys()].filter((key) => /^(kb|catalog|exports|state)\//.test(key))).toEqual(
+        [...before.keys()].filter((key) => /^(kb|catalog|exports|state)\//.test(key)),
+      );
+    } finally {
+      await site.close();
+    }
+  });
+
+  it('refuses a "full" that is not a boolean', async () => {
+    const w = world();
+    const run = await w.run({ full: 'yes' }, 'bad-full');
+    expect(run.failure?.Error).toBe(INVALID_INPUT);
+    expect(run.path).not.toContain(STATES.guard);
   });
 });
 

@@ -6,15 +6,19 @@ import type { Storage } from '../storage/port.js';
 import { createWordPressClient, type WordPressClient } from '../wordpress/client.js';
 import { loadCurated } from './curated.js';
 import { type ExtractResult, extractType } from './extract.js';
+import type { PlanSummary } from './extract-plan.js';
+import { stateSources, writeExtractStates } from './extract-state.js';
 import { newRunId } from './keys.js';
 import { loadExtracted } from './raw.js';
-import { type RunReport, sumCounts, writeRunReport } from './report.js';
+import { extractStats, type RunReport, sumCounts, writeRunReport } from './report.js';
 import { type TransformResult, transform } from './transform.js';
 
 export type ProgressEvent =
   | { step: 'discover'; site: string }
   | { step: 'extract'; type: string; page: number; pages: number; items: number }
-  | { step: 'extracted'; type: string; items: number; pages: number; durationMs: number }
+  | { step: 'planned'; plan: PlanSummary }
+  | { step: 'read'; type: string; items: number }
+  | { step: 'extracted'; type: string; result: ExtractResult }
   | { step: 'transform' }
   | { step: 'transformed'; result: TransformResult; durationMs: number };
 
@@ -23,6 +27,8 @@ export interface PipelineOptions {
   storage: Storage;
   runId?: string;
   force?: boolean;
+  /** Read every item of every type, whatever the previous run says (`--full`). */
+  full?: boolean;
   /** Application password for `config.wordpress.username`. */
   password?: string;
   client?: WordPressClient;
@@ -75,25 +81,24 @@ export async function runPipeline(options: PipelineOptions): Promise<RunReport> 
     // `wordpress.concurrency` requests in flight overall; a type's page 1 no longer idles the others.
     const extracts: ExtractResult[] = await Promise.all(
       config.contentTypes.map(async (type) => {
-        const result = await extractType(type, runId, { client, storage, log });
-        progress({
-          step: 'extracted',
-          type: type.name,
-          items: result.fetched,
-          pages: result.pages,
-          durationMs: result.durationMs,
-        });
+        const result = await extractType(
+          type,
+          runId,
+          {
+            client,
+            storage,
+            log,
+            clock,
+            onPlan: (plan) => progress({ step: 'planned', plan }),
+            onItems: (items) => progress({ step: 'read', type: type.name, items }),
+          },
+          { wordpress: config.wordpress, full: options.full ?? false, authenticated: !!options.password },
+        );
+        progress({ step: 'extracted', type: type.name, result });
         return result;
       }),
     );
-    for (const result of extracts) {
-      report.extract[result.type] = {
-        pages: result.pages,
-        requests: result.requests,
-        retries: result.retries,
-        durationMs: result.durationMs,
-      };
-    }
+    for (const result of extracts) report.extract[result.type] = extractStats(result);
     report.durationsMs.extract = since(extractStart);
 
     progress({ step: 'transform' });
@@ -111,6 +116,8 @@ export async function runPipeline(options: PipelineOptions): Promise<RunReport> 
     report.durationsMs.transform = since(transformStart);
     progress({ step: 'transformed', result, durationMs: report.durationsMs.transform });
 
+    // The run is complete: the next one reads only what changed since.
+    await writeExtractStates(storage, runId, stateSources(extracts), clock.now());
     report.types = result.types;
     report.totals = sumCounts(result.types);
     report.boilerplate = result.boilerplate;

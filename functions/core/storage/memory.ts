@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { md5Hex } from './codec.js';
 import { assertValidKey, assertValidPrefix, compareKeys } from './keys.js';
 import type { Storage, StoredObject } from './port.js';
@@ -28,6 +30,15 @@ export function createMemoryStorage(): MemoryStorage {
       assertValidKey(key, location);
       const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
       objects.set(key, { body: bytes, md5: md5Hex(bytes) });
+    },
+
+    async getStream(key) {
+      const body = await this.get(key);
+      return body === undefined ? undefined : Readable.from([body]);
+    },
+
+    async putFile(key, file) {
+      await this.put(key, await readFile(file));
     },
 
     async list(prefix) {

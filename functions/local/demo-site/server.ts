@@ -425,7 +425,11 @@ function collection(ctx: Context, restBase: string, params: Params): RestRespons
     );
   }
 
-  const listed = (ctx.site.items[restBase] ?? []).filter(isPublic);
+  // `include=1,2,3`: only those ids (WordPress ignores ids that are not published, or not numbers).
+  const include = params.has('include') ? new Set(params.list('include').map(Number)) : undefined;
+  const listed = (ctx.site.items[restBase] ?? []).filter(
+    (item) => isPublic(item) && (include === undefined || include.has(item.id)),
+  );
   const total = listed.length;
   const totalPages = Math.ceil(total / perPage);
   if (page > totalPages && total > 0) {

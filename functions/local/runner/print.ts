@@ -5,6 +5,8 @@ import type { ProgressEvent } from '../../core/pipeline/run.js';
 export type Print = (line: string) => void;
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+const kb = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.round(bytes / 1024)} KB`;
 const ms = (n: number) => (n >= 10_000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`);
 
 /** Progress lines per step, for people watching `npm start`. */
@@ -14,11 +16,22 @@ export function progressPrinter(print: Print): (event: ProgressEvent) => void {
       case 'discover':
         print(`▸ discover   ${event.site}`);
         break;
-      case 'extracted':
+      case 'planned':
         print(
-          `▸ extract    ${event.type.padEnd(12)} ${plural(event.items, 'item', 'items').padStart(11)}  ${plural(event.pages, 'page', 'pages').padStart(9)}  ${ms(event.durationMs)}`,
+          `▸ list       ${event.plan.type.padEnd(12)} ${plural(event.plan.counts.listed, 'item', 'items').padStart(11)}  ${event.plan.mode} read: ${event.plan.reason}`,
         );
         break;
+      case 'extracted': {
+        const r = event.result;
+        const reused = r.reused ? `, ${r.reused} unchanged` : '';
+        const gone = r.gone ? `, ${r.gone} gone` : '';
+        print(
+          `▸ extract    ${event.type.padEnd(12)} ${plural(r.fetched, 'item', 'items').padStart(11)}  ${r.read ?? r.fetched} read${reused}${gone}  ${plural(r.requests, 'request', 'requests')}, ${kb(r.bytes ?? 0)}  ${ms(r.durationMs)}`,
+        );
+        break;
+      }
+      case 'read':
+        break; // per batch of items: the per-type line follows
       case 'transform':
         print('▸ transform  normalise, build documents, compare with the store');
         break;

@@ -18,6 +18,8 @@ export interface LocalRunOptions {
   dataDir: string;
   types?: readonly string[];
   force?: boolean;
+  /** Read every item again (`--full`). */
+  full?: boolean;
   /** Curated knowledge folder mirrored to `curated/` (default: none). */
   knowledgeDir?: string;
   /** cdk.json's `wpkb` context, so local runs use the same configuration as deploys. */
@@ -63,6 +65,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunOutcom
       config,
       storage,
       force: options.force ?? false,
+      full: options.full ?? false,
       ...(env.WPKB_WP_APP_PASSWORD ? { password: env.WPKB_WP_APP_PASSWORD } : {}),
       log: options.log ?? silentLog,
       clock: options.clock ?? systemClock,

@@ -1,5 +1,19 @@
+import { randomInt } from 'node:crypto';
 import type { Dirent } from 'node:fs';
-import { lstat, mkdir, readdir, readFile, rmdir, unlink } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import {
+  copyFile,
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  rmdir,
+  stat,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import writeFileAtomic from 'write-file-atomic';
@@ -35,6 +49,27 @@ export function createLocalStorage(directory: string): Storage {
       cause: error,
     });
 
+  /** Directories known to exist (a put creates its parent once); cleared when delete() prunes. */
+  const made = new Set<string>();
+  /** Runs a write of `file` after making its directory; a concurrent delete() may prune it: retry. */
+  async function withParent(key: string, file: string, write: () => Promise<unknown>): Promise<void> {
+    const dir = path.dirname(file);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (!made.has(dir)) {
+          await mkdir(dir, { recursive: true });
+          made.add(dir);
+        }
+        await write();
+        return;
+      } catch (error) {
+        made.delete(dir);
+        if (attempt < 3 && isCode(error, 'ENOENT')) continue;
+        throw fail('write', key, error);
+      }
+    }
+  }
+
   return {
     location,
 
@@ -48,21 +83,41 @@ export function createLocalStorage(directory: string): Storage {
       }
     },
 
-    async put(key, body) {
+    async getStream(key) {
+      assertValidKey(key, location);
+      const file = fileOf(key);
+      try {
+        if (!(await stat(file)).isFile()) return undefined;
+      } catch (error) {
+        if (isCode(error, 'ENOENT', 'ENOTDIR')) return undefined;
+        throw fail('read', key, error);
+      }
+      return createReadStream(file);
+    },
+
+    async put(key, body, options) {
       assertValidKey(key, location);
       const file = fileOf(key);
       const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-      // A concurrent delete() may prune the parent directory between mkdir and the write: retry.
-      for (let attempt = 1; ; attempt++) {
+      const atomic = options?.atomic ?? true;
+      await withParent(key, file, () => (atomic ? writeFileAtomic(file, bytes) : writeFile(file, bytes)));
+    },
+
+    async putFile(key, from) {
+      assertValidKey(key, location);
+      const file = fileOf(key);
+      // Copied next to its destination under a temp name (`<name>.<digits>`, which list() skips), then
+      // renamed: atomic like put().
+      const temp = `${file}.${randomInt(1, 2 ** 31)}`;
+      await withParent(key, file, async () => {
         try {
-          await mkdir(path.dirname(file), { recursive: true });
-          await writeFileAtomic(file, bytes);
-          return;
+          await copyFile(from, temp);
+          await rename(temp, file);
         } catch (error) {
-          if (attempt < 3 && isCode(error, 'ENOENT')) continue;
-          throw fail('write', key, error);
+          await rm(temp, { force: true });
+          throw error;
         }
-      }
+      });
     },
 
     async list(prefix) {
@@ -124,6 +179,7 @@ export function createLocalStorage(directory: string): Storage {
           throw fail('delete', key, error);
         }
       }
+      made.clear();
       await pruneEmptyDirectories(root, parents);
     },
   };

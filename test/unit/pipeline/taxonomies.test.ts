@@ -4,6 +4,7 @@ import { loadExtracted } from '../../../functions/core/pipeline/raw.js';
 import { runPipeline } from '../../../functions/core/pipeline/run.js';
 import { transform } from '../../../functions/core/pipeline/transform.js';
 import type { ContentTypeConfig } from '../../../functions/core/shared/config/schema.js';
+import { wordpressSchema } from '../../../functions/core/shared/config/schema.js';
 import { StorageError } from '../../../functions/core/shared/errors.js';
 import { type Log, silentLog } from '../../../functions/core/shared/logger.js';
 import type { TermsByTaxonomy, WpItem } from '../../../functions/core/shared/types.js';
@@ -17,6 +18,7 @@ import { createMemoryStorage, type MemoryStorage } from '../../../functions/core
 import { createWordPressClient } from '../../../functions/core/wordpress/client.js';
 import { generateDemoSite, isPublic } from '../../../functions/local/demo-site/fixtures.js';
 import { type DemoSiteServer, startDemoSite } from '../../../functions/local/demo-site/server.js';
+import { fakeClient } from './fake-client.js';
 import { fixture, referenceConfig } from './helpers.js';
 
 const config = referenceConfig();
@@ -140,42 +142,17 @@ describe('transform with taxonomy terms', () => {
 describe('extract with taxonomies', () => {
   it('stores the items with their term ids and every term of the type’s taxonomies next to them', async () => {
     const memory = createMemoryStorage();
-    const calls: [string, string | undefined][] = [];
-    const client = {
-      discover: async () => ({ name: '', apiRoot: '', routeStyle: 'pretty' as const, postTypes: [] }),
-      assertTypesExist: async () => {},
-      fetchAll: async () => ({
-        type: 'stores',
-        items: storesWithTerms(),
-        total: 4,
-        pages: 1,
-        requests: 1,
-        retries: 0,
-        durationMs: 10,
-      }),
-      fetchTerms: async (taxonomy: string, options?: { runId?: string }) => {
-        calls.push([taxonomy, options?.runId]);
-        const terms = storeTerms()[taxonomy] ?? [];
-        return {
-          taxonomy,
-          terms,
-          total: terms.length,
-          pages: 1,
-          requests: 2,
-          retries: 1,
-          durationMs: 4,
-          cached: false,
-        };
-      },
-    };
-    const result = await extractType(stores, 'run-1', { client, storage: memory, log: silentLog });
+    const calls: string[] = [];
+    const client = fakeClient({ items: () => storesWithTerms(), terms: storeTerms(), calls });
+    const options = { wordpress: wordpressSchema.parse({}) };
+    const result = await extractType(stores, 'run-1', { client, storage: memory, log: silentLog }, options);
 
-    expect(calls).toEqual([['categoria_tienda', 'run-1']]);
+    expect(calls.filter((c) => c.startsWith('terms'))).toEqual(['terms categoria_tienda run-1']);
     expect(result).toMatchObject({
       rawKey: 'raw/stores/run-1.jsonl.gz',
       fetched: 4,
-      requests: 3,
-      retries: 1,
+      requests: 3, // the listing, one read by ids, the terms
+      retries: 0,
     });
     const raw = await decodeJsonLinesGz<WpItem>(memory.snapshot().get(result.rawKey) ?? Buffer.alloc(0));
     expect(raw.find((i) => i.id === 101)?.categoria_tienda).toEqual([12, 15]);
@@ -183,7 +160,7 @@ describe('extract with taxonomies', () => {
     expect(await getJson(memory, 'raw/stores/run-1.terms.json')).toEqual(storeTerms());
 
     const plain = { ...stores, name: 'plain', taxonomies: [] };
-    await extractType(plain, 'run-1', { client, storage: memory, log: silentLog });
+    await extractType(plain, 'run-1', { client, storage: memory, log: silentLog }, options);
     expect(memory.snapshot().has('raw/plain/run-1.terms.json')).toBe(false);
   });
 });
