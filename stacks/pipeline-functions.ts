@@ -22,6 +22,13 @@ export function lambdaConfig(config: WpkbConfig): Record<string, unknown> {
   return { env, site, wordpress, contentTypes, fieldLabels, deletionGuard };
 }
 
+/** Extract's memory (MB): measured peaks and the rule in docs/sizing.md. */
+export const EXTRACT_MEMORY_MB = 512;
+/** Transform's memory (MB): one full vCPU; the measured peak is far below (docs/sizing.md). */
+export const TRANSFORM_MEMORY_MB = 1769;
+/** Transform's `/tmp` (MiB): its spool, catalogs and exports (docs/sizing.md). */
+export const TRANSFORM_TMP_MIB = 2048;
+
 export interface PipelineFunctionsProps {
   resources: PipelineResources;
   /** `wpkb-<env>-pipeline`: the guard may list this state machine's executions. */
@@ -31,7 +38,7 @@ export interface PipelineFunctionsProps {
 /** What differs between the pipeline's functions; the rest is common to all four (see `function`). */
 type FunctionSpec = Pick<
   WpkbFunctionProps,
-  'entry' | 'description' | 'memorySize' | 'timeout' | 'environment' | 'statements'
+  'entry' | 'description' | 'memorySize' | 'ephemeralStorageMiB' | 'timeout' | 'environment' | 'statements'
 >;
 
 /**
@@ -76,8 +83,9 @@ export class PipelineFunctions extends Construct {
     const passwordSecret = config.cloud.wordpressPasswordSecret;
     this.extract = this.function('Extract', {
       entry: 'handlers/extract.ts',
-      description: `wpkb ${names.env}: reads one WordPress content type into raw/`,
-      memorySize: 512,
+      description: `wpkb ${names.env}: lists a WordPress content type, reads a batch of it, or assembles raw/`,
+      // Sized from `npm run bench` (docs/sizing.md): one batch's read-ahead and the type's listing.
+      memorySize: EXTRACT_MEMORY_MB,
       timeout: Duration.seconds(pipeline.extractTimeoutSeconds),
       environment: passwordSecret
         ? { ...coreEnvironment, WP_APP_PASSWORD_SECRET: passwordSecret }
@@ -130,7 +138,10 @@ export class PipelineFunctions extends Construct {
     this.transform = this.function('Transform', {
       entry: 'handlers/transform.ts',
       description: `wpkb ${names.env}: normalises raw/ into kb/ documents, catalog, exports and the run report`,
-      memorySize: 1024,
+      // Memory is bounded (docs/sizing.md); time is not: 1,769 MB is one full vCPU for the CPU-bound passes.
+      memorySize: TRANSFORM_MEMORY_MB,
+      // The normalised items of every type, and the catalogs and exports, spooled before they are written.
+      ephemeralStorageMiB: TRANSFORM_TMP_MIB,
       timeout: Duration.seconds(pipeline.transformTimeoutSeconds),
       environment: coreEnvironment,
       statements: [

@@ -137,6 +137,14 @@ describe('pipeline Lambda functions', () => {
     }
     expect(resource(s, s.pipeline.stateMachine.logGroup).Properties.RetentionInDays).toBe(90);
   });
+
+  it('are sized as docs/sizing.md says: transform one full vCPU and 2 GiB of /tmp for its spool', () => {
+    const props = (fn: keyof typeof dev.pipeline.functions) =>
+      resource(dev, dev.pipeline.functions[fn] as never).Properties;
+    expect(props('extract')).toMatchObject({ MemorySize: 512 });
+    expect(props('extract')).not.toHaveProperty('EphemeralStorage');
+    expect(props('transform')).toMatchObject({ MemorySize: 1769, EphemeralStorage: { Size: 2048 } });
+  });
 });
 
 describe('pipeline IAM (least privilege)', () => {

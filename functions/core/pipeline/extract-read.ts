@@ -3,7 +3,7 @@ import { oneLine, StorageError, WordPressError } from '../shared/errors.js';
 import type { Log } from '../shared/logger.js';
 import type { Storage } from '../storage/port.js';
 import { createTempDir, JsonLinesGzFile, putFile } from '../storage/stream.js';
-import type { WordPressClient } from '../wordpress/client.js';
+import type { FetchByIdsResult, WordPressClient } from '../wordpress/client.js';
 import { batchIds, type ExtractPlan, loadPlan } from './extract-plan.js';
 import { keys } from './keys.js';
 import { redactProtected } from './redact.js';
@@ -20,6 +20,9 @@ export interface BatchResult {
   bytes: number;
   durationMs: number;
 }
+
+/** `include=` requests started ahead of the one being written (a few times the client's concurrency). */
+const READ_AHEAD = 8;
 
 /** More missing ids than this in one batch: the type is changing under the read; better to fail now. */
 export const MAX_MISSING_PER_BATCH = 100;
@@ -64,12 +67,21 @@ export async function readBatch(
     const missing: number[] = [];
     const chunks: number[][] = [];
     for (let at = 0; at < ids.length; at += options.perPage) chunks.push(ids.slice(at, at + options.perPage));
-    // Every request starts at once (the client's limiter keeps `concurrency` in flight); the answers are
-    // written in id order as they come, so the part file is sorted and memory holds what waits to be written.
-    const reads = chunks.map((chunk) => deps.client.fetchByIds(type, chunk));
-    for (const read of reads) read.catch(() => {}); // awaited below, in order
-    for (const read of reads) {
-      const result = await read;
+    // Requests go at most READ_AHEAD chunks ahead of the one being written (the client's limiter keeps
+    // `concurrency` in flight): the part file is written in id order, and memory holds a few chunks.
+    const reads: Promise<FetchByIdsResult>[] = [];
+    const request = (index: number) => {
+      const chunk = chunks[index];
+      if (!chunk) return;
+      const read = deps.client.fetchByIds(type, chunk);
+      read.catch(() => {}); // awaited below, in order
+      reads[index] = read;
+    };
+    for (let index = 0; index < READ_AHEAD; index++) request(index);
+    for (let index = 0; index < chunks.length; index++) {
+      const result = await (reads[index] as Promise<FetchByIdsResult>);
+      delete reads[index];
+      request(index + READ_AHEAD);
       stats.requests += result.requests;
       stats.retries += result.retries;
       stats.bytes += result.bytes;

@@ -5,7 +5,7 @@ import type { Storage } from '../storage/port.js';
 import type { WordPressClient } from '../wordpress/client.js';
 import { assembleExtract, type ExtractResult } from './extract-assemble.js';
 import { loadPlan, type PlanSummary, planExtract } from './extract-plan.js';
-import { readBatch } from './extract-read.js';
+import { type BatchResult, readBatch } from './extract-read.js';
 
 export type { ExtractResult } from './extract-assemble.js';
 
@@ -31,7 +31,7 @@ export interface ExtractOptions {
 
 /**
  * One type's extract in one process — the three steps the state machine runs as separate invocations:
- * plan (list, decide full or incremental), read the batches (here all at once: the client's limiter keeps
+ * plan (list, decide full or incremental), read the batches one after the other (the client's limiter keeps
  * the site's load at `wordpress.concurrency`), assemble `raw/<type>/<runId>.jsonl.gz` and the terms.
  * Throws when the type cannot be read completely.
  */
@@ -56,8 +56,10 @@ export async function extractType(
   );
   deps.onPlan?.(summary);
   const plan = await loadPlan(deps.storage, type.name, runId);
-  const batches = await Promise.all(
-    summary.batches.map((batch) => readBatch(type, runId, batch, deps, { perPage: wordpress.perPage, plan })),
-  );
+  // One batch after the other, as the state machine reads them: memory holds one batch's read-ahead.
+  const batches: BatchResult[] = [];
+  for (const batch of summary.batches) {
+    batches.push(await readBatch(type, runId, batch, deps, { perPage: wordpress.perPage, plan }));
+  }
   return assembleExtract(type, runId, batches, deps, { plan, started });
 }

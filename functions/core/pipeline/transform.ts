@@ -1,21 +1,30 @@
-import pLimit from 'p-limit';
-import { buildCatalog, buildExport } from '../documents/catalog.js';
-import { buildDocument, type KbDocument } from '../documents/document.js';
-import { type BoilerplateCounts, removeBoilerplate } from '../normalize/boilerplate.js';
+import { catalogWriter, exportWriter, type PieceWriter } from '../documents/catalog.js';
+import { buildDocument, documentMetadataSidecar, type KbDocument } from '../documents/document.js';
+import {
+  type BoilerplateBlocks,
+  BoilerplateCounter,
+  type BoilerplateCounts,
+  BoilerplateRemover,
+} from '../normalize/boilerplate.js';
 import { isProtectedItem, normaliseItem } from '../normalize/item.js';
 import { indexTerms } from '../normalize/terms.js';
 import type { ContentTypeConfig, WpkbConfig } from '../shared/config/schema.js';
-import { ItemError, WpkbError } from '../shared/errors.js';
+import { ItemError, StorageError, WpkbError } from '../shared/errors.js';
 import { type Log, silentLog } from '../shared/logger.js';
 import type { NormalisedItem, TermsByTaxonomy, WpItem } from '../shared/types.js';
 import { md5Hex } from '../storage/codec.js';
 import type { Storage } from '../storage/port.js';
+import { createTempDir, JsonLinesGzFile, putFile, type TempDir, TextFile } from '../storage/stream.js';
 import { keys } from './keys.js';
 import { checkDeletionGuard, planDocuments, type TypeCounts, type TypePlan } from './plan.js';
 
 export interface TransformInput {
   type: ContentTypeConfig;
-  items: readonly WpItem[];
+  /**
+   * The type's items, sorted by id (as extract stores them): read once, one at a time. An array is
+   * sorted here; any other iterable must come sorted (a run fails naming the item that is not).
+   */
+  items: Iterable<WpItem> | AsyncIterable<WpItem>;
   /** Terms of the type's taxonomies, as extract stored them; item term ids resolve to their names. */
   terms?: TermsByTaxonomy;
 }
@@ -34,6 +43,8 @@ export interface TransformOptions {
   /** Skip the deletion guard. */
   force?: boolean;
   log?: Log;
+  /** Items of a type normalised (first pass) or written out (second pass), for progress. */
+  onItems?: (event: { type: string; pass: 1 | 2; items: number }) => void;
 }
 
 export interface TransformResult {
@@ -48,140 +59,323 @@ export interface TransformResult {
 
 /** Store writes in flight at once (S3 handles far more; this keeps memory and sockets modest). */
 const WRITE_CONCURRENCY = 16;
+/** Progress is reported every this many items. */
+const PROGRESS_EVERY = 250;
 
-function normaliseAll(
+/** Writes run `limit` at a time; `add` waits while that many are in flight; the first failure wins. */
+class BoundedWrites {
+  private readonly running = new Set<Promise<void>>();
+  private failure: unknown;
+  count = 0;
+  constructor(private readonly limit: number) {}
+
+  async add(write: () => Promise<void>): Promise<void> {
+    if (this.failure !== undefined) throw this.failure;
+    while (this.running.size >= this.limit) await Promise.race(this.running);
+    if (this.failure !== undefined) throw this.failure;
+    this.count++;
+    const running: Promise<void> = write()
+      .catch((error: unknown) => {
+        this.failure ??= error;
+      })
+      .finally(() => this.running.delete(running));
+    this.running.add(running);
+  }
+
+  async drain(): Promise<void> {
+    await Promise.all(this.running);
+    if (this.failure !== undefined) throw this.failure;
+  }
+}
+
+/** What the first pass learnt of a type; the second pass writes from it. */
+interface FirstPass {
+  input: TransformInput;
+  fetched: number;
+  skipped: number;
+  /** The normalised items, in id order, in a temp file. */
+  spool: JsonLinesGzFile;
+  /** Items that make a document. */
+  documents: number;
+  boilerplate: BoilerplateBlocks;
+  /** Documents of the type in the store before the run; those that stay. */
+  existingDocuments: number;
+  present: number;
+}
+
+/** The items of an input in id order, one at a time; an unsorted iterable fails naming the item. */
+async function* sortedItems(input: TransformInput): AsyncGenerator<WpItem> {
+  const items = Array.isArray(input.items)
+    ? [...(input.items as WpItem[])].sort((a, b) => a.id - b.id)
+    : input.items;
+  let last = Number.NEGATIVE_INFINITY;
+  for await (const item of items) {
+    if (!(item.id > last)) {
+      throw new StorageError(
+        `${input.type.name} ${item.id}: items must come sorted by id without repeats (${item.id} after ${last})`,
+        keys.kbPrefix(input.type.name),
+      );
+    }
+    last = item.id;
+    yield item;
+  }
+}
+
+/**
+ * First pass over one type, one item at a time: normalise (an item that cannot be normalised fails the run
+ * here, before any write), count the body paragraphs for boilerplate, check the sidecar's size, compare the
+ * document keys with the store's listing (for the deletion guard), and spool the normalised item.
+ */
+async function firstPass(
   input: TransformInput,
   config: WpkbConfig,
-  log: Log,
-): { items: NormalisedItem[]; skipped: number } {
-  const items: NormalisedItem[] = [];
-  let skipped = 0;
-  const fieldLabels = { ...config.fieldLabels, ...input.type.fieldLabels };
+  existing: ReadonlyMap<string, string>,
+  temp: TempDir,
+  options: Pick<TransformOptions, 'onItems'> & { log: Log },
+): Promise<FirstPass> {
+  const { type } = input;
+  const { log } = options;
+  const fieldLabels = { ...config.fieldLabels, ...type.fieldLabels };
   const terms = indexTerms(input.terms ?? {});
+  const counter = new BoilerplateCounter({ ...config.boilerplate, ...type.boilerplate });
+  const spool = new JsonLinesGzFile(temp.file(`${type.name}.normalised.jsonl.gz`), 1);
   // Term ids without a stored term (deleted between the reads, or never there): skipped, said once per taxonomy.
-  const unknown = new Map<string, { ids: Set<string>; items: Set<number> }>();
-  for (const raw of input.items) {
+  const unknown = new Map<string, { ids: Set<string>; items: Set<number>; count: number }>();
+  let fetched = 0;
+  let skipped = 0;
+  let present = 0;
+  for await (const raw of sortedItems(input)) {
+    fetched++;
+    if (fetched % PROGRESS_EVERY === 0) options.onItems?.({ type: type.name, pass: 1, items: fetched });
     if (isProtectedItem(raw)) {
       skipped++;
       continue;
     }
     const onUnknownTerm = (taxonomy: string, id: unknown) => {
-      const seen = unknown.get(taxonomy) ?? { ids: new Set<string>(), items: new Set<number>() };
-      seen.ids.add(JSON.stringify(id));
-      seen.items.add(raw.id);
+      const seen = unknown.get(taxonomy) ?? { ids: new Set<string>(), items: new Set<number>(), count: 0 };
+      if (seen.ids.size < 20) seen.ids.add(JSON.stringify(id));
+      if (seen.items.size < 20) seen.items.add(raw.id);
+      seen.count++;
       unknown.set(taxonomy, seen);
     };
+    let item: NormalisedItem;
     try {
-      items.push(normaliseItem(raw, input.type, { fieldLabels, terms, onUnknownTerm }));
+      item = normaliseItem(raw, type, { fieldLabels, terms, onUnknownTerm });
     } catch (cause) {
       if (cause instanceof WpkbError) throw cause;
       const detail = cause instanceof Error ? cause.message : String(cause);
       throw new ItemError(
-        `${input.type.name} ${raw.id}: cannot normalise item: ${detail}`,
-        input.type.name,
+        `${type.name} ${raw.id}: cannot normalise item: ${detail}`,
+        type.name,
         String(raw.id),
         {
           cause,
         },
       );
     }
+    counter.add(item);
+    documentMetadataSidecar(item); // throws (naming the item) when the sidecar is too large
+    if (existing.has(`${keys.kbPrefix(type.name)}${item.sourceId}.csv`)) present++;
+    await spool.write(item);
   }
+  await spool.close();
+  options.onItems?.({ type: type.name, pass: 1, items: fetched });
   for (const [taxonomy, seen] of unknown) {
     log.warn('unknown term ids skipped (deleted terms?)', {
-      type: input.type.name,
+      type: type.name,
       taxonomy,
-      termIds: [...seen.ids].slice(0, 20).join(', '),
-      items: [...seen.items].slice(0, 20).join(', '),
-      itemCount: seen.items.size,
+      termIds: [...seen.ids].join(', '),
+      items: [...seen.items].join(', '),
+      itemCount: seen.count,
     });
   }
-  return { items, skipped };
+  let existingDocuments = 0;
+  const prefix = keys.kbPrefix(type.name);
+  for (const key of existing.keys()) if (key.startsWith(prefix) && key.endsWith('.csv')) existingDocuments++;
+  return {
+    input,
+    fetched,
+    skipped,
+    spool,
+    documents: spool.count,
+    boilerplate: counter.blocks(),
+    existingDocuments,
+    present,
+  };
 }
 
-/** Writes `body` at `key` unless the store already holds exactly these bytes. */
-async function putIfChanged(storage: Storage, key: string, body: string, known: ReadonlyMap<string, string>) {
-  if (known.get(key) === md5Hex(body)) return false;
-  await storage.put(key, body);
-  return true;
+/** The type's deletion guard, judged over the whole type from the first pass. */
+function guard(pass: FirstPass, config: WpkbConfig, force: boolean, log: Log): void {
+  const deleted = pass.existingDocuments - pass.present;
+  const name = pass.input.type.name;
+  if (force) {
+    if (deleted) log.warn('deletion guard skipped (--force)', { type: name, deleted });
+    return;
+  }
+  checkDeletionGuard(
+    { contentType: name, existingDocuments: pass.existingDocuments, deleted, after: pass.documents },
+    config.deletionGuard,
+  );
 }
 
-async function listMd5(storage: Storage, prefix: string): Promise<Map<string, string>> {
-  return new Map((await storage.list(prefix)).map((o) => [o.key, o.md5]));
+interface SecondPass {
+  counts: Omit<TypeCounts, 'fetched' | 'skipped'>;
+  boilerplate: BoilerplateCounts;
+  deletes: string[];
+  catalog: { file: string; md5: string };
+  export: { file: string; md5: string };
 }
 
 /**
- * Normalise → build documents → diff against the store → guard → write/delete → catalog and
- * exports. Everything that can fail on bad input fails before the first write, so a failed run
- * leaves `kb/` as it was.
+ * Second pass over one type, one item at a time from the spool: leave out boilerplate, build the document,
+ * compare both files' MD5 with the listing and write what differs (a bounded number at once), and write
+ * the catalog and export entries to temp files. Returns the keys of documents whose item is gone.
+ */
+async function secondPass(
+  pass: FirstPass,
+  existing: ReadonlyMap<string, string>,
+  writes: BoundedWrites,
+  storage: Storage,
+  temp: TempDir,
+  onItems: TransformOptions['onItems'],
+): Promise<SecondPass> {
+  const name = pass.input.type.name;
+  const prefix = keys.kbPrefix(name);
+  const remover = new BoilerplateRemover(pass.boilerplate);
+  const counts = { new: 0, changed: 0, unchanged: 0, deleted: 0 };
+  const wanted = new Set<string>();
+  const pieces = async (writer: PieceWriter, file: TextFile, item?: NormalisedItem) =>
+    file.write(item ? writer.item(item) : writer.head());
+  const catalogOut = new TextFile(temp.file(`${name}.catalog.json`));
+  const exportOut = new TextFile(temp.file(`${name}.export.csv`));
+  const catalog = catalogWriter(name, pass.documents);
+  const rows = exportWriter();
+  await pieces(catalog, catalogOut);
+  await pieces(rows, exportOut);
+  let done = 0;
+  for await (const normalised of pass.spool.read<NormalisedItem>()) {
+    const item = remover.apply(normalised);
+    const doc = buildDocument(item);
+    wanted.add(doc.key);
+    const csvSame = existing.get(doc.key) === md5Hex(doc.csv);
+    const sidecarSame = existing.get(doc.sidecarKey) === md5Hex(doc.sidecar);
+    if (!existing.has(doc.key)) counts.new++;
+    else if (csvSame && sidecarSame) counts.unchanged++;
+    else counts.changed++;
+    // Documents are many, small, and compared again next run: no temp file and fsync each (atomic: false).
+    if (!csvSame) await writes.add(() => storage.put(doc.key, doc.csv, { atomic: false }));
+    if (!sidecarSame) await writes.add(() => storage.put(doc.sidecarKey, doc.sidecar, { atomic: false }));
+    await pieces(catalog, catalogOut, item);
+    await pieces(rows, exportOut, item);
+    if (++done % PROGRESS_EVERY === 0) onItems?.({ type: name, pass: 2, items: done });
+  }
+  onItems?.({ type: name, pass: 2, items: done });
+  await catalogOut.write(catalog.tail());
+  await exportOut.write(rows.tail());
+  const deletes: string[] = [];
+  for (const key of existing.keys()) {
+    if (!key.startsWith(prefix)) continue;
+    const csv = key.endsWith('.csv.metadata.json') ? key.slice(0, -'.metadata.json'.length) : key;
+    if (wanted.has(csv)) continue;
+    deletes.push(key);
+    if (key.endsWith('.csv')) counts.deleted++;
+  }
+  return {
+    counts,
+    boilerplate: remover.counts(),
+    deletes: deletes.sort(),
+    catalog: { file: catalogOut.file, md5: await catalogOut.close() },
+    export: { file: exportOut.file, md5: await exportOut.close() },
+  };
+}
+
+/**
+ * Normalise → build documents → diff against the store → guard → write/delete → catalog and exports,
+ * streaming: each type is read once, one item at a time, and its normalised items spooled to a temp file;
+ * boilerplate is judged over the whole type between the two passes. Memory: the store's listing of `kb/`
+ * (keys and MD5s), one paragraph count per distinct paragraph, and the writes in flight — not the items.
+ * Everything that can fail on bad input (normalising, a sidecar too large, the deletion guard of every
+ * type) fails in the first pass, before the first write, so a failed run leaves `kb/` as it was.
  */
 export async function transform(options: TransformOptions): Promise<TransformResult> {
   const { config, storage, force = false } = options;
   const log = options.log ?? silentLog;
-
-  const built = options.inputs.map((input) => {
-    const normalised = normaliseAll(input, options.config, log);
-    const { items, counts } = removeBoilerplate(normalised.items, {
-      ...config.boilerplate,
-      ...input.type.boilerplate,
-    });
-    if (counts.blocks) log.info('boilerplate left out', { type: input.type.name, ...counts });
-    const documents = items.map(buildDocument);
-    return { input, items, skipped: normalised.skipped, boilerplate: counts, documents };
-  });
-
-  const existing = await listMd5(storage, 'kb/');
-  const plans: TypePlan[] = built.map((b) =>
-    planDocuments(b.input.type.name, keys.kbPrefix(b.input.type.name), b.documents, existing),
-  );
-  for (const plan of plans) {
-    if (force) {
-      if (plan.counts.deleted)
-        log.warn('deletion guard skipped (--force)', {
-          type: plan.contentType,
-          deleted: plan.counts.deleted,
-        });
-      continue;
+  const temp = await createTempDir('wpkb-transform-');
+  try {
+    const existing = new Map((await storage.list('kb/')).map((o) => [o.key, o.md5]));
+    const firsts: FirstPass[] = [];
+    for (const input of options.inputs) {
+      firsts.push(await firstPass(input, config, existing, temp, { log, onItems: options.onItems }));
     }
-    checkDeletionGuard(plan, config.deletionGuard);
-  }
-  for (const extra of options.extra ?? []) {
-    const plan = planDocuments(
-      extra.contentType,
-      keys.kbPrefix(extra.contentType),
-      extra.documents,
-      existing,
+    for (const pass of firsts) guard(pass, config, force, log);
+    const extras: TypePlan[] = [];
+    for (const extra of options.extra ?? []) {
+      const plan = planDocuments(
+        extra.contentType,
+        keys.kbPrefix(extra.contentType),
+        extra.documents,
+        existing,
+      );
+      if (extra.documents.length || plan.existingDocuments || plan.deletes.length) extras.push(plan);
+    }
+
+    const writes = new BoundedWrites(WRITE_CONCURRENCY);
+    const seconds: SecondPass[] = [];
+    for (const pass of firsts) {
+      const second = await secondPass(pass, existing, writes, storage, temp, options.onItems);
+      seconds.push(second);
+      if (second.boilerplate.blocks)
+        log.info('boilerplate left out', { type: pass.input.type.name, ...second.boilerplate });
+    }
+    for (const plan of extras) {
+      for (const write of plan.writes) await writes.add(() => storage.put(write.key, write.body));
+    }
+    await writes.drain();
+    const deletes = [...seconds.flatMap((s) => s.deletes), ...extras.flatMap((p) => p.deletes)];
+    if (deletes.length) await storage.delete(deletes);
+
+    const stored = new Map(
+      [...(await storage.list('catalog/')), ...(await storage.list('exports/'))].map((o) => [o.key, o.md5]),
     );
-    if (extra.documents.length || plan.existingDocuments || plan.deletes.length) plans.push(plan);
-  }
+    for (const [index, pass] of firsts.entries()) {
+      const name = pass.input.type.name;
+      const second = seconds[index] as SecondPass;
+      // Written (streamed, atomically) only when the bytes changed.
+      if (stored.get(keys.catalog(name)) !== second.catalog.md5)
+        await putFile(storage, keys.catalog(name), second.catalog.file, { contentType: 'application/json' });
+      if (stored.get(keys.export(name)) !== second.export.md5)
+        await putFile(storage, keys.export(name), second.export.file);
+    }
 
-  const limit = pLimit(WRITE_CONCURRENCY);
-  const writes = plans.flatMap((p) => p.writes);
-  await Promise.all(writes.map((w) => limit(() => storage.put(w.key, w.body))));
-  const deletes = plans.flatMap((p) => p.deletes);
-  if (deletes.length) await storage.delete(deletes);
-
-  const catalogs = await listMd5(storage, 'catalog/');
-  const exports = await listMd5(storage, 'exports/');
-  for (const b of built) {
-    const name = b.input.type.name;
-    await putIfChanged(storage, keys.catalog(name), buildCatalog(name, b.items), catalogs);
-    await putIfChanged(storage, keys.export(name), buildExport(b.items), exports);
-  }
-
-  const types: Record<string, TypeCounts> = {};
-  let changes = 0;
-  for (const plan of plans) {
-    const source = built.find((b) => b.input.type.name === plan.contentType);
-    types[plan.contentType] = {
-      fetched: source
-        ? source.input.items.length
-        : plan.counts.new + plan.counts.changed + plan.counts.unchanged,
-      skipped: source?.skipped ?? 0,
-      ...plan.counts,
+    const types: Record<string, TypeCounts> = {};
+    let changes = 0;
+    const count = (name: string, counts: TypeCounts) => {
+      types[name] = counts;
+      changes += counts.new + counts.changed + counts.deleted;
+      log.info('transformed', { type: name, ...counts });
     };
-    changes += plan.counts.new + plan.counts.changed + plan.counts.deleted;
-    log.info('transformed', { type: plan.contentType, ...types[plan.contentType] });
+    for (const [index, pass] of firsts.entries()) {
+      const second = seconds[index] as SecondPass;
+      count(pass.input.type.name, { fetched: pass.fetched, skipped: pass.skipped, ...second.counts });
+    }
+    for (const plan of extras) {
+      count(plan.contentType, {
+        fetched: plan.counts.new + plan.counts.changed + plan.counts.unchanged,
+        skipped: 0,
+        ...plan.counts,
+      });
+    }
+    const boilerplate = Object.fromEntries(
+      firsts.map((pass, index) => [pass.input.type.name, (seconds[index] as SecondPass).boilerplate]),
+    );
+    return {
+      types,
+      boilerplate,
+      changes,
+      objectsWritten: writes.count,
+      objectsDeleted: deletes.length,
+    };
+  } finally {
+    await temp.dispose();
   }
-  const boilerplate = Object.fromEntries(built.map((b) => [b.input.type.name, b.boilerplate]));
-  return { types, boilerplate, changes, objectsWritten: writes.length, objectsDeleted: deletes.length };
 }

@@ -49,6 +49,19 @@ export function createLocalStorage(directory: string): Storage {
       cause: error,
     });
 
+  /**
+   * MD5s this adapter computed or wrote, by file, with the file's identity then (inode, size, mtime): a
+   * later list() of an untouched file stats it instead of reading it (transform lists kb/, then the local
+   * index lists it again in the same run). A file changed behind the adapter's back gets a new mtime.
+   */
+  const hashes = new Map<string, Identity & { md5: string }>();
+  const remember = async (file: string, bytes: Buffer) => {
+    try {
+      hashes.set(file, { md5: md5Hex(bytes), ...identity(await stat(file)) });
+    } catch {
+      hashes.delete(file);
+    }
+  };
   /** Directories known to exist (a put creates its parent once); cleared when delete() prunes. */
   const made = new Set<string>();
   /** Runs a write of `file` after making its directory; a concurrent delete() may prune it: retry. */
@@ -101,6 +114,7 @@ export function createLocalStorage(directory: string): Storage {
       const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
       const atomic = options?.atomic ?? true;
       await withParent(key, file, () => (atomic ? writeFileAtomic(file, bytes) : writeFile(file, bytes)));
+      await remember(file, bytes);
     },
 
     async putFile(key, from) {
@@ -113,6 +127,7 @@ export function createLocalStorage(directory: string): Storage {
         try {
           await copyFile(from, temp);
           await rename(temp, file);
+          hashes.delete(file);
         } catch (error) {
           await rm(temp, { force: true });
           throw error;
@@ -150,8 +165,17 @@ export function createLocalStorage(directory: string): Storage {
         keys.map((key) =>
           limit(async (): Promise<StoredObject | undefined> => {
             try {
-              const body = await readFile(fileOf(key));
-              return { key, md5: md5Hex(body), size: body.length };
+              const file = fileOf(key);
+              const known = hashes.get(file);
+              if (known) {
+                const info = await stat(file);
+                if (sameFile(known, info)) return { key, md5: known.md5, size: info.size };
+              }
+              const body = await readFile(file);
+              const md5 = md5Hex(body);
+              const info = await stat(file);
+              if (info.size === body.length) hashes.set(file, { md5, ...identity(info) });
+              return { key, md5, size: body.length };
             } catch (error) {
               if (isCode(error, 'ENOENT')) return undefined; // deleted while listing
               throw fail('read', key, error);
@@ -180,10 +204,21 @@ export function createLocalStorage(directory: string): Storage {
         }
       }
       made.clear();
+      for (const key of keys) hashes.delete(fileOf(key));
       await pruneEmptyDirectories(root, parents);
     },
   };
 }
+
+interface Identity {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
+
+const identity = (info: Identity): Identity => ({ ino: info.ino, size: info.size, mtimeMs: info.mtimeMs });
+const sameFile = (a: Identity, b: Identity): boolean =>
+  a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
 
 /** Removes each directory and its ancestors while they are empty, deepest first, never `root`. */
 async function pruneEmptyDirectories(root: string, directories: Iterable<string>): Promise<void> {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../../functions/core/shared/clock.js';
 import { lambdaSettings } from '../../../functions/core/shared/config/lambda-env.js';
-import { ConfigError, WordPressError } from '../../../functions/core/shared/errors.js';
+import { ConfigError } from '../../../functions/core/shared/errors.js';
 import { silentLog } from '../../../functions/core/shared/logger.js';
 import { decodeJsonLinesGz, encodeJsonLinesGz, getJson } from '../../../functions/core/storage/codec.js';
 import { createMemoryStorage } from '../../../functions/core/storage/memory.js';

@@ -125,7 +125,12 @@ describe('transform with taxonomy terms', () => {
 
   it('fails, naming the file and an item, when items carry term ids but the terms file is missing', async () => {
     const memory = await stored(storesWithTerms());
-    const error = await load(memory).catch((e: unknown) => e);
+    const before = memory.snapshot();
+    // The items stream into transform: it fails at the first item with term ids, before any write.
+    const error = await transform({ config, storage: memory, inputs: await load(memory) }).catch(
+      (e: unknown) => e,
+    );
+    expect(memory.snapshot()).toEqual(before);
     expect(error).toBeInstanceOf(StorageError);
     expect((error as Error).message).toBe(
       'terms file raw/stores/run-1.terms.json is missing, yet stores 101 carries categoria_tienda term ids: their names cannot be resolved',

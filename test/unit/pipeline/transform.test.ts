@@ -141,3 +141,32 @@ describe('transform', () => {
     expect(emptied.types.faq).toMatchObject({ deleted: 1 });
   });
 });
+
+describe('transform reading items as a stream', () => {
+  it('takes items one at a time from an async iterable, and fails naming an item out of id order', async () => {
+    const config = referenceConfig();
+    const type = config.contentTypes.find((t) => t.name === 'stores');
+    if (!type) throw new Error('no stores type');
+    const items = fixture('stores');
+    async function* inOrder() {
+      yield* [...items].sort((a, b) => a.id - b.id);
+    }
+    const streamed = createMemoryStorage();
+    await transform({ config, storage: streamed, inputs: [{ type, items: inOrder() }] });
+    const fromArray = createMemoryStorage();
+    await transform({ config, storage: fromArray, inputs: [{ type, items: [...items].reverse() }] });
+    expect(streamed.snapshot()).toEqual(fromArray.snapshot());
+
+    async function* outOfOrder() {
+      yield* [...items].sort((a, b) => b.id - a.id);
+    }
+    const untouched = createMemoryStorage();
+    const error = await transform({
+      config,
+      storage: untouched,
+      inputs: [{ type, items: outOfOrder() }],
+    }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/^stores \d+: items must come sorted by id without repeats/);
+    expect(untouched.snapshot().size).toBe(0);
+  });
+});
