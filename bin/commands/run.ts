@@ -55,6 +55,7 @@ export function registerRun(program: Command): void {
         context: readCdkContext(),
         env: process.env,
         print: (line) => console.log(line),
+        ...(process.stdout.isTTY ? { tty: process.stdout } : {}),
         ...(opts.verbose ? { log: powertoolsLog } : {}),
       });
       if (!outcome.ok) {

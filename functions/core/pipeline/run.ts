@@ -19,6 +19,7 @@ export type ProgressEvent =
   | { step: 'planned'; plan: PlanSummary }
   | { step: 'read'; type: string; items: number }
   | { step: 'extracted'; type: string; result: ExtractResult }
+  | { step: 'transform-items'; type: string; pass: 1 | 2; items: number; total: number }
   | { step: 'transform' }
   | { step: 'transformed'; result: TransformResult; durationMs: number };
 
@@ -112,6 +113,10 @@ export async function runPipeline(options: PipelineOptions): Promise<RunReport> 
       extra: [curated],
       force: options.force ?? false,
       log,
+      onItems: ({ type, pass, items, total }) => {
+        const fetched = extracts.find((e) => e.type === type)?.fetched ?? items;
+        progress({ step: 'transform-items', type, pass, items, total: total ?? fetched });
+      },
     });
     report.durationsMs.transform = since(transformStart);
     progress({ step: 'transformed', result, durationMs: report.durationsMs.transform });

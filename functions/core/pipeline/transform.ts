@@ -44,7 +44,7 @@ export interface TransformOptions {
   force?: boolean;
   log?: Log;
   /** Items of a type normalised (first pass) or written out (second pass), for progress. */
-  onItems?: (event: { type: string; pass: 1 | 2; items: number }) => void;
+  onItems?: (event: { type: string; pass: 1 | 2; items: number; total?: number }) => void;
 }
 
 export interface TransformResult {
@@ -267,9 +267,9 @@ async function secondPass(
     if (!sidecarSame) await writes.add(() => storage.put(doc.sidecarKey, doc.sidecar, { atomic: false }));
     await pieces(catalog, catalogOut, item);
     await pieces(rows, exportOut, item);
-    if (++done % PROGRESS_EVERY === 0) onItems?.({ type: name, pass: 2, items: done });
+    if (++done % PROGRESS_EVERY === 0) onItems?.({ type: name, pass: 2, items: done, total: pass.documents });
   }
-  onItems?.({ type: name, pass: 2, items: done });
+  onItems?.({ type: name, pass: 2, items: done, total: pass.documents });
   await catalogOut.write(catalog.tail());
   await exportOut.write(rows.tail());
   const deletes: string[] = [];

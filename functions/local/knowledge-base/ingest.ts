@@ -54,6 +54,8 @@ export interface IngestOptions {
   log?: Log;
   /** Texts per embed() call. */
   embedBatch?: number;
+  /** Files read and chunked so far, of those to index (progress). */
+  onFiles?: (done: number, total: number) => void;
 }
 
 const READ_CONCURRENCY = 16;
@@ -117,7 +119,7 @@ export async function ingestLocalKb(options: IngestOptions): Promise<LocalIndexS
     return zeroStats({ chunks, filesSkipped, durationMs: performance.now() - started });
   }
 
-  let read = await readSources(storage, toRead, chunking, log);
+  let read = await readSources(storage, toRead, chunking, log, options.onFiles);
   let grown = false;
   for (const r of read) for (const rec of r.records) grown = extendFields(fields, rec.metadata) || grown;
   if (grown && !rebuilt) {
@@ -125,7 +127,7 @@ export async function ingestLocalKb(options: IngestOptions): Promise<LocalIndexS
     rebuilt = 'new metadata fields';
     for (const key of Object.keys(previous)) delete previous[key];
     const again = sources.filter((s) => !toRead.includes(s));
-    read = [...read, ...(await readSources(storage, again, chunking, log))];
+    read = [...read, ...(await readSources(storage, again, chunking, log, options.onFiles))];
     for (const r of read) for (const rec of r.records) extendFields(fields, rec.metadata);
     toRead = sources;
   }
@@ -201,11 +203,14 @@ async function readSources(
   sources: readonly Source[],
   chunking: ChunkingConfig,
   log: Log,
+  onFiles?: (done: number, total: number) => void,
 ): Promise<ReadSource[]> {
   const limit = pLimit(READ_CONCURRENCY);
+  let done = 0;
   return Promise.all(
     sources.map((source) =>
       limit(async (): Promise<ReadSource> => {
+        onFiles?.(++done, sources.length);
         const skip = (reason: string): ReadSource => {
           log.warn('local index: file skipped', { key: source.key, reason });
           return { source, records: [], chunks: [], chunkIds: [], skipped: reason };

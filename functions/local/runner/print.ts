@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import type { LocalIndexReport, RunReport } from '../../core/pipeline/report.js';
 import type { ProgressEvent } from '../../core/pipeline/run.js';
+import type { Progress } from './progress.js';
 
 export type Print = (line: string) => void;
 
@@ -9,19 +10,26 @@ const kb = (bytes: number) =>
   bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.round(bytes / 1024)} KB`;
 const ms = (n: number) => (n >= 10_000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`);
 
-/** Progress lines per step, for people watching `npm start`. */
-export function progressPrinter(print: Print): (event: ProgressEvent) => void {
+/**
+ * Progress lines per step, for people watching `npm start`; with `progress`, bars (or plain progress lines
+ * when not in a terminal) for the steps that take a while.
+ */
+export function progressPrinter(print: Print, progress?: Progress): (event: ProgressEvent) => void {
+  const read = new Map<string, { done: number; total: number }>();
+  const transforming = new Set<string>();
   return (event) => {
     switch (event.step) {
       case 'discover':
         print(`▸ discover   ${event.site}`);
         break;
       case 'planned':
+        read.set(event.plan.type, { done: 0, total: event.plan.toRead });
         print(
           `▸ list       ${event.plan.type.padEnd(12)} ${plural(event.plan.counts.listed, 'item', 'items').padStart(11)}  ${event.plan.mode} read: ${event.plan.reason}`,
         );
         break;
       case 'extracted': {
+        progress?.finish(`read ${event.type}`);
         const r = event.result;
         const reused = r.reused ? `, ${r.reused} unchanged` : '';
         const gone = r.gone ? `, ${r.gone} gone` : '';
@@ -30,12 +38,24 @@ export function progressPrinter(print: Print): (event: ProgressEvent) => void {
         );
         break;
       }
-      case 'read':
-        break; // per batch of items: the per-type line follows
+      case 'read': {
+        const state = read.get(event.type) ?? { done: 0, total: event.items };
+        state.done += event.items;
+        read.set(event.type, state);
+        progress?.update(`read ${event.type}`, state.done, state.total);
+        break;
+      }
+      case 'transform-items': {
+        const step = `transform ${event.type} (pass ${event.pass} of 2)`;
+        transforming.add(step);
+        progress?.update(step, event.items, event.total);
+        break;
+      }
       case 'transform':
         print('▸ transform  normalise, build documents, compare with the store');
         break;
       case 'transformed':
+        for (const step of transforming) progress?.finish(step);
         print(
           `▸ transform  ${plural(event.result.objectsWritten, 'object', 'objects')} written, ${event.result.objectsDeleted} deleted  ${ms(event.durationMs)}`,
         );

@@ -11,6 +11,7 @@ import { ingestLocalKb } from '../knowledge-base/ingest.js';
 import { createLocalStorage } from '../storage/directory.js';
 import { mirrorKnowledgeDir } from './knowledge.js';
 import { boilerplateLine, localIndexLines, type Print, progressPrinter, summaryTable } from './print.js';
+import { createProgress } from './progress.js';
 
 export interface LocalRunOptions {
   /** A real site; without it the bundled demo site is served on 127.0.0.1 and used. */
@@ -26,6 +27,8 @@ export interface LocalRunOptions {
   context?: unknown;
   env?: Record<string, string | undefined>;
   print: Print;
+  /** The terminal `print` writes to, if it is one: progress bars there (plain progress lines otherwise). */
+  tty?: NodeJS.WriteStream;
   log?: Log;
   clock?: Clock;
 }
@@ -45,7 +48,11 @@ function displayPath(dir: string): string {
 
 /** `npm start`: the whole pipeline on one machine, into a directory that mirrors the bucket. */
 export async function runLocal(options: LocalRunOptions): Promise<LocalRunOutcome> {
-  const { print } = options;
+  const progress = createProgress({
+    ...(options.tty ? { tty: options.tty } : {}),
+    print: options.print,
+  });
+  const print = progress.print;
   const env = options.env ?? {};
   const demo = options.wpUrl ? undefined : await startDemoSite();
   try {
@@ -69,7 +76,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunOutcom
       ...(env.WPKB_WP_APP_PASSWORD ? { password: env.WPKB_WP_APP_PASSWORD } : {}),
       log: options.log ?? silentLog,
       clock: options.clock ?? systemClock,
-      onProgress: progressPrinter(print),
+      onProgress: progressPrinter(print, progress),
     });
     // The local "sync": kb/ into the local knowledge base (`wpkb ask`), incrementally.
     const localIndex = await ingestLocalKb({
@@ -78,12 +85,15 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunOutcom
       chunking: chunkingFromConfig(config),
       embedder: await embedderFromConfig(config),
       log: options.log ?? silentLog,
-    }).catch(async (cause) => {
-      // The documents are written; the run still failed, and its report must say so.
-      const error = new WpkbError(`local knowledge base: ${oneLine(cause)}`, { cause });
-      await writeRunReport(storage, { ...report, status: 'failed', error: error.message });
-      throw error;
-    });
+      onFiles: (done, total) => progress.update('index', done, total),
+    })
+      .finally(() => progress.finish('index'))
+      .catch(async (cause) => {
+        // The documents are written; the run still failed, and its report must say so.
+        const error = new WpkbError(`local knowledge base: ${oneLine(cause)}`, { cause });
+        await writeRunReport(storage, { ...report, status: 'failed', error: error.message });
+        throw error;
+      });
     const lines = localIndexLines(localIndex);
     print(lines.progress);
     report.localIndex = localIndex;
@@ -102,6 +112,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunOutcom
   } catch (error) {
     return { ok: false, error: oneLine(error) };
   } finally {
+    progress.stop();
     await demo?.close();
   }
 }
