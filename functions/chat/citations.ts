@@ -19,7 +19,8 @@ const text = (value: unknown): string | undefined =>
       ? String(value)
       : undefined;
 
-function excerptOf(passage: string | undefined): string {
+/** A passage as an excerpt: whitespace collapsed, cut at a word near EXCERPT_MAX characters. */
+export function excerptOf(passage: string | undefined): string {
   const flat = (passage ?? '').replace(/\s+/g, ' ').trim();
   if (flat.length <= EXCERPT_MAX) return flat;
   const cut = flat.slice(0, EXCERPT_MAX - 1);
