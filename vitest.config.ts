@@ -15,7 +15,7 @@ export default defineConfig({
       },
       {
         test: {
-          // Debian's Chromium against `wpkb serve` (test/browser/README.md); CI installs chromium with apt.
+          // Debian's Chromium against `wpkb serve` (docs/widget.md); CI installs it with .ci/chromium-setup.sh.
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
           testTimeout: 60_000,

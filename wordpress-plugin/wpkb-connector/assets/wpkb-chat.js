@@ -16,6 +16,7 @@
   const NOT_TEXT = /[^\P{Cc}\t\n]|\p{Cs}|\uFFFD/u;
   const REQUEST_TIMEOUT_MS = 60000;
   const TRANSCRIPT_MAX = 40;
+  const SVG_NS = 'http://www.w3.org/2000/svg';
 
   const STRINGS = {
     es: {
@@ -298,10 +299,10 @@ form button[aria-disabled="true"] { opacity: .6; cursor: progress; }
           'aria-controls': `${id}-p`,
           'aria-label': s.open,
         });
-        const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+        const svg = document.createElementNS(SVG_NS, 'svg');
         svg.setAttribute('viewBox', '0 0 24 24');
         svg.setAttribute('aria-hidden', 'true');
-        const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+        const path = document.createElementNS(SVG_NS, 'path');
         path.setAttribute(
           'd',
           'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z',
