@@ -51,8 +51,8 @@ export interface ServeProcess {
   url: string;
   /** Everything it printed so far. */
   output(): string;
-  /** SIGTERM, then the exit; resolves with the exit code. */
-  stop(): Promise<number | null>;
+  /** A signal (SIGTERM by default), then the exit; resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 /** The real CLI, `wpkb serve --port 0 …`, in a child process; resolves once it listens. */
@@ -88,8 +88,8 @@ export async function startServeProcess(args: string[]): Promise<ServeProcess> {
   return {
     url,
     output: () => out,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null) child.kill(signal);
       return exited;
     },
   };

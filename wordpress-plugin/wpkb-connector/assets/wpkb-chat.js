@@ -434,11 +434,21 @@ form button[aria-disabled="true"] { opacity: .6; cursor: progress; }
 
     // --- talking to the endpoint ---
 
-    async ensureToken(force = false) {
+    ensureToken(force = false) {
       const url = this.getAttribute('token-url');
-      if (!url) return null;
+      if (!url) return Promise.resolve(null);
       // Refresh ahead of expiry: a fifth of the lifetime, at most a minute.
-      if (!force && this.token && Date.now() < this.token.refreshAt) return this.token.value;
+      if (!force && this.token && Date.now() < this.token.refreshAt) return Promise.resolve(this.token.value);
+      // One request at a time: a question sent while the first focus's request is on its way waits for it.
+      if (!force && this.tokenRequest) return this.tokenRequest;
+      const request = this.fetchToken(url).finally(() => {
+        if (this.tokenRequest === request) this.tokenRequest = null;
+      });
+      this.tokenRequest = request;
+      return request;
+    }
+
+    async fetchToken(url) {
       const response = await fetch(url, { credentials: 'same-origin', cache: 'no-store' });
       if (!response.ok) throw Object.assign(new Error('token'), { unavailable: true });
       const body = await response.json();
