@@ -76,6 +76,12 @@ async function ask(page: Page, question: string) {
   await page.getByRole('button', { name: 'Enviar' }).click();
 }
 
+/** The question every test can ask of the demo data, answered once the store's page is linked. */
+async function askWhereFiordoKids(page: Page) {
+  await ask(page, '¿Dónde está la tienda Fiordo Kids?');
+  await log(page).locator(`a[href="${FIORDO_KIDS}"]`).waitFor();
+}
+
 /** Texts the live region held, in order (recorded by a MutationObserver installed now). */
 async function recordAnnouncements(page: Page) {
   await page.locator('wpkb-chat').evaluate((el) => {
@@ -180,8 +186,7 @@ describe('the demo page of wpkb serve (local answers, visitor tokens)', () => {
   it('keeps the session for the tab (sessionStorage) and starts over on "nueva conversación"', async () => {
     const o = await open(local.url);
     const { page } = o;
-    await ask(page, '¿Dónde está la tienda Fiordo Kids?');
-    await log(page).locator(`a[href="${FIORDO_KIDS}"]`).waitFor();
+    await askWhereFiordoKids(page);
     await page.reload();
     await input(page).waitFor();
     // The conversation is still there after a reload, and the next question continues the session.
@@ -219,8 +224,7 @@ describe('the demo page of wpkb serve (local answers, visitor tokens)', () => {
   it('refreshes the token before it expires', async () => {
     const o = await open(local.url);
     const { page } = o;
-    await ask(page, '¿Dónde está la tienda Fiordo Kids?');
-    await log(page).locator(`a[href="${FIORDO_KIDS}"]`).waitFor();
+    await askWhereFiordoKids(page);
     expect(tokenFetches(o)).toHaveLength(1);
     await page.waitForTimeout(TOKEN_TTL * 1000);
     await ask(page, '¿Dónde está la tienda Fiordo Deco?');
@@ -244,8 +248,7 @@ describe('the demo page of wpkb serve (local answers, visitor tokens)', () => {
         });
       return route.continue();
     });
-    await ask(page, '¿Dónde está la tienda Fiordo Kids?');
-    await log(page).locator(`a[href="${FIORDO_KIDS}"]`).waitFor();
+    await askWhereFiordoKids(page);
     expect(tokenFetches(o)).toHaveLength(2);
     refusals = 100;
     await ask(page, '¿Y Fiordo Deco?');
@@ -274,8 +277,7 @@ describe('the demo page of wpkb serve (local answers, visitor tokens)', () => {
     expect(box?.right).toBeLessThanOrEqual(390);
     expect(box?.top).toBeGreaterThanOrEqual(0);
     expect(box?.bottom).toBeLessThanOrEqual(844);
-    await ask(page, '¿Dónde está la tienda Fiordo Kids?');
-    await log(page).locator(`a[href="${FIORDO_KIDS}"]`).waitFor();
+    await askWhereFiordoKids(page);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     const sizes = await page
       .locator('wpkb-chat')

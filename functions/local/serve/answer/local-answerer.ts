@@ -1,7 +1,7 @@
 import { clip, fold } from '../../../actions/text.js';
 import { clockTime, type LocalNow, localNow } from '../../../actions/time.js';
 import type { ChatCitation } from '../../../chat/citations.js';
-import { excerptOf } from '../../../chat/citations.js';
+import { displayText, excerptOf } from '../../../chat/citations.js';
 import type { Passage } from '../../../local-kb/retrieve.js';
 import type { Clock } from '../../../shared/clock.js';
 import type { WpkbConfig } from '../../../shared/config/schema.js';
@@ -41,12 +41,7 @@ const PASSAGES_K = 8;
 const LIST_MAX = 6;
 
 type Card = Record<string, unknown>;
-const str = (value: unknown): string | undefined =>
-  typeof value === 'string' && value.trim() !== ''
-    ? value.trim()
-    : typeof value === 'number'
-      ? String(value)
-      : undefined;
+const str = displayText;
 /** A text as a sentence: one final period, not two. */
 const sentence = (text: string) => (/[.!?…]$/.test(text) ? text : `${text}.`);
 const list = (value: unknown): Card[] => (Array.isArray(value) ? (value as Card[]) : []);

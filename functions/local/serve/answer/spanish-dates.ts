@@ -1,5 +1,12 @@
 import { fold } from '../../../actions/text.js';
-import { addDays, type IsoDate, parseIsoDate, WEEKDAYS_ES, weekdayOf } from '../../../actions/time.js';
+import {
+  addDays,
+  type IsoDate,
+  MONTHS_ES,
+  parseIsoDate,
+  WEEKDAYS_ES,
+  weekdayOf,
+} from '../../../actions/time.js';
 
 /** A span of calendar days a question is about, and how to say it back. */
 export interface DaySpan {
@@ -9,22 +16,8 @@ export interface DaySpan {
   label: string;
 }
 
-const MONTHS = [
-  'enero',
-  'febrero',
-  'marzo',
-  'abril',
-  'mayo',
-  'junio',
-  'julio',
-  'agosto',
-  'septiembre',
-  'octubre',
-  'noviembre',
-  'diciembre',
-];
 const MONTH_NUMBER = new Map<string, number>([
-  ...MONTHS.map((m, i) => [m, i + 1] as const),
+  ...MONTHS_ES.map((m, i) => [m, i + 1] as const),
   ['setiembre', 9],
 ]);
 /** Folded weekday names (no accents), Sunday first like WEEKDAYS_ES. */
@@ -35,7 +28,7 @@ const pad = (n: number) => String(n).padStart(2, '0');
 /** `sábado 7 de marzo de 2026`. */
 export function longDate(date: IsoDate): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return `${WEEKDAYS_ES[weekdayOf(date)]} ${d} de ${MONTHS[m - 1]} de ${y}`;
+  return `${WEEKDAYS_ES[weekdayOf(date)]} ${d} de ${MONTHS_ES[m - 1]} de ${y}`;
 }
 
 /** The day itself when it is a real date, else undefined (31 de febrero). */
