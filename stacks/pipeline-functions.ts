@@ -4,6 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { SYNCED_DATA_SOURCE_KEY } from '../functions/core/sync/synced-data-source.js';
 import type { WpkbConfig } from '../functions/shared/config/schema.js';
 import { ConfigError } from '../functions/shared/errors.js';
 import { DATA_PREFIXES } from './data-bucket.js';
@@ -111,7 +112,12 @@ export class PipelineFunctions extends Construct {
       description: `wpkb ${names.env}: normalises raw/ into kb/ documents, catalog, exports and the run report`,
       memorySize: 1024,
       timeout: Duration.seconds(pipeline.transformTimeoutSeconds),
-      environment: coreEnvironment,
+      // A data source that kb/ was not last ingested into (replaced) forces a full sync.
+      environment: {
+        ...coreEnvironment,
+        KNOWLEDGE_BASE_ID: resources.knowledgeBaseId,
+        DATA_SOURCE_ID: resources.dataSourceId,
+      },
       statements: [
         new iam.PolicyStatement({
           sid: 'ListOwnPrefixes',
@@ -124,6 +130,7 @@ export class PipelineFunctions extends Construct {
                 DATA_PREFIXES.curated,
                 DATA_PREFIXES.catalog,
                 DATA_PREFIXES.exports,
+                SYNCED_DATA_SOURCE_KEY,
               ],
             },
           },
@@ -131,7 +138,11 @@ export class PipelineFunctions extends Construct {
         new iam.PolicyStatement({
           sid: 'ReadInputs',
           actions: ['s3:GetObject'],
-          resources: [objects(DATA_PREFIXES.raw), objects(DATA_PREFIXES.curated)],
+          resources: [
+            objects(DATA_PREFIXES.raw),
+            objects(DATA_PREFIXES.curated),
+            bucket.arnForObjects(SYNCED_DATA_SOURCE_KEY),
+          ],
         }),
         new iam.PolicyStatement({
           sid: 'WriteOutputs',

@@ -7,6 +7,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { PENDING_SYNC_KEY } from '../functions/core/sync/synced-data-source.js';
 import type { PipelineCloudConfig } from '../functions/shared/config/cloud-schema.js';
 import type { CanaryConfig } from '../functions/shared/config/schema.js';
 import { ConfigError } from '../functions/shared/errors.js';
@@ -53,12 +54,8 @@ export const STATES = {
 /** The Pass state that records which state failed before the alert: `Failed at Transform`. */
 export const failedAt = (state: string): string => `Failed at ${state}`;
 
-/**
- * Written (body: the run id) before an ingestion starts, deleted after the index is verified. While it
- * exists, the next run syncs even when nothing changed: a failed or interrupted sync is retried by the
- * next execution instead of leaving the knowledge base behind `kb/` until the site changes again.
- */
-export const PENDING_SYNC_KEY = 'runs/sync-pending.txt';
+/** The pending-sync marker (see functions/core/sync/synced-data-source.ts). */
+export { PENDING_SYNC_KEY };
 
 /** Error name of an execution refused by `Check input`. */
 export const INVALID_INPUT = 'InvalidInput';

@@ -7,6 +7,7 @@ import {
   ListIngestionJobsCommand,
   StartIngestionJobCommand,
 } from '@aws-sdk/client-bedrock-agent';
+import { recordSyncedDataSource } from '../core/sync/synced-data-source.js';
 import type { IngestionReport, IngestionStatistics } from '../pipeline/report.js';
 import type { Clock } from '../shared/clock.js';
 import { WpkbError } from '../shared/errors.js';
@@ -123,7 +124,8 @@ export async function startIngestion(
 /**
  * Polls one ingestion job.
  * - STARTING / IN_PROGRESS / STOPPING → status and statistics so far.
- * - COMPLETE → merges an `ingestion` section into the run report; failed documents are counted in the
+ * - COMPLETE → merges an `ingestion` section into the run report, records the data source as synced
+ *   (runs/synced-data-source.json); failed documents are counted in the
  *   `IngestionDocumentsFailed` metric, logged as a warning and returned as `documentsFailed`.
  * - FAILED / STOPPED → marks the run report failed and throws IngestionFailedError.
  */
@@ -167,6 +169,14 @@ export async function ingestionStatus(
       ingestion: section,
       durationsMs: { ...report.durationsMs, ...ingestionDuration(job) },
     }));
+    // kb/ is in this data source now: later runs need not force a full sync (transform compares).
+    await recordSyncedDataSource(deps.storage, {
+      knowledgeBaseId,
+      dataSourceId,
+      jobId,
+      runId,
+      syncedAt: deps.clock.now().toISOString(),
+    });
     if (failed > 0) {
       deps.metrics.count(INGESTION_DOCUMENTS_FAILED, failed);
       log.warn('Ingestion job completed with failed documents', {

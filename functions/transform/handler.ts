@@ -1,5 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
+import { type DataSourceRef, markSyncPendingIfReplaced } from '../core/sync/synced-data-source.js';
 import { loadCurated } from '../pipeline/curated.js';
 import { RUN_ID_PATTERN } from '../pipeline/keys.js';
 import { loadExtracted } from '../pipeline/raw.js';
@@ -43,6 +44,12 @@ export interface TransformHandlerDeps {
   storage: Storage;
   log: Log;
   clock: Clock;
+  /**
+   * The knowledge base and data source the functions are deployed with (cloud). When `kb/` was not last
+   * ingested completely into them (a replaced data source, a first run), transform writes the
+   * pending-sync marker and the state machine syncs everything, changes or not. Absent: no such check.
+   */
+  dataSource?: DataSourceRef;
 }
 
 export function makeTransformHandler(deps: TransformHandlerDeps) {
@@ -61,6 +68,9 @@ export function makeTransformHandler(deps: TransformHandlerDeps) {
       force,
       log: deps.log,
     });
+    const fullSync = deps.dataSource
+      ? await markSyncPendingIfReplaced(deps, deps.dataSource, runId)
+      : undefined;
     const finished = deps.clock.now();
     const report: RunReport = {
       runId,
@@ -72,6 +82,7 @@ export function makeTransformHandler(deps: TransformHandlerDeps) {
       types: result.types,
       totals: sumCounts(result.types),
       changes: result.changes,
+      ...(fullSync ? { fullSync } : {}),
       extract: Object.fromEntries(
         extracts.map((e) => [
           e.type,
@@ -92,12 +103,13 @@ let cached: ReturnType<typeof makeTransformHandler> | undefined;
 
 export const handler = async (event: unknown): Promise<TransformOutput> => {
   if (!cached) {
-    const { config, bucket } = lambdaSettings(process.env);
+    const { config, bucket, dataSource } = lambdaSettings(process.env);
     cached = makeTransformHandler({
       config,
       storage: createS3Storage({ bucket, client: new S3Client({}) }),
       log: powertoolsLog,
       clock: systemClock,
+      ...(dataSource ? { dataSource } : {}),
     });
   }
   return cached(event);

@@ -92,6 +92,14 @@ describe('pipeline Lambda functions', () => {
       expect(loaded.deletionGuard).toEqual(configFor('dev').deletionGuard);
       expect(loaded.site).toEqual(configFor('dev').site);
     }
+    // Transform compares the deployed data source with the last one synced (a replacement re-ingests).
+    const transform = resource(dev, dev.pipeline.functions.transform).Properties.Environment as {
+      Variables: Record<string, unknown>;
+    };
+    expect(transform.Variables).toMatchObject({
+      KNOWLEDGE_BASE_ID: getAtt(id(dev.stack.knowledgeBase), 'KnowledgeBaseId'),
+      DATA_SOURCE_ID: getAtt(id(dev.stack.knowledgeBase.dataSource), 'DataSourceId'),
+    });
   });
 
   it('give sync the knowledge base, data source, agent, Pinecone index and environment name', () => {
@@ -172,20 +180,28 @@ describe('pipeline IAM (least privilege)', () => {
     }
   });
 
-  it('transform reads raw/ and curated/, writes its outputs, deletes documents, lists its own prefixes', () => {
+  it('transform reads raw/, curated/ and the synced data source record, writes its outputs, deletes documents, lists its own prefixes', () => {
     expect(ownStatements(dev, 'Transform')).toEqual([
       {
         Sid: 'ListOwnPrefixes',
         Effect: 'Allow',
         Action: 's3:ListBucket',
         Resource: bucketArn(dev),
-        Condition: { StringLike: { 's3:prefix': ['kb/', 'curated/', 'catalog/', 'exports/'] } },
+        Condition: {
+          StringLike: {
+            's3:prefix': ['kb/', 'curated/', 'catalog/', 'exports/', 'runs/synced-data-source.json'],
+          },
+        },
       },
       {
         Sid: 'ReadInputs',
         Effect: 'Allow',
         Action: 's3:GetObject',
-        Resource: [objects(dev, 'curated/'), objects(dev, 'raw/')],
+        Resource: [
+          objects(dev, 'curated/'),
+          objects(dev, 'raw/'),
+          { 'Fn::Join': ['', [bucketArn(dev), '/runs/synced-data-source.json']] },
+        ],
       },
       {
         Sid: 'WriteOutputs',
