@@ -276,6 +276,11 @@ describe('knowledge base', () => {
     });
   });
 
+  it("retains a data source's vectors in prod and deletes them in dev (cdk.json environments)", () => {
+    expect(only(prod.template, 'AWS::Bedrock::DataSource').Properties.DataDeletionPolicy).toBe('RETAIN');
+    expect(only(dev.template, 'AWS::Bedrock::DataSource').Properties.DataDeletionPolicy).toBe('DELETE');
+  });
+
   it('has one S3 data source on kb/ with the configured chunking and deletion policy', () => {
     const source = only(dev.template, 'AWS::Bedrock::DataSource');
     expect(source.Properties).toMatchObject({

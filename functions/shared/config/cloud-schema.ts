@@ -94,8 +94,14 @@ export const knowledgeBaseSchema = z.object({
     ),
   /** Default: Bedrock's own default, 300 tokens with 20 % overlap (see docs/deploy.md). */
   chunking: chunkingSchema.default({ strategy: 'FIXED_SIZE', maxTokens: 300, overlapPercentage: 20 }),
-  /** `DELETE` removes a data source's vectors when the data source goes (no orphans in the namespace). */
-  dataDeletionPolicy: z.enum(['DELETE', 'RETAIN']).default('DELETE'),
+  /**
+   * What Bedrock does with a data source's vectors when the data source is deleted or replaced.
+   * `RETAIN` (default; the reference prod) keeps them: a vector deletion that fails leaves a data source
+   * in DELETE_UNSUCCESSFUL and can wedge a deploy. Retained vectors stay in the namespace until removed
+   * (docs/operations.md, "Replacing the knowledge base or data source"). `DELETE` removes them with the
+   * data source: no orphans, for throw-away environments (the reference dev).
+   */
+  dataDeletionPolicy: z.enum(['DELETE', 'RETAIN']).default('RETAIN'),
 });
 
 export const agentSchema = z.object({
