@@ -284,18 +284,28 @@ describe('CORS', () => {
     expect(template).not.toContain('https://evil.example');
   });
 
-  it("returns API Gateway's own 4XX/5XX in the handler's error shape, readable by the allowed origins", () => {
-    for (const [s, origin] of [
-      [one, "'https://mall.example.cl'"],
-      [two, 'method.request.header.Origin'],
+  it("returns API Gateway's own 4XX/5XX in the handler's error shape, with CORS from the allow-list only", () => {
+    // One origin: that origin, as a static value. Several: no CORS header (a gateway response cannot
+    // choose among them per request, and echoing the request's Origin would let any site read errors).
+    for (const [s, headers] of [
+      [one, { 'gatewayresponse.header.Access-Control-Allow-Origin': "'https://mall.example.cl'" }],
+      [two, {}],
     ] as const) {
       const responses = gatewayResponses(s);
       for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX']) {
-        expect(responses[type]?.ResponseParameters).toMatchObject({
-          'gatewayresponse.header.Access-Control-Allow-Origin': origin,
-          'gatewayresponse.header.Vary': "'Origin'",
+        expect(responses[type]?.ResponseParameters).toEqual({
+          ...headers,
+          'gatewayresponse.header.Cache-Control': "'no-store'",
         });
         expect(responses[type]?.ResponseTemplates).toEqual({ 'application/json': GATEWAY_ERROR_TEMPLATE });
+      }
+    }
+    // Nowhere a request value: every header is a quoted literal.
+    for (const s of [none, one, two]) {
+      for (const value of Object.values(gatewayResponses(s)).flatMap((r) =>
+        Object.values(r.ResponseParameters),
+      )) {
+        expect(value).toMatch(/^'[^']*'$/);
       }
     }
     // The template is the handler's `{error: {code, message}, requestId}` once API Gateway fills it in.
