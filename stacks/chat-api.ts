@@ -125,6 +125,7 @@ export class ChatApi extends Construct {
       // Bundled, not the runtime's copy: InvokeAgent's streamingConfigurations needs a recent client,
       // and the bundle is the version the handler was tested with.
       externalModules: [],
+      ...(settings.reservedConcurrency === null ? {} : { reservedConcurrency: settings.reservedConcurrency }),
     });
 
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {

@@ -36,6 +36,8 @@ export interface WpkbFunctionProps {
   systemLogLevel?: lambda.SystemLogLevel;
   /** Keep class and function names through minification (esbuild `keepNames`). Default false. */
   keepNames?: boolean;
+  /** Reserved concurrent executions. Default: none (the account's unreserved pool). */
+  reservedConcurrency?: number;
 }
 
 /**
@@ -100,6 +102,9 @@ export class WpkbFunction extends Construct {
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       systemLogLevelV2: props.systemLogLevel ?? lambda.SystemLogLevel.WARN,
       tracing: lambda.Tracing.ACTIVE,
+      ...(props.reservedConcurrency === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrency }),
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
       bundling: {
         minify: true,

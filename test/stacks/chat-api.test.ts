@@ -132,6 +132,19 @@ describe('the chat Lambda', () => {
     expect(none.json.Resources[logGroupId]?.Properties.RetentionInDays).toBe(30);
   });
 
+  it('reserves the configured concurrency (the reference prod: 25), and none by default (small accounts cannot reserve)', () => {
+    expect(chatFunction(two).fn.Properties.ReservedConcurrentExecutions).toBe(25);
+    expect(chatFunction(none).fn.Properties).not.toHaveProperty('ReservedConcurrentExecutions');
+    const three = synthesizeAgentStack({ env: 'dev', overrides: chatOverrides({ reservedConcurrency: 3 }) });
+    expect(chatFunction(three).fn.Properties.ReservedConcurrentExecutions).toBe(3);
+    // Only the chat Lambda: the pipeline and action group functions share the account's pool.
+    expect(
+      resourcesOf(two, 'AWS::Lambda::Function').filter(
+        ([, f]) => 'ReservedConcurrentExecutions' in f.Properties,
+      ),
+    ).toHaveLength(1);
+  });
+
   it('gets the agent, its stable alias, the origins and the freshness filter settings, in the environment the handler validates', () => {
     const { fn } = chatFunction(two);
     const variables = variablesOf(fn);

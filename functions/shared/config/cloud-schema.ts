@@ -278,6 +278,15 @@ export const chatSchema = z.object({
     .default({ limit: 10_000, period: 'DAY' }),
   /** Stage-wide ceiling, every key together. */
   stageThrottle: throttleSchema.default({ rateLimit: 20, burstLimit: 40 }),
+  /**
+   * Reserved concurrency of the chat Lambda: at most this many chat turns run at once (the rest are
+   * throttled and answered with an error), which bounds Bedrock cost and keeps a flood from taking the
+   * account's whole Lambda concurrency. Default `null`: not reserved, because Lambda refuses a reservation
+   * that leaves the account fewer than 100 unreserved executions, and new accounts start with a quota
+   * of 10 — the deploy would fail there. The usage plan and stage throttles bound the load either way.
+   * The reference prod reserves 25 (5 requests/s per key × ~5 s per turn).
+   */
+  reservedConcurrency: z.number().int().min(1).max(1000).nullable().default(null),
   /** Log users' messages verbatim in the chat Lambda's logs (off: only their length). */
   logUserMessages: z.boolean().default(false),
   /** Retention of the chat Lambda's logs and the API's access logs. */
