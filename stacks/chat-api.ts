@@ -72,6 +72,8 @@ export interface ChatApiProps {
   knowledgeBaseId: string;
   /** IANA time zone of the site: when "today" turns for that filter. */
   siteTimeZone: string;
+  /** Source maps in the chat Lambda (`cloud.sourceMaps`). Default true. */
+  sourceMaps?: boolean;
 }
 
 /**
@@ -126,6 +128,7 @@ export class ChatApi extends Construct {
       // and the bundle is the version the handler was tested with.
       externalModules: [],
       ...(settings.reservedConcurrency === null ? {} : { reservedConcurrency: settings.reservedConcurrency }),
+      sourceMaps: props.sourceMaps,
     });
 
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
@@ -344,6 +347,7 @@ export const chatApi: ChatApiFactory = (scope, resources) => {
     agentAliasArn: resources.agentAliasArn,
     knowledgeBaseId: resources.knowledgeBaseId,
     siteTimeZone: resources.config.site.timeZone,
+    sourceMaps: resources.config.cloud.sourceMaps,
   });
   new ChatAlarms(scope, 'ChatAlarms', {
     namePrefix: resources.names.prefix,

@@ -1,8 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../functions/shared/config/load.js';
+import { lambdaSettings } from '../../functions/shared/config/lambda-env.js';
 import { lambdaConfig } from '../../stacks/pipeline-functions.js';
+import type { WpkbFunction } from '../../stacks/wpkb-function.js';
 import { type PipelineSynth, synthesizePipelineStack } from './pipeline-synth.js';
 import { acknowledgements, configFor, logicalIdOf, nagFindings } from './synth.js';
 
@@ -79,15 +80,16 @@ describe('pipeline Lambda functions', () => {
     }
   });
 
-  it('give extract and transform the bucket and the configuration the handlers read', () => {
+  it('give extract and transform the bucket, and compile into their bundles the configuration they read', () => {
     for (const fn of [dev.pipeline.functions.extract, dev.pipeline.functions.transform]) {
       const variables = (resource(dev, fn).Properties.Environment as { Variables: Record<string, unknown> })
         .Variables;
       expect(variables.DATA_BUCKET).toEqual(ref(id(dev.stack.data.bucket)));
-      const shipped = JSON.parse(String(variables.WPKB_CONFIG));
-      expect(shipped).toEqual(JSON.parse(JSON.stringify(lambdaConfig(configFor('dev')))));
+      expect(variables).not.toHaveProperty('WPKB_CONFIG');
+      const bundled = (fn.node.scope as WpkbFunction).bundledConfig ?? '';
+      expect(JSON.parse(bundled)).toEqual(JSON.parse(JSON.stringify(lambdaConfig(configFor('dev')))));
       // The handlers' own loader reads it back to the same site, types and guard.
-      const loaded = loadConfig({ env: { WPKB_CONFIG: String(variables.WPKB_CONFIG) } });
+      const loaded = lambdaSettings({ DATA_BUCKET: 'b-1' }, bundled).config;
       expect(loaded.contentTypes).toEqual(configFor('dev').contentTypes);
       expect(loaded.deletionGuard).toEqual(configFor('dev').deletionGuard);
       expect(loaded.site).toEqual(configFor('dev').site);
@@ -124,12 +126,15 @@ describe('pipeline Lambda functions', () => {
     });
   });
 
-  it('refuse at synth a configuration too large for the Lambda environment, naming the fix', () => {
+  it('keep a large configuration out of the environment (200 field labels synthesize)', () => {
     const fieldLabels = Object.fromEntries(
       Array.from({ length: 200 }, (_, i) => [`campo_${i}`, `Etiqueta número ${i}`]),
     );
-    expect(() => synthesizePipelineStack({ env: 'dev', overrides: { fieldLabels } })).toThrow(
-      /the configuration the Lambdas read .* is \d+ bytes as JSON; .*4096-byte environment \(shorten fieldLabels/,
+    const large = synthesizePipelineStack({ env: 'dev', overrides: { fieldLabels } });
+    const transform = large.pipeline.functions.transform;
+    expect(JSON.stringify(resource(large, transform).Properties.Environment)).not.toContain('campo_');
+    expect((transform.node.scope as WpkbFunction).bundledConfig).toContain(
+      '"campo_199":"Etiqueta número 199"',
     );
   });
 

@@ -262,12 +262,15 @@ function world(
   const machine = options.machine ?? { synth, definition };
   const { functions } = machine.synth.pipeline;
   const coreEnvironment = functionEnvironment(machine.synth, logicalIdOf(functions.extract));
-  const wpkbConfig = JSON.parse(coreEnvironment.WPKB_CONFIG ?? '{}') as { site: { url: string } };
-  wpkbConfig.site.url = site.url;
-  const { config } = lambdaSettings({ ...coreEnvironment, WPKB_CONFIG: JSON.stringify(wpkbConfig) });
+  // The configuration compiled into the extract and transform bundles, pointed at the demo site.
+  const bundled = {
+    ...functions.bundledConfig,
+    site: { ...(functions.bundledConfig.site as object), url: site.url },
+  };
+  const { config } = lambdaSettings(coreEnvironment, JSON.stringify(bundled));
   const transformEnvironment = functionEnvironment(machine.synth, logicalIdOf(functions.transform));
   const replaced = options.dataSourceId ? { DATA_SOURCE_ID: options.dataSourceId } : {};
-  const { dataSource } = lambdaSettings({ ...transformEnvironment, ...replaced });
+  const { dataSource } = lambdaSettings({ ...transformEnvironment, ...replaced }, JSON.stringify(bundled));
   const settings = syncSettings({
     ...functionEnvironment(machine.synth, logicalIdOf(functions.sync)),
     ...replaced,

@@ -311,6 +311,11 @@ export const cloudSchema = z.object({
   /** Nightly schedule of the pipeline (EventBridge cron, UTC). */
   schedule: scheduleExpression.default('cron(0 3 * * ? *)'),
   scheduleEnabled: z.boolean().default(true),
+  /**
+   * Source maps in every Lambda bundle and `--enable-source-maps`: stack traces in the logs point at the
+   * TypeScript source. They make bundles larger and cold starts slower; the reference prod turns them off.
+   */
+  sourceMaps: z.boolean().default(true),
   pipeline: pipelineSchema.default(pipelineSchema.parse({})),
   alarms: alarmsSchema.default(alarmsSchema.parse({})),
   /** Optional e-mail subscribed to the alert topic (the address must confirm the subscription). */

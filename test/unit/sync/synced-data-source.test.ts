@@ -105,17 +105,18 @@ describe('markSyncPendingIfReplaced', () => {
 });
 
 describe('transform settings', () => {
-  const base = { DATA_BUCKET: 'wpkb-data', WPKB_CONFIG: '{}' };
+  const base = { DATA_BUCKET: 'wpkb-data' };
 
   it('pass the deployed knowledge base and data source when both are set', () => {
     expect(
-      lambdaSettings({ ...base, KNOWLEDGE_BASE_ID: 'KB12345678', DATA_SOURCE_ID: 'DS12345678' }).dataSource,
+      lambdaSettings({ ...base, KNOWLEDGE_BASE_ID: 'KB12345678', DATA_SOURCE_ID: 'DS12345678' }, '{}')
+        .dataSource,
     ).toEqual(CURRENT);
-    expect(lambdaSettings(base).dataSource).toBeUndefined();
+    expect(lambdaSettings(base, '{}').dataSource).toBeUndefined();
   });
 
   it('refuse one without the other, or an id that is not one, naming the variable', () => {
-    expect(() => lambdaSettings({ ...base, DATA_SOURCE_ID: 'DS12345678' })).toThrow(
+    expect(() => lambdaSettings({ ...base, DATA_SOURCE_ID: 'DS12345678' }, '{}')).toThrow(
       new ConfigError(
         'environment KNOWLEDGE_BASE_ID: is not set (KNOWLEDGE_BASE_ID and DATA_SOURCE_ID go together)',
       ),

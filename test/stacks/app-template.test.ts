@@ -1,21 +1,39 @@
+import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ACCOUNT, REGION, resolveTokens } from '../state-machine/harness.js';
+import { ACCOUNT, REGION, resolveTokens, stateMachineDefinition } from '../state-machine/harness.js';
 import { type AppTemplate, appTemplate } from './app-synth.js';
 import { alarmRoutes, evaluate, identityAllows, roleDocuments } from './policy-walk.js';
+import { cdkJson } from './synth.js';
 
 /*
- * Can every alarm reach people? The templates bin/app.ts synthesizes for dev and prod, walked hop by hop:
+ * The templates bin/app.ts synthesizes for dev and prod (cdk.json), checked as a whole.
+ *
+ * Can every alarm reach people? Walked hop by hop:
  * alarm action → SNS topic → topic policy (CloudWatch may publish for this alarm) → the topic's KMS key
  * policy (CloudWatch may GenerateDataKey / Decrypt for this alarm). And the state machine's own alerts:
  * its role → sns:Publish and the key, with nothing in the resource policies denying it.
  */
 
-const templates: Record<'dev' | 'prod', AppTemplate> = {} as never;
+const templates: Record<'dev' | 'prod' | 'manyTypes', AppTemplate> = {} as never;
+
+/** 40 content types with long labels, metadata and taxonomies: a large site's configuration. */
+function manyContentTypes(): unknown {
+  const wpkb = cdkJson.context.wpkb as { contentTypes: Array<Record<string, unknown>> };
+  const contentTypes = Array.from({ length: 40 }, (_, i) => ({
+    ...wpkb.contentTypes[i % wpkb.contentTypes.length],
+    name: `tipo_de_contenido_${i}`,
+    restBase: `tipo_de_contenido_${i}`,
+    label: `Tipo de contenido número ${i}`,
+    labelPlural: `Tipos de contenido número ${i}`,
+  }));
+  return { ...wpkb, contentTypes };
+}
 
 beforeAll(async () => {
   templates.dev = await appTemplate('dev');
   templates.prod = await appTemplate('prod');
-}, 180_000);
+  templates.manyTypes = await appTemplate('prod', { wpkb: manyContentTypes() });
+}, 300_000);
 
 /** The alarms of the reference configuration (cdk.json): pipeline and chat endpoint, no canaries. */
 const EXPECTED_ALARMS = (env: string) =>
@@ -169,5 +187,86 @@ describe('the walk itself', () => {
       },
     });
     expect(decision.effect).toBe('deny');
+  });
+});
+
+/** asl-validator (npm) ships no types: its documented call. */
+const aslValidator = createRequire(import.meta.url)('asl-validator') as (
+  definition: unknown,
+  options?: { checkPaths?: boolean; checkArn?: boolean },
+) => { isValid: boolean; errors: Array<{ message: string }>; errorsText: (separator?: string) => string };
+
+describe.each(['dev', 'prod'] as const)('the state machine (%s)', (env) => {
+  it('is valid Amazon States Language (asl-validator, paths and ARNs checked)', () => {
+    const definition = stateMachineDefinition(templates[env].Resources);
+    // The validator annotates what it is given: a copy.
+    const result = aslValidator(copy(definition), { checkPaths: true, checkArn: true });
+    expect(result.errorsText('\n')).toBe('');
+    expect(result.isValid).toBe(true);
+    expect(Object.keys(definition.States).length).toBeGreaterThan(20);
+  });
+});
+
+it('asl-validator refuses a definition with a dangling Next (the check can fail)', () => {
+  const definition = copy(stateMachineDefinition(templates.dev.Resources)) as {
+    States: Record<string, { Next?: string }>;
+  };
+  const withNext = Object.values(definition.States).find((st) => st.Next);
+  if (!withNext) throw new Error('no state with Next');
+  withNext.Next = 'No such state';
+  expect(aslValidator(definition).isValid).toBe(false);
+});
+
+/** Lambda counts every variable's name and value against 4 KB; 3 KB leaves room for longer real values. */
+const ENVIRONMENT_BUDGET = 3 * 1024;
+
+function environmentSizes(template: AppTemplate): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(template.Resources)
+      .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
+      .map(([id, r]) => {
+        const variables = resolveTokens(
+          (r.Properties.Environment as { Variables?: unknown } | undefined)?.Variables ?? {},
+          template.Resources,
+        ) as Record<string, string>;
+        const size = Object.entries(variables).reduce(
+          (n, [k, v]) => n + k.length + Buffer.byteLength(String(v)),
+          0,
+        );
+        return [id, size];
+      }),
+  );
+}
+
+describe('function environments', () => {
+  it.each(['dev', 'prod', 'manyTypes'] as const)('stay under 3 KB for every function (%s)', (name) => {
+    const sizes = environmentSizes(templates[name]);
+    // Pipeline (4), chat, action group, Pinecone index handler and provider, curated upload: not vacuous.
+    expect(Object.keys(sizes).length).toBeGreaterThanOrEqual(9);
+    const over = Object.entries(sizes).filter(([, size]) => size > ENVIRONMENT_BUDGET);
+    expect(over).toEqual([]);
+  });
+
+  it('do not grow with the configuration: 40 content types leave them as they are with 3', () => {
+    const manyTypes = environmentSizes(templates.manyTypes);
+    const prod = environmentSizes(templates.prod);
+    expect(manyTypes).toEqual(prod);
+    // The configuration is nowhere in an environment.
+    expect(JSON.stringify(templates.manyTypes.Resources)).not.toContain('Tipo de contenido número 39');
+  });
+
+  it('carry --enable-source-maps in dev only (cloud.sourceMaps: false in the reference prod)', () => {
+    const nodeOptions = (t: AppTemplate) =>
+      Object.values(t.Resources)
+        .filter((r) => r.Type === 'AWS::Lambda::Function')
+        .map(
+          (r) =>
+            (r.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables
+              ?.NODE_OPTIONS,
+        );
+    const dev = nodeOptions(templates.dev);
+    // Ours: 4 pipeline functions, chat, action group, Pinecone index handler (CDK's own functions have none).
+    expect(dev.filter((o) => o === '--enable-source-maps')).toHaveLength(7);
+    expect(nodeOptions(templates.prod).filter((o) => o !== undefined)).toEqual([]);
   });
 });
