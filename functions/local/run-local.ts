@@ -11,6 +11,7 @@ import { createLocalStorage } from '../storage/local.js';
 import { startDemoSite } from './demo-site/server.js';
 import { mirrorKnowledgeDir } from './knowledge.js';
 import { localIndexLines, type Print, progressPrinter, summaryTable } from './print.js';
+import { type DataDirLock, lockDataDir } from './runner/data-dir-lock.js';
 
 export interface LocalRunOptions {
   /** A real site; without it the bundled demo site is served on 127.0.0.1 and used. */
@@ -41,8 +42,28 @@ function displayPath(dir: string): string {
   return relative === '' ? '.' : relative.startsWith('..') ? dir : relative;
 }
 
-/** `npm start`: the whole pipeline on one machine, into a directory that mirrors the bucket. */
+/**
+ * `npm start`: the whole pipeline on one machine, into a directory that mirrors the bucket. One run per
+ * data directory: a second one at the same time is refused with one line naming the holder.
+ */
 export async function runLocal(options: LocalRunOptions): Promise<LocalRunOutcome> {
+  let lock: DataDirLock;
+  try {
+    lock = await lockDataDir(options.dataDir, {
+      command: 'wpkb run',
+      onStale: (message) => options.print(`wpkb: ${message}`),
+    });
+  } catch (error) {
+    return { ok: false, error: oneLine(error) };
+  }
+  try {
+    return await runLocked(options);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function runLocked(options: LocalRunOptions): Promise<LocalRunOutcome> {
   const { print } = options;
   const env = options.env ?? {};
   const demo = options.wpUrl ? undefined : await startDemoSite();
