@@ -1,9 +1,10 @@
 import pLimit from 'p-limit';
+import { enrichmentWarnings } from '../core/pipeline/enrichment-warnings.js';
 import { buildCatalog, buildExport } from '../documents/catalog.js';
 import { buildDocument, type KbDocument } from '../documents/document.js';
 import { isProtectedItem, normaliseItem } from '../normalize/item.js';
 import { indexTerms } from '../normalize/terms.js';
-import type { ContentTypeConfig, WpkbConfig } from '../shared/config/schema.js';
+import type { ResolvedContentType, WpkbConfig } from '../shared/config/schema.js';
 import { ItemError, WpkbError } from '../shared/errors.js';
 import { type Log, silentLog } from '../shared/logger.js';
 import type { NormalisedItem, TermsByTaxonomy, WpItem } from '../shared/types.js';
@@ -13,7 +14,7 @@ import { keys } from './keys.js';
 import { checkDeletionGuard, planDocuments, type TypeCounts, type TypePlan } from './plan.js';
 
 export interface TransformInput {
-  type: ContentTypeConfig;
+  type: ResolvedContentType;
   items: readonly WpItem[];
   /** Terms of the type's taxonomies, as extract stored them; item term ids resolve to their names. */
   terms?: TermsByTaxonomy;
@@ -41,6 +42,8 @@ export interface TransformResult {
   changes: number;
   objectsWritten: number;
   objectsDeleted: number;
+  /** Optional enrichment the items lack (see core/pipeline/enrichment-warnings.ts), one line each. */
+  warnings: string[];
 }
 
 /** Store writes in flight at once (S3 handles far more; this keeps memory and sockets modest). */
@@ -119,6 +122,8 @@ export async function transform(options: TransformOptions): Promise<TransformRes
     const { items, skipped } = normaliseAll(input, options.config, log);
     return { input, items, skipped, documents: items.map(buildDocument) };
   });
+  const warnings = options.inputs.flatMap((input) => enrichmentWarnings(input.type, input.items));
+  for (const warning of warnings) log.warn(`warning: ${warning}`);
 
   const existing = await listMd5(storage, 'kb/');
   const plans: TypePlan[] = built.map((b) =>
@@ -173,5 +178,5 @@ export async function transform(options: TransformOptions): Promise<TransformRes
     changes += plan.counts.new + plan.counts.changed + plan.counts.deleted;
     log.info('transformed', { type: plan.contentType, ...types[plan.contentType] });
   }
-  return { types, changes, objectsWritten: writes.length, objectsDeleted: deletes.length };
+  return { types, changes, objectsWritten: writes.length, objectsDeleted: deletes.length, warnings };
 }

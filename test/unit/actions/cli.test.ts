@@ -8,6 +8,7 @@ import { handler } from '../../../functions/actions/handler.js';
 import { localActionEvent } from '../../../functions/actions/local.js';
 import { transform } from '../../../functions/pipeline/transform.js';
 import { createLocalStorage } from '../../../functions/storage/local.js';
+import { resolvedType } from '../resolved.js';
 import { actionFixture, mallConfig } from './helpers.js';
 
 const run = promisify(execFile);
@@ -57,7 +58,10 @@ describe('wpkb action (CLI)', () => {
     await transform({
       config,
       storage: createLocalStorage(dataDir),
-      inputs: config.contentTypes.map((type) => ({ type, items: actionFixture(type.name) })),
+      inputs: config.contentTypes.map((type) => ({
+        type: resolvedType(type),
+        items: actionFixture(type.name),
+      })),
       force: true,
     });
   });

@@ -7,6 +7,7 @@ import { loadConfig } from '../../../functions/shared/config/load.js';
 import type { WpkbConfig } from '../../../functions/shared/config/schema.js';
 import type { TermsByTaxonomy, WpItem } from '../../../functions/shared/types.js';
 import { createMemoryStorage, type MemoryStorage } from '../../../functions/storage/memory.js';
+import { resolvedType } from '../resolved.js';
 
 export const actionFixture = (type: string): WpItem[] =>
   JSON.parse(
@@ -35,7 +36,11 @@ export async function buildStore(
 ): Promise<MemoryStorage> {
   const inputs = config.contentTypes
     .filter((type) => items[type.name] !== undefined)
-    .map((type) => ({ type, items: items[type.name] ?? [], terms: actionTerms()[type.name] ?? {} }));
+    .map((type) => ({
+      type: resolvedType(type),
+      items: items[type.name] ?? [],
+      terms: actionTerms()[type.name] ?? {},
+    }));
   await transform({ config, storage, inputs, force: true });
   return storage;
 }

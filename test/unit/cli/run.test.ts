@@ -99,11 +99,11 @@ describe('wpkb run (the local pipeline CLI)', () => {
     expect(latest.error).toContain('127.0.0.1:9');
   }, 60_000);
 
-  it('stops on an unknown type with one line naming it', async () => {
+  it('stops on a type the site does not have, with one line naming it and what the site has', async () => {
     const result = await wpkb('--wp-url', site.url, '--data-dir', dataDir, '--types', 'stores,tiendas');
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(
-      'wpkb: failed: --types: unknown content type "tiendas" (configured: event, stores, restaurant)',
+      `wpkb: failed: WordPress site ${site.url} has no post type with REST base "tiendas" (type tiendas); the site has: posts (post), pages (page), media (attachment), event (event), stores (stores), restaurant (restaurant)`,
     );
   });
 

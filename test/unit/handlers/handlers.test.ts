@@ -10,6 +10,7 @@ import { createMemoryStorage } from '../../../functions/storage/memory.js';
 import { makeTransformHandler } from '../../../functions/transform/handler.js';
 import type { WordPressClient } from '../../../functions/wordpress/client.js';
 import { fixture, referenceConfig } from '../pipeline/helpers.js';
+import { resolvedType } from '../resolved.js';
 
 const event = (name: string) =>
   JSON.parse(readFileSync(new URL(`../../fixtures/events/${name}.json`, import.meta.url), 'utf8')) as Record<
@@ -27,7 +28,7 @@ const fixtureClient = (failing?: string): WordPressClient => ({
     routeStyle: 'pretty',
     postTypes: [],
   }),
-  assertTypesExist: async () => {},
+  resolveTypes: async (types) => types.map((type) => ({ type: resolvedType(type), warnings: [] })),
   fetchAll: async (type) => {
     if (type.name === failing) {
       throw new WordPressError(
@@ -121,6 +122,10 @@ describe('transform handler', () => {
       skipped: 1,
     });
     expect(output.report.startedAt).toBe('2026-11-21T03:00:00.000Z');
+    // Extract's warnings reach the run report; the fixtures' paths are all there, so transform adds none.
+    expect(output.report.warnings).toEqual([
+      'event: taxonomy "tags" does not classify post type "event" (it classifies: post); documents go without it',
+    ]);
     expect(await getJson(storage, 'runs/latest.json')).toEqual(output.report);
     expect(await getJson(storage, 'runs/sfn-exec-20261121T030000Z.json')).toEqual(output.report);
     const again = await handler(event('transform'));

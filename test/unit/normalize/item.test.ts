@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { getPath, gmtToIso, normaliseItem } from '../../../functions/normalize/item.js';
 import { referenceMallConfig } from '../../../functions/shared/config/defaults.js';
-import { type ContentTypeConfig, configSchema } from '../../../functions/shared/config/schema.js';
+import { configSchema, type ResolvedContentType } from '../../../functions/shared/config/schema.js';
 import type { WpItem } from '../../../functions/shared/types.js';
+import { resolvedTypeNamed } from '../resolved.js';
 
 const config = configSchema.parse(referenceMallConfig);
-const typeNamed = (name: string): ContentTypeConfig => {
-  const type = config.contentTypes.find((t) => t.name === name);
-  if (!type) throw new Error(`no type ${name}`);
-  return type;
-};
+const typeNamed = (name: string): ResolvedContentType => resolvedTypeNamed(config, name);
 const eventType = typeNamed('event');
 const storeType = typeNamed('stores');
 const options = { fieldLabels: config.fieldLabels };
@@ -221,7 +218,7 @@ describe('normaliseItem', () => {
   });
 
   it('types metadata and omits values that cannot be read as their type', () => {
-    const type: ContentTypeConfig = {
+    const type: ResolvedContentType = {
       ...storeType,
       metadata: [
         { name: 'level', path: 'acf.informacion_tienda.0.info.level', type: 'number' },
@@ -256,7 +253,7 @@ describe('normaliseItem', () => {
   });
 
   it('merges the type field labels over the global ones', () => {
-    const type: ContentTypeConfig = { ...storeType, fieldLabels: { schedule: 'Horario de atención' } };
+    const type: ResolvedContentType = { ...storeType, fieldLabels: { schedule: 'Horario de atención' } };
     const item = normaliseItem(storeItem(), type, options);
     expect(item.fields[0]).toEqual({
       label: 'Horario de atención',
@@ -265,7 +262,7 @@ describe('normaliseItem', () => {
   });
 
   it('reads string text fields as text, in the configured order', () => {
-    const type: ContentTypeConfig = {
+    const type: ResolvedContentType = {
       ...storeType,
       textFields: ['acf.informacion_tienda.0.info.schedule', 'content'],
     };

@@ -3,14 +3,11 @@ import { type TransformInput, transform } from '../../../functions/pipeline/tran
 import { DeletionGuardError } from '../../../functions/shared/errors.js';
 import type { WpItem } from '../../../functions/shared/types.js';
 import { createMemoryStorage, type MemoryStorage } from '../../../functions/storage/memory.js';
+import { resolvedTypeNamed } from '../resolved.js';
 import { fixture, recording, referenceConfig } from './helpers.js';
 
 const config = referenceConfig();
-const typeOf = (name: string) => {
-  const type = config.contentTypes.find((t) => t.name === name);
-  if (!type) throw new Error(name);
-  return type;
-};
+const typeOf = (name: string) => resolvedTypeNamed(config, name);
 const inputs = (items: Record<string, WpItem[]>): TransformInput[] =>
   Object.entries(items).map(([name, list]) => ({ type: typeOf(name), items: list }));
 
