@@ -38,7 +38,11 @@ export function registerRun(program: Command): void {
       httpUrl,
     )
     .option('--data-dir <dir>', 'data directory mirroring the S3 bucket', '.wpkb')
-    .option('--types <a,b>', 'only these configured content types', typeList)
+    .option(
+      '--types <a,b>',
+      'only these content types: configured ones, or any post type of the site (zero configuration)',
+      typeList,
+    )
     .option('--knowledge-dir <dir>', 'curated knowledge (FAQ CSV files) to include', 'knowledge')
     .option('--force', 'skip the deletion guard', false)
     .option('--verbose', 'structured logs (Powertools JSON) on stdout', false)

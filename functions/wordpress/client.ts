@@ -30,6 +30,9 @@ import { normaliseSiteUrl, restUrl } from './routes.js';
 
 export type { TypeResolution } from '../core/wordpress/resolve-types.js';
 export type { DiscoveredPostType, DiscoveredTaxonomy, SiteDiscovery } from './discovery.js';
+
+import type { DiscoveredPostType } from './discovery.js';
+
 export { restFieldsFor, TERM_FIELDS } from './fields.js';
 
 export interface WordPressClientOptions extends WordPressConfig {
@@ -110,6 +113,19 @@ export interface WordPressClient {
    * and consistency checks as `fetchAll`.
    */
   fetchTerms(taxonomy: string, options?: FetchTermsOptions): Promise<TermsResult>;
+  /**
+   * The first page of a post type (`count` items, every field the site serves) and its X-WP-Total:
+   * what `wpkb init` looks at. A WordPressError (with the status) when the site will not serve it.
+   */
+  sampleItems(postType: DiscoveredPostType, count: number): Promise<SampleResult>;
+  /** `/wp/v2/taxonomies`, read once per client. */
+  taxonomies(): Promise<DiscoveredTaxonomy[]>;
+}
+
+export interface SampleResult {
+  items: WpItem[];
+  /** X-WP-Total: published items of the type (undefined when the site does not say). */
+  total: number | undefined;
 }
 
 /** Reads of a type after the first when the collection changed under it. */
@@ -558,5 +574,27 @@ export function createWordPressClient(
     return read;
   }
 
-  return { discover, resolveTypes, fetchAll, fetchTerms };
+  async function sampleItems(postType: DiscoveredPostType, count: number): Promise<SampleResult> {
+    const site = await discover();
+    const route = `/${postType.namespace ?? 'wp/v2'}/${postType.restBase}`;
+    const url = restUrl(siteUrl, site.routeStyle, route, [['per_page', Math.min(100, Math.max(1, count))]]);
+    const outcome = await http.get(url, { label: postType.restBase, stats: { requests: 0, retries: 0 } });
+    const { response } = outcome;
+    if (response.status < 200 || response.status > 299) throw statusError(postType.restBase, outcome);
+    const parsed = parseJsonBody(response.body);
+    if (!parsed.ok || !Array.isArray(parsed.value)) {
+      const got = parsed.ok ? jsonKind(parsed.value) : parsed.what;
+      throw new WordPressError(
+        `${postType.restBase}: GET ${url} returned ${got}, not an array of items`,
+        url,
+        response.status,
+      );
+    }
+    const items = parsed.value.filter(
+      (item): item is WpItem => typeof item === 'object' && item !== null && typeof item.id === 'number',
+    );
+    return { items, total: countHeader(response.headers['x-wp-total']) };
+  }
+
+  return { discover, resolveTypes, fetchAll, fetchTerms, sampleItems, taxonomies };
 }

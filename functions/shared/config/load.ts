@@ -112,16 +112,25 @@ export function parseConfig(input: unknown, nameKey: KeyNamer = plainKey): WpkbC
   throw new ConfigError(describeIssue(first, input, nameKey) + more, { cause: result.error });
 }
 
-/** Names a key `environments.<env>.<key>` when that environment's override holds it. */
-function environmentNamer(envName: string, override: Json): KeyNamer {
-  return (path) => {
-    let node: unknown = override;
-    for (const part of path) {
-      if (!isObject(node) || !Object.hasOwn(node, String(part))) return plainKey(path);
-      node = node[String(part)];
-    }
-    return `environments.${envName}.${plainKey(path)}`;
-  };
+/** Does this (partial) configuration hold a value at this path? */
+function holds(layer: Json, path: readonly PropertyKey[]): boolean {
+  let node: unknown = layer;
+  for (const part of path) {
+    if (!(isObject(node) || Array.isArray(node)) || !Object.hasOwn(node, String(part))) return false;
+    node = (node as Json)[String(part)];
+  }
+  return node !== undefined;
+}
+
+/**
+ * Names a key `environments.<env>.<key>` when that environment's override holds the value the merged
+ * configuration has (no later layer — environment variables, CLI flags — set it again).
+ */
+function environmentNamer(envName: string, override: Json, later: readonly Json[] = []): KeyNamer {
+  return (path) =>
+    holds(override, path) && !later.some((layer) => holds(layer, path))
+      ? `environments.${envName}.${plainKey(path)}`
+      : plainKey(path);
 }
 
 /** The `wpkb` context without `environments`, and its environments (each an object, else a ConfigError). */
@@ -140,6 +149,8 @@ function splitContext(context: unknown): { base: Json; environments: Record<stri
 export function loadConfig(sources: ConfigSources = {}): WpkbConfig {
   let merged: Json = referenceMallConfig as unknown as Json;
   let nameKey = plainKey;
+  const envLayer = sources.env ? configFromEnv(sources.env) : undefined;
+  const later = [envLayer, sources.overrides].filter((layer): layer is Json => layer !== undefined);
   if (sources.context !== undefined) {
     const { base, environments } = splitContext(sources.context);
     merged = mergeConfig(merged, base);
@@ -153,11 +164,10 @@ export function loadConfig(sources: ConfigSources = {}): WpkbConfig {
     const override = environments[envName];
     if (override) {
       merged = mergeConfig(merged, { ...override, env: envName });
-      nameKey = environmentNamer(envName, override);
+      nameKey = environmentNamer(envName, override, later);
     }
   }
-  if (sources.env) merged = mergeConfig(merged, configFromEnv(sources.env));
-  if (sources.overrides) merged = mergeConfig(merged, sources.overrides);
+  for (const layer of later) merged = mergeConfig(merged, layer);
   const config = parseConfig(merged, nameKey);
   return sources.types?.length ? selectTypes(config, sources.types) : config;
 }

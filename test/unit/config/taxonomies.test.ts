@@ -121,3 +121,27 @@ describe('content type taxonomies', () => {
     expect(config.contentTypes.map((t) => t.taxonomies)).toEqual([parsed, parsed]);
   });
 });
+
+describe('--types', () => {
+  it('keeps configured types as configured and gives a type the configuration does not name defaults', () => {
+    const config = loadConfig({ overrides: { site }, types: ['posts', 'stores', 'page'] });
+    expect(config.contentTypes.map((t) => t.name)).toEqual(['posts', 'stores', 'page']);
+    expect(config.contentTypes[1]).toMatchObject({ restBase: 'stores', label: 'Tienda' });
+    for (const type of [config.contentTypes[0], config.contentTypes[2]]) {
+      // REST base = name (or the post type slug, resolved at discovery); labels from the site.
+      expect(type).toEqual({
+        name: type?.name,
+        textFields: ['content', 'excerpt', 'acf'],
+        metadata: [],
+        fieldLabels: {},
+        taxonomies: 'auto',
+      });
+    }
+  });
+
+  it('refuses a name that cannot be a type, in one line', () => {
+    expect(() => loadConfig({ overrides: { site }, types: ['Mis Posts'] })).toThrow(
+      '--types: "Mis Posts" is not a content type name (must be lowercase letters, digits, - or _)',
+    );
+  });
+});

@@ -29,6 +29,8 @@ const fixtureClient = (failing?: string): WordPressClient => ({
     postTypes: [],
   }),
   resolveTypes: async (types) => types.map((type) => ({ type: resolvedType(type), warnings: [] })),
+  sampleItems: async () => ({ items: [], total: 0 }),
+  taxonomies: async () => [],
   fetchAll: async (type) => {
     if (type.name === failing) {
       throw new WordPressError(
