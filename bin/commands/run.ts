@@ -1,22 +1,9 @@
 import path from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { runLocal } from '../../functions/local/run-local.js';
 import { powertoolsLog } from '../../functions/shared/logger.js';
 import { readCdkContext } from '../cdk-context.js';
-
-const typeList = (value: string) => {
-  const names = value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (!names.length) throw new InvalidArgumentError('expected a comma-separated list of content types');
-  return names;
-};
-
-const httpUrl = (value: string) => {
-  if (!/^https?:\/\/[^\s]+$/.test(value)) throw new InvalidArgumentError('expected an http(s) URL');
-  return value.replace(/\/+$/, '');
-};
+import { httpUrl, typeList } from '../cli-options.js';
 
 interface RunFlags {
   wpUrl?: string;

@@ -47,8 +47,8 @@ export interface InferredFields {
   metadata: MetadataField[];
 }
 
-/** A date field must parse in this share of the items that have it… */
-const DATE_SHARE = 0.6;
+/** A date field must parse in at least half the items that have it ("Todos los sábados" does not)… */
+const DATE_SHARE = 0.5;
 /** …and metadata, like dates, must be there in this share of the items with ACF. */
 const PRESENCE_SHARE = 0.5;
 /** Metadata values are short: a level, a shop number, a phone. */
