@@ -93,6 +93,8 @@ export interface WordPressSite {
   renameTerm(taxonomy: string, name: string, to: string): Promise<TermRow>;
   /** Deletes a term (wp_delete_term): WordPress removes it from its posts too. */
   deleteTerm(taxonomy: string, name: string): Promise<number>;
+  /** Sets a WordPress option (update_option), e.g. the mu-plugin's `wpkb_test_profile`. */
+  setOption(name: string, value: string): Promise<void>;
   /** Runs SQL against the site's database as MariaDB root; rows of tab-separated columns. */
   sql(query: string): Promise<string[][]>;
   /** Ids of the published posts of a post type, straight from MariaDB; password-protected ones only if asked. */
@@ -446,6 +448,9 @@ define('WP_ENVIRONMENT_TYPE', 'local');
       async deleteTerm(taxonomy, name) {
         return ((await php('posts.php', { op: 'delete_term', taxonomy, name })) as { deleted: number })
           .deleted;
+      },
+      async setOption(name, value) {
+        await php('posts.php', { op: 'option', name, value });
       },
       sql,
       async publishedIds(type, { withProtected = false } = {}) {
