@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { getPath, gmtToIso, normaliseItem } from '../../../functions/normalize/item.js';
 import { referenceMallConfig } from '../../../functions/shared/config/defaults.js';
@@ -277,6 +278,51 @@ describe('normaliseItem', () => {
     const a = normaliseItem(storeItem(), storeType, options);
     const b = normaliseItem(structuredClone(storeItem()), storeType, options);
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+  });
+});
+
+describe('normaliseItem with an ACF shape other than the configuration expects', () => {
+  it('a string where an object is expected: the text is kept, the paths through it read nothing', () => {
+    const item = normaliseItem(
+      storeItem({ acf: { informacion_tienda: 'Local 214, nivel 2. Lunes a domingo de 10:00 a 21:00.' } }),
+      storeType,
+      options,
+    );
+    expect(item.fields.map((f) => f.value)).toContain(
+      'Local 214, nivel 2. Lunes a domingo de 10:00 a 21:00.',
+    );
+    expect(item.metadata).toEqual({});
+    expect(item.title).toBe('El Rincón – Café & Libros');
+  });
+
+  it.each<[string, WpItem['acf'] | undefined]>([
+    ['acf: false', false],
+    ['no acf at all', undefined],
+    ['acf: []', []],
+    ['the group missing', { otro_grupo: { nota: 'Cerrado por inventario' } }],
+    ['the repeater empty', { informacion_tienda: [] }],
+    ['a row that is null', { informacion_tienda: [null] }],
+  ])('%s: normalised with what it has', (_what, acf) => {
+    const raw = storeItem();
+    if (acf === undefined) delete raw.acf;
+    else raw.acf = acf;
+    const item = normaliseItem(raw, storeType, options);
+    expect(item.sourceId).toBe('101');
+    expect(item.body).toContain('Café de especialidad');
+    expect(item.metadata).toEqual({});
+  });
+
+  it('never throws on any JSON in acf, and keeps the item (property)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 5 }), (acf) => {
+        const raw = { ...storeItem(), acf: acf as WpItem['acf'] };
+        for (const type of [storeType, eventType]) {
+          const item = normaliseItem(raw, type, options);
+          expect(item.sourceId).toBe('101');
+          expect(item.title).not.toBe('');
+        }
+      }),
+    );
   });
 });
 

@@ -138,3 +138,46 @@ describe('transform', () => {
     expect(emptied.types.faq).toMatchObject({ deleted: 1 });
   });
 });
+
+describe('transform: optional enrichment the items lack', () => {
+  it('warns about a metadata path and a date field no item has, and builds the documents without them', async () => {
+    const memory = createMemoryStorage();
+    const stores = typeOf('stores');
+    const withBrand = {
+      ...stores,
+      metadata: [...stores.metadata, { name: 'brand', path: 'acf.marca.nombre', type: 'string' as const }],
+    };
+    const event = { ...typeOf('event'), dateField: 'acf.fecha' };
+    const result = await transform({
+      config,
+      storage: memory,
+      inputs: [
+        { type: withBrand, items: fixture('stores') },
+        { type: event, items: fixture('event') },
+      ],
+    });
+    expect(result.warnings).toEqual([
+      'stores: metadata "brand": none of 3 items has acf.marca.nombre; documents go without it',
+      'event: date field acf.fecha: none of 2 items has it; documents go without dates',
+    ]);
+    expect(result.types.stores).toMatchObject({ new: 3, skipped: 1 });
+    expect(result.types.event).toMatchObject({ new: 2 });
+    const sidecars = [...memory.snapshot()].filter(([key]) => key.endsWith('.metadata.json'));
+    for (const [key, body] of sidecars) {
+      const attributes = JSON.parse(body.toString('utf8')).metadataAttributes;
+      expect(attributes, key).not.toHaveProperty('brand');
+      expect(attributes, key).not.toHaveProperty('start_date');
+    }
+  });
+
+  it('says nothing about paths some items have, nor about a type without items', async () => {
+    // The fixture stores: `local` is in two of three, `acf` is false in one.
+    const result = await transform({
+      config,
+      storage: createMemoryStorage(),
+      inputs: [...inputs(site()), { type: { ...typeOf('event'), name: 'empty', dateField: 'acf.x' }, items: [] }],
+      force: true,
+    });
+    expect(result.warnings).toEqual([]);
+  });
+});
