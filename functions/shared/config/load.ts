@@ -61,6 +61,16 @@ export function configFromEnv(env: Record<string, string | undefined>): Json {
   return mergeConfig(out, layer);
 }
 
+/** The value at a path of keys and array indexes (own properties only), or undefined. */
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let node = value;
+  for (const part of path) {
+    if (!(isObject(node) || Array.isArray(node)) || !Object.hasOwn(node, String(part))) return undefined;
+    node = (node as Json)[String(part)];
+  }
+  return node;
+}
+
 /** Where a key of the merged configuration came from, for the error: `environments.prod.cloud.x` or `cloud.x`. */
 type KeyNamer = (path: readonly PropertyKey[]) => string;
 
@@ -72,9 +82,7 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown, nameKey: KeyName
     issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined
       ? [...issue.path, issue.keys[0]]
       : [...issue.path];
-  let got: unknown = input;
-  for (const part of path)
-    got = isObject(got) || Array.isArray(got) ? (got as Json)[String(part)] : undefined;
+  const got = valueAt(input, path);
   const shown =
     got === undefined || issue.code === 'unrecognized_keys'
       ? ''
@@ -113,14 +121,7 @@ export function parseConfig(input: unknown, nameKey: KeyNamer = plainKey): WpkbC
 }
 
 /** Does this (partial) configuration hold a value at this path? */
-function holds(layer: Json, path: readonly PropertyKey[]): boolean {
-  let node: unknown = layer;
-  for (const part of path) {
-    if (!(isObject(node) || Array.isArray(node)) || !Object.hasOwn(node, String(part))) return false;
-    node = (node as Json)[String(part)];
-  }
-  return node !== undefined;
-}
+const holds = (layer: Json, path: readonly PropertyKey[]): boolean => valueAt(layer, path) !== undefined;
 
 /**
  * Names a key `environments.<env>.<key>` when that environment's override holds the value the merged

@@ -175,7 +175,10 @@ describe('transform: optional enrichment the items lack', () => {
     const result = await transform({
       config,
       storage: createMemoryStorage(),
-      inputs: [...inputs(site()), { type: { ...typeOf('event'), name: 'empty', dateField: 'acf.x' }, items: [] }],
+      inputs: [
+        ...inputs(site()),
+        { type: { ...typeOf('event'), name: 'empty', dateField: 'acf.x' }, items: [] },
+      ],
       force: true,
     });
     expect(result.warnings).toEqual([]);
