@@ -21,7 +21,7 @@ import type { WpkbConfig } from '../../functions/shared/config/schema.js';
 import { silentLog } from '../../functions/shared/logger.js';
 import { createMemoryStorage, type MemoryStorage } from '../../functions/storage/memory.js';
 import { type PostRow, startWordPress, type WordPressSite } from './harness.js';
-import { type SeededSite, seedSite } from './seed.js';
+import { PROTECTED_MARKER, type SeededSite, seedSite } from './seed.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const TYPES = ['event', 'stores', 'restaurant'] as const;
@@ -87,8 +87,13 @@ describe('the mall site: wpkb init', () => {
   it('proposes a configuration that validates, and a run with it succeeds', async () => {
     const file = join(dir, 'cdk.json');
     await writeFile(file, await readFile(join(ROOT, 'cdk.json')));
-    const outcome = await runInit({ wpUrl: site.url, file, write: true, print: () => {} });
+    const printed: string[] = [];
+    const outcome = await runInit({ wpUrl: site.url, file, write: true, print: (l) => printed.push(l) });
     expect(outcome.ok, outcome.error).toBe(true);
+    // The protected restaurant's ACF fields are served to anyone; init neither uses nor prints them.
+    expect(printed.join('\n')).toContain('restaurant: ');
+    expect(printed.join('\n')).not.toContain(PROTECTED_MARKER);
+    expect(JSON.stringify(outcome.inspection)).not.toContain(PROTECTED_MARKER);
     const written = JSON.parse(await readFile(file, 'utf8')).context.wpkb;
     const names = (written.contentTypes as { name: string }[]).map((t) => t.name);
     expect(names).toEqual(expect.arrayContaining([...TYPES, 'posts', 'pages']));

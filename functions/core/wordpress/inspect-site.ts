@@ -4,6 +4,7 @@
  * configure. Reads only; the client brings retries and the REST route style.
  */
 
+import { isProtectedItem } from '../../normalize/item.js';
 import { WordPressError } from '../../shared/errors.js';
 import type { DiscoveredPostType, DiscoveredTaxonomy, WordPressClient } from '../../wordpress/client.js';
 import { type InferredFields, inferFields } from '../normalize/infer-fields.js';
@@ -90,7 +91,8 @@ export async function inspectSite(
           postType,
           taxonomies,
           total,
-          inferred: inferFields(sample.items),
+          // Password-protected items serve their ACF fields anyway; they are not looked at (nor printed).
+          inferred: inferFields(sample.items.filter((item) => !isProtectedItem(item))),
           chosen: named || total > 0,
         };
       } catch (error) {

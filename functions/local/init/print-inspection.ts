@@ -30,7 +30,7 @@ export function inspectionTables(inspection: SiteInspection): string[] {
     const fields = new Table({
       head: [`${type.postType.restBase}: field`, 'in', 'example', 'chosen as'],
       style: tableStyle,
-      colWidths: [46, 8, 34, 40],
+      colWidths: [42, 7, 28, 32],
       wordWrap: true,
     });
     fields.push(['content, excerpt', `${inferred.withContent}/${inferred.sampled}`, '', 'text']);
