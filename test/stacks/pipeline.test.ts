@@ -3,7 +3,7 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../functions/core/shared/config/load.js';
 import { lambdaConfig } from '../../stacks/pipeline-functions.js';
-import { type PipelineSynth, synthesizePipelineStack } from './pipeline-synth.js';
+import { buildPipeline, type PipelineSynth, synthesizePipelineStack } from './pipeline-synth.js';
 import { acknowledgements, configFor, logicalIdOf, nagFindings } from './synth.js';
 
 let dev: PipelineSynth;
@@ -120,7 +120,7 @@ describe('pipeline Lambda functions', () => {
     const fieldLabels = Object.fromEntries(
       Array.from({ length: 200 }, (_, i) => [`campo_${i}`, `Etiqueta número ${i}`]),
     );
-    expect(() => synthesizePipelineStack({ env: 'dev', overrides: { fieldLabels } })).toThrow(
+    expect(() => buildPipeline(configFor('dev', { fieldLabels }))).toThrow(
       /the configuration the Lambdas read .* is \d+ bytes as JSON; .*4096-byte environment \(shorten fieldLabels/,
     );
   });
