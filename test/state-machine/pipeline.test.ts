@@ -40,7 +40,7 @@ import { makeSyncHandler } from '../../functions/handlers/sync.js';
 import { makeTransformHandler } from '../../functions/handlers/transform.js';
 import { generateDemoSite } from '../../functions/local/demo-site/fixtures.js';
 import { type DemoSiteServer, startDemoSite } from '../../functions/local/demo-site/server.js';
-import { failedAt, INVALID_INPUT, PENDING_SYNC_KEY, STATES } from '../../stacks/pipeline-state-machine.js';
+import { failedAt, INVALID_INPUT, PENDING_SYNC_KEY, STATES } from '../../stacks/pipeline-states/names.js';
 import { type PipelineSynth, synthesizePipelineStack } from '../stacks/pipeline-synth.js';
 import { configFor, logicalIdOf } from '../stacks/synth.js';
 import {
