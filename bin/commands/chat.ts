@@ -6,6 +6,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { SESSION_ID_PATTERN } from '../../functions/core/chat/http.js';
 import { loadConfig } from '../../functions/core/shared/config/load.js';
 import { oneLine, WpkbError } from '../../functions/core/shared/errors.js';
+import { BEDROCK_ID } from '../../functions/core/shared/validators.js';
 import {
   agentIdsFromOutputs,
   type ChatBackend,
@@ -30,8 +31,7 @@ interface ChatFlags {
 }
 
 const bedrockId = (value: string) => {
-  if (!/^[0-9a-zA-Z]{10}$/.test(value))
-    throw new InvalidArgumentError('expected a Bedrock id (10 letters or digits)');
+  if (!BEDROCK_ID.test(value)) throw new InvalidArgumentError('expected a Bedrock id (10 letters or digits)');
   return value;
 };
 const sessionId = (value: string) => {

@@ -1,15 +1,15 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { loadCurated } from '../core/pipeline/curated.js';
-import { RUN_ID_PATTERN } from '../core/pipeline/keys.js';
 import { loadExtracted } from '../core/pipeline/raw.js';
 import { type RunReport, sumCounts, writeRunReport } from '../core/pipeline/report.js';
 import { transform } from '../core/pipeline/transform.js';
 import { type Clock, systemClock } from '../core/shared/clock.js';
 import { lambdaSettings } from '../core/shared/config/lambda-env.js';
 import type { WpkbConfig } from '../core/shared/config/schema.js';
-import { parseLambdaEvent } from '../core/shared/event.js';
+import { parseEvent } from '../core/shared/event.js';
 import { type Log, logger, powertoolsLog } from '../core/shared/logger.js';
+import { runIdSchema } from '../core/shared/validators.js';
 import type { Storage } from '../core/storage/port.js';
 import { createS3Storage } from '../core/storage/s3.js';
 
@@ -24,7 +24,7 @@ const extractResultSchema = z.object({
 });
 
 export const transformEventSchema = z.object({
-  runId: z.string().regex(RUN_ID_PATTERN, 'must be a run id (letters, digits, . _ -)'),
+  runId: runIdSchema,
   extracts: z.array(extractResultSchema).min(1, 'needs at least one extract result'),
   force: z.boolean().default(false),
   startedAt: z.iso.datetime().optional(),
@@ -47,7 +47,7 @@ export interface TransformHandlerDeps {
 
 export function makeTransformHandler(deps: TransformHandlerDeps) {
   return async (input: unknown): Promise<TransformOutput> => {
-    const event = parseLambdaEvent(transformEventSchema, input, 'transform event');
+    const event = parseEvent(transformEventSchema, input, 'transform event');
     const { runId, extracts, force } = event;
     logger.appendKeys({ runId });
     const started = deps.clock.now();

@@ -10,8 +10,9 @@ import {
 } from '@aws-sdk/client-bedrock-agent';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { InvalidEventError } from '../../../functions/core/shared/event.js';
 import { createMemoryStorage } from '../../../functions/core/storage/memory.js';
-import { IngestionFailedError, InvalidEventError } from '../../../functions/core/sync/errors.js';
+import { IngestionFailedError } from '../../../functions/core/sync/errors.js';
 import type { IndexStatsFn } from '../../../functions/core/sync/verify.js';
 import { makeSyncHandler } from '../../../functions/handlers/sync.js';
 import {

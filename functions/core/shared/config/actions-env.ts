@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { isTimeZone } from '../validators.js';
 import { envIssueError } from './env-issue.js';
 import { loadConfig, type WpkbConfig } from './load.js';
 
@@ -43,10 +44,8 @@ export function actionsSettings(env: Record<string, string | undefined>): Action
   const parsed = actionsEnvSchema.safeParse(input);
   if (!parsed.success) throw envIssueError(parsed.error, input);
   const config = loadConfig({ env: { WPKB_CONFIG: parsed.data.WPKB_CONFIG } });
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: config.site.timeZone });
-  } catch (cause) {
-    throw new ConfigError(`config key site.timeZone: unknown time zone "${config.site.timeZone}"`, { cause });
+  if (!isTimeZone(config.site.timeZone)) {
+    throw new ConfigError(`config key site.timeZone: unknown time zone "${config.site.timeZone}"`);
   }
   return {
     config,
