@@ -1,10 +1,6 @@
 import { WpkbError } from '../shared/errors.js';
 
-/*
- * The Lambda runtime reports a thrown error's `name` as the error type, which is what a Step Functions
- * Retry / Catch `ErrorEquals` matches. Each class pins its name as a literal, so the names survive a
- * bundler that renames classes (esbuild `minify` without `keepNames`).
- */
+/* The sync step's errors: their names are the Retry / Catch error names of the state machine. */
 
 /** The ingestion job ended FAILED or STOPPED. Message: `ingestion job <id> FAILED: <reasons>`. */
 export class IngestionFailedError extends WpkbError {
