@@ -2,7 +2,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { loadCurated } from '../core/pipeline/curated.js';
 import { loadExtracted } from '../core/pipeline/raw.js';
-import { type RunReport, sumCounts, writeRunReport } from '../core/pipeline/report.js';
+import { buildRunReport, type RunReport, writeRunReport } from '../core/pipeline/report.js';
 import { transform } from '../core/pipeline/transform.js';
 import { type Clock, systemClock } from '../core/shared/clock.js';
 import { lambdaSettings } from '../core/shared/config/lambda-env.js';
@@ -62,27 +62,20 @@ export function makeTransformHandler(deps: TransformHandlerDeps) {
       log: deps.log,
     });
     const finished = deps.clock.now();
-    const report: RunReport = {
+    const report = buildRunReport({
       runId,
-      status: 'succeeded',
       site: deps.config.site.url,
       startedAt: event.startedAt ?? started.toISOString(),
       finishedAt: finished.toISOString(),
       forced: force,
-      types: result.types,
-      totals: sumCounts(result.types),
-      changes: result.changes,
-      extract: Object.fromEntries(
-        extracts.map((e) => [
-          e.type,
-          { pages: e.pages, requests: e.requests, retries: e.retries, durationMs: e.durationMs },
-        ]),
-      ),
+      extracts,
+      transform: result,
       durationsMs: {
+        // The Map runs the types side by side: extraction took as long as the slowest one.
         extract: Math.max(0, ...extracts.map((e) => e.durationMs)),
         transform: finished.getTime() - started.getTime(),
       },
-    };
+    });
     await writeRunReport(deps.storage, report);
     return { runId, changes: result.changes, report };
   };

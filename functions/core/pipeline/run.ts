@@ -8,7 +8,7 @@ import { loadCurated } from './curated.js';
 import { type ExtractResult, extractType } from './extract.js';
 import { newRunId } from './keys.js';
 import { loadExtracted } from './raw.js';
-import { type RunReport, sumCounts, writeRunReport } from './report.js';
+import { buildRunReport, type RunReport, writeRunReport } from './report.js';
 import { type TransformResult, transform } from './transform.js';
 
 export type ProgressEvent =
@@ -43,19 +43,11 @@ export async function runPipeline(options: PipelineOptions): Promise<RunReport> 
   const progress = options.onProgress ?? (() => {});
   const started = clock.now();
   const runId = options.runId ?? newRunId(started);
-  const report: RunReport = {
-    runId,
-    status: 'failed',
-    site: config.site.url,
-    startedAt: started.toISOString(),
-    finishedAt: started.toISOString(),
-    forced: options.force ?? false,
-    types: {},
-    totals: sumCounts({}),
-    changes: 0,
-    extract: {},
-    durationsMs: {},
-  };
+  let extracted: ExtractResult[] = [];
+  let transformed: TransformResult | undefined;
+  let failure: string | undefined;
+  let report: RunReport;
+  const durationsMs: Record<string, number> = {};
   const since = (from: Date) => clock.now().getTime() - from.getTime();
   try {
     const client =
@@ -73,7 +65,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunReport> 
     await client.assertTypesExist(config.contentTypes);
     // Types are read at the same time through one client, whose limiter keeps the site's load at
     // `wordpress.concurrency` requests in flight overall; a type's page 1 no longer idles the others.
-    const extracts: ExtractResult[] = await Promise.all(
+    extracted = await Promise.all(
       config.contentTypes.map(async (type) => {
         const result = await extractType(type, runId, { client, storage, log });
         progress({
@@ -86,21 +78,13 @@ export async function runPipeline(options: PipelineOptions): Promise<RunReport> 
         return result;
       }),
     );
-    for (const result of extracts) {
-      report.extract[result.type] = {
-        pages: result.pages,
-        requests: result.requests,
-        retries: result.retries,
-        durationMs: result.durationMs,
-      };
-    }
-    report.durationsMs.extract = since(extractStart);
+    durationsMs.extract = since(extractStart);
 
     progress({ step: 'transform' });
     const transformStart = clock.now();
-    const inputs = await loadExtracted(storage, config.contentTypes, extracts);
+    const inputs = await loadExtracted(storage, config.contentTypes, extracted);
     const curated = await loadCurated(storage, log);
-    const result = await transform({
+    transformed = await transform({
       config,
       storage,
       inputs,
@@ -108,22 +92,27 @@ export async function runPipeline(options: PipelineOptions): Promise<RunReport> 
       force: options.force ?? false,
       log,
     });
-    report.durationsMs.transform = since(transformStart);
-    progress({ step: 'transformed', result, durationMs: report.durationsMs.transform });
-
-    report.types = result.types;
-    report.totals = sumCounts(result.types);
-    report.changes = result.changes;
-    report.status = 'succeeded';
-    return report;
+    durationsMs.transform = since(transformStart);
+    progress({ step: 'transformed', result: transformed, durationMs: durationsMs.transform });
   } catch (error) {
-    report.error = oneLine(error);
+    failure = oneLine(error);
     throw error;
   } finally {
-    report.finishedAt = clock.now().toISOString();
-    report.durationsMs.total = since(started);
+    durationsMs.total = since(started);
+    report = buildRunReport({
+      runId,
+      site: config.site.url,
+      startedAt: started.toISOString(),
+      finishedAt: clock.now().toISOString(),
+      forced: options.force ?? false,
+      extracts: extracted,
+      ...(transformed ? { transform: transformed } : {}),
+      durationsMs,
+      ...(failure === undefined ? {} : { error: failure }),
+    });
     await writeRunReport(storage, report).catch((cause) =>
       log.error('could not write the run report', { runId, error: oneLine(cause) }),
     );
   }
+  return report;
 }
