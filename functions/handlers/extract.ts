@@ -17,7 +17,6 @@ export const extractEventSchema = z.object({
   runId: runIdSchema,
   type: z.string().min(1),
 });
-export type ExtractEvent = z.infer<typeof extractEventSchema>;
 
 export interface ExtractHandlerDeps {
   config: WpkbConfig;

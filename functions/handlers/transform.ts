@@ -29,7 +29,6 @@ export const transformEventSchema = z.object({
   force: z.boolean().default(false),
   startedAt: z.iso.datetime().optional(),
 });
-export type TransformEvent = z.input<typeof transformEventSchema>;
 
 export interface TransformOutput {
   runId: string;
