@@ -40,9 +40,15 @@ describe('exitOnError', () => {
     vi.restoreAllMocks();
   });
 
-  it('turns what an action throws into one line on stderr and exit code 1', async () => {
+  /** What the action prints on stderr. */
+  const stderrLines = (): string[] => {
     const lines: string[] = [];
     vi.spyOn(console, 'error').mockImplementation((line: string) => void lines.push(line));
+    return lines;
+  };
+
+  it('turns what an action throws into one line on stderr and exit code 1', async () => {
+    const lines = stderrLines();
     await exitOnError(async () => {
       throw new ConfigError('config key site.url:\n  must be a URL');
     })();
@@ -51,8 +57,7 @@ describe('exitOnError', () => {
   });
 
   it('prints advice as it is, and leaves a successful action alone', async () => {
-    const lines: string[] = [];
-    vi.spyOn(console, 'error').mockImplementation((line: string) => void lines.push(line));
+    const lines = stderrLines();
     await exitOnError(async () => {
       throw new LocalIndexMissingError('no local index at .wpkb: run npm start first');
     })();
