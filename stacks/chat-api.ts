@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -6,9 +6,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { MESSAGE_MAX, SESSION_ID_PATTERN } from '../functions/core/chat/http.js';
 import type { ChatCloudConfig } from '../functions/core/shared/config/cloud-schema.js';
-import { ChatAlarms } from './chat-alarms.js';
 import { acknowledge } from './nag.js';
-import type { PipelineResources } from './pipeline-seam.js';
 import { WpkbFunction } from './wpkb-function.js';
 
 /** API Gateway's longest REST integration timeout without a quota increase. */
@@ -44,17 +42,20 @@ export const GATEWAY_ERROR_TEMPLATE =
   '{"error":{"code":"$context.error.responseType","message":$context.error.messageString},"requestId":"$context.requestId"}';
 
 /**
- * `Access-Control-Allow-Origin` (and `Vary`) for API Gateway's own error responses. Gateway responses
- * hold static values, so with several origins the request's Origin is echoed: these responses carry
- * nothing but the error, and the chat answers themselves come from the Lambda, which checks the origin.
+ * `Access-Control-Allow-Origin` for API Gateway's own error responses (bad or missing key, throttled,
+ * invalid body, integration timeout): from the configured allow-list only, never the request's Origin.
+ * A gateway response holds static values (it can copy a request header, which is what echoing Origin did:
+ * any site could then read the error bodies), so:
+ * - `["*"]`: `*`;
+ * - one origin: that origin;
+ * - several: no CORS header at all. A browser on an allowed site then sees a network error instead of
+ *   the error body (the widget shows its generic error); the chat answers and the handler's own errors
+ *   come from the Lambda, which answers each allowed origin with itself.
  */
 export function gatewayCorsHeaders(origins: readonly string[]): Record<string, string> {
-  if (origins.length === 0) return {};
-  if (origins.includes('*')) return { 'Access-Control-Allow-Origin': "'*'" };
-  return {
-    'Access-Control-Allow-Origin': origins.length === 1 ? `'${origins[0]}'` : 'method.request.header.Origin',
-    Vary: "'Origin'",
-  };
+  const [only, ...others] = origins;
+  if (only === undefined || others.length > 0) return {};
+  return { 'Access-Control-Allow-Origin': `'${only}'` };
 }
 
 export interface ChatApiProps {
@@ -69,6 +70,8 @@ export interface ChatApiProps {
   knowledgeBaseId: string;
   /** IANA time zone of the site: when "today" turns for that filter. */
   siteTimeZone: string;
+  /** Source maps in the chat Lambda (`cloud.sourceMaps`). Default true. */
+  sourceMaps?: boolean;
 }
 
 /**
@@ -122,6 +125,8 @@ export class ChatApi extends Construct {
       // Bundled, not the runtime's copy: InvokeAgent's streamingConfigurations needs a recent client,
       // and the bundle is the version the handler was tested with.
       externalModules: [],
+      ...(settings.reservedConcurrency === null ? {} : { reservedConcurrency: settings.reservedConcurrency }),
+      sourceMaps: props.sourceMaps,
     });
 
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
@@ -321,42 +326,3 @@ export class ChatApi extends Construct {
     });
   }
 }
-
-export type ChatApiFactory = (scope: Construct, resources: PipelineResources) => void;
-
-/**
- * The factory bin/app.ts passes to WpkbStack: the chat endpoint (unless `cloud.chat.enabled` is false)
- * and its outputs.
- */
-export const chatApi: ChatApiFactory = (scope, resources) => {
-  const settings = resources.config.cloud.chat;
-  if (!settings.enabled) return;
-  const chat = new ChatApi(scope, 'ChatApi', {
-    settings,
-    namePrefix: resources.names.prefix,
-    env: resources.names.env,
-    agentId: resources.agentId,
-    agentAliasId: resources.agentAliasId,
-    agentAliasArn: resources.agentAliasArn,
-    knowledgeBaseId: resources.knowledgeBaseId,
-    siteTimeZone: resources.config.site.timeZone,
-  });
-  new ChatAlarms(scope, 'ChatAlarms', {
-    namePrefix: resources.names.prefix,
-    api: chat.api,
-    topic: resources.alertTopic,
-  });
-  const stack = Stack.of(scope);
-  new CfnOutput(stack, 'ChatApiUrl', {
-    value: chat.url,
-    description: 'Chat endpoint: POST {"message": "…", "sessionId": "…"} with header x-api-key',
-  });
-  new CfnOutput(stack, 'ChatApiKeyId', {
-    value: chat.apiKey.keyId,
-    description: 'API key id of the chat endpoint (its value: see ChatApiKeyCommand)',
-  });
-  new CfnOutput(stack, 'ChatApiKeyCommand', {
-    value: `aws apigateway get-api-key --api-key ${chat.apiKey.keyId} --include-value --query value --output text`,
-    description: 'Prints the chat endpoint API key value',
-  });
-};

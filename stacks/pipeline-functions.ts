@@ -3,19 +3,20 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { WpkbConfig } from '../functions/core/shared/config/schema.js';
-import { ConfigError } from '../functions/core/shared/errors.js';
+import { SYNCED_DATA_SOURCE_KEY } from '../functions/core/sync/synced-data-source.js';
 import { DATA_PREFIXES } from './data-bucket.js';
 import { acknowledge } from './nag.js';
 import { secretReadStatements, secretResourceArn } from './pinecone-index.js';
-import type { PipelineResources } from './pipeline-seam.js';
-import { LAMBDA_ENVIRONMENT_LIMIT, WpkbFunction, type WpkbFunctionProps } from './wpkb-function.js';
+import type { CloudNames } from './settings.js';
+import { WpkbFunction, type WpkbFunctionProps } from './wpkb-function.js';
 
 /**
- * The part of the configuration the extract and transform Lambdas read (`WPKB_CONFIG`): the site, the
- * WordPress client, the content types and labels, the deletion guard. Cloud and local-only sections are
- * left out — they are not used there and would not fit in Lambda's 4 KB of environment.
+ * The part of the configuration the extract and transform Lambdas read, compiled into their bundles: the
+ * site, the WordPress client, the content types and labels, the deletion guard. Cloud and local-only
+ * sections are left out — they are not used there.
  */
 export function lambdaConfig(config: WpkbConfig): Record<string, unknown> {
   const { env, site, wordpress, contentTypes, fieldLabels, deletionGuard } = config;
@@ -29,16 +30,44 @@ export const TRANSFORM_MEMORY_MB = 1769;
 /** Transform's `/tmp` (MiB): its spool, catalogs and exports (docs/sizing.md). */
 export const TRANSFORM_TMP_MIB = 2048;
 
+/** What the pipeline's functions read, write and call; every resource already exists. */
 export interface PipelineFunctionsProps {
-  resources: PipelineResources;
+  readonly config: WpkbConfig;
+  readonly names: CloudNames;
+  /** raw/, kb/, catalog/, exports/, runs/ are read and written here. */
+  readonly dataBucket: s3.IBucket;
+  readonly knowledgeBaseId: string;
+  readonly knowledgeBaseArn: string;
+  readonly dataSourceId: string;
+  /** The agent sync prepares after an ingestion. */
+  readonly agentId: string;
+  readonly agentArn: string;
+  /** The index sync checks after an ingestion. */
+  readonly pinecone: {
+    readonly indexName: string;
+    /** Bare host of the index (deploy-time value). */
+    readonly indexHost: string;
+    readonly namespace: string;
+    /** Secret name or ARN as configured; its complete ARN (a deploy-time value) below. */
+    readonly apiKeySecret: string;
+    readonly apiKeySecretArn: string;
+    readonly apiKeySecretKmsKeyArn?: string;
+  };
   /** `wpkb-<env>-pipeline`: the guard may list this state machine's executions. */
-  stateMachineArn: string;
+  readonly stateMachineArn: string;
 }
 
 /** What differs between the pipeline's functions; the rest is common to all four (see `function`). */
 type FunctionSpec = Pick<
   WpkbFunctionProps,
-  'entry' | 'description' | 'memorySize' | 'ephemeralStorageMiB' | 'timeout' | 'environment' | 'statements'
+  | 'entry'
+  | 'description'
+  | 'memorySize'
+  | 'ephemeralStorageMiB'
+  | 'timeout'
+  | 'environment'
+  | 'statements'
+  | 'bundledConfig'
 >;
 
 /**
@@ -53,31 +82,26 @@ export class PipelineFunctions extends Construct {
   readonly sync: nodejs.NodejsFunction;
   readonly guard: nodejs.NodejsFunction;
   readonly logGroups: logs.LogGroup[] = [];
+  /** The configuration compiled into the extract and transform bundles (`lambdaConfig`). */
+  readonly bundledConfig: Record<string, unknown>;
+  private readonly sourceMaps: boolean;
   private readonly logRetention: logs.RetentionDays;
   private readonly namePrefix: string;
   private readonly roles = new Map<string, iam.Role>();
 
   constructor(scope: Construct, id: string, props: PipelineFunctionsProps) {
     super(scope, id);
-    const { resources } = props;
-    const { config, names, dataBucket: bucket } = resources;
+    const { config, names, dataBucket: bucket } = props;
     const pipeline = config.cloud.pipeline;
     const objects = (prefix: string) => bucket.arnForObjects(`${prefix}*`);
     this.logRetention = pipeline.logRetentionDays as logs.RetentionDays;
     this.namePrefix = names.prefix;
+    this.sourceMaps = config.cloud.sourceMaps;
     // cdk-nag names an object ARN by the bucket's logical id: `<DataBucketE3889A50.Arn>/raw/*`.
     const bucketArnId = `${Stack.of(this).getLogicalId(bucket.node.defaultChild as CfnElement)}.Arn`;
 
-    const wpkbConfig = JSON.stringify(lambdaConfig(config));
-    const coreEnvironment = { DATA_BUCKET: bucket.bucketName, WPKB_CONFIG: wpkbConfig };
-    // The other variables (names, the bucket name: ≤ 63 characters) fit in a few hundred bytes; the
-    // configuration is what can grow, and an oversized environment would only fail at deploy time.
-    const configBytes = Buffer.byteLength(wpkbConfig, 'utf8');
-    if (configBytes + 300 > LAMBDA_ENVIRONMENT_LIMIT) {
-      throw new ConfigError(
-        `config: the configuration the Lambdas read (site, wordpress, contentTypes, fieldLabels, deletionGuard) is ${configBytes} bytes as JSON; with the other variables it must fit Lambda's ${LAMBDA_ENVIRONMENT_LIMIT}-byte environment (shorten fieldLabels or labels)`,
-      );
-    }
+    this.bundledConfig = lambdaConfig(config);
+    const coreEnvironment = { DATA_BUCKET: bucket.bucketName };
 
     // A site that needs an application password to read: the extract Lambda alone may read its secret.
     const passwordSecret = config.cloud.wordpressPasswordSecret;
@@ -85,6 +109,7 @@ export class PipelineFunctions extends Construct {
       entry: 'handlers/extract.ts',
       description: `wpkb ${names.env}: lists a WordPress content type, reads a batch of it, or assembles raw/`,
       // Sized from `npm run bench` (docs/sizing.md): one batch's read-ahead and the type's listing.
+      bundledConfig: this.bundledConfig,
       memorySize: EXTRACT_MEMORY_MB,
       timeout: Duration.seconds(pipeline.extractTimeoutSeconds),
       environment: passwordSecret
@@ -138,12 +163,18 @@ export class PipelineFunctions extends Construct {
     this.transform = this.function('Transform', {
       entry: 'handlers/transform.ts',
       description: `wpkb ${names.env}: normalises raw/ into kb/ documents, catalog, exports and the run report`,
+      bundledConfig: this.bundledConfig,
       // Memory is bounded (docs/sizing.md); time is not: 1,769 MB is one full vCPU for the CPU-bound passes.
       memorySize: TRANSFORM_MEMORY_MB,
       // The normalised items of every type, and the catalogs and exports, spooled before they are written.
       ephemeralStorageMiB: TRANSFORM_TMP_MIB,
       timeout: Duration.seconds(pipeline.transformTimeoutSeconds),
-      environment: coreEnvironment,
+      // A data source that kb/ was not last ingested into (replaced) forces a full sync.
+      environment: {
+        ...coreEnvironment,
+        KNOWLEDGE_BASE_ID: props.knowledgeBaseId,
+        DATA_SOURCE_ID: props.dataSourceId,
+      },
       statements: [
         new iam.PolicyStatement({
           sid: 'ListOwnPrefixes',
@@ -156,6 +187,7 @@ export class PipelineFunctions extends Construct {
                 DATA_PREFIXES.curated,
                 DATA_PREFIXES.catalog,
                 DATA_PREFIXES.exports,
+                SYNCED_DATA_SOURCE_KEY,
               ],
             },
           },
@@ -163,7 +195,11 @@ export class PipelineFunctions extends Construct {
         new iam.PolicyStatement({
           sid: 'ReadInputs',
           actions: ['s3:GetObject'],
-          resources: [objects(DATA_PREFIXES.raw), objects(DATA_PREFIXES.curated)],
+          resources: [
+            objects(DATA_PREFIXES.raw),
+            objects(DATA_PREFIXES.curated),
+            bucket.arnForObjects(SYNCED_DATA_SOURCE_KEY),
+          ],
         }),
         new iam.PolicyStatement({
           sid: 'WriteOutputs',
@@ -192,7 +228,7 @@ export class PipelineFunctions extends Construct {
       );
     }
 
-    const { pinecone } = resources;
+    const { pinecone } = props;
     this.sync = this.function('Sync', {
       entry: 'handlers/sync.ts',
       description: `wpkb ${names.env}: ingestion job, agent preparation, Pinecone check and canaries`,
@@ -200,9 +236,9 @@ export class PipelineFunctions extends Construct {
       timeout: Duration.seconds(60),
       environment: {
         DATA_BUCKET: bucket.bucketName,
-        KNOWLEDGE_BASE_ID: resources.knowledgeBaseId,
-        DATA_SOURCE_ID: resources.dataSourceId,
-        AGENT_ID: resources.agentId,
+        KNOWLEDGE_BASE_ID: props.knowledgeBaseId,
+        DATA_SOURCE_ID: props.dataSourceId,
+        AGENT_ID: props.agentId,
         PINECONE_SECRET_ARN: pinecone.apiKeySecretArn,
         PINECONE_INDEX_HOST: pinecone.indexHost,
         PINECONE_NAMESPACE: pinecone.namespace,
@@ -214,12 +250,12 @@ export class PipelineFunctions extends Construct {
         new iam.PolicyStatement({
           sid: 'IngestKnowledgeBase',
           actions: ['bedrock:StartIngestionJob', 'bedrock:GetIngestionJob', 'bedrock:ListIngestionJobs'],
-          resources: [resources.knowledgeBaseArn],
+          resources: [props.knowledgeBaseArn],
         }),
         new iam.PolicyStatement({
           sid: 'PrepareAgent',
           actions: ['bedrock:PrepareAgent', 'bedrock:GetAgent'],
-          resources: [resources.agentArn],
+          resources: [props.agentArn],
         }),
         ...secretReadStatements(this, pinecone.apiKeySecret, pinecone.apiKeySecretKmsKeyArn),
         new iam.PolicyStatement({
@@ -233,7 +269,7 @@ export class PipelineFunctions extends Construct {
               new iam.PolicyStatement({
                 sid: 'RetrieveForCanaries',
                 actions: ['bedrock:Retrieve'],
-                resources: [resources.knowledgeBaseArn],
+                resources: [props.knowledgeBaseArn],
               }),
             ]
           : []),
@@ -282,6 +318,7 @@ export class PipelineFunctions extends Construct {
       systemLogLevel: lambda.SystemLogLevel.INFO,
       // Error class names are the Step Functions error names Retry / Catch match: keep them.
       keepNames: true,
+      sourceMaps: this.sourceMaps,
     });
     this.logGroups.push(made.logGroup);
     this.roles.set(id, made.role);

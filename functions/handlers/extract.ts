@@ -4,19 +4,18 @@ import { z } from 'zod';
 import { assembleExtract, type ExtractResult } from '../core/pipeline/extract-assemble.js';
 import { type PlanSummary, planExtract } from '../core/pipeline/extract-plan.js';
 import { type BatchResult, readBatch } from '../core/pipeline/extract-read.js';
-import { RUN_ID_PATTERN } from '../core/pipeline/keys.js';
 import { type Clock, systemClock } from '../core/shared/clock.js';
 import { lambdaSettings } from '../core/shared/config/lambda-env.js';
 import type { WpkbConfig } from '../core/shared/config/schema.js';
 import { ConfigError } from '../core/shared/errors.js';
-import { parseLambdaEvent } from '../core/shared/event.js';
+import { parseEvent } from '../core/shared/event.js';
 import { type Log, logger, powertoolsLog } from '../core/shared/logger.js';
+import { runIdSchema } from '../core/shared/validators.js';
 import type { Storage } from '../core/storage/port.js';
 import { createS3Storage } from '../core/storage/s3.js';
 import { createWordPressClient, type WordPressClient } from '../core/wordpress/client.js';
 import { applicationPassword } from '../core/wordpress/password.js';
 
-const runId = z.string().regex(RUN_ID_PATTERN, 'must be a run id (letters, digits, . _ -)');
 const type = z.string().min(1);
 
 /**
@@ -25,11 +24,11 @@ const type = z.string().min(1);
  * batches (and the previous run's unchanged items) into the raw file.
  */
 export const extractEventSchema = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('plan'), runId, type, full: z.boolean().default(false) }),
-  z.object({ action: z.literal('read'), runId, type, batch: z.number().int().min(0) }),
+  z.object({ action: z.literal('plan'), runId: runIdSchema, type, full: z.boolean().default(false) }),
+  z.object({ action: z.literal('read'), runId: runIdSchema, type, batch: z.number().int().min(0) }),
   z.object({
     action: z.literal('assemble'),
-    runId,
+    runId: runIdSchema,
     type,
     batches: z.array(
       z.object({
@@ -42,7 +41,6 @@ export const extractEventSchema = z.discriminatedUnion('action', [
     ),
   }),
 ]);
-export type ExtractEvent = z.input<typeof extractEventSchema>;
 export type ExtractOutput = PlanSummary | BatchResult | ExtractResult;
 
 export interface ExtractHandlerDeps {
@@ -57,14 +55,18 @@ export interface ExtractHandlerDeps {
 
 export function makeExtractHandler(deps: ExtractHandlerDeps) {
   return async (input: unknown): Promise<ExtractOutput> => {
-    const event = parseLambdaEvent(extractEventSchema, input, 'extract event');
-    const contentType = deps.config.contentTypes.find((t) => t.name === event.type);
-    if (!contentType) throw new ConfigError(`extract event: type "${event.type}" is not configured`);
+    const event = parseEvent(extractEventSchema, input, 'extract event');
+    const configured = deps.config.contentTypes.find((t) => t.name === event.type);
+    if (!configured) throw new ConfigError(`extract event: type "${event.type}" is not configured`);
     logger.appendKeys({ runId: event.runId, type: event.type, action: event.action });
+    // Every step resolves the type against the site (discovery is cached by a warm client).
+    const [resolution] = await deps.client.resolveTypes([configured]);
+    if (!resolution) throw new ConfigError(`extract event: type "${event.type}" could not be resolved`);
+    const { type: contentType, warnings } = resolution;
     const { wordpress } = deps.config;
     switch (event.action) {
       case 'plan':
-        await deps.client.assertTypesExist([contentType]);
+        for (const warning of warnings) deps.log.warn(`warning: ${warning}`, { type: contentType.name });
         return planExtract(
           contentType,
           event.runId,
@@ -79,7 +81,7 @@ export function makeExtractHandler(deps: ExtractHandlerDeps) {
       case 'read':
         return readBatch(contentType, event.runId, event.batch, deps, { perPage: wordpress.perPage });
       case 'assemble':
-        return assembleExtract(contentType, event.runId, event.batches, deps);
+        return assembleExtract(contentType, event.runId, event.batches, deps, { warnings });
     }
   };
 }

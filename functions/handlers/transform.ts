@@ -2,17 +2,18 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { loadCurated } from '../core/pipeline/curated.js';
 import { stateSources, writeExtractStates } from '../core/pipeline/extract-state.js';
-import { RUN_ID_PATTERN } from '../core/pipeline/keys.js';
 import { loadExtracted } from '../core/pipeline/raw.js';
-import { extractStats, type RunReport, sumCounts, writeRunReport } from '../core/pipeline/report.js';
+import { buildRunReport, type RunReport, writeRunReport } from '../core/pipeline/report.js';
 import { transform } from '../core/pipeline/transform.js';
 import { type Clock, systemClock } from '../core/shared/clock.js';
 import { lambdaSettings } from '../core/shared/config/lambda-env.js';
-import type { WpkbConfig } from '../core/shared/config/schema.js';
-import { parseLambdaEvent } from '../core/shared/event.js';
+import { taxonomySchema, type WpkbConfig } from '../core/shared/config/schema.js';
+import { parseEvent } from '../core/shared/event.js';
 import { type Log, logger, powertoolsLog } from '../core/shared/logger.js';
+import { runIdSchema } from '../core/shared/validators.js';
 import type { Storage } from '../core/storage/port.js';
 import { createS3Storage } from '../core/storage/s3.js';
+import { type DataSourceRef, markSyncPendingIfReplaced } from '../core/sync/synced-data-source.js';
 
 const extractResultSchema = z.object({
   type: z.string().min(1),
@@ -30,15 +31,22 @@ const extractResultSchema = z.object({
   gone: z.number().int().min(0).optional(),
   fingerprint: z.string().min(1).optional(),
   fullReadAt: z.iso.datetime().optional(),
+  /** What extract found on the site for the type: transform builds documents with it. */
+  resolved: z.object({
+    restBase: z.string().min(1),
+    label: z.string().min(1),
+    labelPlural: z.string().min(1),
+    taxonomies: z.array(taxonomySchema),
+  }),
+  warnings: z.array(z.string()).default([]),
 });
 
 export const transformEventSchema = z.object({
-  runId: z.string().regex(RUN_ID_PATTERN, 'must be a run id (letters, digits, . _ -)'),
+  runId: runIdSchema,
   extracts: z.array(extractResultSchema).min(1, 'needs at least one extract result'),
   force: z.boolean().default(false),
   startedAt: z.iso.datetime().optional(),
 });
-export type TransformEvent = z.input<typeof transformEventSchema>;
 
 export interface TransformOutput {
   runId: string;
@@ -52,11 +60,17 @@ export interface TransformHandlerDeps {
   storage: Storage;
   log: Log;
   clock: Clock;
+  /**
+   * The knowledge base and data source the functions are deployed with (cloud). When `kb/` was not last
+   * ingested completely into them (a replaced data source, a first run), transform writes the
+   * pending-sync marker and the state machine syncs everything, changes or not. Absent: no such check.
+   */
+  dataSource?: DataSourceRef;
 }
 
 export function makeTransformHandler(deps: TransformHandlerDeps) {
   return async (input: unknown): Promise<TransformOutput> => {
-    const event = parseLambdaEvent(transformEventSchema, input, 'transform event');
+    const event = parseEvent(transformEventSchema, input, 'transform event');
     const { runId, extracts, force } = event;
     logger.appendKeys({ runId });
     const started = deps.clock.now();
@@ -70,26 +84,27 @@ export function makeTransformHandler(deps: TransformHandlerDeps) {
       force,
       log: deps.log,
     });
+    const fullSync = deps.dataSource
+      ? await markSyncPendingIfReplaced(deps, deps.dataSource, runId)
+      : undefined;
     const finished = deps.clock.now();
     // The run is complete: the next one reads only what changed since.
     await writeExtractStates(deps.storage, runId, stateSources(extracts), finished);
-    const report: RunReport = {
+    const report = buildRunReport({
       runId,
-      status: 'succeeded',
       site: deps.config.site.url,
       startedAt: event.startedAt ?? started.toISOString(),
       finishedAt: finished.toISOString(),
       forced: force,
-      types: result.types,
-      totals: sumCounts(result.types),
-      boilerplate: result.boilerplate,
-      changes: result.changes,
-      extract: Object.fromEntries(extracts.map((e) => [e.type, extractStats(e)])),
+      extracts,
+      transform: result,
+      ...(fullSync ? { fullSync } : {}),
       durationsMs: {
+        // The Map runs the types side by side: extraction took as long as the slowest one.
         extract: Math.max(0, ...extracts.map((e) => e.durationMs)),
         transform: finished.getTime() - started.getTime(),
       },
-    };
+    });
     await writeRunReport(deps.storage, report);
     return { runId, changes: result.changes, report };
   };
@@ -99,12 +114,13 @@ let cached: ReturnType<typeof makeTransformHandler> | undefined;
 
 export const handler = async (event: unknown): Promise<TransformOutput> => {
   if (!cached) {
-    const { config, bucket } = lambdaSettings(process.env);
+    const { config, bucket, dataSource } = lambdaSettings(process.env);
     cached = makeTransformHandler({
       config,
       storage: createS3Storage({ bucket, client: new S3Client({}) }),
       log: powertoolsLog,
       clock: systemClock,
+      ...(dataSource ? { dataSource } : {}),
     });
   }
   return cached(event);

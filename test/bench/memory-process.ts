@@ -58,11 +58,12 @@ const dataDir = await mkdtemp(path.join(tmpdir(), 'wpkb-bench-memory-'));
 try {
   const storage = createLocalStorage(dataDir);
   const client = createWordPressClient({ ...config.wordpress, siteUrl }, { log: silentLog });
-  await client.assertTypesExist([type]);
+  const [resolution] = await client.resolveTypes([type]);
+  if (!resolution) throw new Error(`type ${typeName} did not resolve`);
   global.gc?.();
   const baselineMb = mb(process.memoryUsage().rss);
   const extract = await measured(() =>
-    extractType(type, 'bench', { client, storage, log: silentLog }, { wordpress: config.wordpress }),
+    extractType(resolution, 'bench', { client, storage, log: silentLog }, { wordpress: config.wordpress }),
   );
   const transformed = await measured(async () => {
     const inputs = await loadExtracted(storage, [type], [extract.value]);

@@ -19,9 +19,9 @@ import axios from 'axios';
 import Table from 'cli-table3';
 import { runPipeline } from '../../functions/core/pipeline/run.js';
 import { loadConfig } from '../../functions/core/shared/config/load.js';
-import type { ContentTypeConfig } from '../../functions/core/shared/config/schema.js';
+import type { ResolvedContentType } from '../../functions/core/shared/config/schema.js';
 import { silentLog } from '../../functions/core/shared/logger.js';
-import { restFieldsFor } from '../../functions/core/wordpress/client.js';
+import { createWordPressClient, restFieldsFor } from '../../functions/core/wordpress/client.js';
 import { createLocalStorage } from '../../functions/local/storage/directory.js';
 import type { MemoryFigures } from './memory-process.js';
 import type { SiteReady, SiteStats } from './site-process.js';
@@ -177,7 +177,7 @@ export async function unchangedNightBench(stores = 5000): Promise<void> {
 }
 
 /** The naive way: page 1, 2, … one request at a time until X-WP-TotalPages. */
-export async function sequentialPages(siteUrl: string, type: ContentTypeConfig, perPage: number) {
+export async function sequentialPages(siteUrl: string, type: ResolvedContentType, perPage: number) {
   const started = performance.now();
   const ids: number[] = [];
   const fields = restFieldsFor(type).join(',');
@@ -233,7 +233,10 @@ export async function endToEndBench(stores = 5041, latencyMs = 100): Promise<str
   const dataDir = await mkdtemp(path.join(tmpdir(), 'wpkb-bench-e2e-'));
   try {
     const config = loadConfig({ overrides: { site: { url: site.url } }, types: ['stores'] });
-    const type = config.contentTypes[0] as ContentTypeConfig;
+    const client = createWordPressClient({ ...config.wordpress, siteUrl: site.url }, { log: silentLog });
+    const [resolution] = await client.resolveTypes(config.contentTypes);
+    if (!resolution) throw new Error('stores did not resolve');
+    const { type } = resolution;
     const loop = await sequentialPages(site.url, type, config.wordpress.perPage);
     const first = await npmStart(site.url, dataDir);
     const rerun = await npmStart(site.url, dataDir);

@@ -2,10 +2,12 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { AlertTopic } from '../../stacks/alert-topic.js';
 import { DataBucket } from '../../stacks/data-bucket.js';
-import type { PipelineResources } from '../../stacks/pipeline-seam.js';
 import {
   acknowledgements,
   bareStack,
@@ -147,9 +149,13 @@ describe('curated knowledge upload', () => {
       }),
     );
     // BucketDeployment's own whole-bucket grants are dropped: no policy resource, nothing in the bucket policy.
-    expect(resourcesOf(dev, 'AWS::IAM::Policy')).toEqual([]);
+    const curatedRole = logicalIdOf(find(dev.stack, 'CuratedKnowledge/Role'));
+    const attached = resourcesOf(dev, 'AWS::IAM::Policy').filter(([, p]) =>
+      JSON.stringify(p.Properties.Roles).includes(`"${curatedRole}"`),
+    );
+    expect(attached).toEqual([]);
     const bucketPolicy = JSON.stringify(dev.template.findResources('AWS::S3::BucketPolicy'));
-    expect(bucketPolicy).not.toContain(logicalIdOf(find(dev.stack, 'CuratedKnowledge/Role')));
+    expect(bucketPolicy).not.toContain(curatedRole);
   });
 });
 
@@ -168,6 +174,23 @@ describe('alert topic', () => {
         ]),
       },
     });
+  });
+
+  it('allows CloudWatch nothing while no alarm notifies it, and refuses an unnamed alarm that does', () => {
+    // synthesizeStack builds no pipeline or chat endpoint: no alarm.
+    expect(resourcesOf(dev, 'AWS::CloudWatch::Alarm')).toEqual([]);
+    expect(JSON.stringify(dev.template.findResources('AWS::KMS::Key'))).not.toContain('cloudwatch');
+    expect(JSON.stringify(dev.template.findResources('AWS::SNS::TopicPolicy'))).not.toContain('cloudwatch');
+
+    const { stack } = bareStack();
+    const alerts = new AlertTopic(stack, 'Alerts', { topicName: 'test-alerts' });
+    const alarm = new cloudwatch.Alarm(stack, 'Unnamed', {
+      metric: new cloudwatch.Metric({ namespace: 'wpkb', metricName: 'Test' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+    });
+    alarm.addAlarmAction(new cloudwatchActions.SnsAction(alerts.topic));
+    expect(() => Template.fromStack(stack)).toThrow(/Unnamed.* has no explicit alarmName/);
   });
 
   it('subscribes the configured e-mail only where one is configured', () => {
@@ -254,6 +277,11 @@ describe('knowledge base', () => {
     expect(config.VectorKnowledgeBaseConfiguration.EmbeddingModelConfiguration).toEqual({
       BedrockEmbeddingModelConfiguration: { Dimensions: 1024 },
     });
+  });
+
+  it("retains a data source's vectors in prod and deletes them in dev (cdk.json environments)", () => {
+    expect(only(prod.template, 'AWS::Bedrock::DataSource').Properties.DataDeletionPolicy).toBe('RETAIN');
+    expect(only(dev.template, 'AWS::Bedrock::DataSource').Properties.DataDeletionPolicy).toBe('DELETE');
   });
 
   it('has one S3 data source on kb/ with the configured chunking and deletion policy', () => {
@@ -480,7 +508,10 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('acknowledges only specific findings on specific resources, each with a reason', () => {
-    const acks = acknowledgements(prod.app);
+    // The pipeline's, the action group's and the chat endpoint's own are listed by their tests.
+    const acks = acknowledgements(prod.app).filter(
+      (a) => !/^wpkb-prod\/(Pipeline|MallDirectory|ChatApi|ChatAlarms)\//.test(a.path),
+    );
     expect(acks.length).toBeGreaterThan(0);
     for (const ack of acks) {
       // Never the whole stack or app.
@@ -505,50 +536,37 @@ describe('synthesis', () => {
     expect(synthesizeStack({ env: 'dev' }).json).toEqual(dev.json);
   });
 
-  it('hands the pipeline and action group factories what they need', () => {
-    let pipeline: PipelineResources | undefined;
-    let actionGroupBucket: unknown;
-    const s = synthesizeStack({
-      env: 'dev',
-      pipeline: (_scope, resources) => {
-        pipeline = resources;
-      },
-      actionGroups: (_scope, resources) => {
-        actionGroupBucket = resources.dataBucket;
-        return [
-          {
-            actionGroupName: 'catalogo',
-            description: 'Consulta el catálogo',
-            actionGroupExecutor: { lambda: 'arn:aws:lambda:us-east-1:000000000000:function:x' },
-            apiSchema: { payload: '{"openapi":"3.0.0"}' },
-          },
-        ];
-      },
-    });
-    expect(actionGroupBucket).toBe(s.stack.data.bucket);
-    expect(pipeline?.dataBucket).toBe(s.stack.data.bucket);
-    expect(pipeline?.alertTopic).toBe(s.stack.alerts.topic);
-    const resolve = (value: unknown) => s.stack.resolve(value);
-    expect(resolve(pipeline?.knowledgeBaseId)).toEqual(
-      getAtt(logicalIdOf(s.stack.knowledgeBase), 'KnowledgeBaseId'),
-    );
-    expect(resolve(pipeline?.dataSourceId)).toEqual(
-      getAtt(logicalIdOf(s.stack.knowledgeBase.dataSource), 'DataSourceId'),
-    );
-    expect(resolve(pipeline?.agentId)).toEqual(getAtt(logicalIdOf(s.stack.agent), 'AgentId'));
-    expect(resolve(pipeline?.agentAliasId)).toEqual(getAtt(logicalIdOf(s.stack.agent.alias), 'AgentAliasId'));
-    expect(pipeline?.pinecone).toMatchObject({
-      indexName: 'wpkb-dev',
-      namespace: 'dev',
-      apiKeySecret: 'wpkb/dev/pinecone',
-    });
+  it('builds the pipeline, the action group and the chat endpoint on its own bucket, knowledge base and agent', () => {
+    const variables = (construct: import('constructs').IConstruct) =>
+      (
+        dev.template.findResources('AWS::Lambda::Function')[logicalIdOf(construct)] as {
+          Properties: { Environment: { Variables: Record<string, unknown> } };
+        }
+      ).Properties.Environment.Variables;
+    const bucket = { Ref: dataBucketId(dev) };
+    const knowledgeBaseId = getAtt(logicalIdOf(dev.stack.knowledgeBase), 'KnowledgeBaseId');
+    const agentId = getAtt(logicalIdOf(dev.stack.agent), 'AgentId');
 
-    expect(only(s.template, 'AWS::Bedrock::Agent').Properties.ActionGroups).toEqual([
-      expect.objectContaining({ ActionGroupName: 'catalogo' }),
+    expect(variables(dev.stack.pipeline.functions.sync)).toMatchObject({
+      DATA_BUCKET: bucket,
+      KNOWLEDGE_BASE_ID: knowledgeBaseId,
+      DATA_SOURCE_ID: getAtt(logicalIdOf(dev.stack.knowledgeBase.dataSource), 'DataSourceId'),
+      AGENT_ID: agentId,
+      PINECONE_NAMESPACE: 'dev',
+    });
+    expect(variables(dev.stack.mallDirectory.function.fn)).toMatchObject({ DATA_BUCKET: bucket });
+    expect(only(dev.template, 'AWS::Bedrock::Agent').Properties.ActionGroups).toEqual([
+      expect.objectContaining({
+        ActionGroupName: 'mall-directory',
+        ActionGroupExecutor: { Lambda: getAtt(logicalIdOf(dev.stack.mallDirectory.function.fn), 'Arn') },
+      }),
     ]);
-    // A new action group reaches users: the alias definition hash moves.
-    expect(only(s.template, 'AWS::Bedrock::AgentAlias').Properties.Description).not.toEqual(
-      only(dev.template, 'AWS::Bedrock::AgentAlias').Properties.Description,
-    );
+    const chat = dev.stack.chat;
+    if (!chat) throw new Error('dev has the chat endpoint enabled');
+    expect(variables(chat.function.fn)).toMatchObject({
+      AGENT_ID: agentId,
+      AGENT_ALIAS_ID: getAtt(logicalIdOf(dev.stack.agent.alias), 'AgentAliasId'),
+      KNOWLEDGE_BASE_ID: knowledgeBaseId,
+    });
   });
 });

@@ -17,6 +17,22 @@ export const WEEKDAYS_ES = [
   'sábado',
 ] as const;
 
+/** Month names in the site's language, January first (Date#getUTCMonth order). */
+export const MONTHS_ES = [
+  'enero',
+  'febrero',
+  'marzo',
+  'abril',
+  'mayo',
+  'junio',
+  'julio',
+  'agosto',
+  'septiembre',
+  'octubre',
+  'noviembre',
+  'diciembre',
+] as const;
+
 export interface LocalNow {
   date: IsoDate;
   /** `HH:MM`, 24-hour clock. */
@@ -45,11 +61,6 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
     formatters.set(timeZone, f);
   }
   return f;
-}
-
-/** Throws a RangeError for a name Intl does not know (checked once, at settings time). */
-export function assertTimeZone(timeZone: string): void {
-  formatter(timeZone);
 }
 
 /** The wall-clock date and time at `instant` in `timeZone`. */

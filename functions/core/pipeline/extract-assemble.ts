@@ -1,4 +1,4 @@
-import type { ContentTypeConfig } from '../shared/config/schema.js';
+import type { ResolvedContentType } from '../shared/config/schema.js';
 import { StorageError, WordPressError } from '../shared/errors.js';
 import type { Log } from '../shared/logger.js';
 import type { TermsByTaxonomy, WpItem } from '../shared/types.js';
@@ -6,6 +6,7 @@ import { putJson } from '../storage/codec.js';
 import type { Storage } from '../storage/port.js';
 import { createTempDir, JsonLinesGzFile, putFile, readJsonLinesGz } from '../storage/stream.js';
 import type { WordPressClient } from '../wordpress/client.js';
+import { type ResolvedFacts, resolvedFacts } from '../wordpress/resolve-types.js';
 import type { ExtractMode, ExtractPlan } from './extract-plan.js';
 import { loadPlan } from './extract-plan.js';
 import type { BatchResult } from './extract-read.js';
@@ -37,6 +38,10 @@ export interface ExtractResult {
   fingerprint?: string;
   /** When the items of the raw file were last all read (ISO). */
   fullReadAt?: string;
+  /** What discovery decided for the type (REST base, labels, taxonomies): transform never calls WordPress. */
+  resolved: ResolvedFacts;
+  /** What the type's documents go without and why, one line each (the run report's `warnings`). */
+  warnings: string[];
 }
 
 export interface AssembleDeps {
@@ -93,7 +98,7 @@ async function* reusedItems(storage: Storage, plan: ExtractPlan): AsyncGenerator
  * is still listed fails the type, because passing it on without its item would delete its document.
  */
 async function settleMissing(
-  type: ContentTypeConfig,
+  type: ResolvedContentType,
   missing: readonly number[],
   deps: AssembleDeps,
 ): Promise<{ vanished: Set<number>; requests: number; retries: number; bytes: number }> {
@@ -122,11 +127,11 @@ async function settleMissing(
  * items: a term created and assigned during the read is then known). Memory: one item of each stream.
  */
 export async function assembleExtract(
-  type: ContentTypeConfig,
+  type: ResolvedContentType,
   runId: string,
   batches: readonly BatchOutcome[],
   deps: AssembleDeps,
-  options: { plan?: ExtractPlan; started?: number } = {},
+  options: { plan?: ExtractPlan; started?: number; warnings?: string[] } = {},
 ): Promise<ExtractResult> {
   const started = options.started ?? performance.now();
   const plan = options.plan ?? (await loadPlan(deps.storage, type.name, runId));
@@ -216,6 +221,8 @@ export async function assembleExtract(
       gone: plan.counts.gone + settled.vanished.size,
       fingerprint: plan.fingerprint,
       fullReadAt: plan.fullReadAt,
+      resolved: resolvedFacts(type),
+      warnings: options.warnings ?? [],
     };
     deps.log.info('extracted', {
       type: type.name,

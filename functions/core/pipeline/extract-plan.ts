@@ -1,5 +1,5 @@
 import type { Clock } from '../shared/clock.js';
-import type { ContentTypeConfig } from '../shared/config/schema.js';
+import type { ResolvedContentType } from '../shared/config/schema.js';
 import { StorageError } from '../shared/errors.js';
 import type { Log } from '../shared/logger.js';
 import type { WpItem } from '../shared/types.js';
@@ -172,7 +172,7 @@ async function diffWithPrevious(
  * are new or whose modified_gmt moved; the others come from the previous complete run's raw file.
  */
 export async function planExtract(
-  type: ContentTypeConfig,
+  type: ResolvedContentType,
   runId: string,
   deps: PlanDeps,
   options: PlanOptions,

@@ -1,4 +1,4 @@
-import type { ContentTypeConfig } from '../shared/config/schema.js';
+import type { ResolvedContentType } from '../shared/config/schema.js';
 import { oneLine, StorageError, WordPressError } from '../shared/errors.js';
 import type { Log } from '../shared/logger.js';
 import type { Storage } from '../storage/port.js';
@@ -49,7 +49,7 @@ export function batchLabel(plan: ExtractPlan, batch: number): string {
  * failure is a WordPressError naming the batch.
  */
 export async function readBatch(
-  type: ContentTypeConfig,
+  type: ResolvedContentType,
   runId: string,
   batch: number,
   deps: ReadDeps,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ContentTypeConfig } from '../shared/config/schema.js';
+import type { ResolvedContentType } from '../shared/config/schema.js';
 import { StorageError } from '../shared/errors.js';
 import { getJson, putJson } from '../storage/codec.js';
 import type { Storage } from '../storage/port.js';
@@ -39,7 +39,7 @@ export interface ExtractState {
  * fields, taxonomies, labels…) and whether reads are authenticated. A different fingerprint means the
  * previous raw file cannot stand in for unchanged items.
  */
-export function readFingerprint(type: ContentTypeConfig, authenticated: boolean): string {
+export function readFingerprint(type: ResolvedContentType, authenticated: boolean): string {
   const basis = JSON.stringify({
     version: PIPELINE_VERSION,
     fields: restFieldsFor(type),

@@ -1,8 +1,9 @@
 import { type Clock, systemClock } from '../shared/clock.js';
-import type { ContentTypeConfig, WordPressConfig } from '../shared/config/schema.js';
+import type { WordPressConfig } from '../shared/config/schema.js';
 import type { Log } from '../shared/logger.js';
 import type { Storage } from '../storage/port.js';
 import type { WordPressClient } from '../wordpress/client.js';
+import type { TypeResolution } from '../wordpress/resolve-types.js';
 import { assembleExtract, type ExtractResult } from './extract-assemble.js';
 import { loadPlan, type PlanSummary, planExtract } from './extract-plan.js';
 import { type BatchResult, readBatch } from './extract-read.js';
@@ -30,18 +31,21 @@ export interface ExtractOptions {
 }
 
 /**
- * One type's extract in one process — the three steps the state machine runs as separate invocations:
- * plan (list, decide full or incremental), read the batches one after the other (the client's limiter keeps
- * the site's load at `wordpress.concurrency`), assemble `raw/<type>/<runId>.jsonl.gz` and the terms.
- * Throws when the type cannot be read completely.
+ * One type's extract in one process (as resolved against the site by the client's `resolveTypes`) — the
+ * three steps the state machine runs as separate invocations: plan (list, decide full or incremental),
+ * read the batches one after the other (the client's limiter keeps the site's load at
+ * `wordpress.concurrency`), assemble `raw/<type>/<runId>.jsonl.gz` and the terms. The resolution's
+ * warnings are logged and passed on. Throws when the type cannot be read completely.
  */
 export async function extractType(
-  type: ContentTypeConfig,
+  resolution: TypeResolution,
   runId: string,
   deps: ExtractDeps,
   options: ExtractOptions,
 ): Promise<ExtractResult> {
   const started = performance.now();
+  const { type, warnings } = resolution;
+  for (const warning of warnings) deps.log.warn(`warning: ${warning}`, { type: type.name });
   const { wordpress } = options;
   const summary = await planExtract(
     type,
@@ -61,5 +65,5 @@ export async function extractType(
   for (const batch of summary.batches) {
     batches.push(await readBatch(type, runId, batch, deps, { perPage: wordpress.perPage, plan }));
   }
-  return assembleExtract(type, runId, batches, deps, { plan, started });
+  return assembleExtract(type, runId, batches, deps, { plan, started, warnings });
 }

@@ -1,9 +1,10 @@
-import type { ContentTypeConfig } from '../shared/config/schema.js';
+import type { ContentTypeConfig, ResolvedContentType } from '../shared/config/schema.js';
 import { StorageError } from '../shared/errors.js';
 import type { TermsByTaxonomy, WpItem } from '../shared/types.js';
 import { getJson } from '../storage/codec.js';
 import type { Storage } from '../storage/port.js';
 import { readJsonLinesGz } from '../storage/stream.js';
+import { applyFacts } from '../wordpress/resolve-types.js';
 import type { ExtractResult } from './extract-assemble.js';
 import { termsKeyFor } from './keys.js';
 import type { TransformInput } from './transform.js';
@@ -18,7 +19,7 @@ const isTermList = (value: unknown): boolean =>
  */
 async function loadTerms(
   storage: Storage,
-  type: ContentTypeConfig,
+  type: ResolvedContentType,
   rawKey: string,
 ): Promise<TermsByTaxonomy | undefined> {
   if (type.taxonomies.length === 0) return undefined;
@@ -43,7 +44,7 @@ async function loadTerms(
  */
 async function* withoutTermIds(
   items: AsyncIterable<WpItem>,
-  type: ContentTypeConfig,
+  type: ResolvedContentType,
   rawKey: string,
 ): AsyncGenerator<WpItem> {
   const key = termsKeyFor(rawKey);
@@ -70,19 +71,21 @@ async function* rawItems(storage: Storage, rawKey: string): AsyncGenerator<WpIte
 }
 
 /**
- * Pairs each type's config with what extract stored: its items (streamed from the raw file when transform
+ * Pairs each type's config — completed with what extract found on the site (`resolved`) — with what
+ * extract stored: its items (streamed from the raw file when transform
  * reads them, not loaded here) and its terms.
  */
 export async function loadExtracted(
   storage: Storage,
   types: readonly ContentTypeConfig[],
-  extracts: readonly Pick<ExtractResult, 'type' | 'rawKey'>[],
+  extracts: readonly Pick<ExtractResult, 'type' | 'rawKey' | 'resolved'>[],
 ): Promise<TransformInput[]> {
   return Promise.all(
     extracts.map(async (extract) => {
-      const type = types.find((t) => t.name === extract.type);
-      if (!type)
+      const configured = types.find((t) => t.name === extract.type);
+      if (!configured)
         throw new StorageError(`extract result for unknown content type "${extract.type}"`, extract.rawKey);
+      const type = applyFacts(configured, extract.resolved);
       const terms = await loadTerms(storage, type, extract.rawKey);
       const items = rawItems(storage, extract.rawKey);
       if (terms) return { type, items, terms };

@@ -10,11 +10,12 @@ import type { PlanSummary } from './extract-plan.js';
 import { stateSources, writeExtractStates } from './extract-state.js';
 import { newRunId } from './keys.js';
 import { loadExtracted } from './raw.js';
-import { extractStats, type RunReport, sumCounts, writeRunReport } from './report.js';
+import { buildRunReport, type RunReport, writeRunReport } from './report.js';
 import { type TransformResult, transform } from './transform.js';
 
 export type ProgressEvent =
   | { step: 'discover'; site: string }
+  | { step: 'warning'; message: string }
   | { step: 'extract'; type: string; page: number; pages: number; items: number }
   | { step: 'planned'; plan: PlanSummary }
   | { step: 'read'; type: string; items: number }
@@ -50,19 +51,11 @@ export async function runPipeline(options: PipelineOptions): Promise<RunReport> 
   const progress = options.onProgress ?? (() => {});
   const started = clock.now();
   const runId = options.runId ?? newRunId(started);
-  const report: RunReport = {
-    runId,
-    status: 'failed',
-    site: config.site.url,
-    startedAt: started.toISOString(),
-    finishedAt: started.toISOString(),
-    forced: options.force ?? false,
-    types: {},
-    totals: sumCounts({}),
-    changes: 0,
-    extract: {},
-    durationsMs: {},
-  };
+  let extracted: ExtractResult[] = [];
+  let transformed: TransformResult | undefined;
+  let failure: string | undefined;
+  let report: RunReport;
+  const durationsMs: Record<string, number> = {};
   const since = (from: Date) => clock.now().getTime() - from.getTime();
   try {
     const client =
@@ -77,13 +70,17 @@ export async function runPipeline(options: PipelineOptions): Promise<RunReport> 
       );
     progress({ step: 'discover', site: config.site.url });
     const extractStart = clock.now();
-    await client.assertTypesExist(config.contentTypes);
+    const resolutions = await client.resolveTypes(config.contentTypes);
+    for (const resolution of resolutions) {
+      for (const message of resolution.warnings) progress({ step: 'warning', message });
+    }
     // Types are read at the same time through one client, whose limiter keeps the site's load at
     // `wordpress.concurrency` requests in flight overall; a type's page 1 no longer idles the others.
-    const extracts: ExtractResult[] = await Promise.all(
-      config.contentTypes.map(async (type) => {
+    extracted = await Promise.all(
+      resolutions.map(async (resolution) => {
+        const { type } = resolution;
         const result = await extractType(
-          type,
+          resolution,
           runId,
           {
             client,
@@ -99,14 +96,13 @@ export async function runPipeline(options: PipelineOptions): Promise<RunReport> 
         return result;
       }),
     );
-    for (const result of extracts) report.extract[result.type] = extractStats(result);
-    report.durationsMs.extract = since(extractStart);
+    durationsMs.extract = since(extractStart);
 
     progress({ step: 'transform' });
     const transformStart = clock.now();
-    const inputs = await loadExtracted(storage, config.contentTypes, extracts);
+    const inputs = await loadExtracted(storage, config.contentTypes, extracted);
     const curated = await loadCurated(storage, log);
-    const result = await transform({
+    transformed = await transform({
       config,
       storage,
       inputs,
@@ -114,29 +110,34 @@ export async function runPipeline(options: PipelineOptions): Promise<RunReport> 
       force: options.force ?? false,
       log,
       onItems: ({ type, pass, items, total }) => {
-        const fetched = extracts.find((e) => e.type === type)?.fetched ?? items;
+        const fetched = extracted.find((e) => e.type === type)?.fetched ?? items;
         progress({ step: 'transform-items', type, pass, items, total: total ?? fetched });
       },
     });
-    report.durationsMs.transform = since(transformStart);
-    progress({ step: 'transformed', result, durationMs: report.durationsMs.transform });
-
+    durationsMs.transform = since(transformStart);
+    for (const message of transformed.warnings) progress({ step: 'warning', message });
+    progress({ step: 'transformed', result: transformed, durationMs: durationsMs.transform });
     // The run is complete: the next one reads only what changed since.
-    await writeExtractStates(storage, runId, stateSources(extracts), clock.now());
-    report.types = result.types;
-    report.totals = sumCounts(result.types);
-    report.boilerplate = result.boilerplate;
-    report.changes = result.changes;
-    report.status = 'succeeded';
-    return report;
+    await writeExtractStates(storage, runId, stateSources(extracted), clock.now());
   } catch (error) {
-    report.error = oneLine(error);
+    failure = oneLine(error);
     throw error;
   } finally {
-    report.finishedAt = clock.now().toISOString();
-    report.durationsMs.total = since(started);
+    durationsMs.total = since(started);
+    report = buildRunReport({
+      runId,
+      site: config.site.url,
+      startedAt: started.toISOString(),
+      finishedAt: clock.now().toISOString(),
+      forced: options.force ?? false,
+      extracts: extracted,
+      ...(transformed ? { transform: transformed } : {}),
+      durationsMs,
+      ...(failure === undefined ? {} : { error: failure }),
+    });
     await writeRunReport(storage, report).catch((cause) =>
       log.error('could not write the run report', { runId, error: oneLine(cause) }),
     );
   }
+  return report;
 }

@@ -8,18 +8,19 @@ import {
 } from '../normalize/boilerplate.js';
 import { isProtectedItem, normaliseItem } from '../normalize/item.js';
 import { indexTerms } from '../normalize/terms.js';
-import type { ContentTypeConfig, WpkbConfig } from '../shared/config/schema.js';
+import type { ResolvedContentType, WpkbConfig } from '../shared/config/schema.js';
 import { ItemError, StorageError, WpkbError } from '../shared/errors.js';
 import { type Log, silentLog } from '../shared/logger.js';
 import type { NormalisedItem, TermsByTaxonomy, WpItem } from '../shared/types.js';
 import { md5Hex } from '../storage/codec.js';
 import type { Storage } from '../storage/port.js';
 import { createTempDir, JsonLinesGzFile, putFile, type TempDir, TextFile } from '../storage/stream.js';
+import { EnrichmentTracker } from './enrichment-warnings.js';
 import { keys } from './keys.js';
 import { checkDeletionGuard, planDocuments, type TypeCounts, type TypePlan } from './plan.js';
 
 export interface TransformInput {
-  type: ContentTypeConfig;
+  type: ResolvedContentType;
   /**
    * The type's items, sorted by id (as extract stores them): read once, one at a time. An array is
    * sorted here; any other iterable must come sorted (a run fails naming the item that is not).
@@ -55,6 +56,8 @@ export interface TransformResult {
   changes: number;
   objectsWritten: number;
   objectsDeleted: number;
+  /** Optional enrichment the items lack (see core/pipeline/enrichment-warnings.ts), one line each. */
+  warnings: string[];
 }
 
 /** Store writes in flight at once (S3 handles far more; this keeps memory and sockets modest). */
@@ -101,6 +104,8 @@ interface FirstPass {
   /** Documents of the type in the store before the run; those that stay. */
   existingDocuments: number;
   present: number;
+  /** Optional enrichment no item of the type carries (enrichment-warnings.ts). */
+  warnings: string[];
 }
 
 /** The items of an input in id order, one at a time; an unsorted iterable fails naming the item. */
@@ -138,6 +143,7 @@ async function firstPass(
   const fieldLabels = { ...config.fieldLabels, ...type.fieldLabels };
   const terms = indexTerms(input.terms ?? {});
   const counter = new BoilerplateCounter({ ...config.boilerplate, ...type.boilerplate });
+  const enrichment = new EnrichmentTracker(type);
   const spool = new JsonLinesGzFile(temp.file(`${type.name}.normalised.jsonl.gz`), 1);
   // Term ids without a stored term (deleted between the reads, or never there): skipped, said once per taxonomy.
   const unknown = new Map<string, { ids: Set<string>; items: Set<number>; count: number }>();
@@ -146,6 +152,7 @@ async function firstPass(
   let present = 0;
   for await (const raw of sortedItems(input)) {
     fetched++;
+    enrichment.add(raw);
     if (fetched % PROGRESS_EVERY === 0) options.onItems?.({ type: type.name, pass: 1, items: fetched });
     if (isProtectedItem(raw)) {
       skipped++;
@@ -201,6 +208,7 @@ async function firstPass(
     boilerplate: counter.blocks(),
     existingDocuments,
     present,
+    warnings: enrichment.warnings(),
   };
 }
 
@@ -307,6 +315,8 @@ export async function transform(options: TransformOptions): Promise<TransformRes
     for (const input of options.inputs) {
       firsts.push(await firstPass(input, config, existing, temp, { log, onItems: options.onItems }));
     }
+    const warnings = firsts.flatMap((pass) => pass.warnings);
+    for (const warning of warnings) log.warn(`warning: ${warning}`);
     for (const pass of firsts) guard(pass, config, force, log);
     const extras: TypePlan[] = [];
     for (const extra of options.extra ?? []) {
@@ -374,6 +384,7 @@ export async function transform(options: TransformOptions): Promise<TransformRes
       changes,
       objectsWritten: writes.count,
       objectsDeleted: deletes.length,
+      warnings,
     };
   } finally {
     await temp.dispose();

@@ -22,6 +22,9 @@ export function progressPrinter(print: Print, progress?: Progress): (event: Prog
       case 'discover':
         print(`▸ discover   ${event.site}`);
         break;
+      case 'warning':
+        print(`  warning    ${event.message}`);
+        break;
       case 'planned':
         read.set(event.plan.type, { done: 0, total: event.plan.toRead });
         print(

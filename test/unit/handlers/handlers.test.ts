@@ -110,6 +110,10 @@ describe('transform handler', () => {
       skipped: 1,
     });
     expect(output.report.startedAt).toBe('2026-11-21T03:00:00.000Z');
+    // Extract's warnings reach the run report; the fixtures' paths are all there, so transform adds none.
+    expect(output.report.warnings).toEqual([
+      'event: taxonomy "tags" does not classify post type "event" (it classifies: post); documents go without it',
+    ]);
     expect(await getJson(storage, 'runs/latest.json')).toEqual(output.report);
     expect(await getJson(storage, 'runs/sfn-exec-20261121T030000Z.json')).toEqual(output.report);
     const again = await handler(event('transform'));
@@ -158,16 +162,20 @@ describe('transform handler', () => {
 });
 
 describe('lambda settings', () => {
-  it('reads the bucket and the validated configuration from the environment', () => {
-    const settings = lambdaSettings({
-      DATA_BUCKET: 'wpkb-data',
-      WPKB_CONFIG: JSON.stringify({ site: { url: 'https://x.example' } }),
-    });
+  it('reads the bucket from the environment and validates the configuration compiled into the bundle', () => {
+    const settings = lambdaSettings(
+      { DATA_BUCKET: 'wpkb-data' },
+      JSON.stringify({ site: { url: 'https://x.example' } }),
+    );
     expect(settings.bucket).toBe('wpkb-data');
     expect(settings.config.site.url).toBe('https://x.example');
+    // A WPKB_CONFIG variable is not read any more: the bundle is the one source.
+    expect(() => lambdaSettings({ DATA_BUCKET: 'wpkb-data', WPKB_CONFIG: '{"env":"x"}' }, undefined)).toThrow(
+      'config: this Lambda bundle carries no configuration (WPKB_BUNDLED_CONFIG)',
+    );
   });
 
   it('names the missing variable', () => {
-    expect(() => lambdaSettings({ WPKB_CONFIG: '{}' })).toThrow('environment DATA_BUCKET');
+    expect(() => lambdaSettings({}, '{}')).toThrow('environment DATA_BUCKET');
   });
 });

@@ -18,6 +18,7 @@ import { silentLog } from '../../../functions/core/shared/logger.js';
 import type { WpItem } from '../../../functions/core/shared/types.js';
 import type { WordPressClient } from '../../../functions/core/wordpress/client.js';
 import { createLocalStorage } from '../../../functions/local/storage/directory.js';
+import { resolvedType } from '../resolved.js';
 
 const [count = '5000', mode = 'stream'] = process.argv.slice(2);
 const total = Number(count);
@@ -48,7 +49,9 @@ function item(id: number): WpItem {
 
 const client: WordPressClient = {
   discover: async () => ({ name: '', apiRoot: '', routeStyle: 'pretty', postTypes: [] }),
-  assertTypesExist: async () => {},
+  resolveTypes: async (types) => types.map((type) => ({ type: resolvedType(type), warnings: [] })),
+  sampleItems: async () => ({ items: [], total: 0 }),
+  taxonomies: async () => [],
   fetchAll: async () => {
     throw new Error('not used');
   },
@@ -84,13 +87,19 @@ const config = loadConfig({
   overrides: { site: { url: 'https://mall.example.cl' }, wordpress: { readBatchSize: 2000 } },
   types: ['stores'],
 });
-const type = config.contentTypes[0];
-if (!type) throw new Error('no stores type');
+const configured = config.contentTypes[0];
+if (!configured) throw new Error('no stores type');
+const type = resolvedType(configured);
 const dataDir = await mkdtemp(path.join(tmpdir(), 'wpkb-bounded-'));
 try {
   const storage = createLocalStorage(dataDir);
-  const extract = await extractType(type, 'big', { client, storage, log: silentLog }, config);
-  const streamed = await loadExtracted(storage, [type], [extract]);
+  const extract = await extractType(
+    { type, warnings: [] },
+    'big',
+    { client, storage, log: silentLog },
+    config,
+  );
+  const streamed = await loadExtracted(storage, [configured], [extract]);
   const inputs =
     mode === 'hold'
       ? await Promise.all(

@@ -1,6 +1,7 @@
 import { WordPressError } from '../../../functions/core/shared/errors.js';
 import type { TermsByTaxonomy, WpItem } from '../../../functions/core/shared/types.js';
 import type { WordPressClient } from '../../../functions/core/wordpress/client.js';
+import { resolvedType } from '../resolved.js';
 
 export interface FakeClientOptions {
   /** Published items by content type name (what the site lists and returns by id). */
@@ -35,7 +36,9 @@ export function fakeClient(options: FakeClientOptions): WordPressClient {
       routeStyle: 'pretty',
       postTypes: [],
     }),
-    assertTypesExist: async () => {},
+    resolveTypes: async (types) => types.map((type) => ({ type: resolvedType(type), warnings: [] })),
+    sampleItems: async () => ({ items: [], total: 0 }),
+    taxonomies: async () => [],
     fetchAll: async (type) => {
       fail(type.name, 'page=2');
       const items = published(type.name);
