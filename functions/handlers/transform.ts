@@ -31,6 +31,8 @@ const extractResultSchema = z.object({
   gone: z.number().int().min(0).optional(),
   fingerprint: z.string().min(1).optional(),
   fullReadAt: z.iso.datetime().optional(),
+  termsMd5: z.string().optional(),
+  sameItemsAs: z.string().min(1).optional(),
   /** What extract found on the site for the type: transform builds documents with it. */
   resolved: z.object({
     restBase: z.string().min(1),
@@ -89,7 +91,7 @@ export function makeTransformHandler(deps: TransformHandlerDeps) {
       : undefined;
     const finished = deps.clock.now();
     // The run is complete: the next one reads only what changed since.
-    await writeExtractStates(deps.storage, runId, stateSources(extracts), finished);
+    await writeExtractStates(deps.storage, runId, stateSources(extracts), finished, result.memories);
     const report = buildRunReport({
       runId,
       site: deps.config.site.url,

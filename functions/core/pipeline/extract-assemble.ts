@@ -2,7 +2,7 @@ import type { ResolvedContentType } from '../shared/config/schema.js';
 import { StorageError, WordPressError } from '../shared/errors.js';
 import type { Log } from '../shared/logger.js';
 import type { TermsByTaxonomy, WpItem } from '../shared/types.js';
-import { putJson } from '../storage/codec.js';
+import { md5Hex, putJson } from '../storage/codec.js';
 import type { Storage } from '../storage/port.js';
 import { createTempDir, JsonLinesGzFile, putFile, readJsonLinesGz } from '../storage/stream.js';
 import type { WordPressClient } from '../wordpress/client.js';
@@ -42,6 +42,10 @@ export interface ExtractResult {
   resolved: ResolvedFacts;
   /** What the type's documents go without and why, one line each (the run report's `warnings`). */
   warnings: string[];
+  /** MD5 of the terms this run stored ('' without taxonomies): transform may skip a type whose input is as before. */
+  termsMd5?: string;
+  /** Set when the raw file holds exactly the items of this earlier complete run (nothing read, nothing gone). */
+  sameItemsAs?: string;
 }
 
 export interface AssembleDeps {
@@ -192,10 +196,14 @@ export async function assembleExtract(
     const termReads = await Promise.all(
       type.taxonomies.map((taxonomy) => deps.client.fetchTerms(taxonomy.restBase, { runId })),
     );
+    let termsMd5 = '';
     if (termReads.length) {
       const terms: TermsByTaxonomy = Object.fromEntries(termReads.map((r) => [r.taxonomy, r.terms]));
       await putJson(deps.storage, keys.terms(type.name, runId), terms);
+      termsMd5 = md5Hex(JSON.stringify(terms));
     }
+    // Every item came from the previous complete run's raw file: the same items as then.
+    const sameItems = plan.mode === 'incremental' && out.count === reusedCount && plan.counts.gone === 0;
     const sum = (pick: (b: BatchOutcome) => number) => batches.reduce((n, b) => n + pick(b), 0);
     const result: ExtractResult = {
       type: type.name,
@@ -223,6 +231,8 @@ export async function assembleExtract(
       fullReadAt: plan.fullReadAt,
       resolved: resolvedFacts(type),
       warnings: options.warnings ?? [],
+      termsMd5,
+      ...(sameItems && plan.previousRunId ? { sameItemsAs: plan.previousRunId } : {}),
     };
     deps.log.info('extracted', {
       type: type.name,

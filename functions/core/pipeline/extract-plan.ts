@@ -24,6 +24,8 @@ export interface ExtractPlan {
   fullReadAt: string;
   /** Incremental: the previous complete run's raw file, where unchanged items come from. */
   previousRawKey?: string;
+  /** Incremental: the run that wrote it (the type's state). */
+  previousRunId?: string;
   /** The listing: `[id, modified_gmt]`, sorted by id. */
   listing: [number, string | null][];
   /** Ids to read with every field, sorted: everything (full) or the new and changed items. */
@@ -209,7 +211,7 @@ export async function planExtract(
       : (reason ?? 'no previous complete run'),
     fingerprint,
     fullReadAt: incremental ? state.fullReadAt : now.toISOString(),
-    ...(incremental ? { previousRawKey: state.rawKey } : {}),
+    ...(incremental ? { previousRawKey: state.rawKey, previousRunId: state.runId } : {}),
     listing: listed.items.map((item) => [item.id, item.modified]),
     read: diff?.read ?? listed.items.map((item) => item.id),
     batchSize: options.batchSize,

@@ -5,11 +5,12 @@ import { getJson, putJson } from '../storage/codec.js';
 import type { Storage } from '../storage/port.js';
 import { restFieldsFor } from '../wordpress/fields.js';
 import { keys } from './keys.js';
+import type { TypeMemory } from './transform.js';
 
 /**
- * Bumped when what extract stores for an item, or what transform makes of it, changes in a way that an
- * incremental read must not carry over from an older raw file: the next run of every type is then a full
- * read (the fingerprint below changes).
+ * Bumped when what extract stores for an item, or what transform makes of it (normalising, documents,
+ * catalog, export), changes: the next run of every type is then a full read (the fingerprint below
+ * changes) and a full transform (transform's input digest changes), so no document keeps the old bytes.
  */
 export const PIPELINE_VERSION = 1;
 
@@ -32,6 +33,8 @@ export interface ExtractState {
   fullReadAt: string;
   /** When the run's transform finished (ISO). */
   completedAt: string;
+  /** What transform made of the type in that run (the next run skips a type whose inputs are the same). */
+  transform?: TypeMemory;
 }
 
 /**
@@ -104,6 +107,7 @@ export async function writeExtractStates(
   runId: string,
   extracts: readonly StateSource[],
   completedAt: Date,
+  memories: Readonly<Record<string, TypeMemory>> = {},
 ): Promise<void> {
   for (const extract of extracts) {
     const state: ExtractState = {
@@ -115,6 +119,7 @@ export async function writeExtractStates(
       fingerprint: extract.fingerprint,
       fullReadAt: extract.fullReadAt,
       completedAt: completedAt.toISOString(),
+      ...(memories[extract.type] ? { transform: memories[extract.type] } : {}),
     };
     await putJson(storage, keys.state(extract.type), state);
   }

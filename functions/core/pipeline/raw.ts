@@ -6,6 +6,7 @@ import type { Storage } from '../storage/port.js';
 import { readJsonLinesGz } from '../storage/stream.js';
 import { applyFacts } from '../wordpress/resolve-types.js';
 import type { ExtractResult } from './extract-assemble.js';
+import { readExtractState } from './extract-state.js';
 import { termsKeyFor } from './keys.js';
 import type { TransformInput } from './transform.js';
 
@@ -78,7 +79,7 @@ async function* rawItems(storage: Storage, rawKey: string): AsyncGenerator<WpIte
 export async function loadExtracted(
   storage: Storage,
   types: readonly ContentTypeConfig[],
-  extracts: readonly Pick<ExtractResult, 'type' | 'rawKey' | 'resolved'>[],
+  extracts: readonly Pick<ExtractResult, 'type' | 'rawKey' | 'resolved' | 'termsMd5' | 'sameItemsAs'>[],
 ): Promise<TransformInput[]> {
   return Promise.all(
     extracts.map(async (extract) => {
@@ -88,8 +89,21 @@ export async function loadExtracted(
       const type = applyFacts(configured, extract.resolved);
       const terms = await loadTerms(storage, type, extract.rawKey);
       const items = rawItems(storage, extract.rawKey);
-      if (terms) return { type, items, terms };
-      return { type, items: type.taxonomies.length ? withoutTermIds(items, type, extract.rawKey) : items };
+      // The same items as the previous complete run: its memory lets transform skip the type if nothing
+      // else changed either.
+      const state =
+        extract.sameItemsAs === undefined ? undefined : (await readExtractState(storage, type.name)).state;
+      const previous = state?.runId === extract.sameItemsAs ? state?.transform : undefined;
+      const hints = {
+        ...(extract.termsMd5 !== undefined ? { termsMd5: extract.termsMd5 } : {}),
+        ...(previous ? { previous } : {}),
+      };
+      if (terms) return { type, items, terms, ...hints };
+      return {
+        type,
+        items: type.taxonomies.length ? withoutTermIds(items, type, extract.rawKey) : items,
+        ...hints,
+      };
     }),
   );
 }

@@ -118,7 +118,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunReport> 
     for (const message of transformed.warnings) progress({ step: 'warning', message });
     progress({ step: 'transformed', result: transformed, durationMs: durationsMs.transform });
     // The run is complete: the next one reads only what changed since.
-    await writeExtractStates(storage, runId, stateSources(extracted), clock.now());
+    await writeExtractStates(storage, runId, stateSources(extracted), clock.now(), transformed.memories);
   } catch (error) {
     failure = oneLine(error);
     throw error;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { catalogWriter, exportWriter, type PieceWriter } from '../documents/catalog.js';
 import { buildDocument, documentMetadataSidecar, type KbDocument } from '../documents/document.js';
 import {
@@ -16,6 +17,7 @@ import { md5Hex } from '../storage/codec.js';
 import type { Storage } from '../storage/port.js';
 import { createTempDir, JsonLinesGzFile, putFile, type TempDir, TextFile } from '../storage/stream.js';
 import { EnrichmentTracker } from './enrichment-warnings.js';
+import { PIPELINE_VERSION } from './extract-state.js';
 import { keys } from './keys.js';
 import { checkDeletionGuard, planDocuments, type TypeCounts, type TypePlan } from './plan.js';
 
@@ -28,6 +30,32 @@ export interface TransformInput {
   items: Iterable<WpItem> | AsyncIterable<WpItem>;
   /** Terms of the type's taxonomies, as extract stored them; item term ids resolve to their names. */
   terms?: TermsByTaxonomy;
+  /** MD5 of those terms as stored ('' or absent without taxonomies). */
+  termsMd5?: string;
+  /**
+   * The previous complete run's memory of this type, given when the items are exactly that run's (extract
+   * read nothing and nothing went): if the inputs and the stored documents are as that run left them too,
+   * the type is not transformed again.
+   */
+  previous?: TypeMemory;
+}
+
+/**
+ * What a run remembers of a type's transform (kept in `state/<type>.json`): enough to tell, next run,
+ * that the same items with the same settings and terms would give exactly the documents already stored.
+ */
+export interface TypeMemory {
+  /** Digest of what documents depend on besides the items: settings, resolved type, terms, version. */
+  inputs: string;
+  /** Order-free digest of the type's `kb/` objects (key and MD5 of each) after the run. */
+  kb: string;
+  catalogMd5: string;
+  exportMd5: string;
+  fetched: number;
+  documents: number;
+  skipped: number;
+  boilerplate: BoilerplateCounts;
+  warnings: string[];
 }
 
 /** Documents that do not come from WordPress (curated FAQ): planned, never guarded. */
@@ -58,10 +86,48 @@ export interface TransformResult {
   objectsDeleted: number;
   /** Optional enrichment the items lack (see core/pipeline/enrichment-warnings.ts), one line each. */
   warnings: string[];
+  /** Per WordPress type: what the next run compares with (written into the type's state). */
+  memories: Record<string, TypeMemory>;
+  /** Types not transformed again: same items, settings, terms and stored documents as the previous run. */
+  unchangedTypes: string[];
 }
 
 /** Store writes in flight at once (S3 handles far more; this keeps memory and sockets modest). */
 const WRITE_CONCURRENCY = 16;
+/** Digest of what a type's documents depend on besides its items. */
+function inputsDigest(input: TransformInput, config: WpkbConfig): string {
+  const { type } = input;
+  return createHash('sha256')
+    .update(
+      JSON.stringify({
+        version: PIPELINE_VERSION,
+        type,
+        fieldLabels: config.fieldLabels,
+        boilerplate: config.boilerplate,
+        terms: input.termsMd5 ?? '',
+      }),
+    )
+    .digest('hex');
+}
+
+/** An order-free digest of objects (XOR of the MD5 of each `key NUL md5`). */
+class ObjectsDigest {
+  private readonly value = Buffer.alloc(16);
+  add(key: string, md5: string): void {
+    const one = createHash('md5').update(`${key}\0${md5}`).digest();
+    for (let i = 0; i < 16; i++) this.value[i] = (this.value[i] as number) ^ (one[i] as number);
+  }
+  hex(): string {
+    return this.value.toString('hex');
+  }
+}
+
+function digestOf(existing: ReadonlyMap<string, string>, prefix: string): string {
+  const digest = new ObjectsDigest();
+  for (const [key, md5] of existing) if (key.startsWith(prefix)) digest.add(key, md5);
+  return digest.hex();
+}
+
 /** Progress is reported every this many items. */
 const PROGRESS_EVERY = 250;
 
@@ -228,6 +294,8 @@ function guard(pass: FirstPass, config: WpkbConfig, force: boolean, log: Log): v
 
 interface SecondPass {
   counts: Omit<TypeCounts, 'fetched' | 'skipped'>;
+  /** Digest of the type's kb/ objects after the run. */
+  kb: string;
   boilerplate: BoilerplateCounts;
   deletes: string[];
   catalog: { file: string; md5: string };
@@ -252,6 +320,7 @@ async function secondPass(
   const remover = new BoilerplateRemover(pass.boilerplate);
   const counts = { new: 0, changed: 0, unchanged: 0, deleted: 0 };
   const wanted = new Set<string>();
+  const digest = new ObjectsDigest();
   const pieces = async (writer: PieceWriter, file: TextFile, item?: NormalisedItem) =>
     file.write(item ? writer.item(item) : writer.head());
   const catalogOut = new TextFile(temp.file(`${name}.catalog.json`));
@@ -265,8 +334,12 @@ async function secondPass(
     const item = remover.apply(normalised);
     const doc = buildDocument(item);
     wanted.add(doc.key);
-    const csvSame = existing.get(doc.key) === md5Hex(doc.csv);
-    const sidecarSame = existing.get(doc.sidecarKey) === md5Hex(doc.sidecar);
+    const csvMd5 = md5Hex(doc.csv);
+    const sidecarMd5 = md5Hex(doc.sidecar);
+    digest.add(doc.key, csvMd5);
+    digest.add(doc.sidecarKey, sidecarMd5);
+    const csvSame = existing.get(doc.key) === csvMd5;
+    const sidecarSame = existing.get(doc.sidecarKey) === sidecarMd5;
     if (!existing.has(doc.key)) counts.new++;
     else if (csvSame && sidecarSame) counts.unchanged++;
     else counts.changed++;
@@ -290,6 +363,7 @@ async function secondPass(
   }
   return {
     counts,
+    kb: digest.hex(),
     boilerplate: remover.counts(),
     deletes: deletes.sort(),
     catalog: { file: catalogOut.file, md5: await catalogOut.close() },
@@ -311,12 +385,37 @@ export async function transform(options: TransformOptions): Promise<TransformRes
   const temp = await createTempDir('wpkb-transform-');
   try {
     const existing = new Map((await storage.list('kb/')).map((o) => [o.key, o.md5]));
-    const firsts: FirstPass[] = [];
+    const stored = async () =>
+      new Map(
+        [...(await storage.list('catalog/')), ...(await storage.list('exports/'))].map((o) => [o.key, o.md5]),
+      );
+    const before = await stored();
+    // A type whose items, settings, terms and stored objects are all as the previous run left them would
+    // give the same bytes again: it is not read, normalised or written (a quiet night costs a listing).
+    const memories: Record<string, TypeMemory> = {};
+    const unchangedTypes: string[] = [];
+    const work: TransformInput[] = [];
     for (const input of options.inputs) {
+      const name = input.type.name;
+      const previous = input.previous;
+      const inputs = inputsDigest(input, config);
+      if (
+        previous &&
+        previous.inputs === inputs &&
+        previous.kb === digestOf(existing, keys.kbPrefix(name)) &&
+        before.get(keys.catalog(name)) === previous.catalogMd5 &&
+        before.get(keys.export(name)) === previous.exportMd5
+      ) {
+        memories[name] = previous;
+        unchangedTypes.push(name);
+        log.info('unchanged since the previous run: not transformed again', { type: name });
+      } else work.push(input);
+    }
+
+    const firsts: FirstPass[] = [];
+    for (const input of work) {
       firsts.push(await firstPass(input, config, existing, temp, { log, onItems: options.onItems }));
     }
-    const warnings = firsts.flatMap((pass) => pass.warnings);
-    for (const warning of warnings) log.warn(`warning: ${warning}`);
     for (const pass of firsts) guard(pass, config, force, log);
     const extras: TypePlan[] = [];
     for (const extra of options.extra ?? []) {
@@ -344,17 +443,26 @@ export async function transform(options: TransformOptions): Promise<TransformRes
     const deletes = [...seconds.flatMap((s) => s.deletes), ...extras.flatMap((p) => p.deletes)];
     if (deletes.length) await storage.delete(deletes);
 
-    const stored = new Map(
-      [...(await storage.list('catalog/')), ...(await storage.list('exports/'))].map((o) => [o.key, o.md5]),
-    );
+    const after = await stored();
     for (const [index, pass] of firsts.entries()) {
       const name = pass.input.type.name;
       const second = seconds[index] as SecondPass;
       // Written (streamed, atomically) only when the bytes changed.
-      if (stored.get(keys.catalog(name)) !== second.catalog.md5)
+      if (after.get(keys.catalog(name)) !== second.catalog.md5)
         await putFile(storage, keys.catalog(name), second.catalog.file, { contentType: 'application/json' });
-      if (stored.get(keys.export(name)) !== second.export.md5)
+      if (after.get(keys.export(name)) !== second.export.md5)
         await putFile(storage, keys.export(name), second.export.file);
+      memories[name] = {
+        inputs: inputsDigest(pass.input, config),
+        kb: second.kb,
+        catalogMd5: second.catalog.md5,
+        exportMd5: second.export.md5,
+        fetched: pass.fetched,
+        documents: pass.documents,
+        skipped: pass.skipped,
+        boilerplate: second.boilerplate,
+        warnings: pass.warnings,
+      };
     }
 
     const types: Record<string, TypeCounts> = {};
@@ -364,10 +472,32 @@ export async function transform(options: TransformOptions): Promise<TransformRes
       changes += counts.new + counts.changed + counts.deleted;
       log.info('transformed', { type: name, ...counts });
     };
-    for (const [index, pass] of firsts.entries()) {
-      const second = seconds[index] as SecondPass;
-      count(pass.input.type.name, { fetched: pass.fetched, skipped: pass.skipped, ...second.counts });
+    const boilerplate: Record<string, BoilerplateCounts> = {};
+    const warnings: string[] = [];
+    for (const input of options.inputs) {
+      const name = input.type.name;
+      const index = firsts.findIndex((pass) => pass.input === input);
+      const pass = firsts[index];
+      const second = seconds[index];
+      if (pass && second) {
+        count(name, { fetched: pass.fetched, skipped: pass.skipped, ...second.counts });
+        boilerplate[name] = second.boilerplate;
+        warnings.push(...pass.warnings);
+        continue;
+      }
+      const memory = memories[name] as TypeMemory;
+      count(name, {
+        fetched: memory.fetched,
+        skipped: memory.skipped,
+        new: 0,
+        changed: 0,
+        unchanged: memory.documents,
+        deleted: 0,
+      });
+      boilerplate[name] = memory.boilerplate;
+      warnings.push(...memory.warnings);
     }
+    for (const warning of warnings) log.warn(`warning: ${warning}`);
     for (const plan of extras) {
       count(plan.contentType, {
         fetched: plan.counts.new + plan.counts.changed + plan.counts.unchanged,
@@ -375,9 +505,6 @@ export async function transform(options: TransformOptions): Promise<TransformRes
         ...plan.counts,
       });
     }
-    const boilerplate = Object.fromEntries(
-      firsts.map((pass, index) => [pass.input.type.name, (seconds[index] as SecondPass).boilerplate]),
-    );
     return {
       types,
       boilerplate,
@@ -385,6 +512,8 @@ export async function transform(options: TransformOptions): Promise<TransformRes
       objectsWritten: writes.count,
       objectsDeleted: deletes.length,
       warnings,
+      memories,
+      unchangedTypes,
     };
   } finally {
     await temp.dispose();

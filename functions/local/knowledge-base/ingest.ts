@@ -12,6 +12,7 @@ import {
   type Manifest,
   type ManifestFile,
   readIndexFile,
+  readManifestFile,
   writeIndexFile,
 } from './index-file.js';
 import {
@@ -103,6 +104,21 @@ export async function ingestLocalKb(options: IngestOptions): Promise<LocalIndexS
       const sidecarMd5 = md5Of.get(sidecarKeyOf(o.key));
       return { key: o.key, md5: o.md5, ...(sidecarMd5 ? { sidecarMd5 } : {}) };
     });
+
+  // The manifest alone (a small file) tells whether anything changed; the index itself is read only then.
+  const manifestOnly = await readManifestFile(options.dataDir);
+  if (manifestOnly && !incompatibility(manifestOnly, embedder, chunking)) {
+    const files = manifestOnly.files;
+    const present = new Set(sources.map((s) => s.key));
+    if (
+      sources.every((s) => sameSource(files[s.key], s)) &&
+      Object.keys(files).every((key) => present.has(key))
+    ) {
+      const chunks = Object.values(files).reduce((n, f) => n + f.chunks.length, 0);
+      const filesSkipped = Object.values(files).filter((f) => f.skipped).length;
+      return zeroStats({ chunks, filesSkipped, durationMs: performance.now() - started });
+    }
+  }
 
   const existing = await readIndexFile(options.dataDir);
   const oldChunks = Object.values(existing?.manifest.files ?? {}).reduce((n, f) => n + f.chunks.length, 0);

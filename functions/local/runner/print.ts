@@ -59,6 +59,10 @@ export function progressPrinter(print: Print, progress?: Progress): (event: Prog
         break;
       case 'transformed':
         for (const step of transforming) progress?.finish(step);
+        if (event.result.unchangedTypes.length)
+          print(
+            `▸ transform  ${event.result.unchangedTypes.join(', ')}: unchanged since the last run, not transformed again`,
+          );
         print(
           `▸ transform  ${plural(event.result.objectsWritten, 'object', 'objects')} written, ${event.result.objectsDeleted} deleted  ${ms(event.durationMs)}`,
         );

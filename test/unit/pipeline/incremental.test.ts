@@ -50,6 +50,8 @@ interface Run {
   report: RunReport;
   /** Item requests (listing and reads; terms and discovery left out). */
   itemRequests: string[];
+  /** Types transform skipped: same items, settings, terms and stored documents as the previous run. */
+  notTransformed: string[];
 }
 
 async function run(
@@ -60,6 +62,7 @@ async function run(
 ): Promise<Run> {
   const before = server.requests();
   const log: string[] = [];
+  const notTransformed: string[] = [];
   const report = await runPipeline({
     config: options.config ?? configFor(),
     storage,
@@ -71,10 +74,17 @@ async function run(
       debug: (message: string, fields?: Record<string, unknown>) => {
         if (message === 'wordpress GET' && typeof fields?.url === 'string') log.push(fields.url);
       },
+      info: (message: string, fields?: Record<string, unknown>) => {
+        if (message.startsWith('unchanged since the previous run')) notTransformed.push(String(fields?.type));
+      },
     },
   });
   expect(server.requests() - before).toBeGreaterThan(0);
-  return { report, itemRequests: log.filter((url) => /\/wp\/v2\/(event|stores|restaurant)\?/.test(url)) };
+  return {
+    report,
+    itemRequests: log.filter((url) => /\/wp\/v2\/(event|stores|restaurant)\?/.test(url)),
+    notTransformed,
+  };
 }
 
 const kb = (storage: MemoryStorage) =>
@@ -120,6 +130,45 @@ describe('incremental reads', () => {
     const raw = (runId: string) =>
       decodeJsonLinesGz(storage.snapshot().get(keys.raw('stores', runId)) ?? Buffer.alloc(0));
     expect(await raw('run-2')).toEqual(await raw('run-1'));
+  });
+
+  it('an unchanged type is not transformed again, unless its stored documents or its terms changed', async () => {
+    const c = clock(1);
+    const firstReport = (await run(storage, c, 'run-1')).report;
+    expect(firstReport.boilerplate?.stores?.blocks).toBeGreaterThan(0);
+    const afterFirst = kb(storage);
+    c.day = 2;
+    const quiet = await run(storage, c, 'run-2');
+    expect(quiet.report.changes).toBe(0);
+    expect(quiet.report.types.stores).toMatchObject({ new: 0, changed: 0, deleted: 0 });
+    expect(quiet.report.types.stores?.unchanged).toBeGreaterThan(0);
+    expect(quiet.notTransformed).toEqual(['event', 'stores', 'restaurant']);
+    expect(quiet.report.boilerplate).toEqual(firstReport.boilerplate);
+    const state = JSON.parse(storage.snapshot().get(keys.state('stores'))?.toString() ?? '{}');
+    expect(state.transform).toMatchObject({ documents: quiet.report.types.stores?.unchanged });
+    expect(kb(storage)).toEqual(afterFirst);
+
+    // A document changed behind the pipeline's back: the type is transformed again and put right.
+    const [first] = published();
+    const key = `kb/stores/${first?.id}.csv`;
+    await storage.put(key, 'tampered');
+    c.day = 3;
+    const repaired = await run(storage, c, 'run-3');
+    expect(repaired.notTransformed).toEqual(['event', 'restaurant']);
+    expect(repaired.report.types.stores).toMatchObject({ changed: 1 });
+    expect(kb(storage)).toEqual(afterFirst);
+
+    // A renamed term reaches its items' documents without any item being read.
+    const taxonomy = site.taxonomies.find((t) => t.restBase === 'categoria_tienda');
+    const used = published().find((item) => (item.terms.categoria_tienda ?? []).length > 0);
+    const term = taxonomy?.terms.find((t) => t.id === used?.terms.categoria_tienda?.[0]);
+    if (!term || !used) throw new Error('no store with a category');
+    term.name = `${term.name} Renombrada`;
+    c.day = 4;
+    const renamed = await run(storage, c, 'run-4');
+    expect(renamed.report.extract.stores).toMatchObject({ mode: 'incremental', read: 0 });
+    expect(renamed.report.types.stores?.changed).toBeGreaterThanOrEqual(1);
+    expect(storage.snapshot().get(`kb/stores/${used.id}.csv`)?.toString()).toContain(term.name);
   });
 
   it('reads exactly the edited and added items; a trashed one is gone; documents equal a full read', async () => {
