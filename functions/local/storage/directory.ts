@@ -22,6 +22,9 @@ import { md5Hex } from '../../core/storage/codec.js';
 import { assertValidKey, assertValidPrefix, compareKeys, keyProblem } from '../../core/storage/keys.js';
 import type { Storage, StoredObject } from '../../core/storage/port.js';
 
+/** Where the adapter keeps the MD5s it knows (not an object: list() skips it). */
+const CACHE_DIR = '.wpkb-cache';
+
 /** How many files list() reads at once to hash them. */
 const READ_CONCURRENCY = 16;
 
@@ -50,16 +53,51 @@ export function createLocalStorage(directory: string): Storage {
     });
 
   /**
-   * MD5s this adapter computed or wrote, by file, with the file's identity then (inode, size, mtime): a
-   * later list() of an untouched file stats it instead of reading it (transform lists kb/, then the local
-   * index lists it again in the same run). A file changed behind the adapter's back gets a new mtime.
+   * MD5s this adapter computed or wrote, by key, with the file's identity then (inode, size, mtime): a
+   * later list() of an untouched file stats it instead of reading it. Kept across runs in
+   * `<directory>/.wpkb-cache/md5.json` (a directory list() never walks), so a rerun does not read every
+   * document again to learn what it already knew. A file changed behind the adapter's back gets a new
+   * mtime (or size, or inode) and is read.
    */
   const hashes = new Map<string, Identity & { md5: string }>();
-  const remember = async (file: string, bytes: Buffer) => {
+  let cacheLoaded = false;
+  let cacheDirty = false;
+  const cacheFile = path.join(root, CACHE_DIR, 'md5.json');
+  const loadCache = async () => {
+    if (cacheLoaded) return;
+    cacheLoaded = true;
     try {
-      hashes.set(file, { md5: md5Hex(bytes), ...identity(await stat(file)) });
+      const json = JSON.parse(await readFile(cacheFile, 'utf8')) as {
+        format?: number;
+        entries?: Record<string, [number, number, number, string]>;
+      };
+      if (json.format !== 1 || typeof json.entries !== 'object' || json.entries === null) return;
+      for (const [key, [ino, size, mtimeMs, md5]] of Object.entries(json.entries)) {
+        if (!hashes.has(key)) hashes.set(key, { ino, size, mtimeMs, md5 });
+      }
     } catch {
-      hashes.delete(file);
+      // No cache yet, or an unreadable one: files are read.
+    }
+  };
+  const saveCache = async () => {
+    if (!cacheDirty) return;
+    cacheDirty = false;
+    const entries = Object.fromEntries(
+      [...hashes].map(([key, h]) => [key, [h.ino, h.size, h.mtimeMs, h.md5]] as const),
+    );
+    try {
+      await mkdir(path.dirname(cacheFile), { recursive: true });
+      await writeFileAtomic(cacheFile, JSON.stringify({ format: 1, entries }));
+    } catch {
+      // Only a cache: the next run reads the files.
+    }
+  };
+  const remember = async (key: string, bytes: Buffer) => {
+    cacheDirty = true;
+    try {
+      hashes.set(key, { md5: md5Hex(bytes), ...identity(await stat(fileOf(key))) });
+    } catch {
+      hashes.delete(key);
     }
   };
   /** Directories known to exist (a put creates its parent once); cleared when delete() prunes. */
@@ -114,7 +152,7 @@ export function createLocalStorage(directory: string): Storage {
       const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
       const atomic = options?.atomic ?? true;
       await withParent(key, file, () => (atomic ? writeFileAtomic(file, bytes) : writeFile(file, bytes)));
-      await remember(file, bytes);
+      await remember(key, bytes);
     },
 
     async putFile(key, from) {
@@ -127,7 +165,8 @@ export function createLocalStorage(directory: string): Storage {
         try {
           await copyFile(from, temp);
           await rename(temp, file);
-          hashes.delete(file);
+          hashes.delete(key);
+          cacheDirty = true;
         } catch (error) {
           await rm(temp, { force: true });
           throw error;
@@ -151,6 +190,7 @@ export function createLocalStorage(directory: string): Storage {
         for (const entry of entries) {
           const rel = `${relDir}${entry.name}`;
           if (entry.isDirectory()) {
+            if (rel === CACHE_DIR) continue; // the MD5 cache, not objects
             const asDir = `${rel}/`;
             if (asDir.startsWith(prefix) || prefix.startsWith(asDir)) await walk(asDir);
           } else if (entry.isFile() && rel.startsWith(prefix) && keyProblem(rel) === undefined) {
@@ -159,6 +199,7 @@ export function createLocalStorage(directory: string): Storage {
         }
       };
       await walk(start);
+      await loadCache();
 
       const limit = pLimit(READ_CONCURRENCY);
       const listed = await Promise.all(
@@ -166,7 +207,7 @@ export function createLocalStorage(directory: string): Storage {
           limit(async (): Promise<StoredObject | undefined> => {
             try {
               const file = fileOf(key);
-              const known = hashes.get(file);
+              const known = hashes.get(key);
               if (known) {
                 const info = await stat(file);
                 if (sameFile(known, info)) return { key, md5: known.md5, size: info.size };
@@ -174,7 +215,10 @@ export function createLocalStorage(directory: string): Storage {
               const body = await readFile(file);
               const md5 = md5Hex(body);
               const info = await stat(file);
-              if (info.size === body.length) hashes.set(file, { md5, ...identity(info) });
+              if (info.size === body.length) {
+                hashes.set(key, { md5, ...identity(info) });
+                cacheDirty = true;
+              }
               return { key, md5, size: body.length };
             } catch (error) {
               if (isCode(error, 'ENOENT')) return undefined; // deleted while listing
@@ -183,6 +227,7 @@ export function createLocalStorage(directory: string): Storage {
           }),
         ),
       );
+      await saveCache();
       return listed
         .filter((o): o is StoredObject => o !== undefined)
         .sort((a, b) => compareKeys(a.key, b.key));
@@ -204,7 +249,8 @@ export function createLocalStorage(directory: string): Storage {
         }
       }
       made.clear();
-      for (const key of keys) hashes.delete(fileOf(key));
+      for (const key of keys) hashes.delete(key);
+      cacheDirty = true;
       await pruneEmptyDirectories(root, parents);
     },
   };

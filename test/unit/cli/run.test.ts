@@ -103,7 +103,9 @@ describe('wpkb run (the local pipeline CLI)', () => {
     const after = await files(dataDir);
     const rewritten = [...before].filter(([file, mtime]) => after.get(file) !== mtime).map(([file]) => file);
     // The report, and each type's state (it now names this run's raw file); nothing under kb/ or catalog/.
+    // (and the local store's MD5 cache, which is not an object of the store).
     expect(rewritten.sort()).toEqual([
+      '.wpkb-cache/md5.json',
       'runs/latest.json',
       'state/event.json',
       'state/restaurant.json',

@@ -170,3 +170,29 @@ describe('local storage: MD5s it already knows', () => {
     }
   });
 });
+
+describe('local storage: MD5s kept across runs', () => {
+  it('a new adapter on the same directory trusts what the last one hashed while the file is untouched', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'wpkb-local-md5-cache-'));
+    try {
+      await createLocalStorage(dir).put('kb/stores/1.csv', 'abc');
+      const file = path.join(dir, 'kb', 'stores', '1.csv');
+      const atime = new Date('2026-11-01T03:00:00.000Z');
+      const mtime = atime;
+      await utimes(file, atime, mtime); // a time utimes can set back exactly
+      await createLocalStorage(dir).list('kb/'); // hashed and remembered
+      // Same inode, size and time, other bytes: only a run that reads the file would see them.
+      await writeFile(file, 'xyz');
+      await utimes(file, atime, mtime);
+      expect((await createLocalStorage(dir).list('kb/'))[0]?.md5).toBe(md5Hex('abc'));
+      // A real change moves the time: read again.
+      const later = new Date(Date.now() + 5000);
+      await utimes(file, later, later);
+      expect((await createLocalStorage(dir).list('kb/'))[0]?.md5).toBe(md5Hex('xyz'));
+      // The cache is not an object of the store.
+      expect((await createLocalStorage(dir).list('')).map((o) => o.key)).toEqual(['kb/stores/1.csv']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
