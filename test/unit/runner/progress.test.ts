@@ -8,11 +8,16 @@ const clock = () => {
   return c;
 };
 
+/** Progress without a terminal, on a clock the test moves; the lines it printed. */
+function plain() {
+  const lines: string[] = [];
+  const c = clock();
+  return { lines, c, progress: createProgress({ print: (l) => lines.push(l), now: c.now }) };
+}
+
 describe('progress of long steps', () => {
   it('says nothing for a step shorter than two seconds', () => {
-    const lines: string[] = [];
-    const c = clock();
-    const progress = createProgress({ print: (l) => lines.push(l), now: c.now });
+    const { lines, c, progress } = plain();
     progress.update('read stores', 10, 100);
     c.at = 1900;
     progress.update('read stores', 90, 100);
@@ -21,9 +26,7 @@ describe('progress of long steps', () => {
   });
 
   it('without a terminal: a plain line once the step is long, then at most every five seconds', () => {
-    const lines: string[] = [];
-    const c = clock();
-    const progress = createProgress({ print: (l) => lines.push(l), now: c.now });
+    const { lines, c, progress } = plain();
     progress.update('read stores', 0, 5000);
     c.at = 2500;
     progress.update('read stores', 1200, 5000);
