@@ -188,6 +188,8 @@ export class PipelineFunctions extends Construct {
                 DATA_PREFIXES.catalog,
                 DATA_PREFIXES.exports,
                 SYNCED_DATA_SOURCE_KEY,
+                // state/<type>.json: what the previous run's transform made of a type (skip when unchanged).
+                `${DATA_PREFIXES.state}*`,
               ],
             },
           },
@@ -198,6 +200,7 @@ export class PipelineFunctions extends Construct {
           resources: [
             objects(DATA_PREFIXES.raw),
             objects(DATA_PREFIXES.curated),
+            objects(DATA_PREFIXES.state),
             bucket.arnForObjects(SYNCED_DATA_SOURCE_KEY),
           ],
         }),

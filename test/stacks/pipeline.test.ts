@@ -216,7 +216,14 @@ describe('pipeline IAM (least privilege)', () => {
         Resource: bucketArn(dev),
         Condition: {
           StringLike: {
-            's3:prefix': ['kb/', 'curated/', 'catalog/', 'exports/', 'runs/synced-data-source.json'],
+            's3:prefix': [
+              'kb/',
+              'curated/',
+              'catalog/',
+              'exports/',
+              'runs/synced-data-source.json',
+              'state/*',
+            ],
           },
         },
       },
@@ -228,6 +235,7 @@ describe('pipeline IAM (least privilege)', () => {
           objects(dev, 'curated/'),
           objects(dev, 'raw/'),
           { 'Fn::Join': ['', [bucketArn(dev), '/runs/synced-data-source.json']] },
+          objects(dev, 'state/'),
         ],
       },
       {
