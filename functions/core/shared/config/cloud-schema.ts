@@ -246,66 +246,113 @@ const throttleSchema = z.object({
   burstLimit: z.number().int().min(1).max(5000),
 });
 
-/** The chat endpoint (stacks/chat-api.ts): API Gateway REST API `POST /chat` → chat Lambda → agent alias. */
-export const chatSchema = z.object({
-  /** false: no API, no chat Lambda (the agent is still reachable with `wpkb chat` and IAM credentials). */
-  enabled: z.boolean().default(true),
+/**
+ * Visitor tokens on the chat endpoint (docs/threat-model.md): the widget's own route, `POST /visitor/chat`,
+ * takes a short-lived token the WordPress plugin signs with the site's shared secret instead of an API key.
+ * `POST /chat` keeps the API key for server-to-server clients.
+ */
+export const visitorTokensSchema = z.object({
+  /** Off by default: it needs the plugin and the shared secret in Secrets Manager. */
+  enabled: z.boolean().default(false),
   /**
-   * Browser origins allowed to call the endpoint (CORS, checked by API Gateway's preflight and by the
-   * Lambda). Default none: only server-side callers (no Origin header), e.g. the website's backend.
-   * `["*"]` lets any site call it with the key.
+   * Existing Secrets Manager secret holding the site's shared secret (the plugin's WPKB_SECRET, which also
+   * signs its change notifications), as the plain string or `{"secret": "…"}`, at least 16 characters: its
+   * name or ARN. Default `wpkb/<env>/webhook`, the instant updates' secret: one secret per site.
    */
-  allowedOrigins: z
-    .array(browserOrigin)
-    .max(20)
-    .refine((origins) => !origins.includes('*') || origins.length === 1, {
-      message: 'must be ["*"] alone or a list of origins',
-    })
-    .default([]),
-  /** The API's stage: the URL is `https://<api-id>.execute-api.<region>.amazonaws.com/<stageName>/chat`. */
-  stageName: z
+  secret: secretId.optional(),
+  /** Customer-managed KMS key of that secret, if it is not encrypted with the default key. */
+  secretKmsKeyArn: z
     .string()
-    .regex(/^\w{1,64}$/, 'must be 1-64 letters, digits or "_"')
-    .default('v1'),
-  /** Usage plan throttling per API key (API Gateway answers 429 above it). */
+    .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/, 'must be a KMS key ARN')
+    .optional(),
+  /** The site tokens are bound to: WordPress's `home_url()`. Default: `site.url`. */
+  site: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /**
+   * The visitors' route's throttle, every visitor together (no API key, so no usage plan and no daily
+   * quota that one address could use up for everyone). Per address, the WAF rate rule applies.
+   */
   throttle: throttleSchema.default({ rateLimit: 5, burstLimit: 10 }),
-  /** Usage plan quota per API key. */
-  quota: z
-    .object({
-      limit: z.number().int().min(1),
-      period: z.enum(['DAY', 'WEEK', 'MONTH']),
-    })
-    .default({ limit: 10_000, period: 'DAY' }),
-  /** Stage-wide ceiling, every key together. */
-  stageThrottle: throttleSchema.default({ rateLimit: 20, burstLimit: 40 }),
-  /**
-   * Reserved concurrency of the chat Lambda: at most this many chat turns run at once (the rest are
-   * throttled and answered with an error), which bounds Bedrock cost and keeps a flood from taking the
-   * account's whole Lambda concurrency. Default `null`: not reserved, because Lambda refuses a reservation
-   * that leaves the account fewer than 100 unreserved executions, and new accounts start with a quota
-   * of 10 — the deploy would fail there. The usage plan and stage throttles bound the load either way.
-   * The reference prod reserves 25 (5 requests/s per key × ~5 s per turn).
-   */
-  reservedConcurrency: z.number().int().min(1).max(1000).nullable().default(null),
-  /** Log users' messages verbatim in the chat Lambda's logs (off: only their length). */
-  logUserMessages: z.boolean().default(false),
-  /** Retention of the chat Lambda's logs and the API's access logs. */
-  logRetentionDays: logRetentionDays.default(30),
-  /**
-   * Set API Gateway's account-level CloudWatch Logs role (AWS::ApiGateway::Account, one per account and
-   * region) so the stage can write its logs. false when the account already has one (`aws apigateway
-   * get-account` shows a cloudwatchRoleArn), e.g. set by another environment's stack.
-   */
-  cloudWatchRole: z.boolean().default(true),
-  /** AWS WAF on the stage: a rate limit per client IP, AWS's IP reputation list, a body size limit. */
-  waf: z
-    .object({
-      enabled: z.boolean().default(false),
-      /** Requests per client IP in any 5 minutes (many visitors can share a mall Wi-Fi's address). */
-      ipRateLimit: z.number().int().min(10).max(2_000_000_000).default(500),
-    })
-    .default({ enabled: false, ipRateLimit: 500 }),
 });
+
+/** The chat endpoint (stacks/chat-api.ts): API Gateway REST API `POST /chat` → chat Lambda → agent alias. */
+export const chatSchema = z
+  .object({
+    /** false: no API, no chat Lambda (the agent is still reachable with `wpkb chat` and IAM credentials). */
+    enabled: z.boolean().default(true),
+    /**
+     * Browser origins allowed to call the endpoint (CORS, checked by API Gateway's preflight and by the
+     * Lambda). Default none: only server-side callers (no Origin header), e.g. the website's backend.
+     * `["*"]` lets any site call it with the key.
+     */
+    allowedOrigins: z
+      .array(browserOrigin)
+      .max(20)
+      .refine((origins) => !origins.includes('*') || origins.length === 1, {
+        message: 'must be ["*"] alone or a list of origins',
+      })
+      .default([]),
+    /** The API's stage: the URL is `https://<api-id>.execute-api.<region>.amazonaws.com/<stageName>/chat`. */
+    stageName: z
+      .string()
+      .regex(/^\w{1,64}$/, 'must be 1-64 letters, digits or "_"')
+      .default('v1'),
+    /** Usage plan throttling per API key (API Gateway answers 429 above it). */
+    throttle: throttleSchema.default({ rateLimit: 5, burstLimit: 10 }),
+    /** Usage plan quota per API key. */
+    quota: z
+      .object({
+        limit: z.number().int().min(1),
+        period: z.enum(['DAY', 'WEEK', 'MONTH']),
+      })
+      .default({ limit: 10_000, period: 'DAY' }),
+    /** Stage-wide ceiling, every key together. */
+    stageThrottle: throttleSchema.default({ rateLimit: 20, burstLimit: 40 }),
+    /**
+     * Reserved concurrency of the chat Lambda: at most this many chat turns run at once (the rest are
+     * throttled and answered with an error), which bounds Bedrock cost and keeps a flood from taking the
+     * account's whole Lambda concurrency. Default `null`: not reserved, because Lambda refuses a reservation
+     * that leaves the account fewer than 100 unreserved executions, and new accounts start with a quota
+     * of 10 — the deploy would fail there. The usage plan and stage throttles bound the load either way.
+     * The reference prod reserves 25 (5 requests/s per key × ~5 s per turn).
+     */
+    reservedConcurrency: z.number().int().min(1).max(1000).nullable().default(null),
+    /** Log users' messages verbatim in the chat Lambda's logs (off: only their length). */
+    logUserMessages: z.boolean().default(false),
+    /** Retention of the chat Lambda's logs and the API's access logs. */
+    logRetentionDays: logRetentionDays.default(30),
+    /**
+     * Set API Gateway's account-level CloudWatch Logs role (AWS::ApiGateway::Account, one per account and
+     * region) so the stage can write its logs. false when the account already has one (`aws apigateway
+     * get-account` shows a cloudwatchRoleArn), e.g. set by another environment's stack.
+     */
+    cloudWatchRole: z.boolean().default(true),
+    /** AWS WAF on the stage: a rate limit per client IP, AWS's IP reputation list, a body size limit. */
+    waf: z
+      .object({
+        enabled: z.boolean().default(false),
+        /** Requests per client IP in any 5 minutes (many visitors can share a mall Wi-Fi's address). */
+        ipRateLimit: z.number().int().min(10).max(2_000_000_000).default(500),
+      })
+      .default({ enabled: false, ipRateLimit: 500 }),
+    visitorTokens: visitorTokensSchema.default(visitorTokensSchema.parse({})),
+  })
+  .superRefine((chat, ctx) => {
+    if (!chat.visitorTokens.enabled) return;
+    // A route anyone can get a token for needs a limit per address, and named pages to be called from.
+    if (!chat.waf.enabled)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['waf', 'enabled'],
+        message:
+          'must be true when visitorTokens.enabled is (the per-IP rate rule bounds the visitors’ route)',
+      });
+    if (chat.allowedOrigins.length === 0 || chat.allowedOrigins.includes('*'))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['allowedOrigins'],
+        message: 'must list the origins of the pages that show the widget when visitorTokens.enabled is true',
+      });
+  });
 
 export const cloudSchema = z.object({
   /** Nightly schedule of the pipeline (EventBridge cron, UTC). */
@@ -345,3 +392,4 @@ export type GuardrailCloudConfig = z.infer<typeof guardrailSchema>;
 export type DeniedTopicConfig = z.infer<typeof deniedTopicSchema>;
 export type ActionsCloudConfig = z.infer<typeof actionsSchema>;
 export type ChatCloudConfig = z.infer<typeof chatSchema>;
+export type VisitorTokensCloudConfig = z.infer<typeof visitorTokensSchema>;
