@@ -272,6 +272,11 @@ export const visitorTokensSchema = z.object({
    * quota that one address could use up for everyone). Per address, the WAF rate rule applies.
    */
   throttle: throttleSchema.default({ rateLimit: 5, burstLimit: 10 }),
+  /**
+   * Alarm (to the alert topic) when the visitors' route gets this many requests in an hour: the throttle
+   * caps spend per second, this tells a person within the hour. `null`: no alarm.
+   */
+  alarmRequestsPerHour: z.number().int().min(1).nullable().default(1000),
 });
 
 /** The chat endpoint (stacks/chat-api.ts): API Gateway REST API `POST /chat` → chat Lambda → agent alias. */
