@@ -7,7 +7,7 @@ import { type RunReport, sumCounts, writeRunReport } from '../core/pipeline/repo
 import { transform } from '../core/pipeline/transform.js';
 import { type Clock, systemClock } from '../core/shared/clock.js';
 import { lambdaSettings } from '../core/shared/config/lambda-env.js';
-import type { WpkbConfig } from '../core/shared/config/schema.js';
+import { taxonomySchema, type WpkbConfig } from '../core/shared/config/schema.js';
 import { parseLambdaEvent } from '../core/shared/event.js';
 import { type Log, logger, powertoolsLog } from '../core/shared/logger.js';
 import type { Storage } from '../core/storage/port.js';
@@ -22,6 +22,14 @@ const extractResultSchema = z.object({
   requests: z.number().int().min(0),
   retries: z.number().int().min(0),
   durationMs: z.number().min(0),
+  /** What extract found on the site for the type: transform builds documents with it. */
+  resolved: z.object({
+    restBase: z.string().min(1),
+    label: z.string().min(1),
+    labelPlural: z.string().min(1),
+    taxonomies: z.array(taxonomySchema),
+  }),
+  warnings: z.array(z.string()).default([]),
 });
 
 export const transformEventSchema = z.object({
@@ -94,6 +102,7 @@ export function makeTransformHandler(deps: TransformHandlerDeps) {
         extract: Math.max(0, ...extracts.map((e) => e.durationMs)),
         transform: finished.getTime() - started.getTime(),
       },
+      warnings: [...extracts.flatMap((e) => e.warnings), ...result.warnings],
     };
     await writeRunReport(deps.storage, report);
     return { runId, changes: result.changes, report };
