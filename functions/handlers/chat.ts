@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { checkChatAccess } from '../core/auth/chat-access.js';
+import { type SecretSource, secretCache } from '../core/auth/secret-cache.js';
+import { readSharedSecret } from '../core/auth/shared-secret.js';
 import { type AgentError, askAgent } from '../core/chat/agent.js';
 import {
   type ApiGatewayEvent,
@@ -10,6 +14,7 @@ import {
   header,
   type LambdaContextLike,
   originAllowed,
+  VISITOR_CHAT_RESOURCE,
 } from '../core/chat/http.js';
 import { freshnessFilter } from '../core/retrieval/freshness.js';
 import { type Clock, systemClock } from '../core/shared/clock.js';
@@ -25,8 +30,10 @@ export interface ChatHandlerDeps {
   log: Log;
   /** New session ids (tests pass a fixed one). */
   newSessionId?: () => string;
-  /** "Today" for the freshness filter. */
+  /** "Today" for the freshness filter, "now" for visitor tokens. */
   clock?: Clock;
+  /** The site's shared secret (cached), when `settings.visitorTokens` is set. */
+  visitorSecret?: SecretSource;
 }
 
 const STATUS: Record<AgentError['failure'], number> = {
@@ -44,8 +51,10 @@ const USER_MESSAGE: Record<AgentError['failure'], string> = {
 
 /**
  * `POST /chat {message, sessionId?}` → `{sessionId, answer, citations}` behind API Gateway (REST API,
- * proxy integration). API Gateway has already checked the API key and applied the usage plan's
- * throttling; this handler checks that it did (`requireApiKey`), the Origin (CORS), and the body,
+ * proxy integration). On `/chat` API Gateway has already checked the API key and applied the usage plan's
+ * throttling, and this handler checks that it did (`requireApiKey`); on `/visitor/chat` (with
+ * `settings.visitorTokens`) it checks the page origin (403) and the visitor token (401; 503 when the
+ * secret cannot be read) itself — docs/threat-model.md says why. Then the Origin (CORS), and the body,
  * then runs one agent turn. Errors: 400 invalid request, 403 no API key / origin not allowed,
  * 405 other methods, 413 body too large, 429 Bedrock throttling, 502 upstream failure or empty answer,
  * 504 timeout — always `{error: {code, message}, requestId}`. Users' messages are not logged unless
@@ -55,6 +64,17 @@ export function makeChatHandler(deps: ChatHandlerDeps) {
   const { settings, log } = deps;
   const newSessionId = deps.newSessionId ?? randomUUID;
   const clock = deps.clock ?? systemClock;
+  if (settings.visitorTokens && !deps.visitorSecret)
+    throw new TypeError('makeChatHandler: visitor tokens are configured but no visitorSecret was given');
+  const visitorTokens =
+    settings.visitorTokens && deps.visitorSecret
+      ? {
+          secret: deps.visitorSecret,
+          site: settings.visitorTokens.site,
+          allowedOrigins: settings.allowedOrigins,
+          clock,
+        }
+      : undefined;
 
   return async (event: ApiGatewayEvent, context?: LambdaContextLike): Promise<ApiGatewayResult> => {
     const started = Date.now();
@@ -88,8 +108,30 @@ export function makeChatHandler(deps: ChatHandlerDeps) {
         : fail(403, 'origin_not_allowed', 'This origin may not call the chat endpoint.');
     }
     if (method !== 'POST') return fail(405, 'method_not_allowed', 'Use POST.', { Allow: 'POST, OPTIONS' });
-    if (settings.requireApiKey && !event.requestContext?.identity?.apiKeyId) {
-      return fail(403, 'forbidden', 'A valid API key is required.');
+    // Who is asking (docs/threat-model.md): a visitor token on the visitors' route, else an API key.
+    const route = visitorTokens && event.resource === VISITOR_CHAT_RESOURCE ? 'visitor-token' : 'api-key';
+    if (route === 'visitor-token' || settings.requireApiKey) {
+      const access = await checkChatAccess(
+        {
+          route,
+          authorization: header(event, 'authorization'),
+          origin,
+          apiKeyId: event.requestContext?.identity?.apiKeyId,
+        },
+        visitorTokens,
+      );
+      if (!access.ok) {
+        if (access.status === 503)
+          log.error('visitor token secret unavailable', { requestId, error: oneLine(access.error) });
+        else if (access.reason) log.warn('visitor token refused', { requestId, reason: access.reason });
+        const challenge = 'challenge' in access && access.challenge;
+        return fail(
+          access.status,
+          access.code,
+          access.message,
+          challenge ? { 'WWW-Authenticate': challenge } : {},
+        );
+      }
     }
     if (!originAllowed(origin, settings.allowedOrigins)) {
       return fail(403, 'origin_not_allowed', 'This origin may not call the chat endpoint.');
@@ -126,6 +168,7 @@ export function makeChatHandler(deps: ChatHandlerDeps) {
     log.info('chat turn', {
       requestId,
       sessionId,
+      route,
       newSession: parsed.data.sessionId === undefined,
       messageChars: message.length,
       ...(settings.logUserMessages ? { message } : {}),
@@ -197,10 +240,16 @@ export const handler = async (
 ): Promise<ApiGatewayResult> => {
   if (!cached) {
     try {
+      const settings = chatSettings(process.env);
+      const tokens = settings.visitorTokens;
+      const secrets = tokens ? new SecretsManagerClient({}) : undefined;
       cached = makeChatHandler({
-        settings: chatSettings(process.env),
+        settings,
         client: new BedrockAgentRuntimeClient({}),
         log: powertoolsLog,
+        ...(tokens && secrets
+          ? { visitorSecret: secretCache(() => readSharedSecret(secrets, tokens.secretId), systemClock) }
+          : {}),
       });
     } catch (error) {
       const requestId = event.requestContext?.requestId ?? context?.awsRequestId ?? randomUUID();

@@ -1,6 +1,9 @@
+import type { Clock } from '../shared/clock.js';
+import type { SecretSource } from './secret-cache.js';
 import {
   bearerToken,
   type TokenRejection,
+  unixSeconds,
   type VisitorTokenClaims,
   verifyVisitorToken,
 } from './visitor-token.js';
@@ -115,4 +118,58 @@ export function decideChatAccess(request: ChatAccessRequest, policy?: VisitorTok
       message: "Visitor tokens are accepted from the site's own pages only.",
     };
   return checkVisitorToken(request.authorization, policy);
+}
+
+/** The secret could not be read: the visitors' route answers 503 (API-key requests never need it). */
+export interface SecretUnavailable {
+  ok: false;
+  status: 503;
+  code: 'unavailable';
+  message: string;
+  error: unknown;
+}
+
+export interface VisitorTokenSettings {
+  /** The site's shared secret, cached (secret-cache.ts). */
+  secret: SecretSource;
+  site: string;
+  allowedOrigins: readonly string[];
+  clock: Clock;
+}
+
+/**
+ * `decideChatAccess` with the secret read from its source. A token whose signature does not match makes
+ * the source read the secret again (at most once a minute, see SecretSource.refresh): a rotated secret is
+ * honoured at once instead of after the cache's lifetime.
+ */
+export async function checkChatAccess(
+  request: ChatAccessRequest,
+  tokens?: VisitorTokenSettings,
+): Promise<ChatAccess | SecretUnavailable> {
+  if (request.route === 'api-key') return decideChatAccess(request);
+  if (!tokens) throw new TypeError('checkChatAccess: the visitor-token route needs its settings');
+  const policy = (secret: string): VisitorTokenPolicy => ({
+    secret,
+    site: tokens.site,
+    allowedOrigins: tokens.allowedOrigins,
+    now: unixSeconds(tokens.clock.now()),
+  });
+  // Pages of other sites are refused before anything is read.
+  if (!originListed(request.origin, tokens.allowedOrigins)) return decideChatAccess(request, policy(''));
+  let secret: string;
+  try {
+    secret = await tokens.secret.get();
+  } catch (error) {
+    return {
+      ok: false,
+      status: 503,
+      code: 'unavailable',
+      message: 'The chat service is not available right now. Please try again later.',
+      error,
+    };
+  }
+  const access = decideChatAccess(request, policy(secret));
+  if (access.ok || access.reason !== 'signature') return access;
+  const fresh = await tokens.secret.refresh().catch(() => undefined);
+  return fresh === undefined || fresh === secret ? access : decideChatAccess(request, policy(fresh));
 }

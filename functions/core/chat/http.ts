@@ -4,6 +4,8 @@ import { z } from 'zod';
 export interface ApiGatewayEvent {
   httpMethod?: string;
   path?: string;
+  /** The API's resource path the request matched (`/chat`, `/visitor/chat`), without the stage. */
+  resource?: string;
   headers?: Record<string, string | undefined> | null;
   body?: string | null;
   isBase64Encoded?: boolean;
@@ -24,6 +26,10 @@ export interface LambdaContextLike {
   awsRequestId?: string;
   getRemainingTimeInMillis?: () => number;
 }
+
+/** The chat routes of the deployed API: server-to-server clients with an API key, the widget with visitor tokens. */
+export const CHAT_RESOURCE = '/chat';
+export const VISITOR_CHAT_RESOURCE = '/visitor/chat';
 
 export const MESSAGE_MAX = 2000;
 /** InvokeAgent's sessionId rule. */
@@ -71,7 +77,7 @@ export function corsHeaders(origin: string | undefined, allowed: readonly string
   else if (allowed.includes(normalised)) out['Access-Control-Allow-Origin'] = normalised;
   else return out;
   out['Access-Control-Allow-Methods'] = 'POST, OPTIONS';
-  out['Access-Control-Allow-Headers'] = 'Content-Type, X-Api-Key';
+  out['Access-Control-Allow-Headers'] = 'Content-Type, X-Api-Key, Authorization';
   out['Access-Control-Max-Age'] = '600';
   return out;
 }

@@ -288,7 +288,7 @@ describe('POST /chat: API key and CORS', () => {
     expect(preflight.headers).toMatchObject({
       'Access-Control-Allow-Origin': 'http://localhost:3000',
       'Access-Control-Allow-Methods': 'POST, OPTIONS',
-      'Access-Control-Allow-Headers': 'Content-Type, X-Api-Key',
+      'Access-Control-Allow-Headers': 'Content-Type, X-Api-Key, Authorization',
     });
     const evil = await send(request({ message: 'Hola' }, { headers: { Origin: 'https://evil.example' } }));
     expect(evil.statusCode).toBe(403);

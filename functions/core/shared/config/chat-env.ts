@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigError } from '../errors.js';
 import { envIssueError } from './env-issue.js';
 
 /** Bedrock agent and alias ids: ten letters or digits (`TSTALIASID` is the draft's test alias). */
@@ -38,6 +39,13 @@ const chatEnvSchema = z.object({
   STREAM_FINAL_RESPONSE: flag(true),
   LOG_USER_MESSAGES: flag(false),
   REQUIRE_API_KEY: flag(true),
+  /** Secrets Manager secret (name or ARN) of the site's shared secret: set, the visitors' route is on. */
+  VISITOR_TOKEN_SECRET: z
+    .string()
+    .regex(/^[\w/+=.@:-]{1,2048}$/, 'must be a Secrets Manager secret name or ARN')
+    .optional(),
+  /** The site visitor tokens are bound to (WordPress's home_url()). */
+  VISITOR_TOKEN_SITE: z.url({ protocol: /^https?$/, error: 'must be the site URL (http or https)' }).optional(),
   /** The agent's knowledge base: each turn passes it the freshness filter (past events hidden). */
   KNOWLEDGE_BASE_ID: bedrockId('knowledge base').optional(),
   SITE_TIME_ZONE: z
@@ -70,6 +78,11 @@ export interface ChatSettings {
   logUserMessages: boolean;
   /** Refuse requests that did not pass API Gateway's API key check (no `requestContext.identity.apiKeyId`). */
   requireApiKey: boolean;
+  /**
+   * The visitors' route (`/visitor/chat`): visitor tokens signed with this secret, bound to this site, from
+   * `allowedOrigins`. Absent: every request is an API-key request.
+   */
+  visitorTokens?: { secretId: string; site: string };
   /** When set, every turn filters this knowledge base's retrieval for freshness (see core/retrieval/freshness.ts). */
   knowledgeBaseId?: string;
   /** The site's time zone: when "today" turns for the freshness filter. */
@@ -85,6 +98,12 @@ export function chatSettings(env: Record<string, string | undefined>): ChatSetti
   const parsed = chatEnvSchema.safeParse(input);
   if (!parsed.success) throw envIssueError(parsed.error, input);
   const e = parsed.data;
+  if (e.VISITOR_TOKEN_SECRET && !e.VISITOR_TOKEN_SITE)
+    throw new ConfigError('environment VISITOR_TOKEN_SITE: must be set with VISITOR_TOKEN_SECRET');
+  if (e.VISITOR_TOKEN_SECRET && (e.ALLOWED_ORIGINS.length === 0 || e.ALLOWED_ORIGINS.includes('*')))
+    throw new ConfigError(
+      'environment ALLOWED_ORIGINS: must list the pages’ origins with VISITOR_TOKEN_SECRET (visitor tokens are accepted from them only)',
+    );
   return {
     agentId: e.AGENT_ID,
     agentAliasId: e.AGENT_ALIAS_ID,
@@ -93,6 +112,9 @@ export function chatSettings(env: Record<string, string | undefined>): ChatSetti
     streamFinalResponse: e.STREAM_FINAL_RESPONSE,
     logUserMessages: e.LOG_USER_MESSAGES,
     requireApiKey: e.REQUIRE_API_KEY,
+    ...(e.VISITOR_TOKEN_SECRET && e.VISITOR_TOKEN_SITE
+      ? { visitorTokens: { secretId: e.VISITOR_TOKEN_SECRET, site: e.VISITOR_TOKEN_SITE } }
+      : {}),
     ...(e.KNOWLEDGE_BASE_ID ? { knowledgeBaseId: e.KNOWLEDGE_BASE_ID } : {}),
     siteTimeZone: e.SITE_TIME_ZONE,
   };
