@@ -6,9 +6,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import cdkNag from 'cdk-nag';
 import { loadConfig, type WpkbConfig } from '../functions/core/shared/config/load.js';
 import { ConfigError } from '../functions/core/shared/errors.js';
-import { actionGroups, MALL_DIRECTORY_SCHEMA_FILE } from '../stacks/action-groups.js';
-import { chatApi } from '../stacks/chat-api.js';
-import { pipeline } from '../stacks/pipeline.js';
+import { MALL_DIRECTORY_SCHEMA_FILE } from '../stacks/action-groups.js';
 import { WpkbStack } from '../stacks/wpkb-stack.js';
 
 /**
@@ -57,9 +55,7 @@ new WpkbStack(app, `wpkb-${config.env}`, {
   config,
   instruction,
   knowledgeDir: path.join(REPO_ROOT, 'knowledge'),
-  actionGroups: actionGroups({ mallDirectory: mallDirectorySchema }),
-  pipeline,
-  chatApi,
+  mallDirectorySchema,
   // Environment-agnostic unless the CLI knows the target (credentials present): synth works offline.
   env:
     process.env.CDK_DEFAULT_ACCOUNT && process.env.CDK_DEFAULT_REGION
