@@ -4,9 +4,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { MESSAGE_MAX, SESSION_ID_PATTERN } from '../functions/core/chat/http.js';
+import { MESSAGE_MAX, SESSION_ID_PATTERN, VISITOR_CHAT_RESOURCE } from '../functions/core/chat/http.js';
 import type { ChatCloudConfig } from '../functions/core/shared/config/cloud-schema.js';
 import { acknowledge } from './nag.js';
+import { secretReadStatements } from './pinecone-index.js';
 import { WpkbFunction } from './wpkb-function.js';
 
 /** API Gateway's longest REST integration timeout without a quota increase. */
@@ -15,6 +16,8 @@ export const INTEGRATION_TIMEOUT = Duration.seconds(29);
 export const AGENT_TIMEOUT_MS = 25_000;
 /** Headers a browser may send (the API key travels in X-Api-Key). */
 export const CORS_ALLOW_HEADERS = ['Content-Type', 'X-Api-Key'];
+/** Headers the widget sends on the visitors' route (the visitor token travels in Authorization). */
+export const VISITOR_CORS_ALLOW_HEADERS = ['Content-Type', 'Authorization'];
 
 /**
  * Access log line (JSON): who called, with which key, what came back and how long it took. Never the
@@ -58,8 +61,22 @@ export function gatewayCorsHeaders(origins: readonly string[]): Record<string, s
   return { 'Access-Control-Allow-Origin': `'${only}'` };
 }
 
+/** The visitors' route (`cloud.chat.visitorTokens`), resolved: which secret, which site, how fast. */
+export interface VisitorTokensProps {
+  /** Existing Secrets Manager secret (name or ARN) holding the site's shared secret. */
+  secret: string;
+  /** Its customer-managed KMS key, if any. */
+  secretKmsKeyArn?: string;
+  /** The site tokens are bound to (WordPress's home_url()). */
+  site: string;
+  /** The route's throttle, every visitor together. */
+  throttle: { rateLimit: number; burstLimit: number };
+}
+
 export interface ChatApiProps {
   settings: ChatCloudConfig;
+  /** `POST /visitor/chat` for the widget, with visitor tokens instead of an API key. Default: none. */
+  visitorTokens?: VisitorTokensProps;
   namePrefix: string;
   env: string;
   agentId: string;
@@ -85,16 +102,20 @@ export class ChatApi extends Construct {
   readonly function: WpkbFunction;
   readonly api: apigw.RestApi;
   readonly method: apigw.Method;
+  /** `POST /visitor/chat`, with `visitorTokens`. */
+  readonly visitorMethod?: apigw.Method;
   readonly usagePlan: apigw.UsagePlan;
   readonly apiKey: apigw.ApiKey;
   readonly accessLogs: logs.LogGroup;
   readonly webAcl?: wafv2.CfnWebACL;
   /** `https://<api-id>.execute-api.<region>.amazonaws.com/<stage>/chat` */
   readonly url: string;
+  /** `https://<api-id>.execute-api.<region>.amazonaws.com/<stage>/visitor/chat`, with `visitorTokens`. */
+  readonly visitorUrl?: string;
 
   constructor(scope: Construct, id: string, props: ChatApiProps) {
     super(scope, id);
-    const { settings, namePrefix } = props;
+    const { settings, namePrefix, visitorTokens: visitor } = props;
     const origins = settings.allowedOrigins;
 
     this.function = new WpkbFunction(this, 'Handler', {
@@ -113,6 +134,7 @@ export class ChatApi extends Construct {
         KNOWLEDGE_BASE_ID: props.knowledgeBaseId,
         SITE_TIME_ZONE: props.siteTimeZone,
         POWERTOOLS_SERVICE_NAME: 'wpkb-chat',
+        ...(visitor ? { VISITOR_TOKEN_SECRET: visitor.secret, VISITOR_TOKEN_SITE: visitor.site } : {}),
       },
       statements: [
         new iam.PolicyStatement({
@@ -120,6 +142,8 @@ export class ChatApi extends Construct {
           actions: ['bedrock:InvokeAgent'],
           resources: [props.agentAliasArn],
         }),
+        // The site's shared secret, and no other, to verify visitor tokens.
+        ...(visitor ? secretReadStatements(this, visitor.secret, visitor.secretKmsKeyArn, 'SiteSecret') : []),
       ],
       logRetentionDays: settings.logRetentionDays,
       // Bundled, not the runtime's copy: InvokeAgent's streamingConfigurations needs a recent client,
@@ -136,7 +160,7 @@ export class ChatApi extends Construct {
 
     this.api = new apigw.RestApi(this, 'Api', {
       restApiName: `${namePrefix}-chat`,
-      description: `wpkb ${props.env}: chat with the mall's virtual assistant (POST /chat with an API key)`,
+      description: `wpkb ${props.env}: chat with the mall's virtual assistant (POST /chat with an API key${visitor ? ', POST /visitor/chat with a visitor token' : ''})`,
       endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
       cloudWatchRole: settings.cloudWatchRole,
       // Kept when the stack goes: other APIs in the account may log through it by then.
@@ -153,6 +177,17 @@ export class ChatApi extends Construct {
         throttlingBurstLimit: settings.stageThrottle.burstLimit,
         accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogs),
         accessLogFormat: apigw.AccessLogFormat.custom(ACCESS_LOG_FORMAT),
+        // The visitors' route has no API key, so no usage plan: its own throttle, every visitor together.
+        ...(visitor
+          ? {
+              methodOptions: {
+                [`${VISITOR_CHAT_RESOURCE}/POST`]: {
+                  throttlingRateLimit: visitor.throttle.rateLimit,
+                  throttlingBurstLimit: visitor.throttle.burstLimit,
+                },
+              },
+            }
+          : {}),
       },
     });
 
@@ -204,22 +239,21 @@ export class ChatApi extends Construct {
       validateRequestParameters: true,
     });
 
-    this.method = chat.addMethod(
-      'POST',
+    // One integration per method: each gets its own invoke permission.
+    const integration = () =>
       new apigw.LambdaIntegration(this.function.fn, {
         proxy: true,
         timeout: INTEGRATION_TIMEOUT,
         // Only the deployed stage may invoke the function, not the console's test-invoke.
         allowTestInvoke: false,
-      }),
-      {
-        operationName: 'Chat',
-        apiKeyRequired: true,
-        requestValidator: validator,
-        // `$default`: the model applies whatever Content-Type the client sends.
-        requestModels: { $default: requestModel },
-      },
-    );
+      });
+    this.method = chat.addMethod('POST', integration(), {
+      operationName: 'Chat',
+      apiKeyRequired: true,
+      requestValidator: validator,
+      // `$default`: the model applies whatever Content-Type the client sends.
+      requestModels: { $default: requestModel },
+    });
     acknowledge(
       this.method,
       'AwsSolutions-APIG4',
@@ -231,9 +265,38 @@ export class ChatApi extends Construct {
       'No Cognito user pool: visitors never sign in. Access is an API key on a usage plan plus CORS origins (docs/agent.md "Authentication").',
     );
 
+    if (visitor) {
+      // The widget's route: no API key (none a page could keep); the chat Lambda checks the page origin
+      // and the visitor token itself (docs/threat-model.md says why not a Lambda authorizer).
+      const visitorChat = this.api.root.resourceForPath(VISITOR_CHAT_RESOURCE);
+      visitorChat.addCorsPreflight({
+        allowOrigins: origins,
+        allowMethods: ['POST', 'OPTIONS'],
+        allowHeaders: VISITOR_CORS_ALLOW_HEADERS,
+        maxAge: Duration.minutes(10),
+      });
+      this.visitorMethod = visitorChat.addMethod('POST', integration(), {
+        operationName: 'VisitorChat',
+        apiKeyRequired: false,
+        requestValidator: validator,
+        requestModels: { $default: requestModel },
+      });
+      acknowledge(
+        this.visitorMethod,
+        'AwsSolutions-APIG4',
+        "The widget's route: before anything else the chat Lambda requires an allowed page origin and a visitor token signed with the site's secret (docs/threat-model.md); throttled for the route and per IP by WAF.",
+      );
+      acknowledge(
+        this.visitorMethod,
+        'AwsSolutions-COG4',
+        'No Cognito user pool: mall visitors never sign in. A short-lived visitor token from the WordPress site stands in (docs/threat-model.md).',
+      );
+      this.visitorUrl = this.api.urlForPath(VISITOR_CHAT_RESOURCE);
+    }
+
     this.apiKey = new apigw.ApiKey(this, 'ApiKey', {
       apiKeyName: `${namePrefix}-chat`,
-      description: `wpkb ${props.env}: chat endpoint key (website / widget)`,
+      description: `wpkb ${props.env}: chat endpoint key (server-to-server clients)`,
       enabled: true,
     });
     this.usagePlan = this.api.addUsagePlan('UsagePlan', {

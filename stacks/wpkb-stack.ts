@@ -166,8 +166,17 @@ export class WpkbStack extends Stack {
     });
 
     if (cloud.chat.enabled) {
+      const visitorTokens = cloud.chat.visitorTokens;
       this.chat = new ChatApi(this, 'ChatApi', {
         settings: cloud.chat,
+        ...(visitorTokens.enabled && {
+          visitorTokens: {
+            secret: names.siteSecret,
+            ...(visitorTokens.secretKmsKeyArn && { secretKmsKeyArn: visitorTokens.secretKmsKeyArn }),
+            site: visitorTokens.site ?? config.site.url,
+            throttle: visitorTokens.throttle,
+          },
+        }),
         namePrefix: names.prefix,
         env: names.env,
         agentId: this.agent.agentId,
@@ -181,6 +190,14 @@ export class WpkbStack extends Stack {
         namePrefix: names.prefix,
         api: this.chat.api,
         topic: this.alerts.topic,
+        ...(this.chat.visitorMethod &&
+          visitorTokens.alarmRequestsPerHour !== null && {
+            visitorRequests: {
+              method: this.chat.visitorMethod,
+              stage: this.chat.api.deploymentStage,
+              perHour: visitorTokens.alarmRequestsPerHour,
+            },
+          }),
       });
     }
 
@@ -205,6 +222,12 @@ export class WpkbStack extends Stack {
           this.chat.apiKey.keyId,
           'API key id of the chat endpoint (its value: see ChatApiKeyCommand)',
         ],
+        ...(this.chat.visitorUrl && {
+          ChatVisitorUrl: [
+            this.chat.visitorUrl,
+            "Chat endpoint for the widget (the plugin's chat endpoint URL): POST with Authorization: Bearer <visitor token>",
+          ],
+        }),
         ChatApiKeyCommand: [
           `aws apigateway get-api-key --api-key ${this.chat.apiKey.keyId} --include-value --query value --output text`,
           'Prints the chat endpoint API key value',
