@@ -25,7 +25,12 @@ beforeAll(() => {
   one = synthesizeAgentStack({ env: 'dev', overrides: chatOverrides({ allowedOrigins: ONE_ORIGIN }) });
   two = synthesizeAgentStack({
     env: 'prod',
-    overrides: chatOverrides({ allowedOrigins: TWO_ORIGINS, waf: { enabled: true, ipRateLimit: 800 } }),
+    // The API-key route alone (the visitors' route of the reference prod: chat-visitors.test.ts).
+    overrides: chatOverrides({
+      allowedOrigins: TWO_ORIGINS,
+      waf: { enabled: true, ipRateLimit: 800 },
+      visitorTokens: { enabled: false },
+    }),
   });
 });
 
