@@ -239,30 +239,41 @@ export class ChatApi extends Construct {
       validateRequestParameters: true,
     });
 
-    // One integration per method: each gets its own invoke permission.
-    const integration = () =>
-      new apigw.LambdaIntegration(this.function.fn, {
-        proxy: true,
-        timeout: INTEGRATION_TIMEOUT,
-        // Only the deployed stage may invoke the function, not the console's test-invoke.
-        allowTestInvoke: false,
-      });
-    this.method = chat.addMethod('POST', integration(), {
-      operationName: 'Chat',
-      apiKeyRequired: true,
-      requestValidator: validator,
-      // `$default`: the model applies whatever Content-Type the client sends.
-      requestModels: { $default: requestModel },
-    });
-    acknowledge(
-      this.method,
-      'AwsSolutions-APIG4',
-      'Mall visitors are anonymous: the method requires an API key tied to a usage plan (throttle, quota) instead of user authorization; see docs/agent.md "Authentication".',
-    );
-    acknowledge(
-      this.method,
-      'AwsSolutions-COG4',
-      'No Cognito user pool: visitors never sign in. Access is an API key on a usage plan plus CORS origins (docs/agent.md "Authentication").',
+    // One integration per method (each gets its own invoke permission), the same body check, and the
+    // reason why it has no user authorization (cdk-nag APIG4, COG4).
+    const addChatMethod = (
+      resource: apigw.IResource,
+      options: { operationName: string; apiKeyRequired: boolean },
+      why: { authorization: string; cognito: string },
+    ) => {
+      const method = resource.addMethod(
+        'POST',
+        new apigw.LambdaIntegration(this.function.fn, {
+          proxy: true,
+          timeout: INTEGRATION_TIMEOUT,
+          // Only the deployed stage may invoke the function, not the console's test-invoke.
+          allowTestInvoke: false,
+        }),
+        {
+          ...options,
+          requestValidator: validator,
+          // `$default`: the model applies whatever Content-Type the client sends.
+          requestModels: { $default: requestModel },
+        },
+      );
+      acknowledge(method, 'AwsSolutions-APIG4', why.authorization);
+      acknowledge(method, 'AwsSolutions-COG4', why.cognito);
+      return method;
+    };
+    this.method = addChatMethod(
+      chat,
+      { operationName: 'Chat', apiKeyRequired: true },
+      {
+        authorization:
+          'Server-to-server clients: the method requires an API key tied to a usage plan (throttle, quota) instead of user authorization; see docs/agent.md "Authentication".',
+        cognito:
+          'No Cognito user pool: the callers are servers holding an API key on a usage plan; pages use the visitors\' route (docs/agent.md "Authentication").',
+      },
     );
 
     if (visitor) {
@@ -275,21 +286,15 @@ export class ChatApi extends Construct {
         allowHeaders: VISITOR_CORS_ALLOW_HEADERS,
         maxAge: Duration.minutes(10),
       });
-      this.visitorMethod = visitorChat.addMethod('POST', integration(), {
-        operationName: 'VisitorChat',
-        apiKeyRequired: false,
-        requestValidator: validator,
-        requestModels: { $default: requestModel },
-      });
-      acknowledge(
-        this.visitorMethod,
-        'AwsSolutions-APIG4',
-        "The widget's route: before anything else the chat Lambda requires an allowed page origin and a visitor token signed with the site's secret (docs/threat-model.md); throttled for the route and per IP by WAF.",
-      );
-      acknowledge(
-        this.visitorMethod,
-        'AwsSolutions-COG4',
-        'No Cognito user pool: mall visitors never sign in. A short-lived visitor token from the WordPress site stands in (docs/threat-model.md).',
+      this.visitorMethod = addChatMethod(
+        visitorChat,
+        { operationName: 'VisitorChat', apiKeyRequired: false },
+        {
+          authorization:
+            "The widget's route: before anything else the chat Lambda requires an allowed page origin and a visitor token signed with the site's secret (docs/threat-model.md); throttled for the route and per IP by WAF.",
+          cognito:
+            'No Cognito user pool: mall visitors never sign in. A short-lived visitor token from the WordPress site stands in (docs/threat-model.md).',
+        },
       );
       this.visitorUrl = this.api.urlForPath(VISITOR_CHAT_RESOURCE);
     }
