@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { generateDemoSite } from './generate.js';
 import {
   DEMO_ORIGIN,
   DEMO_PUBLIC_ORIGIN,
@@ -12,9 +13,8 @@ import {
   type DemoSite,
   type DemoTaxonomy,
   type DemoTerm,
-  generateDemoSite,
   isPublic,
-} from './fixtures.js';
+} from './site.js';
 
 export interface StartDemoSiteOptions {
   /** 0 (default) picks a free port. */
