@@ -3,7 +3,6 @@ import { extractType } from '../../../functions/core/pipeline/extract.js';
 import { loadExtracted } from '../../../functions/core/pipeline/raw.js';
 import { runPipeline } from '../../../functions/core/pipeline/run.js';
 import { transform } from '../../../functions/core/pipeline/transform.js';
-import type { ContentTypeConfig } from '../../../functions/core/shared/config/schema.js';
 import { StorageError } from '../../../functions/core/shared/errors.js';
 import { type Log, silentLog } from '../../../functions/core/shared/logger.js';
 import type { TermsByTaxonomy, WpItem } from '../../../functions/core/shared/types.js';

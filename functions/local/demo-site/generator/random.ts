@@ -1,6 +1,6 @@
 /** Seeded randomness for the demo site: the same seed gives the same site, with no Math.random. */
 
-export type Rng = () => number;
+type Rng = () => number;
 
 /** mulberry32: small, fast, good enough for fixtures. */
 export function mulberry32(seed: number): Rng {
