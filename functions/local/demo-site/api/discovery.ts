@@ -2,7 +2,7 @@
 import type { DemoTaxonomy } from '../site.js';
 import { allTaxonomies, allTypes } from './builtins.js';
 import type { Params } from './parameters.js';
-import { type Context, type Json, RestError, type RestResponse, restUrl } from './response.js';
+import { type Context, type Json, listingLinks, RestError, type RestResponse, restUrl } from './response.js';
 
 function typeObject(ctx: Context, type: { slug: string; restBase: string; name: string }): Json {
   return {
@@ -17,11 +17,7 @@ function typeObject(ctx: Context, type: { slug: string; restBase: string; name: 
       .map((taxonomy) => taxonomy.slug),
     rest_base: type.restBase,
     rest_namespace: 'wp/v2',
-    _links: {
-      collection: [{ href: restUrl(ctx, '/wp/v2/types') }],
-      'wp:items': [{ href: restUrl(ctx, `/wp/v2/${type.restBase}`) }],
-      curies: [{ name: 'wp', href: 'https://api.w.org/{rel}', templated: true }],
-    },
+    _links: listingLinks(ctx, '/wp/v2/types', type.restBase),
   };
 }
 
@@ -89,11 +85,7 @@ function taxonomyObject(ctx: Context, taxonomy: DemoTaxonomy): Json {
     hierarchical: taxonomy.hierarchical,
     rest_base: taxonomy.restBase,
     rest_namespace: 'wp/v2',
-    _links: {
-      collection: [{ href: restUrl(ctx, '/wp/v2/taxonomies') }],
-      'wp:items': [{ href: restUrl(ctx, `/wp/v2/${taxonomy.restBase}`) }],
-      curies: [{ name: 'wp', href: 'https://api.w.org/{rel}', templated: true }],
-    },
+    _links: listingLinks(ctx, '/wp/v2/taxonomies', taxonomy.restBase),
   };
 }
 

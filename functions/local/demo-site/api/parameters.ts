@@ -126,7 +126,7 @@ function enumParam(
   return raw;
 }
 
-/** rest_filter_response_fields: keeps requested top-level and dotted fields. */
+/** `_fields` as a tree of the top-level and dotted fields to keep (rest_filter_response_fields). */
 function fieldTree(fields: readonly string[]): Json {
   const tree: Json = {};
   outer: for (const field of fields) {
@@ -143,38 +143,51 @@ function fieldTree(fields: readonly string[]): Json {
   return tree;
 }
 
-export function pickFields(value: Json, tree: Json): Json {
-  const out: Json = {};
-  for (const [key, want] of Object.entries(tree)) {
-    if (!(key in value)) continue;
-    const inner = value[key];
-    const isContainer = typeof inner === 'object' && inner !== null;
-    out[key] = want !== true && isContainer ? pickFields(inner as Json, want as Json) : inner;
-  }
-  return out;
-}
-
-/** `_fields`, as the tree pickFields keeps; undefined when the request names none. */
+/** `_fields`, as the tree response.ts's pickFields keeps; undefined when the request names none. */
 export function fieldsParam(params: Params): Json | undefined {
   const fields = params.list('_fields');
   return fields.length ? fieldTree(fields) : undefined;
 }
 
-export interface PostQuery {
+/** What every collection reads: context, paging and ordering. */
+interface ListQuery {
+  context: string;
   page: number;
   perPage: number;
   order: string;
   orderby: string;
 }
 
+/** Reads the list parameters of a collection whose order and orderby default as given. */
+function readListQuery(
+  params: Params,
+  invalid: Invalid,
+  defaults: { order: string; orderby: string; orderbyAllowed: readonly string[] },
+): ListQuery {
+  return {
+    context: enumParam(params, invalid, 'context', ['view', 'embed', 'edit'], 'view'),
+    page: integerParam(params, invalid, 'page', 1, 1),
+    perPage: integerParam(params, invalid, 'per_page', 10, 1, 100),
+    order: enumParam(params, invalid, 'order', ['asc', 'desc'], defaults.order),
+    orderby: enumParam(params, invalid, 'orderby', defaults.orderbyAllowed, defaults.orderby),
+  };
+}
+
+/** `context=edit` is for logged-in editors: an anonymous request is refused with the controller's message. */
+function refuseEdit(context: string, message: string): void {
+  if (context === 'edit') throw new RestError(401, 'rest_forbidden_context', message);
+}
+
+export type PostQuery = Omit<ListQuery, 'context'>;
+
 /** A post collection's query, refused as WP_REST_Posts_Controller refuses it. */
 export function readPostQuery(params: Params): PostQuery {
   const invalid = new Invalid();
-  const contextParam = enumParam(params, invalid, 'context', ['view', 'embed', 'edit'], 'view');
-  const page = integerParam(params, invalid, 'page', 1, 1);
-  const perPage = integerParam(params, invalid, 'per_page', 10, 1, 100);
-  const order = enumParam(params, invalid, 'order', ['asc', 'desc'], 'desc');
-  const orderby = enumParam(params, invalid, 'orderby', ORDERBY, 'date');
+  const { context, ...query } = readListQuery(params, invalid, {
+    order: 'desc',
+    orderby: 'date',
+    orderbyAllowed: ORDERBY,
+  });
   if (params.has('status')) {
     const statuses = params.list('status');
     const unknown = statuses.findIndex((s) => s !== 'any' && !POST_STATI.includes(s));
@@ -190,35 +203,25 @@ export function readPostQuery(params: Params): PostQuery {
     }
   }
   invalid.throwIfAny();
-  if (contextParam === 'edit') {
-    throw new RestError(
-      401,
-      'rest_forbidden_context',
-      'Sorry, you are not allowed to edit posts in this post type.',
-    );
-  }
-  if (orderby === 'relevance' && !params.has('search')) {
+  refuseEdit(context, 'Sorry, you are not allowed to edit posts in this post type.');
+  if (query.orderby === 'relevance' && !params.has('search')) {
     throw new RestError(
       400,
       'rest_no_search_term_defined',
       'You need to define a search term to order by relevance.',
     );
   }
-  if (orderby === 'include' && !params.has('include')) {
+  if (query.orderby === 'include' && !params.has('include')) {
     throw new RestError(
       400,
       'rest_orderby_include_missing_include',
       'You need to define an include parameter to order by include.',
     );
   }
-  return { page, perPage, order, orderby };
+  return query;
 }
 
-export interface TermQuery {
-  page: number;
-  perPage: number;
-  order: string;
-  orderby: string;
+export interface TermQuery extends PostQuery {
   hideEmpty: boolean;
   /** -1: any parent (and always in flat taxonomies). */
   parent: number;
@@ -229,21 +232,15 @@ export interface TermQuery {
 /** A term collection's query, refused as WP_REST_Terms_Controller refuses it. */
 export function readTermQuery(params: Params, hierarchical: boolean): TermQuery {
   const invalid = new Invalid();
-  const contextParam = enumParam(params, invalid, 'context', ['view', 'embed', 'edit'], 'view');
-  const page = integerParam(params, invalid, 'page', 1, 1);
-  const perPage = integerParam(params, invalid, 'per_page', 10, 1, 100);
-  const order = enumParam(params, invalid, 'order', ['asc', 'desc'], 'asc');
-  const orderby = enumParam(params, invalid, 'orderby', TERM_ORDERBY, 'name');
+  const { context, ...query } = readListQuery(params, invalid, {
+    order: 'asc',
+    orderby: 'name',
+    orderbyAllowed: TERM_ORDERBY,
+  });
   const hideEmpty = booleanParam(params, invalid, 'hide_empty', false);
   const parent = hierarchical ? integerParam(params, invalid, 'parent', -1, 0) : -1;
   const post = integerParam(params, invalid, 'post', 0, 0);
   invalid.throwIfAny();
-  if (contextParam === 'edit') {
-    throw new RestError(
-      401,
-      'rest_forbidden_context',
-      'Sorry, you are not allowed to edit terms in this taxonomy.',
-    );
-  }
-  return { page, perPage, order, orderby, hideEmpty, parent, post };
+  refuseEdit(context, 'Sorry, you are not allowed to edit terms in this taxonomy.');
+  return { ...query, hideEmpty, parent, post };
 }

@@ -1,16 +1,9 @@
 /** The post type collections and items: `/wp/v2/<rest_base>` and `/wp/v2/<rest_base>/<id>`. */
 import { DEMO_PUBLIC_ORIGIN, type DemoItem, isPublic } from '../site.js';
 import { allTaxonomies } from './builtins.js';
-import { fieldsParam, type Params, pickFields, readPostQuery } from './parameters.js';
-import {
-  type Context,
-  compareKeys,
-  type Json,
-  pageUrl,
-  RestError,
-  type RestResponse,
-  restUrl,
-} from './response.js';
+import { fieldsParam, type Params, readPostQuery } from './parameters.js';
+import type { Context, Json, RestResponse } from './response.js';
+import { collectionPage, RestError, shape, sortByKey } from './response.js';
 
 function sortItems(items: DemoItem[], orderby: string, order: string): DemoItem[] {
   const key = (item: DemoItem): string | number => {
@@ -27,8 +20,7 @@ function sortItems(items: DemoItem[], orderby: string, order: string): DemoItem[
         return item.date_gmt;
     }
   };
-  const sign = order === 'asc' ? 1 : -1;
-  return [...items].sort((a, b) => sign * (compareKeys(key(a), key(b)) || a.id - b.id));
+  return sortByKey(items, key, (item) => item.id, order);
 }
 
 /** An item as the API shows it at this address. */
@@ -41,15 +33,11 @@ function present(ctx: Context, item: DemoItem, restBase: string, tree: Json | un
       .filter((taxonomy) => taxonomy.types.includes(item.type))
       .map((taxonomy) => [taxonomy.restBase, terms[taxonomy.restBase] ?? []]),
   );
-  const full: Json = { ...fields, link, ...taxonomyFields, acf };
-  if (!tree || '_links' in tree) {
-    full._links = {
-      self: [{ href: restUrl(ctx, `/wp/v2/${restBase}/${item.id}`) }],
-      collection: [{ href: restUrl(ctx, `/wp/v2/${restBase}`) }],
-      about: [{ href: restUrl(ctx, `/wp/v2/types/${item.type}`) }],
-    };
-  }
-  return tree ? pickFields(full, tree) : full;
+  return shape(ctx, { ...fields, link, ...taxonomyFields, acf }, tree, {
+    self: `/wp/v2/${restBase}/${item.id}`,
+    collection: `/wp/v2/${restBase}`,
+    about: `/wp/v2/types/${item.type}`,
+  });
 }
 
 export function collection(ctx: Context, restBase: string, params: Params): RestResponse {
@@ -67,16 +55,9 @@ export function collection(ctx: Context, restBase: string, params: Params): Rest
   const tree = fieldsParam(params);
   const slice = sortItems(listed, orderby, order).slice((page - 1) * perPage, page * perPage);
   const body = slice.map((item) => present(ctx, item, restBase, tree));
-
-  const headers: Record<string, string> = {
-    'X-WP-Total': String(total),
-    'X-WP-TotalPages': String(totalPages),
-  };
-  const links: string[] = [];
-  const linkTo = (target: number): string => pageUrl(ctx, `/wp/v2/${restBase}`, params.search, target);
-  if (page > 1 && totalPages > 0) links.push(`<${linkTo(Math.min(page - 1, totalPages))}>; rel="prev"`);
-  if (page < totalPages) links.push(`<${linkTo(page + 1)}>; rel="next"`);
-  return { status: 200, body, headers, links };
+  const prev = page > 1 && totalPages > 0 ? Math.min(page - 1, totalPages) : undefined;
+  const request = { route: `/wp/v2/${restBase}`, search: params.search, page };
+  return collectionPage(ctx, request, body, { total, totalPages, prev });
 }
 
 export function single(ctx: Context, restBase: string, idText: string): RestResponse {

@@ -1,16 +1,9 @@
 /** The taxonomies' terms: `/wp/v2/<taxonomy rest_base>` and `/wp/v2/<taxonomy rest_base>/<id>`. */
 import { DEMO_PUBLIC_ORIGIN, type DemoTaxonomy, type DemoTerm, isPublic } from '../site.js';
 import { allTypes } from './builtins.js';
-import { fieldsParam, type Params, pickFields, readTermQuery } from './parameters.js';
-import {
-  type Context,
-  compareKeys,
-  type Json,
-  pageUrl,
-  RestError,
-  type RestResponse,
-  restUrl,
-} from './response.js';
+import { fieldsParam, type Params, readTermQuery } from './parameters.js';
+import type { Context, Json, RestResponse } from './response.js';
+import { collectionPage, RestError, shape, sortByKey } from './response.js';
 
 /** Public items of the taxonomy's types carrying the term: WordPress's `count`. */
 function termCount(ctx: Context, taxonomy: DemoTaxonomy, term: DemoTerm): number {
@@ -39,14 +32,11 @@ function presentTerm(ctx: Context, taxonomy: DemoTaxonomy, term: DemoTerm, count
     ...(taxonomy.hierarchical ? { parent: term.parent } : {}),
     meta: [],
   };
-  if (!tree || '_links' in tree) {
-    full._links = {
-      self: [{ href: restUrl(ctx, `/wp/v2/${taxonomy.restBase}/${term.id}`) }],
-      collection: [{ href: restUrl(ctx, `/wp/v2/${taxonomy.restBase}`) }],
-      about: [{ href: restUrl(ctx, `/wp/v2/taxonomies/${taxonomy.slug}`) }],
-    };
-  }
-  return tree ? pickFields(full, tree) : full;
+  return shape(ctx, full, tree, {
+    self: `/wp/v2/${taxonomy.restBase}/${term.id}`,
+    collection: `/wp/v2/${taxonomy.restBase}`,
+    about: `/wp/v2/taxonomies/${taxonomy.slug}`,
+  });
 }
 
 /**
@@ -78,25 +68,17 @@ export function termCollection(ctx: Context, taxonomy: DemoTaxonomy, params: Par
           : orderby === 'count'
             ? t.count
             : t.term.id;
-  const sign = order === 'asc' ? 1 : -1;
-  terms.sort((a, b) => sign * (compareKeys(key(a), key(b)) || a.term.id - b.term.id));
+  terms = sortByKey(terms, key, (t) => t.term.id, order);
   const total = terms.length;
   const totalPages = Math.ceil(total / perPage);
   const tree = fieldsParam(params);
   const body = terms
     .slice((page - 1) * perPage, page * perPage)
     .map((t) => presentTerm(ctx, taxonomy, t.term, t.count, tree));
-  const links: string[] = [];
-  const linkTo = (target: number): string =>
-    pageUrl(ctx, `/wp/v2/${taxonomy.restBase}`, params.search, target);
-  if (page > 1) links.push(`<${linkTo(Math.min(page - 1, Math.max(totalPages, 1)))}>; rel="prev"`);
-  if (page < totalPages) links.push(`<${linkTo(page + 1)}>; rel="next"`);
-  return {
-    status: 200,
-    body,
-    headers: { 'X-WP-Total': String(total), 'X-WP-TotalPages': String(totalPages) },
-    links,
-  };
+  // Past the end, `prev` still points back: to the last page, or to the first when there is none.
+  const prev = page > 1 ? Math.min(page - 1, Math.max(totalPages, 1)) : undefined;
+  const request = { route: `/wp/v2/${taxonomy.restBase}`, search: params.search, page };
+  return collectionPage(ctx, request, body, { total, totalPages, prev });
 }
 
 export function singleTerm(ctx: Context, taxonomy: DemoTaxonomy, idText: string): RestResponse {

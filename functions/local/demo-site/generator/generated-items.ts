@@ -7,7 +7,7 @@ import { BRAND_BLOCK, EMOJI, EVENT_PLACES, ORGANIZERS, WORDS, ZONES } from '../d
 import type { DemoStatus } from '../site.js';
 import { eventAcf, storeInfo } from './acf.js';
 import { DAY, modifiedAfter, NOW_MS, pad, postDate } from './dates.js';
-import type { Builder } from './draft.js';
+import type { Builder, Draft } from './draft.js';
 import type { Random } from './random.js';
 import { excerptOf, paragraphs } from './text.js';
 
@@ -18,6 +18,31 @@ const WEEKDAYS: readonly string[] = WEEKDAYS_ES;
 function planTerms(t: Random, plan: TermPlan | undefined): string[] {
   if (!plan || t.chance(0.05)) return [];
   return plan.also.length && t.chance(0.2) ? [plan.term, t.pick(plan.also)] : [plan.term];
+}
+
+/**
+ * A generated published item: an excerpt for a share of them, a later modification for most, and no ACF
+ * (`acf: false`) for about one in thirty. Draws from `r` in that order, then builds the ACF.
+ */
+function published(
+  r: Random,
+  item: { restBase: string; title: string; content: string; dateMs: number },
+  excerptShare: number,
+  acf: () => Draft['acf'],
+  terms: Record<string, string[]>,
+): Draft {
+  return {
+    restBase: item.restBase,
+    type: item.restBase,
+    title: item.title,
+    content: item.content,
+    excerpt: r.chance(excerptShare) ? excerptOf(item.content) : '',
+    status: 'publish',
+    dateMs: item.dateMs,
+    modifiedMs: modifiedAfter(r, item.dateMs),
+    acf: r.chance(0.03) ? false : acf(),
+    terms,
+  };
 }
 
 function storeContent(
@@ -64,23 +89,12 @@ export function addStoreLike(b: Builder, restBase: string, restaurant: boolean, 
     const name = r.pick(category.names)(r.pick(WORDS), r);
     const dateMs = postDate(r, Date.parse('2019-01-01T00:00:00Z'), NOW_MS - DAY);
     const content = storeContent(r, name, category, restaurant, !restaurant && b.x.chance(0.4));
-    b.drafts.push({
-      restBase,
-      type: restBase,
-      title: name,
-      content,
-      excerpt: r.chance(0.8) ? excerptOf(content) : '',
-      status: 'publish',
-      dateMs,
-      modifiedMs: modifiedAfter(r, dateMs),
-      acf: r.chance(0.03) ? false : storeInfo(r, name, restaurant),
-      terms: {
-        [restaurant ? TAXONOMY.restaurant : TAXONOMY.stores]: planTerms(
-          b.t,
-          (restaurant ? RESTAURANT_TERMS : STORE_TERMS)[category.label],
-        ),
-      },
-    });
+    const terms = planTerms(b.t, (restaurant ? RESTAURANT_TERMS : STORE_TERMS)[category.label]);
+    b.drafts.push(
+      published(r, { restBase, title: name, content, dateMs }, 0.8, () => storeInfo(r, name, restaurant), {
+        [restaurant ? TAXONOMY.restaurant : TAXONOMY.stores]: terms,
+      }),
+    );
   }
 }
 
@@ -136,18 +150,12 @@ export function addEvents(b: Builder, restBase: string, count: number): void {
     const hi = Math.min(NOW_MS - DAY, startMs - 14 * DAY);
     const lo = Math.max(earliest, startMs - 120 * DAY);
     const dateMs = lo < hi ? postDate(r, lo, hi) : postDate(r, earliest, NOW_MS - DAY);
-    b.drafts.push({
-      restBase,
-      type: restBase,
-      title,
-      content,
-      excerpt: r.chance(0.6) ? excerptOf(content) : '',
-      status: 'publish',
-      dateMs,
-      modifiedMs: modifiedAfter(r, dateMs),
-      acf: r.chance(0.03) ? false : eventAcf(r, text, place),
-      terms: { [TAXONOMY.event]: b.t.chance(0.05) ? [] : kind.terms },
-    });
+    const terms = b.t.chance(0.05) ? [] : kind.terms;
+    b.drafts.push(
+      published(r, { restBase, title, content, dateMs }, 0.6, () => eventAcf(r, text, place), {
+        [TAXONOMY.event]: terms,
+      }),
+    );
   }
 }
 
