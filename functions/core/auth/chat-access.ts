@@ -44,7 +44,7 @@ export interface VisitorTokenPolicy {
   now: number;
 }
 
-export type AccessRefusalCode = 'forbidden' | 'origin_not_allowed' | 'token_required' | 'invalid_token';
+type AccessRefusalCode = 'forbidden' | 'origin_not_allowed' | 'token_required' | 'invalid_token';
 
 export type ChatAccess =
   | { ok: true; credential: 'api-key'; apiKeyId: string }

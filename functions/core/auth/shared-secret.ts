@@ -3,7 +3,7 @@ import { ConfigError } from '../shared/errors.js';
 import { readSecretString } from '../shared/secrets.js';
 
 /** The plugin refuses shorter secrets; so does wpkb. */
-export const SHARED_SECRET_MIN_CHARS = 16;
+const SHARED_SECRET_MIN_CHARS = 16;
 
 /**
  * The site's shared secret (the plugin's WPKB_SECRET: it signs visitor tokens and change notifications)

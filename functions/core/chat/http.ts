@@ -27,8 +27,7 @@ export interface LambdaContextLike {
   getRemainingTimeInMillis?: () => number;
 }
 
-/** The chat routes of the deployed API: server-to-server clients with an API key, the widget with visitor tokens. */
-export const CHAT_RESOURCE = '/chat';
+/** The deployed API's route for the widget (visitor tokens); `/chat` is for clients with an API key. */
 export const VISITOR_CHAT_RESOURCE = '/visitor/chat';
 
 export const MESSAGE_MAX = 2000;

@@ -390,4 +390,3 @@ export type ChunkingConfig = z.infer<typeof chunkingSchema>;
 export type DeniedTopicConfig = z.infer<typeof deniedTopicSchema>;
 export type ActionsCloudConfig = z.infer<typeof actionsSchema>;
 export type ChatCloudConfig = z.infer<typeof chatSchema>;
-export type VisitorTokensCloudConfig = z.infer<typeof visitorTokensSchema>;
