@@ -1,15 +1,14 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
 import cdkNag from 'cdk-nag';
 import { loadConfig } from '../functions/shared/config/load.js';
-import { ConfigError } from '../functions/shared/errors.js';
-import { actionGroups, MALL_DIRECTORY_SCHEMA_FILE } from '../stacks/action-groups.js';
+import { actionGroups } from '../stacks/action-groups.js';
 import { chatApi } from '../stacks/chat-api.js';
 import { pipeline } from '../stacks/pipeline.js';
 import { WpkbStack } from '../stacks/wpkb-stack.js';
+import { readAssistantFiles } from './assistant-files.js';
 
 /**
  * The CDK app: one stack per environment, `wpkb-<env>`. Configuration is read here, once
@@ -26,24 +25,9 @@ const config = loadConfig({
   overrides: envName ? { env: envName } : undefined,
 });
 
-const instructionFile = path.resolve(REPO_ROOT, config.cloud.agent.instructionFile);
-let instruction: string;
-try {
-  instruction = readFileSync(instructionFile, 'utf8');
-} catch (cause) {
-  throw new ConfigError(`config key cloud.agent.instructionFile: cannot read ${instructionFile}`, { cause });
-}
-
-// The action group's OpenAPI schema, inline in the template: a schema change re-prepares the agent.
-const schemaFile = path.resolve(REPO_ROOT, MALL_DIRECTORY_SCHEMA_FILE);
-let mallDirectorySchema: string;
-try {
-  mallDirectorySchema = readFileSync(schemaFile, 'utf8');
-} catch (cause) {
-  throw new ConfigError(`action group mall-directory: cannot read its OpenAPI schema ${schemaFile}`, {
-    cause,
-  });
-}
+// The instruction and the action group's OpenAPI schema go inline into the template (agent engine) or
+// into the chat Lambda's code (knowledge-base engine): a change to either re-prepares the agent / redeploys.
+const { instruction, openApi: mallDirectorySchema } = readAssistantFiles(REPO_ROOT, config);
 
 new WpkbStack(app, `wpkb-${config.env}`, {
   config,

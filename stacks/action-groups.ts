@@ -16,8 +16,6 @@ import { environmentSize, LAMBDA_ENVIRONMENT_LIMIT, WpkbFunction } from './wpkb-
 
 /** The action group's name, as the agent and the local `wpkb action` command know it. */
 export const MALL_DIRECTORY = 'mall-directory';
-/** Its OpenAPI schema, relative to the repository root (bin/app.ts reads it; stacks receive the text). */
-export const MALL_DIRECTORY_SCHEMA_FILE = 'agent-schemas/mall-directory.openapi.yaml';
 export const MALL_DIRECTORY_DESCRIPTION =
   'Fechas de eventos, horarios de apertura, listas y fichas de tiendas y restaurantes';
 

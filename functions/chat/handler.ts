@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime';
-import { freshnessFilter } from '../local-kb/freshness.js';
-import { type Clock, systemClock } from '../shared/clock.js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { agentAssistant } from '../core/assistant/agent-engine.js';
+import type { Assistant, AssistantError } from '../core/assistant/assistant.js';
+import { dynamoDbHistory } from '../core/assistant/dynamodb-history.js';
+import { awsKnowledgeBaseAssistant } from '../core/assistant/knowledge-base-engine.js';
+import { systemClock } from '../shared/clock.js';
+import { bundledAssistant } from '../shared/config/assistant-bundle.js';
 import { type ChatSettings, chatSettings } from '../shared/config/chat-env.js';
 import { oneLine } from '../shared/errors.js';
 import { type Log, powertoolsLog } from '../shared/logger.js';
-import { type AgentError, askAgent } from './agent.js';
 import {
   type ApiGatewayEvent,
   type ApiGatewayResult,
@@ -21,21 +26,20 @@ export type { ApiGatewayEvent, ApiGatewayResult } from './http.js';
 
 export interface ChatHandlerDeps {
   settings: ChatSettings;
-  client: Pick<BedrockAgentRuntimeClient, 'send'>;
+  /** The engine that answers (agent-engine.ts or knowledge-base-engine.ts). */
+  assistant: Assistant;
   log: Log;
   /** New session ids (tests pass a fixed one). */
   newSessionId?: () => string;
-  /** "Today" for the freshness filter. */
-  clock?: Clock;
 }
 
-const STATUS: Record<AgentError['failure'], number> = {
+const STATUS: Record<AssistantError['failure'], number> = {
   throttled: 429,
   upstream: 502,
   empty: 502,
   timeout: 504,
 };
-const USER_MESSAGE: Record<AgentError['failure'], string> = {
+const USER_MESSAGE: Record<AssistantError['failure'], string> = {
   throttled: 'The assistant is busy. Please try again in a few seconds.',
   upstream: 'The assistant could not answer right now. Please try again.',
   empty: 'The assistant returned no answer. Please rephrase or try again.',
@@ -46,7 +50,7 @@ const USER_MESSAGE: Record<AgentError['failure'], string> = {
  * `POST /chat {message, sessionId?}` → `{sessionId, answer, citations}` behind API Gateway (REST API,
  * proxy integration). API Gateway has already checked the API key and applied the usage plan's
  * throttling; this handler checks that it did (`requireApiKey`), the Origin (CORS), and the body,
- * then runs one agent turn. Errors: 400 invalid request, 403 no API key / origin not allowed,
+ * then runs one turn of the configured assistant engine (the same contract for both). Errors: 400 invalid request, 403 no API key / origin not allowed,
  * 405 other methods, 413 body too large, 429 Bedrock throttling, 502 upstream failure or empty answer,
  * 504 timeout — always `{error: {code, message}, requestId}`. Users' messages are not logged unless
  * `logUserMessages`.
@@ -54,7 +58,6 @@ const USER_MESSAGE: Record<AgentError['failure'], string> = {
 export function makeChatHandler(deps: ChatHandlerDeps) {
   const { settings, log } = deps;
   const newSessionId = deps.newSessionId ?? randomUUID;
-  const clock = deps.clock ?? systemClock;
 
   return async (event: ApiGatewayEvent, context?: LambdaContextLike): Promise<ApiGatewayResult> => {
     const started = Date.now();
@@ -125,30 +128,14 @@ export function makeChatHandler(deps: ChatHandlerDeps) {
       : settings.agentTimeoutMs;
     log.info('chat turn', {
       requestId,
+      engine: deps.assistant.engine,
       sessionId,
       newSession: parsed.data.sessionId === undefined,
       messageChars: message.length,
       ...(settings.logUserMessages ? { message } : {}),
     });
     try {
-      const result = await askAgent(
-        {
-          client: deps.client,
-          agentId: settings.agentId,
-          agentAliasId: settings.agentAliasId,
-          streamFinalResponse: settings.streamFinalResponse,
-          timeoutMs,
-          ...(settings.knowledgeBaseId
-            ? {
-                knowledgeBaseFilter: {
-                  knowledgeBaseId: settings.knowledgeBaseId,
-                  filter: freshnessFilter({ clock, timeZone: settings.siteTimeZone }),
-                },
-              }
-            : {}),
-        },
-        { sessionId, message },
-      );
+      const result = await deps.assistant.ask({ sessionId, message, timeoutMs });
       log.info('chat answered', {
         requestId,
         sessionId,
@@ -158,7 +145,7 @@ export function makeChatHandler(deps: ChatHandlerDeps) {
       });
       return reply(200, result);
     } catch (error) {
-      const e = error as AgentError;
+      const e = error as AssistantError;
       const failure = e.failure ?? 'upstream';
       log.error('chat failed', {
         requestId,
@@ -187,9 +174,48 @@ export function makeChatHandler(deps: ChatHandlerDeps) {
 
 let cached: ReturnType<typeof makeChatHandler> | undefined;
 
+/** The configured engine with this container's AWS clients. */
+function assistantFor(settings: ChatSettings, log: Log): Assistant {
+  const engine = settings.assistant;
+  if (engine.engine === 'agent') {
+    return agentAssistant({
+      client: new BedrockAgentRuntimeClient({}),
+      agentId: engine.agentId,
+      agentAliasId: engine.agentAliasId,
+      streamFinalResponse: engine.streamFinalResponse,
+      ...(settings.knowledgeBaseId ? { knowledgeBaseId: settings.knowledgeBaseId } : {}),
+      siteTimeZone: settings.siteTimeZone,
+      clock: systemClock,
+    });
+  }
+  const { bundle, config } = bundledAssistant();
+  return awsKnowledgeBaseAssistant({
+    dataBucket: engine.dataBucket,
+    knowledgeBaseId: engine.knowledgeBaseId,
+    definition: bundle.definition,
+    config,
+    history: dynamoDbHistory({
+      client: DynamoDBDocumentClient.from(new DynamoDBClient({})),
+      tableName: engine.historyTable,
+      maxTurns: engine.historyTurns,
+      ttlSeconds: engine.sessionTtlSeconds,
+      clock: systemClock,
+    }),
+    modelId: engine.modelId,
+    ...(engine.guardrail ? { guardrail: engine.guardrail } : {}),
+    maxToolRounds: engine.maxToolRounds,
+    maxAnswerTokens: engine.maxAnswerTokens,
+    retrievalResults: engine.retrievalResults,
+    catalogCheckSeconds: engine.catalogCheckSeconds,
+    maxBodyBytes: engine.maxBodyBytes,
+    clock: systemClock,
+    log,
+  });
+}
+
 /**
- * Lambda entry (API Gateway REST API, proxy integration): settings and client built once per container.
- * A bad environment is logged with the variable at fault and answered 500 (tried again next request).
+ * Lambda entry (API Gateway REST API, proxy integration): settings, engine and clients built once per
+ * container. A bad environment (or a knowledge-base engine built without its bundle) is logged with the variable at fault and answered 500 (tried again next request).
  */
 export const handler = async (
   event: ApiGatewayEvent,
@@ -197,9 +223,10 @@ export const handler = async (
 ): Promise<ApiGatewayResult> => {
   if (!cached) {
     try {
+      const settings = chatSettings(process.env);
       cached = makeChatHandler({
-        settings: chatSettings(process.env),
-        client: new BedrockAgentRuntimeClient({}),
+        settings,
+        assistant: assistantFor(settings, powertoolsLog),
         log: powertoolsLog,
       });
     } catch (error) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { assistantSchema } from './assistant-schema.js';
 
 /**
  * Cloud-only configuration (CDK stacks): data bucket, Pinecone, embeddings, knowledge base, agent,
@@ -310,6 +311,7 @@ export const cloudSchema = z.object({
   embedding: embeddingSchema.default(embeddingSchema.parse({})),
   knowledgeBase: knowledgeBaseSchema.default(knowledgeBaseSchema.parse({})),
   agent: agentSchema.default(agentSchema.parse({})),
+  assistant: assistantSchema.default(assistantSchema.parse({})),
   guardrail: guardrailSchema.default(guardrailSchema.parse({})),
   actions: actionsSchema.default(actionsSchema.parse({})),
   chat: chatSchema.default(chatSchema.parse({})),

@@ -7,14 +7,17 @@ const env = { AGENT_ID: 'AGENT12345', AGENT_ALIAS_ID: 'ALIAS12345' };
 describe('chatSettings', () => {
   it('has safe defaults: streaming on, messages not logged, API key required, no browser origins', () => {
     expect(chatSettings(env)).toEqual({
-      agentId: 'AGENT12345',
-      agentAliasId: 'ALIAS12345',
       allowedOrigins: [],
       agentTimeoutMs: 25_000,
-      streamFinalResponse: true,
       logUserMessages: false,
       requireApiKey: true,
       siteTimeZone: 'America/Santiago',
+      assistant: {
+        engine: 'agent',
+        agentId: 'AGENT12345',
+        agentAliasId: 'ALIAS12345',
+        streamFinalResponse: true,
+      },
     });
   });
 
@@ -39,7 +42,8 @@ describe('chatSettings', () => {
       'https://www.mall.example.cl',
       'http://localhost:3000',
     ]);
-    expect([s.agentTimeoutMs, s.streamFinalResponse, s.logUserMessages, s.requireApiKey]).toEqual([
+    const streams = s.assistant.engine === 'agent' && s.assistant.streamFinalResponse;
+    expect([s.agentTimeoutMs, streams, s.logUserMessages, s.requireApiKey]).toEqual([
       20_000,
       false,
       true,
