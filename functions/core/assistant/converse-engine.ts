@@ -181,7 +181,8 @@ export function converseAssistant(options: ConverseEngineOptions): Assistant {
               new ConverseCommand({
                 modelId,
                 system,
-                messages,
+                // A copy: this turn's list grows after the call, the request must not.
+                messages: [...messages],
                 toolConfig,
                 inferenceConfig: { maxTokens: options.maxAnswerTokens },
                 ...(guardrail

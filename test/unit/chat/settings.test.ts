@@ -66,3 +66,58 @@ describe('chatSettings', () => {
     expect(() => chatSettings(input)).toThrow(message);
   });
 });
+
+describe('chatSettings: the knowledge-base engine', () => {
+  const kb = {
+    ASSISTANT_ENGINE: 'knowledge-base',
+    KNOWLEDGE_BASE_ID: 'KB12345678',
+    MODEL_ID: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+    HISTORY_TABLE: 'wpkb-prod-conversations',
+    DATA_BUCKET: 'wpkb-prod-data',
+  };
+
+  it('needs no agent, and has bounded defaults', () => {
+    expect(chatSettings(kb).assistant).toEqual({
+      engine: 'knowledge-base',
+      knowledgeBaseId: 'KB12345678',
+      modelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+      historyTable: 'wpkb-prod-conversations',
+      dataBucket: 'wpkb-prod-data',
+      historyTurns: 10,
+      sessionTtlSeconds: 600,
+      maxToolRounds: 4,
+      retrievalResults: 5,
+      maxAnswerTokens: 1024,
+      catalogCheckSeconds: 60,
+      maxBodyBytes: 20_000,
+    });
+  });
+
+  it('reads the guardrail as a pair', () => {
+    expect(
+      chatSettings({ ...kb, GUARDRAIL_ID: 'gr1234abcd', GUARDRAIL_VERSION: '3' }).assistant,
+    ).toMatchObject({
+      guardrail: { id: 'gr1234abcd', version: '3' },
+    });
+    expect(() => chatSettings({ ...kb, GUARDRAIL_ID: 'gr1234abcd' })).toThrow(
+      'environment GUARDRAIL_VERSION: is not set (GUARDRAIL_ID and GUARDRAIL_VERSION go together)',
+    );
+  });
+
+  it.each([
+    [
+      { ...kb, ASSISTANT_ENGINE: 'agents' },
+      'environment ASSISTANT_ENGINE: must be "agent" or "knowledge-base"',
+    ],
+    [{ ...kb, HISTORY_TABLE: undefined }, 'environment HISTORY_TABLE: is not set'],
+    [{ ...kb, KNOWLEDGE_BASE_ID: undefined }, 'environment KNOWLEDGE_BASE_ID: is not set'],
+    [{ ...kb, MAX_TOOL_ROUNDS: '0' }, 'environment MAX_TOOL_ROUNDS: must be at least 1'],
+    [
+      { ...kb, GUARDRAIL_ID: 'gr1234abcd', GUARDRAIL_VERSION: 'DRAFT' },
+      'environment GUARDRAIL_VERSION: must be a published',
+    ],
+  ])('%j → %s', (input, message) => {
+    expect(() => chatSettings(input)).toThrow(ConfigError);
+    expect(() => chatSettings(input)).toThrow(message);
+  });
+});
