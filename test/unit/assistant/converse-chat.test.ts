@@ -226,7 +226,7 @@ describe('POST /chat with the knowledge-base engine: Converse tool use', () => {
     const [result] = toolResultsOf(converseInputs()[1]?.messages?.[2]);
     expect(result).toMatchObject({ toolUseId: 'tooluse_Jq3nWcT9SoyvF2aLk0pXbg', status: 'success' });
     expect(
-      (result?.json.results as { title: string; url: string | null }[]).map((r) => [r.title, r.url]),
+      ((result?.json.results ?? []) as { title: string; url: string | null }[]).map((r) => [r.title, r.url]),
     ).toEqual([
       ['¿El estacionamiento tiene costo?', null],
       ['Óptica Chucao', 'https://mall.example.cl/stores/optica-chucao/'],
@@ -433,7 +433,7 @@ describe('POST /chat with the knowledge-base engine: conversation history in Dyn
       ['assistant', expect.stringContaining('Nivel 3')],
       ['user', '¿Y a qué hora cierra?'],
     ]);
-    expect((table.items.get('web-session-1')?.turns as unknown[]).length).toBe(2);
+    expect(table.items.get('web-session-1')?.turns).toHaveLength(2);
   });
 
   it('forgets a session whose TTL passed even if DynamoDB has not deleted it yet', async () => {
