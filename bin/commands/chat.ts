@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { type Command, InvalidArgumentError } from 'commander';
 import { SESSION_ID_PATTERN } from '../../functions/chat/http.js';
 import {
@@ -23,8 +22,9 @@ import { oneLine, WpkbError } from '../../functions/shared/errors.js';
 import { type Log, silentLog } from '../../functions/shared/logger.js';
 import { readAssistantFiles } from '../assistant-files.js';
 import { readCdkContext } from '../cdk-context.js';
+import { readStackOutputs } from '../stack-outputs.js';
 
-interface ChatFlags {
+export interface ChatFlags {
   env?: string;
   stack?: string;
   region?: string;
@@ -54,43 +54,16 @@ const seconds = (value: string) => {
   return n;
 };
 
-/** The stack's outputs: a `cdk deploy --outputs-file` file, else CloudFormation's DescribeStacks. */
-async function stackOutputs(flags: ChatFlags): Promise<{ outputs: Record<string, string>; from: string }> {
-  if (flags.outputsFile) {
-    const file = JSON.parse(readFileSync(flags.outputsFile, 'utf8')) as Record<
-      string,
-      Record<string, string>
-    >;
-    const stacks = Object.keys(file);
-    const name = flags.stack ?? (stacks.length === 1 ? stacks[0] : undefined);
-    if (!name || !file[name])
-      throw new WpkbError(
-        `${flags.outputsFile}: name the stack with --stack (it has: ${stacks.join(', ') || 'none'})`,
-      );
-    return { outputs: file[name], from: `${flags.outputsFile} (${name})` };
-  }
-  const env = flags.env ?? loadConfig({ context: readCdkContext(), env: process.env }).env;
-  const stack = flags.stack ?? `wpkb-${env}`;
-  const cfn = new CloudFormationClient(flags.region ? { region: flags.region } : {});
-  const result = await cfn.send(new DescribeStacksCommand({ StackName: stack })).catch((cause: unknown) => {
-    throw new WpkbError(`cannot read the outputs of stack ${stack}: ${oneLine(cause)}`, { cause });
-  });
-  const outputs = Object.fromEntries(
-    (result.Stacks?.[0]?.Outputs ?? []).flatMap((o) =>
-      o.OutputKey && o.OutputValue ? [[o.OutputKey, o.OutputValue]] : [],
-    ),
-  );
-  return { outputs, from: `stack ${stack}` };
-}
-
 /** The deployed assistant: flags (agent and alias ids), else the stack's outputs. */
-async function deployedAssistant(flags: ChatFlags): Promise<{ deployed: DeployedAssistant; from: string }> {
+export async function deployedAssistant(
+  flags: ChatFlags,
+): Promise<{ deployed: DeployedAssistant; from: string }> {
   if (flags.agentId && flags.aliasId)
     return {
       deployed: { engine: 'agent', agentId: flags.agentId, agentAliasId: flags.aliasId },
       from: 'flags',
     };
-  const { outputs, from } = await stackOutputs(flags);
+  const { outputs, from } = await readStackOutputs(flags);
   const deployed = assistantFromOutputs(outputs);
   return {
     deployed: {
