@@ -11,7 +11,7 @@ import { createS3Storage } from '../storage/s3.js';
 import { agentStatus, prepareAgent } from './agent.js';
 import { runPostSyncCanaries } from './canaries.js';
 import { type SyncOutput, syncEventSchema } from './contract.js';
-import { parseEvent } from './errors.js';
+import { InvalidEventError, parseEvent } from './errors.js';
 import { ingestionStatus, startIngestion } from './ingestion.js';
 import { createEmfMetrics, type MetricSink } from './metrics.js';
 import { pineconeIndexStats, secretApiKey } from './pinecone.js';
@@ -55,12 +55,19 @@ export function makeSyncHandler(deps: SyncHandlerDeps) {
     clock: deps.clock,
     metrics: deps.metrics,
   };
-  const agent = {
-    bedrock: deps.bedrock,
-    agentId: settings.agentId,
-    storage: deps.storage,
-    log: deps.log,
-    clock: deps.clock,
+  const agent = () => {
+    if (!settings.agentId) {
+      throw new InvalidEventError(
+        'sync event: action: this stack has no agent (knowledge-base engine); the agent steps do not apply',
+      );
+    }
+    return {
+      bedrock: deps.bedrock,
+      agentId: settings.agentId,
+      storage: deps.storage,
+      log: deps.log,
+      clock: deps.clock,
+    };
   };
 
   return async (input: unknown): Promise<SyncOutput> => {
@@ -71,9 +78,9 @@ export function makeSyncHandler(deps: SyncHandlerDeps) {
       case 'status':
         return ingestionStatus(ingestion, event.runId, event.jobId);
       case 'prepare':
-        return prepareAgent(agent);
+        return prepareAgent(agent());
       case 'agentStatus':
-        return agentStatus(agent, event.runId);
+        return agentStatus(agent(), event.runId, event.reprepared);
       case 'verify':
         return verifyIndex(
           {

@@ -3,7 +3,12 @@ import { envIssueError } from './env-issue.js';
 
 /** Bedrock resource ids (knowledge base, data source, agent): ten letters or digits. */
 const bedrockId = (what: string) =>
-  z.string().regex(/^[0-9a-zA-Z]{10}$/, `must be a ${what} id (10 letters or digits)`);
+  z
+    .string()
+    .regex(
+      /^[0-9a-zA-Z]{10}$/,
+      `must be ${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what} id (10 letters or digits)`,
+    );
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', ''], { error: 'must be "true" or "false"' })
@@ -14,7 +19,8 @@ const syncEnvSchema = z.object({
   DATA_BUCKET: z.string().min(3, 'must name the data bucket'),
   KNOWLEDGE_BASE_ID: bedrockId('knowledge base'),
   DATA_SOURCE_ID: bedrockId('data source'),
-  AGENT_ID: bedrockId('agent'),
+  /** The agent engine's agent; absent with the knowledge-base engine (no agent steps run). */
+  AGENT_ID: bedrockId('agent').optional(),
   PINECONE_SECRET_ARN: z
     .string()
     .regex(
@@ -42,7 +48,8 @@ export interface SyncSettings {
   bucket: string;
   knowledgeBaseId: string;
   dataSourceId: string;
-  agentId: string;
+  /** The agent (agent engine); undefined with the knowledge-base engine, which has none. */
+  agentId?: string;
   /** Secrets Manager secret holding `{"apiKey": "…"}`. */
   pineconeSecretArn: string;
   /** The index host URL, as given to the knowledge base's `connectionString`. */
@@ -71,7 +78,7 @@ export function syncSettings(env: Record<string, string | undefined>): SyncSetti
     bucket: e.DATA_BUCKET,
     knowledgeBaseId: e.KNOWLEDGE_BASE_ID,
     dataSourceId: e.DATA_SOURCE_ID,
-    agentId: e.AGENT_ID,
+    ...(e.AGENT_ID ? { agentId: e.AGENT_ID } : {}),
     pineconeSecretArn: e.PINECONE_SECRET_ARN,
     pineconeIndexHost: e.PINECONE_INDEX_HOST,
     pineconeNamespace: e.PINECONE_NAMESPACE,
