@@ -1,4 +1,4 @@
-import { type CfnElement, Duration, Stack, Tokenization } from 'aws-cdk-lib';
+import { Duration, Stack, Tokenization } from 'aws-cdk-lib';
 import type * as bedrock from 'aws-cdk-lib/aws-bedrock';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,8 +8,7 @@ import { parse } from 'yaml';
 import type { ActionsCloudConfig } from '../functions/shared/config/cloud-schema.js';
 import type { WpkbConfig } from '../functions/shared/config/schema.js';
 import { ConfigError } from '../functions/shared/errors.js';
-import { DATA_PREFIXES } from './data-bucket.js';
-import { acknowledge } from './nag.js';
+import { acknowledgeCatalogRead, catalogReadStatements } from './catalog-access.js';
 import type { ActionGroupsFactory } from './pipeline-seam.js';
 import type { CloudNames } from './settings.js';
 import { environmentSize, LAMBDA_ENVIRONMENT_LIMIT, WpkbFunction } from './wpkb-function.js';
@@ -108,28 +107,9 @@ export class MallDirectory extends Construct {
       timeout: Duration.seconds(15),
       environment,
       logRetentionDays: settings.logRetentionDays,
-      statements: [
-        new iam.PolicyStatement({
-          sid: 'ListCatalog',
-          actions: ['s3:ListBucket'],
-          resources: [bucket.bucketArn],
-          conditions: { StringLike: { 's3:prefix': `${DATA_PREFIXES.catalog}*` } },
-        }),
-        new iam.PolicyStatement({
-          sid: 'ReadCatalog',
-          actions: ['s3:GetObject'],
-          resources: [bucket.arnForObjects(`${DATA_PREFIXES.catalog}*`)],
-        }),
-      ],
+      statements: catalogReadStatements(bucket),
     });
-    // cdk-nag names an object ARN by the bucket's logical id: `<DataBucketE3889A50.Arn>/catalog/*`.
-    const bucketArnId = `${Stack.of(this).getLogicalId(bucket.node.defaultChild as CfnElement)}.Arn`;
-    acknowledge(
-      this.function.role,
-      'AwsSolutions-IAM5',
-      'The action group reads catalog/<type>.json, one object per content type, rewritten nightly: read-only on the catalog/ prefix.',
-      `Resource::<${bucketArnId}>/${DATA_PREFIXES.catalog}*`,
-    );
+    acknowledgeCatalogRead(this.function.role, bucket);
 
     this.actionGroup = {
       actionGroupName: MALL_DIRECTORY,

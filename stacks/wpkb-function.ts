@@ -36,6 +36,11 @@ export interface WpkbFunctionProps {
   systemLogLevel?: lambda.SystemLogLevel;
   /** Keep class and function names through minification (esbuild `keepNames`). Default false. */
   keepNames?: boolean;
+  /**
+   * esbuild `define`: identifiers replaced by JSON values at build time — data built into the code
+   * rather than the environment (4 KB). Default none.
+   */
+  define?: Record<string, string>;
 }
 
 /**
@@ -105,6 +110,7 @@ export class WpkbFunction extends Construct {
         minify: true,
         sourceMap: true,
         ...(props.keepNames ? { keepNames: true } : {}),
+        ...(props.define ? { define: props.define } : {}),
         target: 'node22',
         format: nodejs.OutputFormat.CJS,
         externalModules: props.externalModules ?? ['@aws-sdk/*'],

@@ -7,6 +7,17 @@ import { directoryToolSpecs } from './tool-specs.js';
 export const INSTRUCTION_MIN = 40;
 export const INSTRUCTION_MAX = 4000;
 
+/** The instruction trimmed; a ConfigError (`<what>: must be 40-4000 characters (got n)`) outside the bounds. */
+export function checkedInstruction(text: string, what: string): string {
+  const instruction = text.trim();
+  if (instruction.length < INSTRUCTION_MIN || instruction.length > INSTRUCTION_MAX) {
+    throw new ConfigError(
+      `${what}: must be ${INSTRUCTION_MIN}-${INSTRUCTION_MAX} characters (got ${instruction.length})`,
+    );
+  }
+  return instruction;
+}
+
 export interface DefinitionSources {
   /** The instruction file's text (`cloud.agent.instructionFile`). */
   instruction: string;
@@ -22,12 +33,7 @@ export interface DefinitionSources {
  * agent reads in the schema's `info.description`).
  */
 export function buildAssistantDefinition(sources: DefinitionSources): AssistantDefinition {
-  const instruction = sources.instruction.trim();
-  if (instruction.length < INSTRUCTION_MIN || instruction.length > INSTRUCTION_MAX) {
-    throw new ConfigError(
-      `assistant instruction: must be ${INSTRUCTION_MIN}-${INSTRUCTION_MAX} characters (got ${instruction.length})`,
-    );
-  }
+  const instruction = checkedInstruction(sources.instruction, 'assistant instruction');
   const { specs, guidance } = directoryToolSpecs(sources.openApi);
   const names = specs.map((s) => s.name).join(', ');
   const tools = [
