@@ -1,6 +1,5 @@
 import { Duration, Stack, Tokenization } from 'aws-cdk-lib';
 import type * as bedrock from 'aws-cdk-lib/aws-bedrock';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
