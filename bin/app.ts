@@ -9,21 +9,20 @@ import { chatApi } from '../stacks/chat-api.js';
 import { pipeline } from '../stacks/pipeline.js';
 import { WpkbStack } from '../stacks/wpkb-stack.js';
 import { readAssistantFiles } from './assistant-files.js';
+import { contextOverrides } from './cdk-context.js';
 
 /**
  * The CDK app: one stack per environment, `wpkb-<env>`. Configuration is read here, once
- * (`cdk.json` context `wpkb` ← `wpkb.environments.<env>` ← WPKB_* variables); `-c env=prod` picks the
- * environment. Stacks receive typed values and never read context or the process environment.
+ * (`cdk.json` context `wpkb` ← `wpkb.environments.<env>` ← WPKB_* variables ← `-c wpkb.<key>=<value>`);
+ * `-c env=prod` picks the environment. Stacks receive typed values and never read context or the process environment.
  */
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const app = new App();
 const envName = app.node.tryGetContext('env') as string | undefined;
-const config = loadConfig({
-  context: app.node.tryGetContext('wpkb'),
-  env: process.env,
-  overrides: envName ? { env: envName } : undefined,
-});
+// `-c wpkb.<key path>=<value>` overrides one key for this command (docs/configuration.md).
+const overrides = { ...contextOverrides(app.node.getAllContext()), ...(envName ? { env: envName } : {}) };
+const config = loadConfig({ context: app.node.tryGetContext('wpkb'), env: process.env, overrides });
 
 // The instruction and the action group's OpenAPI schema go inline into the template (agent engine) or
 // into the chat Lambda's code (knowledge-base engine): a change to either re-prepares the agent / redeploys.
