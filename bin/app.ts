@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
 import cdkNag from 'cdk-nag';
-import { loadConfig } from '../functions/shared/config/load.js';
+import { loadConfig } from '../functions/core/shared/config/load.js';
 import { actionGroups } from '../stacks/action-groups.js';
 import { chatApi } from '../stacks/chat-api.js';
 import { pipeline } from '../stacks/pipeline.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { WpkbConfig } from '../functions/shared/config/schema.js';
-import { ConfigError } from '../functions/shared/errors.js';
+import type { WpkbConfig } from '../functions/core/shared/config/schema.js';
+import { ConfigError } from '../functions/core/shared/errors.js';
 
 /** The mall-directory action group's OpenAPI schema, relative to the repository root. */
 export const MALL_DIRECTORY_SCHEMA_FILE = 'agent-schemas/mall-directory.openapi.yaml';

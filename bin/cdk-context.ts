@@ -37,11 +37,8 @@ export function contextOverrides(context: Record<string, unknown>): Record<strin
     }
     let node = out;
     for (const part of path.slice(0, -1)) {
-      const next = node[part];
-      node = (typeof next === 'object' && next !== null ? next : (node[part] = {})) as Record<
-        string,
-        unknown
-      >;
+      if (typeof node[part] !== 'object' || node[part] === null) node[part] = {};
+      node = node[part] as Record<string, unknown>;
     }
     node[path[path.length - 1] as string] = value;
   }

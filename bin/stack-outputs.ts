@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { loadConfig } from '../functions/shared/config/load.js';
-import { oneLine, WpkbError } from '../functions/shared/errors.js';
+import { loadConfig } from '../functions/core/shared/config/load.js';
+import { oneLine, WpkbError } from '../functions/core/shared/errors.js';
 import { readCdkContext } from './cdk-context.js';
 
 export interface StackOutputsSource {

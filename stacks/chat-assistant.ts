@@ -7,9 +7,9 @@ import {
   ASSISTANT_BUNDLE_DEFINE,
   type AssistantBundle,
   assistantBundleSchema,
-} from '../functions/shared/config/assistant-bundle.js';
-import type { WpkbConfig } from '../functions/shared/config/schema.js';
-import { ConfigError } from '../functions/shared/errors.js';
+} from '../functions/core/shared/config/assistant-bundle.js';
+import type { WpkbConfig } from '../functions/core/shared/config/schema.js';
+import { ConfigError } from '../functions/core/shared/errors.js';
 import { actionsLambdaConfig } from './action-groups.js';
 import { acknowledgeCatalogRead, catalogReadStatements } from './catalog-access.js';
 import { ConversationTable } from './conversation-table.js';

@@ -1,7 +1,16 @@
 import { createInterface } from 'node:readline';
 import { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime';
 import { type Command, InvalidArgumentError } from 'commander';
-import { SESSION_ID_PATTERN } from '../../functions/chat/http.js';
+import { agentAssistant } from '../../functions/core/assistant/agent-engine.js';
+import type { Assistant } from '../../functions/core/assistant/assistant.js';
+import { buildAssistantDefinition } from '../../functions/core/assistant/build-definition.js';
+import { memoryHistory } from '../../functions/core/assistant/history.js';
+import { awsKnowledgeBaseAssistant } from '../../functions/core/assistant/knowledge-base-engine.js';
+import { SESSION_ID_PATTERN } from '../../functions/core/chat/http.js';
+import { type Clock, systemClock } from '../../functions/core/shared/clock.js';
+import { loadConfig, type WpkbConfig } from '../../functions/core/shared/config/load.js';
+import { oneLine, WpkbError } from '../../functions/core/shared/errors.js';
+import { type Log, silentLog } from '../../functions/core/shared/logger.js';
 import {
   assistantFromOutputs,
   type ChatBackend,
@@ -9,16 +18,7 @@ import {
   directBackend,
   endpointBackend,
   runTerminalChat,
-} from '../../functions/chat/terminal.js';
-import { agentAssistant } from '../../functions/core/assistant/agent-engine.js';
-import type { Assistant } from '../../functions/core/assistant/assistant.js';
-import { buildAssistantDefinition } from '../../functions/core/assistant/build-definition.js';
-import { memoryHistory } from '../../functions/core/assistant/history.js';
-import { awsKnowledgeBaseAssistant } from '../../functions/core/assistant/knowledge-base-engine.js';
-import { type Clock, systemClock } from '../../functions/shared/clock.js';
-import { loadConfig, type WpkbConfig } from '../../functions/shared/config/load.js';
-import { oneLine, WpkbError } from '../../functions/shared/errors.js';
-import { type Log, silentLog } from '../../functions/shared/logger.js';
+} from '../../functions/local/chat/terminal.js';
 import { readAssistantFiles } from '../assistant-files.js';
 import { readCdkContext } from '../cdk-context.js';
 import { readStackOutputs } from '../stack-outputs.js';

@@ -1,7 +1,7 @@
 import type { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime';
-import { askAgent } from '../../chat/agent.js';
-import { freshnessFilter } from '../../local-kb/freshness.js';
-import type { Clock } from '../../shared/clock.js';
+import { askAgent } from '../chat/agent.js';
+import { freshnessFilter } from '../retrieval/freshness.js';
+import type { Clock } from '../shared/clock.js';
 import type { Assistant } from './assistant.js';
 
 export interface AgentEngineOptions {

@@ -1,5 +1,5 @@
-import type { ChatCitation } from '../../chat/citations.js';
-import { WpkbError } from '../../shared/errors.js';
+import type { ChatCitation } from '../chat/citations.js';
+import { WpkbError } from '../shared/errors.js';
 
 /**
  * The assistant behind `POST /chat` and `wpkb chat`, whichever engine answers: the Bedrock agent

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../shared/errors.js';
+import { ConfigError } from '../shared/errors.js';
 import type { AssistantDefinition } from './definition.js';
 import { KNOWLEDGE_BASE_TOOL } from './knowledge-base-tool.js';
 import { directoryToolSpecs } from './tool-specs.js';

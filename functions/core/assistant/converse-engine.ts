@@ -9,10 +9,10 @@ import {
   type ToolResultBlock,
   type ToolUseBlock,
 } from '@aws-sdk/client-bedrock-runtime';
-import { citationsFrom } from '../../chat/citations.js';
-import type { Clock } from '../../shared/clock.js';
-import { oneLine } from '../../shared/errors.js';
-import type { Log } from '../../shared/logger.js';
+import { citationsFrom } from '../chat/citations.js';
+import type { Clock } from '../shared/clock.js';
+import { oneLine } from '../shared/errors.js';
+import type { Log } from '../shared/logger.js';
 import {
   type Assistant,
   type AssistantAnswer,

@@ -1,6 +1,6 @@
-import { findOperationById } from '../../actions/operations.js';
-import type { Params } from '../../actions/params.js';
-import type { RunOperation } from '../../actions/run-operation.js';
+import { findOperationById } from '../actions/operations.js';
+import type { Params } from '../actions/params.js';
+import type { RunOperation } from '../actions/run-operation.js';
 import type { Tool, ToolOutcome, ToolSpec } from './tools.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { WpkbError } from '../../shared/errors.js';
+import { WpkbError } from '../shared/errors.js';
 import {
   type ConversationTurn,
   conversationTurnSchema,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Clock } from '../../shared/clock.js';
+import type { Clock } from '../shared/clock.js';
 
 /** One exchange of a conversation: what the visitor said and what the assistant answered. */
 export const conversationTurnSchema = z.object({

@@ -1,8 +1,8 @@
 import type { RetrievedReference } from '@aws-sdk/client-bedrock-agent-runtime';
-import type { Retrieve, Retrieved } from '../../eval/retriever.js';
-import type { RetrievalFilter } from '../../local-kb/filter.js';
-import { oneLine } from '../../shared/errors.js';
-import type { Log } from '../../shared/logger.js';
+import type { RetrievalFilter } from '../retrieval/filter.js';
+import type { Retrieve, Retrieved } from '../retrieval/retriever.js';
+import { oneLine } from '../shared/errors.js';
+import type { Log } from '../shared/logger.js';
 import { AssistantError, isThrottling } from './assistant.js';
 import type { Tool } from './tools.js';
 

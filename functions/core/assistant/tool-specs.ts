@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { findOperationById } from '../../actions/operations.js';
-import { ConfigError } from '../../shared/errors.js';
+import { findOperationById } from '../actions/operations.js';
+import { ConfigError } from '../shared/errors.js';
 import type { ToolSpec } from './tools.js';
 
 const parameterSchema = z.object({

@@ -3,13 +3,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { MALL_DIRECTORY_SCHEMA_FILE } from '../../../bin/assistant-files.js';
-import { OPERATIONS } from '../../../functions/actions/operations.js';
+import { OPERATIONS } from '../../../functions/core/actions/operations.js';
 import { buildAssistantDefinition } from '../../../functions/core/assistant/build-definition.js';
 import { paramsFromToolInput } from '../../../functions/core/assistant/directory-tools.js';
 import { directoryToolSpecs } from '../../../functions/core/assistant/tool-specs.js';
 import { toolSpecSchema } from '../../../functions/core/assistant/tools.js';
-import { bundledAssistant } from '../../../functions/shared/config/assistant-bundle.js';
-import { ConfigError } from '../../../functions/shared/errors.js';
+import { bundledAssistant } from '../../../functions/core/shared/config/assistant-bundle.js';
+import { ConfigError } from '../../../functions/core/shared/errors.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const OPEN_API = readFileSync(path.join(ROOT, MALL_DIRECTORY_SCHEMA_FILE), 'utf8');

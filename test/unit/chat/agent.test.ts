@@ -5,8 +5,8 @@ import {
 } from '@aws-sdk/client-bedrock-agent-runtime';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { askAgent } from '../../../functions/chat/agent.js';
 import type { AssistantError } from '../../../functions/core/assistant/assistant.js';
+import { askAgent } from '../../../functions/core/chat/agent.js';
 import { completionFixture, stream } from './helpers.js';
 
 const bedrock = mockClient(BedrockAgentRuntimeClient);

@@ -6,17 +6,17 @@ import { promisify } from 'node:util';
 import { BedrockAgentRuntimeClient, InvokeAgentCommand } from '@aws-sdk/client-bedrock-agent-runtime';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeChatHandler } from '../../../functions/chat/handler.js';
+import { agentAssistant } from '../../../functions/core/assistant/agent-engine.js';
+import { systemClock } from '../../../functions/core/shared/clock.js';
+import { silentLog } from '../../../functions/core/shared/logger.js';
+import { makeChatHandler } from '../../../functions/handlers/chat.js';
 import {
   assistantFromOutputs,
   type ChatBackend,
   directBackend,
   endpointBackend,
   runTerminalChat,
-} from '../../../functions/chat/terminal.js';
-import { agentAssistant } from '../../../functions/core/assistant/agent-engine.js';
-import { systemClock } from '../../../functions/shared/clock.js';
-import { silentLog } from '../../../functions/shared/logger.js';
+} from '../../../functions/local/chat/terminal.js';
 import { completionFixture, stream } from './helpers.js';
 
 const run = promisify(execFile);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contextOverrides } from '../../../bin/cdk-context.js';
-import { loadConfig } from '../../../functions/shared/config/load.js';
+import { loadConfig } from '../../../functions/core/shared/config/load.js';
 
 describe('-c wpkb.<key>=<value> (contextOverrides)', () => {
   it('turns dotted context keys into a nested override, typed when the value is JSON', () => {

@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_QUESTIONS, evalCommand } from '../../../functions/eval/command.js';
-import { loadQuestionSet } from '../../../functions/eval/questions.js';
-import { formatEval } from '../../../functions/eval/run-eval.js';
+import { loadConfig } from '../../../functions/core/shared/config/load.js';
 import { type DemoSiteServer, startDemoSite } from '../../../functions/local/demo-site/server.js';
-import { runLocal } from '../../../functions/local/run-local.js';
-import { readIndexFile } from '../../../functions/local-kb/index-file.js';
-import { loadConfig } from '../../../functions/shared/config/load.js';
-import { tempDir } from '../local-kb/helpers.js';
+import { DEMO_QUESTIONS, evalCommand } from '../../../functions/local/eval/command.js';
+import { loadQuestionSet } from '../../../functions/local/eval/questions.js';
+import { formatEval } from '../../../functions/local/eval/run-eval.js';
+import { readIndexFile } from '../../../functions/local/knowledge-base/index-file.js';
+import { runLocal } from '../../../functions/local/runner/run-local.js';
+import { tempDir } from '../knowledge-base/helpers.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 

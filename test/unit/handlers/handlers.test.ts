@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { makeExtractHandler } from '../../../functions/extract/handler.js';
-import { fixedClock } from '../../../functions/shared/clock.js';
-import { lambdaSettings } from '../../../functions/shared/config/lambda-env.js';
-import { ConfigError, WordPressError } from '../../../functions/shared/errors.js';
-import { silentLog } from '../../../functions/shared/logger.js';
-import { decodeJsonLinesGz, encodeJsonLinesGz, getJson } from '../../../functions/storage/codec.js';
-import { createMemoryStorage } from '../../../functions/storage/memory.js';
-import { makeTransformHandler } from '../../../functions/transform/handler.js';
-import type { WordPressClient } from '../../../functions/wordpress/client.js';
+import { fixedClock } from '../../../functions/core/shared/clock.js';
+import { lambdaSettings } from '../../../functions/core/shared/config/lambda-env.js';
+import { ConfigError, WordPressError } from '../../../functions/core/shared/errors.js';
+import { silentLog } from '../../../functions/core/shared/logger.js';
+import { decodeJsonLinesGz, encodeJsonLinesGz, getJson } from '../../../functions/core/storage/codec.js';
+import { createMemoryStorage } from '../../../functions/core/storage/memory.js';
+import type { WordPressClient } from '../../../functions/core/wordpress/client.js';
+import { makeExtractHandler } from '../../../functions/handlers/extract.js';
+import { makeTransformHandler } from '../../../functions/handlers/transform.js';
 import { fixture, referenceConfig } from '../pipeline/helpers.js';
 
 const event = (name: string) =>

@@ -8,9 +8,9 @@ import {
 } from '@aws-sdk/client-bedrock-agent';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MAX_REPREPARES, SYNC_ERRORS } from '../../../functions/sync/contract.js';
-import { AgentBusyError, AgentPrepareError } from '../../../functions/sync/errors.js';
-import { makeSyncHandler } from '../../../functions/sync/handler.js';
+import { MAX_REPREPARES, SYNC_ERRORS } from '../../../functions/core/sync/contract.js';
+import { AgentBusyError, AgentPrepareError } from '../../../functions/core/sync/errors.js';
+import { makeSyncHandler } from '../../../functions/handlers/sync.js';
 import {
   clock,
   fixture,

@@ -10,10 +10,10 @@ import {
 } from '@aws-sdk/client-bedrock-agent';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createMemoryStorage } from '../../../functions/storage/memory.js';
-import { IngestionFailedError, InvalidEventError } from '../../../functions/sync/errors.js';
-import { makeSyncHandler } from '../../../functions/sync/handler.js';
-import type { IndexStatsFn } from '../../../functions/sync/verify.js';
+import { createMemoryStorage } from '../../../functions/core/storage/memory.js';
+import { IngestionFailedError, InvalidEventError } from '../../../functions/core/sync/errors.js';
+import type { IndexStatsFn } from '../../../functions/core/sync/verify.js';
+import { makeSyncHandler } from '../../../functions/handlers/sync.js';
 import {
   clock,
   fixture,
