@@ -71,6 +71,7 @@ export function makeTransformHandler(deps: TransformHandlerDeps) {
       forced: force,
       types: result.types,
       totals: sumCounts(result.types),
+      boilerplate: result.boilerplate,
       changes: result.changes,
       extract: Object.fromEntries(
         extracts.map((e) => [

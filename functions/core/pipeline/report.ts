@@ -1,3 +1,4 @@
+import type { BoilerplateCounts } from '../normalize/boilerplate.js';
 import { putJson } from '../storage/codec.js';
 import type { Storage } from '../storage/port.js';
 import { keys } from './keys.js';
@@ -20,6 +21,8 @@ export interface RunReport {
   forced: boolean;
   types: Record<string, TypeCounts>;
   totals: TypeCounts;
+  /** Per WordPress type: boilerplate paragraphs transform left out of documents (docs/pipeline.md). */
+  boilerplate?: Record<string, BoilerplateCounts>;
   /** Documents written or deleted under kb/: 0 means the knowledge base needs no sync. */
   changes: number;
   extract: Record<string, ExtractStats>;

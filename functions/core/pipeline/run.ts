@@ -113,6 +113,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunReport> 
 
     report.types = result.types;
     report.totals = sumCounts(result.types);
+    report.boilerplate = result.boilerplate;
     report.changes = result.changes;
     report.status = 'succeeded';
     return report;

@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import { buildCatalog, buildExport } from '../documents/catalog.js';
 import { buildDocument, type KbDocument } from '../documents/document.js';
+import { type BoilerplateCounts, removeBoilerplate } from '../normalize/boilerplate.js';
 import { isProtectedItem, normaliseItem } from '../normalize/item.js';
 import { indexTerms } from '../normalize/terms.js';
 import type { ContentTypeConfig, WpkbConfig } from '../shared/config/schema.js';
@@ -37,6 +38,8 @@ export interface TransformOptions {
 
 export interface TransformResult {
   types: Record<string, TypeCounts>;
+  /** Per WordPress type: boilerplate paragraphs left out of its documents. */
+  boilerplate: Record<string, BoilerplateCounts>;
   /** Documents written or deleted under `kb/`: 0 means nothing to ingest. */
   changes: number;
   objectsWritten: number;
@@ -116,8 +119,14 @@ export async function transform(options: TransformOptions): Promise<TransformRes
   const log = options.log ?? silentLog;
 
   const built = options.inputs.map((input) => {
-    const { items, skipped } = normaliseAll(input, options.config, log);
-    return { input, items, skipped, documents: items.map(buildDocument) };
+    const normalised = normaliseAll(input, options.config, log);
+    const { items, counts } = removeBoilerplate(normalised.items, {
+      ...config.boilerplate,
+      ...input.type.boilerplate,
+    });
+    if (counts.blocks) log.info('boilerplate left out', { type: input.type.name, ...counts });
+    const documents = items.map(buildDocument);
+    return { input, items, skipped: normalised.skipped, boilerplate: counts, documents };
   });
 
   const existing = await listMd5(storage, 'kb/');
@@ -173,5 +182,6 @@ export async function transform(options: TransformOptions): Promise<TransformRes
     changes += plan.counts.new + plan.counts.changed + plan.counts.deleted;
     log.info('transformed', { type: plan.contentType, ...types[plan.contentType] });
   }
-  return { types, changes, objectsWritten: writes.length, objectsDeleted: deletes.length };
+  const boilerplate = Object.fromEntries(built.map((b) => [b.input.type.name, b.boilerplate]));
+  return { types, boilerplate, changes, objectsWritten: writes.length, objectsDeleted: deletes.length };
 }

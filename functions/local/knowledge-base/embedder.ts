@@ -21,7 +21,8 @@ export const HASHING_DEFAULT_DIMENSIONS = 512;
 /**
  * The offline default: a LEXICAL feature-hashing embedding — not a language model, no semantics.
  *
- * Each content word (Spanish stop words dropped) contributes its folded stem forms (text.ts) and the
+ * Each content word (Spanish stop words dropped; names joined by symbols also as one word, `B+D` → `bd`:
+ * see text.ts) contributes its folded stem forms (text.ts) and the
  * character trigrams of its folded form with boundary marks (`#te`, `tel`, … `no#`), so words sharing
  * a stem, written without accents, or with a typo still land near each other. A word's stem forms
  * weigh 1 in all and its n trigrams 1/√n each (the trigram block has unit length, as the stem has);
@@ -36,7 +37,7 @@ export function createHashingEmbedder(dimensions = HASHING_DEFAULT_DIMENSIONS): 
   if (!Number.isInteger(dimensions) || dimensions < 16 || dimensions > 8192)
     throw new RangeError(`hashing embedder: dimensions must be an integer in 16..8192 (got ${dimensions})`);
   return {
-    id: `hashing-v2-${dimensions}`,
+    id: `hashing-v3-${dimensions}`,
     dimensions,
     async embed(texts) {
       return texts.map((text) => hashingVector(text, dimensions));

@@ -13,8 +13,8 @@ import { StorageError, WpkbError } from '../../core/shared/errors.js';
  *
  * The manifest records what the index was built from: per `kb/` file its MD5 (and its sidecar's) and
  * the ids of its chunks — what makes ingestion incremental like a Bedrock sync — plus the embedder,
- * the chunking and the filterable fields. An index built with another embedder or chunking, or an
- * older format, is rebuilt.
+ * the tokenizer, the chunking and the filterable fields. An index built with another embedder, tokenizer or
+ * chunking, or an older format, is rebuilt.
  */
 
 export const INDEX_DIR = 'local-index';
@@ -33,6 +33,8 @@ export const manifestFileSchema = z.object({
 export const manifestSchema = z.object({
   format: z.literal(INDEX_FORMAT),
   embedder: z.object({ id: z.string(), dimensions: z.number().int().positive() }),
+  /** The full-text rules the index was built with (text.ts TOKENIZER_ID); absent in indexes built before it. */
+  tokenizer: z.string().optional(),
   chunking: chunkingSchema,
   fields: z.record(z.string(), z.enum(['enum', 'number', 'boolean', 'enum[]'])),
   files: z.record(z.string(), manifestFileSchema),

@@ -23,6 +23,7 @@ import {
   sidecarKeyOf,
 } from './reader.js';
 import { type ChunkDoc, extendFields, type Fields, openIndexStore } from './store.js';
+import { TOKENIZER_ID } from './text.js';
 
 /** The data source's inclusion prefix. */
 export const KB_PREFIX = 'kb/';
@@ -74,6 +75,8 @@ function incompatibility(
 ): string | undefined {
   if (manifest.embedder.id !== embedder.id || manifest.embedder.dimensions !== embedder.dimensions)
     return `embedder changed (${manifest.embedder.id} → ${embedder.id})`;
+  if (manifest.tokenizer !== TOKENIZER_ID)
+    return `full-text tokenizer changed (${manifest.tokenizer ?? 'unnamed'} → ${TOKENIZER_ID})`;
   if (!isDeepStrictEqual(manifest.chunking, chunking)) return 'chunking changed';
   return undefined;
 }
@@ -151,6 +154,7 @@ export async function ingestLocalKb(options: IngestOptions): Promise<LocalIndexS
   const manifest: Manifest = {
     format: INDEX_FORMAT,
     embedder: { id: embedder.id, dimensions: embedder.dimensions },
+    tokenizer: TOKENIZER_ID,
     chunking,
     fields: { ...store.fields },
     files: Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),

@@ -51,6 +51,20 @@ export function summaryTable(report: RunReport): string {
   return table.toString();
 }
 
+/**
+ * One line on boilerplate left out of documents, per type that had any (`undefined` when none):
+ * `boilerplate left out: stores 1 block (70 paragraphs), event 1 block (24 paragraphs)`.
+ */
+export function boilerplateLine(report: RunReport): string | undefined {
+  const parts = Object.entries(report.boilerplate ?? {})
+    .filter(([, counts]) => counts.blocks > 0)
+    .map(
+      ([type, counts]) =>
+        `${type} ${plural(counts.blocks, 'block', 'blocks')} (${plural(counts.paragraphsRemoved, 'paragraph', 'paragraphs')})`,
+    );
+  return parts.length ? `boilerplate left out: ${parts.join(', ')}` : undefined;
+}
+
 /** The local knowledge base step: a progress line and a summary line. */
 export function localIndexLines(stats: LocalIndexReport): { progress: string; summary: string } {
   const skipped = stats.filesSkipped ? `, ${plural(stats.filesSkipped, 'file', 'files')} skipped` : '';

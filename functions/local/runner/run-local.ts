@@ -10,7 +10,7 @@ import { chunkingFromConfig, embedderFromConfig } from '../knowledge-base/from-c
 import { ingestLocalKb } from '../knowledge-base/ingest.js';
 import { createLocalStorage } from '../storage/directory.js';
 import { mirrorKnowledgeDir } from './knowledge.js';
-import { localIndexLines, type Print, progressPrinter, summaryTable } from './print.js';
+import { boilerplateLine, localIndexLines, type Print, progressPrinter, summaryTable } from './print.js';
 
 export interface LocalRunOptions {
   /** A real site; without it the bundled demo site is served on 127.0.0.1 and used. */
@@ -86,6 +86,8 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunOutcom
     report.localIndex = localIndex;
     await writeRunReport(storage, report);
     print(summaryTable(report));
+    const boilerplate = boilerplateLine(report);
+    if (boilerplate) print(boilerplate);
     print(
       report.changes === 0
         ? 'nothing changed: the knowledge base is current'

@@ -70,5 +70,11 @@ describe('demo site: npm start, then wpkb eval', () => {
     expect(report.violations).toEqual([]); // past events never come back
     expect(report.metrics.recall[5]).toBeGreaterThanOrEqual(0.85);
     expect(report.metrics.mrr).toBeGreaterThanOrEqual(0.75);
+    // Names made of short tokens and symbols (B+D, W.O.K, H&M, 7-Eleven, Café 3.0) come first.
+    const symbols = report.outcomes.filter((o) => o.tags.includes('symbol'));
+    expect(symbols.map((o) => o.question)).toEqual(
+      expect.arrayContaining(['Dónde está B+D', 'Dónde está W.O.K']),
+    );
+    for (const o of symbols) expect(o.rank, o.question).toBe(1);
   }, 30_000);
 });

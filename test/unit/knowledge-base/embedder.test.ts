@@ -10,7 +10,7 @@ describe('hashing embedder (offline, lexical)', () => {
   const embedder = createHashingEmbedder(256);
 
   it('names its vector space and gives unit vectors of its size, the same every time', async () => {
-    expect(embedder.id).toBe('hashing-v2-256');
+    expect(embedder.id).toBe('hashing-v3-256');
     const [a, again] = await embedder.embed(
       ['Zapatería Andes, nivel 2', 'Zapatería Andes, nivel 2'],
       'document',

@@ -127,7 +127,7 @@ describe('ingestLocalKb (incremental, like a Bedrock sync)', () => {
       filesIndexed: 6,
       chunksAdded: 6,
       chunksRemoved: 6,
-      rebuilt: 'embedder changed (hashing-v2-128 → hashing-v2-64)',
+      rebuilt: 'embedder changed (hashing-v3-128 → hashing-v3-64)',
     });
     const none = await ingestLocalKb({
       storage: store,

@@ -31,6 +31,28 @@ export const taxonomySchema = z.object({
   label: z.string().min(1),
 });
 
+/**
+ * Boilerplate detection (functions/core/normalize/boilerplate.ts): body paragraphs repeated verbatim
+ * across many items of a type are left out of its documents. Global under `boilerplate`; a type's own
+ * `boilerplate` overrides any of these keys for that type.
+ */
+const boilerplateFields = {
+  /** Off: documents keep every paragraph. */
+  enabled: z.boolean(),
+  /** A paragraph held by at least this share of the type's items (and by 2 or more) is boilerplate. */
+  minShare: z.number().gt(0).max(1),
+  /** Types with fewer items are never searched for boilerplate. */
+  minItems: z.number().int().min(2),
+  /** Paragraphs with fewer words are never boilerplate (a shared short line is more likely a fact). */
+  minWords: z.number().int().min(1),
+};
+export const boilerplateSchema = z.object({
+  enabled: boilerplateFields.enabled.default(true),
+  minShare: boilerplateFields.minShare.default(0.3),
+  minItems: boilerplateFields.minItems.default(10),
+  minWords: boilerplateFields.minWords.default(8),
+});
+
 export const contentTypeSchema = z.object({
   /** Folder and `content_type` metadata value: `kb/<name>/…`. */
   name: slug,
@@ -50,6 +72,8 @@ export const contentTypeSchema = z.object({
   fieldLabels: z.record(z.string(), z.string()).default({}),
   /** Taxonomies whose term names this type's documents and catalog carry. */
   taxonomies: z.array(taxonomySchema).default([]),
+  /** This type's boilerplate settings, over the global `boilerplate` (e.g. `{"enabled": false}`). */
+  boilerplate: z.object(boilerplateFields).partial().optional(),
 });
 
 /** Metadata keys every document has (documents/document.ts): a configured key may not take them. */
@@ -145,6 +169,7 @@ export const configSchema = z
     /** Labels for ACF keys, shared by every type. */
     fieldLabels: z.record(z.string(), z.string()).default({}),
     deletionGuard: deletionGuardSchema.default(deletionGuardSchema.parse({})),
+    boilerplate: boilerplateSchema.default(boilerplateSchema.parse({})),
     /** CDK stacks only (see cloud-schema.ts). */
     cloud: cloudSchema.default(cloudSchema.parse({})),
     localKb: localKbSchema.default(localKbSchema.parse({})),
@@ -206,6 +231,7 @@ export type WordPressConfig = z.infer<typeof wordpressSchema>;
 export type MetadataField = z.infer<typeof metadataFieldSchema>;
 export type TaxonomyConfig = z.infer<typeof taxonomySchema>;
 export type DeletionGuardConfig = z.infer<typeof deletionGuardSchema>;
+export type BoilerplateConfig = z.infer<typeof boilerplateSchema>;
 /** What a config file or cdk.json context may hold: everything optional, merged over the defaults. */
 export type ConfigInput = z.input<typeof configSchema>;
 export type LocalKbConfig = z.infer<typeof localKbSchema>;
