@@ -3,7 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
 import cdkNag from 'cdk-nag';
-import { loadConfig } from '../functions/core/shared/config/load.js';
+import { loadConfig, type WpkbConfig } from '../functions/core/shared/config/load.js';
+import { ConfigError } from '../functions/core/shared/errors.js';
 import { actionGroups } from '../stacks/action-groups.js';
 import { chatApi } from '../stacks/chat-api.js';
 import { pipeline } from '../stacks/pipeline.js';
@@ -22,7 +23,15 @@ const app = new App();
 const envName = app.node.tryGetContext('env') as string | undefined;
 // `-c wpkb.<key path>=<value>` overrides one key for this command (docs/configuration.md).
 const overrides = { ...contextOverrides(app.node.getAllContext()), ...(envName ? { env: envName } : {}) };
-const config = loadConfig({ context: app.node.tryGetContext('wpkb'), env: process.env, overrides });
+let config: WpkbConfig;
+try {
+  config = loadConfig({ context: app.node.tryGetContext('wpkb'), env: process.env, overrides });
+} catch (error) {
+  // One line naming the key (a stack trace would bury it): `cdk synth` stops here.
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`wpkb: ${error.message}`);
+  process.exit(1);
+}
 
 // The instruction and the action group's OpenAPI schema go inline into the template (agent engine) or
 // into the chat Lambda's code (knowledge-base engine): a change to either re-prepares the agent / redeploys.

@@ -89,6 +89,17 @@ export class WpkbAgent extends Construct {
         }),
       );
     }
+    // What the console's cross-region inference policy grants next to GetInferenceProfile: reading the
+    // model definitions the profile (or the plain model id) resolves to.
+    if (models.models.length) {
+      statements.push(
+        new iam.PolicyStatement({
+          sid: 'ReadFoundationModel',
+          actions: ['bedrock:GetFoundationModel'],
+          resources: models.models,
+        }),
+      );
+    }
     if (props.guardrail) {
       statements.push(
         new iam.PolicyStatement({

@@ -3,11 +3,8 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
 import type { AssistantEngine } from '../functions/core/assistant/assistant.js';
 import type { AssistantDefinition } from '../functions/core/assistant/definition.js';
-import {
-  ASSISTANT_BUNDLE_DEFINE,
-  type AssistantBundle,
-  assistantBundleSchema,
-} from '../functions/core/shared/config/assistant-bundle.js';
+import { assistantDefinitionSchema } from '../functions/core/assistant/definition.js';
+import { ASSISTANT_DEFINITION_GLOBAL } from '../functions/core/shared/config/assistant-definition.js';
 import type { WpkbConfig } from '../functions/core/shared/config/schema.js';
 import { ConfigError } from '../functions/core/shared/errors.js';
 import { actionsLambdaConfig } from './action-groups.js';
@@ -28,6 +25,8 @@ export interface ChatAssistant {
   readonly statements: iam.PolicyStatement[];
   /** esbuild `define` of the chat Lambda (the knowledge-base engine's prompt and tools). */
   readonly define?: Record<string, string>;
+  /** Configuration compiled into the chat Lambda (WpkbFunction `bundledConfig`). */
+  readonly bundledConfig?: Record<string, unknown>;
   /** What the function's description says it talks to. */
   readonly description: string;
   /** Acknowledges the engine's cdk-nag findings on the chat Lambda's role. */
@@ -92,9 +91,11 @@ export class KnowledgeBaseChatAssistant extends Construct implements ChatAssista
   readonly environment: Record<string, string>;
   readonly statements: iam.PolicyStatement[];
   readonly define: Record<string, string>;
+  /** What the mall-directory tools read: site, content types, field labels (as the action group's). */
+  readonly bundledConfig: Record<string, unknown>;
   readonly description: string;
-  /** What the chat Lambda's code carries (validated here, at synth). */
-  readonly bundle: AssistantBundle;
+  /** The definition the chat Lambda's code carries (validated here, at synth). */
+  readonly definition: AssistantDefinition;
   readonly modelId: string;
   private readonly dataBucket: s3.IBucket;
 
@@ -110,17 +111,17 @@ export class KnowledgeBaseChatAssistant extends Construct implements ChatAssista
     });
     const table = this.conversations.table;
 
-    const parsed = assistantBundleSchema.safeParse({
-      definition: props.definition,
-      directoryConfig: actionsLambdaConfig(config),
-    });
+    const parsed = assistantDefinitionSchema.safeParse(props.definition);
     if (!parsed.success) {
+      const issue = parsed.error.issues[0];
       throw new ConfigError(
-        `knowledge-base engine: the assistant bundle is invalid (${parsed.error.issues[0]?.message})`,
+        `knowledge-base engine: the assistant definition is invalid (${issue?.path.join('.')}: ${issue?.message})`,
       );
     }
-    this.bundle = parsed.data;
-    this.define = { [ASSISTANT_BUNDLE_DEFINE]: JSON.stringify(this.bundle) };
+    this.definition = parsed.data;
+    // JSON text, as esbuild's define takes a JSON value: the code sees the text and parses it once.
+    this.define = { [ASSISTANT_DEFINITION_GLOBAL]: JSON.stringify(JSON.stringify(this.definition)) };
+    this.bundledConfig = actionsLambdaConfig(config);
 
     this.environment = {
       ASSISTANT_ENGINE: 'knowledge-base',

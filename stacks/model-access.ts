@@ -3,12 +3,14 @@ import type { IConstruct } from 'constructs';
 import { acknowledge } from './nag.js';
 import { parseModelReference } from './settings.js';
 
-/** IAM resources to invoke a configured model: its ARN, or an inference profile and the models it routes to. */
+/** IAM resources of a configured model. */
 export interface ModelResources {
   /** What `bedrock:InvokeModel` needs: the model, or the profile plus its model in every region. */
   invoke: string[];
   /** Inference profiles among them (for `bedrock:GetInferenceProfile`). */
   profiles: string[];
+  /** The foundation models behind it (for `bedrock:GetFoundationModel`). */
+  models: string[];
 }
 
 /**
@@ -30,7 +32,11 @@ export function modelResources(scope: IConstruct, foundationModel: string): Mode
   const model = parseModelReference(foundationModel);
   switch (model.kind) {
     case 'foundation-model':
-      return { invoke: [foundationModelArn(model.modelId)], profiles: [] };
+      return {
+        invoke: [foundationModelArn(model.modelId)],
+        profiles: [],
+        models: [foundationModelArn(model.modelId)],
+      };
     case 'inference-profile': {
       const profile = stack.formatArn({
         service: 'bedrock',
@@ -38,10 +44,17 @@ export function modelResources(scope: IConstruct, foundationModel: string): Mode
         resourceName: model.profileId,
         arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
       });
-      return { invoke: [profile, foundationModelArn(model.modelId, '*')], profiles: [profile] };
+      const models = [foundationModelArn(model.modelId, '*')];
+      return { invoke: [profile, ...models], profiles: [profile], models };
     }
     case 'arn':
-      return { invoke: [model.arn], profiles: model.arn.includes(':inference-profile/') ? [model.arn] : [] };
+      if (model.arn.includes(':inference-profile/'))
+        return { invoke: [model.arn], profiles: [model.arn], models: [] };
+      return {
+        invoke: [model.arn],
+        profiles: [],
+        models: model.arn.includes(':foundation-model/') ? [model.arn] : [],
+      };
   }
 }
 

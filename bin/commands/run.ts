@@ -3,20 +3,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { powertoolsLog } from '../../functions/core/shared/logger.js';
 import { runLocal } from '../../functions/local/runner/run-local.js';
 import { readCdkContext } from '../cdk-context.js';
-
-const typeList = (value: string) => {
-  const names = value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (!names.length) throw new InvalidArgumentError('expected a comma-separated list of content types');
-  return names;
-};
-
-const httpUrl = (value: string) => {
-  if (!/^https?:\/\/[^\s]+$/.test(value)) throw new InvalidArgumentError('expected an http(s) URL');
-  return value.replace(/\/+$/, '');
-};
+import { httpUrl, typeList } from '../cli-options.js';
 
 interface RunFlags {
   wpUrl?: string;
@@ -38,7 +25,11 @@ export function registerRun(program: Command): void {
       httpUrl,
     )
     .option('--data-dir <dir>', 'data directory mirroring the S3 bucket', '.wpkb')
-    .option('--types <a,b>', 'only these configured content types', typeList)
+    .option(
+      '--types <a,b>',
+      'only these content types: configured ones, or any post type of the site (zero configuration)',
+      typeList,
+    )
     .option('--knowledge-dir <dir>', 'curated knowledge (FAQ CSV files) to include', 'knowledge')
     .option('--force', 'skip the deletion guard', false)
     .option('--verbose', 'structured logs (Powertools JSON) on stdout', false)

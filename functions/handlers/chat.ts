@@ -17,8 +17,9 @@ import {
   originAllowed,
 } from '../core/chat/http.js';
 import { systemClock } from '../core/shared/clock.js';
-import { bundledAssistant } from '../core/shared/config/assistant-bundle.js';
+import { loadAssistantDefinition } from '../core/shared/config/assistant-definition.js';
 import { type ChatSettings, chatSettings } from '../core/shared/config/chat-env.js';
+import { bundledConfigText, loadBundledConfig } from '../core/shared/config/lambda-env.js';
 import { oneLine } from '../core/shared/errors.js';
 import { type Log, powertoolsLog } from '../core/shared/logger.js';
 
@@ -188,12 +189,11 @@ function assistantFor(settings: ChatSettings, log: Log): Assistant {
       clock: systemClock,
     });
   }
-  const { bundle, config } = bundledAssistant();
   return awsKnowledgeBaseAssistant({
     dataBucket: engine.dataBucket,
     knowledgeBaseId: engine.knowledgeBaseId,
-    definition: bundle.definition,
-    config,
+    definition: loadAssistantDefinition(),
+    config: loadBundledConfig(bundledConfigText()),
     history: dynamoDbHistory({
       client: DynamoDBDocumentClient.from(new DynamoDBClient({})),
       tableName: engine.historyTable,

@@ -33,8 +33,9 @@ export function makeExtractHandler(deps: ExtractHandlerDeps) {
     const type = deps.config.contentTypes.find((t) => t.name === name);
     if (!type) throw new ConfigError(`extract event: type "${name}" is not configured`);
     logger.appendKeys({ runId, type: name });
-    await deps.client.assertTypesExist([type]);
-    return extractType(type, runId, deps);
+    const [resolution] = await deps.client.resolveTypes([type]);
+    if (!resolution) throw new ConfigError(`extract event: type "${name}" could not be resolved`);
+    return extractType(resolution, runId, deps);
   };
 }
 

@@ -7,11 +7,12 @@ import { type RunReport, sumCounts, writeRunReport } from '../core/pipeline/repo
 import { transform } from '../core/pipeline/transform.js';
 import { type Clock, systemClock } from '../core/shared/clock.js';
 import { lambdaSettings } from '../core/shared/config/lambda-env.js';
-import type { WpkbConfig } from '../core/shared/config/schema.js';
+import { taxonomySchema, type WpkbConfig } from '../core/shared/config/schema.js';
 import { parseLambdaEvent } from '../core/shared/event.js';
 import { type Log, logger, powertoolsLog } from '../core/shared/logger.js';
 import type { Storage } from '../core/storage/port.js';
 import { createS3Storage } from '../core/storage/s3.js';
+import { type DataSourceRef, markSyncPendingIfReplaced } from '../core/sync/synced-data-source.js';
 
 const extractResultSchema = z.object({
   type: z.string().min(1),
@@ -21,6 +22,14 @@ const extractResultSchema = z.object({
   requests: z.number().int().min(0),
   retries: z.number().int().min(0),
   durationMs: z.number().min(0),
+  /** What extract found on the site for the type: transform builds documents with it. */
+  resolved: z.object({
+    restBase: z.string().min(1),
+    label: z.string().min(1),
+    labelPlural: z.string().min(1),
+    taxonomies: z.array(taxonomySchema),
+  }),
+  warnings: z.array(z.string()).default([]),
 });
 
 export const transformEventSchema = z.object({
@@ -43,6 +52,12 @@ export interface TransformHandlerDeps {
   storage: Storage;
   log: Log;
   clock: Clock;
+  /**
+   * The knowledge base and data source the functions are deployed with (cloud). When `kb/` was not last
+   * ingested completely into them (a replaced data source, a first run), transform writes the
+   * pending-sync marker and the state machine syncs everything, changes or not. Absent: no such check.
+   */
+  dataSource?: DataSourceRef;
 }
 
 export function makeTransformHandler(deps: TransformHandlerDeps) {
@@ -61,6 +76,9 @@ export function makeTransformHandler(deps: TransformHandlerDeps) {
       force,
       log: deps.log,
     });
+    const fullSync = deps.dataSource
+      ? await markSyncPendingIfReplaced(deps, deps.dataSource, runId)
+      : undefined;
     const finished = deps.clock.now();
     const report: RunReport = {
       runId,
@@ -73,6 +91,7 @@ export function makeTransformHandler(deps: TransformHandlerDeps) {
       totals: sumCounts(result.types),
       boilerplate: result.boilerplate,
       changes: result.changes,
+      ...(fullSync ? { fullSync } : {}),
       extract: Object.fromEntries(
         extracts.map((e) => [
           e.type,
@@ -83,6 +102,7 @@ export function makeTransformHandler(deps: TransformHandlerDeps) {
         extract: Math.max(0, ...extracts.map((e) => e.durationMs)),
         transform: finished.getTime() - started.getTime(),
       },
+      warnings: [...extracts.flatMap((e) => e.warnings), ...result.warnings],
     };
     await writeRunReport(deps.storage, report);
     return { runId, changes: result.changes, report };
@@ -93,12 +113,13 @@ let cached: ReturnType<typeof makeTransformHandler> | undefined;
 
 export const handler = async (event: unknown): Promise<TransformOutput> => {
   if (!cached) {
-    const { config, bucket } = lambdaSettings(process.env);
+    const { config, bucket, dataSource } = lambdaSettings(process.env);
     cached = makeTransformHandler({
       config,
       storage: createS3Storage({ bucket, client: new S3Client({}) }),
       log: powertoolsLog,
       clock: systemClock,
+      ...(dataSource ? { dataSource } : {}),
     });
   }
   return cached(event);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { build } from 'esbuild';
@@ -9,6 +10,7 @@ import { MALL_DIRECTORY_SCHEMA_FILE } from '../../bin/assistant-files.js';
 import { buildAssistantDefinition } from '../../functions/core/assistant/build-definition.js';
 import { KnowledgeBaseChatAssistant } from '../../stacks/chat-assistant.js';
 import { ConversationTable } from '../../stacks/conversation-table.js';
+import { WpkbFunction } from '../../stacks/wpkb-function.js';
 import { bareStack, configFor, INSTRUCTION, nagFindings, only, REPO_ROOT } from './synth.js';
 
 const definition = buildAssistantDefinition({
@@ -45,8 +47,9 @@ describe('ConversationTable', () => {
 });
 
 describe('the knowledge-base engine bundle (esbuild define)', () => {
-  it('reaches the chat Lambda code intact: bundledAssistant() returns what the stack built', async () => {
-    const { stack } = bareStack();
+  it('reaches the chat Lambda code intact: the definition and the directory configuration the stack built', async () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Test');
     const assistant = new KnowledgeBaseChatAssistant(stack, 'Assistant', {
       config: configFor('prod'),
       knowledgeBaseId: 'KB12345678',
@@ -54,31 +57,45 @@ describe('the knowledge-base engine bundle (esbuild define)', () => {
       dataBucket: new s3.Bucket(stack, 'Data'),
       definition,
     });
-    // The same define the chat function's bundling gets, on the module that reads it.
+    const fn = new WpkbFunction(stack, 'Chat', {
+      entry: 'handlers/chat.ts',
+      description: 'chat',
+      memorySize: 256,
+      timeout: Duration.seconds(29),
+      environment: assistant.environment,
+      statements: assistant.statements,
+      logRetentionDays: 30,
+      define: assistant.define,
+      bundledConfig: assistant.bundledConfig,
+    });
+    // The function's own define, on a module reading both globals the way the chat handler does.
     const out = await build({
-      entryPoints: [path.join(REPO_ROOT, 'functions/core/shared/config/assistant-bundle.ts')],
+      stdin: {
+        contents: `
+          import { loadAssistantDefinition } from './functions/core/shared/config/assistant-definition.ts';
+          import { bundledConfigText, loadBundledConfig } from './functions/core/shared/config/lambda-env.ts';
+          export const definition = loadAssistantDefinition();
+          export const config = loadBundledConfig(bundledConfigText());`,
+        resolveDir: REPO_ROOT,
+        loader: 'ts',
+      },
       bundle: true,
       platform: 'node',
       format: 'cjs',
       target: 'node22',
       write: false,
-      define: assistant.define,
+      define: fn.define,
     });
     const code = out.outputFiles[0]?.text ?? '';
-    const module = {
-      exports: {} as {
-        bundledAssistant?: () => { bundle: unknown; config: { contentTypes: { name: string }[] } };
-      },
-    };
+    const module = { exports: {} as { definition?: unknown; config?: { contentTypes: { name: string }[] } } };
     new Function('module', 'exports', 'require', code)(
       module,
       module.exports,
       createRequire(import.meta.url),
     );
-    const loaded = module.exports.bundledAssistant?.();
-    expect(loaded?.bundle).toEqual({ definition, directoryConfig: assistant.bundle.directoryConfig });
-    expect(loaded?.config.contentTypes.map((t) => t.name)).toEqual(['event', 'stores', 'restaurant']);
-    // Bigger than Lambda's whole environment could hold: why it is built into the code.
+    expect(module.exports.definition).toEqual(definition);
+    expect(module.exports.config?.contentTypes.map((t) => t.name)).toEqual(['event', 'stores', 'restaurant']);
+    // More than Lambda's whole environment could hold: why it is built into the code.
     expect(Buffer.byteLength(Object.values(assistant.define)[0] ?? '')).toBeGreaterThan(4096);
   });
 });

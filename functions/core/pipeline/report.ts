@@ -27,8 +27,15 @@ export interface RunReport {
   changes: number;
   extract: Record<string, ExtractStats>;
   durationsMs: Record<string, number>;
+  /**
+   * Optional things the site lacks and the documents go without (a configured taxonomy, a metadata
+   * path, a date field), one line each naming the type: the run succeeded all the same.
+   */
+  warnings: string[];
   /** Set when status is failed: the one-line reason. */
   error?: string;
+  /** Set when the run syncs everything although kb/ may not have changed (the data source was replaced). */
+  fullSync?: string;
   /** Written by the sync step when the ingestion job ends. */
   ingestion?: IngestionReport;
   /** Written by the sync step when the agent's preparation ends. */

@@ -13,6 +13,7 @@ import { type TransformResult, transform } from './transform.js';
 
 export type ProgressEvent =
   | { step: 'discover'; site: string }
+  | { step: 'warning'; message: string }
   | { step: 'extract'; type: string; page: number; pages: number; items: number }
   | { step: 'extracted'; type: string; items: number; pages: number; durationMs: number }
   | { step: 'transform' }
@@ -55,6 +56,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunReport> 
     changes: 0,
     extract: {},
     durationsMs: {},
+    warnings: [],
   };
   const since = (from: Date) => clock.now().getTime() - from.getTime();
   try {
@@ -70,12 +72,18 @@ export async function runPipeline(options: PipelineOptions): Promise<RunReport> 
       );
     progress({ step: 'discover', site: config.site.url });
     const extractStart = clock.now();
-    await client.assertTypesExist(config.contentTypes);
+    const resolutions = await client.resolveTypes(config.contentTypes);
+    const warn = (message: string) => {
+      report.warnings.push(message);
+      progress({ step: 'warning', message });
+    };
+    for (const resolution of resolutions) resolution.warnings.forEach(warn);
     // Types are read at the same time through one client, whose limiter keeps the site's load at
     // `wordpress.concurrency` requests in flight overall; a type's page 1 no longer idles the others.
     const extracts: ExtractResult[] = await Promise.all(
-      config.contentTypes.map(async (type) => {
-        const result = await extractType(type, runId, { client, storage, log });
+      resolutions.map(async (resolution) => {
+        const { type } = resolution;
+        const result = await extractType(resolution, runId, { client, storage, log });
         progress({
           step: 'extracted',
           type: type.name,
@@ -109,6 +117,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunReport> 
       log,
     });
     report.durationsMs.transform = since(transformStart);
+    result.warnings.forEach(warn);
     progress({ step: 'transformed', result, durationMs: report.durationsMs.transform });
 
     report.types = result.types;

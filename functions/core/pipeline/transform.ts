@@ -4,7 +4,8 @@ import { buildDocument, type KbDocument } from '../documents/document.js';
 import { type BoilerplateCounts, removeBoilerplate } from '../normalize/boilerplate.js';
 import { isProtectedItem, normaliseItem } from '../normalize/item.js';
 import { indexTerms } from '../normalize/terms.js';
-import type { ContentTypeConfig, WpkbConfig } from '../shared/config/schema.js';
+import { enrichmentWarnings } from '../pipeline/enrichment-warnings.js';
+import type { ResolvedContentType, WpkbConfig } from '../shared/config/schema.js';
 import { ItemError, WpkbError } from '../shared/errors.js';
 import { type Log, silentLog } from '../shared/logger.js';
 import type { NormalisedItem, TermsByTaxonomy, WpItem } from '../shared/types.js';
@@ -14,7 +15,7 @@ import { keys } from './keys.js';
 import { checkDeletionGuard, planDocuments, type TypeCounts, type TypePlan } from './plan.js';
 
 export interface TransformInput {
-  type: ContentTypeConfig;
+  type: ResolvedContentType;
   items: readonly WpItem[];
   /** Terms of the type's taxonomies, as extract stored them; item term ids resolve to their names. */
   terms?: TermsByTaxonomy;
@@ -44,6 +45,8 @@ export interface TransformResult {
   changes: number;
   objectsWritten: number;
   objectsDeleted: number;
+  /** Optional enrichment the items lack (see core/pipeline/enrichment-warnings.ts), one line each. */
+  warnings: string[];
 }
 
 /** Store writes in flight at once (S3 handles far more; this keeps memory and sockets modest). */
@@ -128,6 +131,8 @@ export async function transform(options: TransformOptions): Promise<TransformRes
     const documents = items.map(buildDocument);
     return { input, items, skipped: normalised.skipped, boilerplate: counts, documents };
   });
+  const warnings = options.inputs.flatMap((input) => enrichmentWarnings(input.type, input.items));
+  for (const warning of warnings) log.warn(`warning: ${warning}`);
 
   const existing = await listMd5(storage, 'kb/');
   const plans: TypePlan[] = built.map((b) =>
@@ -183,5 +188,12 @@ export async function transform(options: TransformOptions): Promise<TransformRes
     log.info('transformed', { type: plan.contentType, ...types[plan.contentType] });
   }
   const boilerplate = Object.fromEntries(built.map((b) => [b.input.type.name, b.boilerplate]));
-  return { types, boilerplate, changes, objectsWritten: writes.length, objectsDeleted: deletes.length };
+  return {
+    types,
+    boilerplate,
+    changes,
+    objectsWritten: writes.length,
+    objectsDeleted: deletes.length,
+    warnings,
+  };
 }

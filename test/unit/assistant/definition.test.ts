@@ -8,7 +8,7 @@ import { buildAssistantDefinition } from '../../../functions/core/assistant/buil
 import { paramsFromToolInput } from '../../../functions/core/assistant/directory-tools.js';
 import { directoryToolSpecs } from '../../../functions/core/assistant/tool-specs.js';
 import { toolSpecSchema } from '../../../functions/core/assistant/tools.js';
-import { bundledAssistant } from '../../../functions/core/shared/config/assistant-bundle.js';
+import { loadAssistantDefinition } from '../../../functions/core/shared/config/assistant-definition.js';
 import { ConfigError } from '../../../functions/core/shared/errors.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -100,21 +100,15 @@ describe('the assistant definition', () => {
     ).toThrow('assistant instruction: must be 40-4000 characters (got 5)');
   });
 
-  it('travels in the chat bundle and comes back validated with the directory configuration', () => {
-    const { bundle, config } = bundledAssistant({
-      definition,
-      directoryConfig: {
-        env: 'prod',
-        site: { url: 'https://mall.example.cl', timeZone: 'America/Santiago' },
-      },
-    });
-    expect(bundle.definition).toEqual(definition);
-    expect(config.site.timeZone).toBe('America/Santiago');
-    expect(config.contentTypes.map((t) => t.name)).toEqual(['event', 'stores', 'restaurant']);
-    expect(() => bundledAssistant()).toThrow(/bundle WPKB_ASSISTANT_BUNDLE: not built into this function/);
-    expect(() =>
-      bundledAssistant({ definition: { ...definition, system: [] }, directoryConfig: {} }),
-    ).toThrow(/bundle WPKB_ASSISTANT_BUNDLE: definition.system/);
+  it('travels in the chat bundle as JSON text and comes back validated', () => {
+    expect(loadAssistantDefinition(JSON.stringify(definition))).toEqual(definition);
+    expect(() => loadAssistantDefinition()).toThrow(
+      /bundle WPKB_ASSISTANT_DEFINITION: not built into this function/,
+    );
+    expect(() => loadAssistantDefinition('{')).toThrow('bundle WPKB_ASSISTANT_DEFINITION: not valid JSON');
+    expect(() => loadAssistantDefinition(JSON.stringify({ ...definition, system: [] }))).toThrow(
+      /bundle WPKB_ASSISTANT_DEFINITION: system/,
+    );
   });
 });
 

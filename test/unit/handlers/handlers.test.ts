@@ -11,6 +11,7 @@ import type { WordPressClient } from '../../../functions/core/wordpress/client.j
 import { makeExtractHandler } from '../../../functions/handlers/extract.js';
 import { makeTransformHandler } from '../../../functions/handlers/transform.js';
 import { fixture, referenceConfig } from '../pipeline/helpers.js';
+import { resolvedType } from '../resolved.js';
 
 const event = (name: string) =>
   JSON.parse(readFileSync(new URL(`../../fixtures/events/${name}.json`, import.meta.url), 'utf8')) as Record<
@@ -28,7 +29,9 @@ const fixtureClient = (failing?: string): WordPressClient => ({
     routeStyle: 'pretty',
     postTypes: [],
   }),
-  assertTypesExist: async () => {},
+  resolveTypes: async (types) => types.map((type) => ({ type: resolvedType(type), warnings: [] })),
+  sampleItems: async () => ({ items: [], total: 0 }),
+  taxonomies: async () => [],
   fetchAll: async (type) => {
     if (type.name === failing) {
       throw new WordPressError(
@@ -119,6 +122,10 @@ describe('transform handler', () => {
       skipped: 1,
     });
     expect(output.report.startedAt).toBe('2026-11-21T03:00:00.000Z');
+    // Extract's warnings reach the run report; the fixtures' paths are all there, so transform adds none.
+    expect(output.report.warnings).toEqual([
+      'event: taxonomy "tags" does not classify post type "event" (it classifies: post); documents go without it',
+    ]);
     expect(await getJson(storage, 'runs/latest.json')).toEqual(output.report);
     expect(await getJson(storage, 'runs/sfn-exec-20261121T030000Z.json')).toEqual(output.report);
     const again = await handler(event('transform'));
@@ -167,16 +174,20 @@ describe('transform handler', () => {
 });
 
 describe('lambda settings', () => {
-  it('reads the bucket and the validated configuration from the environment', () => {
-    const settings = lambdaSettings({
-      DATA_BUCKET: 'wpkb-data',
-      WPKB_CONFIG: JSON.stringify({ site: { url: 'https://x.example' } }),
-    });
+  it('reads the bucket from the environment and validates the configuration compiled into the bundle', () => {
+    const settings = lambdaSettings(
+      { DATA_BUCKET: 'wpkb-data' },
+      JSON.stringify({ site: { url: 'https://x.example' } }),
+    );
     expect(settings.bucket).toBe('wpkb-data');
     expect(settings.config.site.url).toBe('https://x.example');
+    // A WPKB_CONFIG variable is not read any more: the bundle is the one source.
+    expect(() => lambdaSettings({ DATA_BUCKET: 'wpkb-data', WPKB_CONFIG: '{"env":"x"}' }, undefined)).toThrow(
+      'config: this Lambda bundle carries no configuration (WPKB_BUNDLED_CONFIG)',
+    );
   });
 
   it('names the missing variable', () => {
-    expect(() => lambdaSettings({ WPKB_CONFIG: '{}' })).toThrow('environment DATA_BUCKET');
+    expect(() => lambdaSettings({}, '{}')).toThrow('environment DATA_BUCKET');
   });
 });

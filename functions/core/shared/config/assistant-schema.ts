@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { strictObject } from './strict.js';
 
 /**
  * Which assistant answers the chat (`cloud.assistant`), and the limits of the `knowledge-base` engine.
  * Both engines use `cloud.agent.foundationModel`, `instructionFile`, `knowledgeBaseDescription` and
  * `idleSessionTtlSeconds`, and `cloud.guardrail`.
  */
-export const assistantSchema = z.object({
+export const assistantSchema = strictObject({
   /**
    * `agent` (default): the Bedrock agent with its alias, action group and knowledge base. Bedrock Agents
    * ("Agents Classic") creates agents only in accounts that used it before 2026-07-30.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { strictObject } from '../../shared/config/strict.js';
 import { assistantSchema } from './assistant-schema.js';
 
 /**
@@ -18,7 +19,7 @@ const secretId = z
     'must be a Secrets Manager secret name or ARN',
   );
 
-export const dataBucketSchema = z.object({
+export const dataBucketSchema = strictObject({
   /** `raw/` audit copies expire after this many days. */
   rawExpirationDays: positiveDays.default(30),
   /** Overwritten or deleted object versions are kept this long (the bucket is versioned). */
@@ -27,7 +28,7 @@ export const dataBucketSchema = z.object({
   accessLogExpirationDays: positiveDays.default(90),
 });
 
-export const pineconeSchema = z.object({
+export const pineconeSchema = strictObject({
   /** Existing Secrets Manager secret holding `{"apiKey": "…"}`: its name or ARN (default `wpkb/<env>/pinecone`). */
   apiKeySecret: secretId.optional(),
   /** Customer-managed KMS key of that secret, if it is not encrypted with the default `aws/secretsmanager` key. */
@@ -59,25 +60,25 @@ export const pineconeSchema = z.object({
   removalPolicy: z.enum(['retain', 'delete']).default('retain'),
 });
 
-export const embeddingSchema = z.object({
+export const embeddingSchema = strictObject({
   /** Titan Text Embeddings V2 output size; the Pinecone index dimension follows it. */
   dimensions: z.union([z.literal(1024), z.literal(512), z.literal(256)]).default(1024),
 });
 
 export const chunkingSchema = z.discriminatedUnion('strategy', [
-  z.object({
+  strictObject({
     strategy: z.literal('FIXED_SIZE'),
     maxTokens: z.number().int().min(1).max(8192).default(300),
     overlapPercentage: z.number().int().min(1).max(99).default(20),
   }),
-  z.object({ strategy: z.literal('NONE') }),
-  z.object({
+  strictObject({ strategy: z.literal('NONE') }),
+  strictObject({
     strategy: z.literal('HIERARCHICAL'),
     parentMaxTokens: z.number().int().min(1).max(8192).default(1500),
     childMaxTokens: z.number().int().min(1).max(8192).default(300),
     overlapTokens: z.number().int().min(1).default(60),
   }),
-  z.object({
+  strictObject({
     strategy: z.literal('SEMANTIC'),
     maxTokens: z.number().int().min(1).default(300),
     bufferSize: z.number().int().min(0).max(1).default(0),
@@ -85,7 +86,7 @@ export const chunkingSchema = z.discriminatedUnion('strategy', [
   }),
 ]);
 
-export const knowledgeBaseSchema = z.object({
+export const knowledgeBaseSchema = strictObject({
   description: z
     .string()
     .min(1)
@@ -95,11 +96,17 @@ export const knowledgeBaseSchema = z.object({
     ),
   /** Default: Bedrock's own default, 300 tokens with 20 % overlap (see docs/deploy.md). */
   chunking: chunkingSchema.default({ strategy: 'FIXED_SIZE', maxTokens: 300, overlapPercentage: 20 }),
-  /** `DELETE` removes a data source's vectors when the data source goes (no orphans in the namespace). */
-  dataDeletionPolicy: z.enum(['DELETE', 'RETAIN']).default('DELETE'),
+  /**
+   * What Bedrock does with a data source's vectors when the data source is deleted or replaced.
+   * `RETAIN` (default; the reference prod) keeps them: a vector deletion that fails leaves a data source
+   * in DELETE_UNSUCCESSFUL and can wedge a deploy. Retained vectors stay in the namespace until removed
+   * (docs/operations.md, "Replacing the knowledge base or data source"). `DELETE` removes them with the
+   * data source: no orphans, for throw-away environments (the reference dev).
+   */
+  dataDeletionPolicy: z.enum(['DELETE', 'RETAIN']).default('RETAIN'),
 });
 
-export const agentSchema = z.object({
+export const agentSchema = strictObject({
   /**
    * Model id or inference profile id. Default: Claude Haiku 4.5 through the US cross-region inference
    * profile (use the `eu.` / `apac.` / `global.` profile outside US regions).
@@ -135,13 +142,13 @@ export const agentSchema = z.object({
     .default('live'),
 });
 
-export const deniedTopicSchema = z.object({
+export const deniedTopicSchema = strictObject({
   name: z.string().regex(/^[0-9a-zA-Z-_ !?.]{1,100}$/, 'must be 1-100 letters, digits, spaces or -_!?.'),
   definition: z.string().min(1).max(200),
   examples: z.array(z.string().min(1).max(100)).max(5).default([]),
 });
 
-export const guardrailSchema = z.object({
+export const guardrailSchema = strictObject({
   /** Off by default (guardrails are billed per text unit); the reference prod environment turns it on. */
   enabled: z.boolean().default(false),
   /** Prompt-attack (jailbreak / injection) filter strength on user input. */
@@ -183,7 +190,7 @@ const scheduleExpression = z
   );
 
 /** The Step Functions pipeline (stacks/pipeline.ts): limits, polling, logs. */
-export const pipelineSchema = z.object({
+export const pipelineSchema = strictObject({
   /** The whole execution stops (TimedOut, alarmed) after this many minutes. */
   timeoutMinutes: z.number().int().min(5).max(1440).default(60),
   /**
@@ -208,7 +215,7 @@ export const pipelineSchema = z.object({
   strictVerify: z.boolean().default(true),
 });
 
-export const alarmsSchema = z.object({
+export const alarmsSchema = strictObject({
   /**
    * Alarm when no execution succeeded in this many hours (the nightly run plus slack). `null` turns the
    * alarm off; it is also off while `scheduleEnabled` is false. A weekday-only schedule needs ~74.
@@ -217,7 +224,7 @@ export const alarmsSchema = z.object({
 });
 
 /** The agent's "mall directory" action group Lambda (stacks/action-groups.ts). */
-export const actionsSchema = z.object({
+export const actionsSchema = strictObject({
   /** A loaded catalog is trusted this long before the bucket is listed again for a newer one. */
   catalogCheckSeconds: z.number().int().min(0).max(3600).default(60),
   /** Response bodies are cut to stay under this size (Bedrock caps action responses near 25 KB). */
@@ -234,7 +241,7 @@ const browserOrigin = z
     'must be an origin like https://mall.example.cl (scheme, host, optional port, no path) or *',
   );
 
-const throttleSchema = z.object({
+const throttleSchema = strictObject({
   /** Steady requests per second. */
   rateLimit: z.number().positive().max(10_000),
   /** Requests allowed at once above the steady rate. */
@@ -242,7 +249,7 @@ const throttleSchema = z.object({
 });
 
 /** The chat endpoint (stacks/chat-api.ts): API Gateway REST API `POST /chat` → chat Lambda → agent alias. */
-export const chatSchema = z.object({
+export const chatSchema = strictObject({
   /** false: no API, no chat Lambda (the agent is still reachable with `wpkb chat` and IAM credentials). */
   enabled: z.boolean().default(true),
   /**
@@ -273,6 +280,15 @@ export const chatSchema = z.object({
     .default({ limit: 10_000, period: 'DAY' }),
   /** Stage-wide ceiling, every key together. */
   stageThrottle: throttleSchema.default({ rateLimit: 20, burstLimit: 40 }),
+  /**
+   * Reserved concurrency of the chat Lambda: at most this many chat turns run at once (the rest are
+   * throttled and answered with an error), which bounds Bedrock cost and keeps a flood from taking the
+   * account's whole Lambda concurrency. Default `null`: not reserved, because Lambda refuses a reservation
+   * that leaves the account fewer than 100 unreserved executions, and new accounts start with a quota
+   * of 10 — the deploy would fail there. The usage plan and stage throttles bound the load either way.
+   * The reference prod reserves 25 (5 requests/s per key × ~5 s per turn).
+   */
+  reservedConcurrency: z.number().int().min(1).max(1000).nullable().default(null),
   /** Log users' messages verbatim in the chat Lambda's logs (off: only their length). */
   logUserMessages: z.boolean().default(false),
   /** Retention of the chat Lambda's logs and the API's access logs. */
@@ -293,10 +309,15 @@ export const chatSchema = z.object({
     .default({ enabled: false, ipRateLimit: 500 }),
 });
 
-export const cloudSchema = z.object({
+export const cloudSchema = strictObject({
   /** Nightly schedule of the pipeline (EventBridge cron, UTC). */
   schedule: scheduleExpression.default('cron(0 3 * * ? *)'),
   scheduleEnabled: z.boolean().default(true),
+  /**
+   * Source maps in every Lambda bundle and `--enable-source-maps`: stack traces in the logs point at the
+   * TypeScript source. They make bundles larger and cold starts slower; the reference prod turns them off.
+   */
+  sourceMaps: z.boolean().default(true),
   pipeline: pipelineSchema.default(pipelineSchema.parse({})),
   alarms: alarmsSchema.default(alarmsSchema.parse({})),
   /** Optional e-mail subscribed to the alert topic (the address must confirm the subscription). */
