@@ -49,8 +49,8 @@ describe('unknown configuration keys', () => {
     ],
     [
       'with no close known key (the known ones are listed)',
-      { site, cloud: { assistant: { engine: 'knowledge-base' } } },
-      'config key cloud.assistant: unknown key, known keys: schedule, scheduleEnabled, pipeline',
+      { site, cloud: { telemetry: { enabled: true } } },
+      'config key cloud.telemetry: unknown key, known keys: schedule, scheduleEnabled, pipeline',
     ],
     [
       'in a content type',
