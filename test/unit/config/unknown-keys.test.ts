@@ -50,7 +50,7 @@ describe('unknown configuration keys', () => {
     [
       'with no close known key (the known ones are listed)',
       { site, cloud: { telemetry: { enabled: true } } },
-      'config key cloud.telemetry: unknown key, known keys: schedule, scheduleEnabled, pipeline',
+      'config key cloud.telemetry: unknown key, known keys: schedule, scheduleEnabled, ',
     ],
     [
       'in a content type',
