@@ -1,15 +1,14 @@
 import { createInterface } from 'node:readline';
 import { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { agentAssistant } from '../../functions/core/assistant/agent-engine.js';
 import type { Assistant } from '../../functions/core/assistant/assistant.js';
 import { buildAssistantDefinition } from '../../functions/core/assistant/build-definition.js';
 import { memoryHistory } from '../../functions/core/assistant/history.js';
 import { awsKnowledgeBaseAssistant } from '../../functions/core/assistant/knowledge-base-engine.js';
-import { SESSION_ID_PATTERN } from '../../functions/core/chat/http.js';
 import { type Clock, systemClock } from '../../functions/core/shared/clock.js';
 import { loadConfig, type WpkbConfig } from '../../functions/core/shared/config/load.js';
-import { oneLine, WpkbError } from '../../functions/core/shared/errors.js';
+import { WpkbError } from '../../functions/core/shared/errors.js';
 import { type Log, silentLog } from '../../functions/core/shared/logger.js';
 import {
   assistantFromOutputs,
@@ -21,6 +20,8 @@ import {
 } from '../../functions/local/chat/terminal.js';
 import { readAssistantFiles } from '../assistant-files.js';
 import { readCdkContext } from '../cdk-context.js';
+import { exitOnError } from '../exit-on-error.js';
+import { bedrockId, integer, sessionId } from '../options.js';
 import { readStackOutputs } from '../stack-outputs.js';
 
 export interface ChatFlags {
@@ -36,22 +37,6 @@ export interface ChatFlags {
   message?: string;
   timeout: number;
 }
-
-const bedrockId = (value: string) => {
-  if (!/^[0-9a-zA-Z]{10}$/.test(value))
-    throw new InvalidArgumentError('expected a Bedrock id (10 letters or digits)');
-  return value;
-};
-const sessionId = (value: string) => {
-  if (!SESSION_ID_PATTERN.test(value))
-    throw new InvalidArgumentError('expected 2-100 letters, digits or . _ : -');
-  return value;
-};
-const seconds = (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 900) throw new InvalidArgumentError('expected 1-900 seconds');
-  return n;
-};
 
 /** The deployed assistant: flags (agent and alias ids), else the stack's outputs. */
 export async function deployedAssistant(
@@ -161,9 +146,9 @@ export function registerChat(program: Command): void {
     .option('--api-key <key>', 'API key for --endpoint (default: WPKB_CHAT_API_KEY)')
     .option('--session <id>', 'continue this session', sessionId)
     .option('-m, --message <text>', 'ask one question, print the answer and exit')
-    .option('--timeout <seconds>', 'give up on a turn after this long', seconds, 60)
-    .action(async (flags: ChatFlags) => {
-      try {
+    .option('--timeout <seconds>', 'give up on a turn after this long', integer(1, 900, 'seconds'), 60)
+    .action(
+      exitOnError(async (flags: ChatFlags) => {
         let backend: ChatBackend;
         if (flags.endpoint) {
           const apiKey = flags.apiKey ?? process.env.WPKB_CHAT_API_KEY;
@@ -208,9 +193,6 @@ export function registerChat(program: Command): void {
         });
         rl?.close();
         if (failures > 0 && !interactive) process.exitCode = 1;
-      } catch (error) {
-        console.error(`wpkb chat: ${oneLine(error)}`);
-        process.exitCode = 1;
-      }
-    });
+      }),
+    );
 }

@@ -1,15 +1,15 @@
 import path from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { loadConfig } from '../../functions/core/shared/config/load.js';
-import { oneLine, WpkbError } from '../../functions/core/shared/errors.js';
+import { WpkbError } from '../../functions/core/shared/errors.js';
 import { assistantFromOutputs } from '../../functions/local/chat/terminal.js';
 import { evalCommand } from '../../functions/local/eval/command.js';
 import { formatEval } from '../../functions/local/eval/run-eval.js';
-import { LocalIndexMissingError } from '../../functions/local/knowledge-base/index-file.js';
 import type { SearchMode } from '../../functions/local/knowledge-base/store.js';
 import { readCdkContext } from '../cdk-context.js';
+import { exitOnError } from '../exit-on-error.js';
+import { choice, integer } from '../options.js';
 import { readStackOutputs } from '../stack-outputs.js';
-import { positiveInt } from './ask.js';
 
 export interface EvalFlags {
   questions?: string;
@@ -26,14 +26,6 @@ export interface EvalFlags {
   mode?: SearchMode;
   json: boolean;
 }
-
-const choice =
-  <T extends string>(allowed: readonly T[]) =>
-  (value: string): T => {
-    if (!(allowed as readonly string[]).includes(value))
-      throw new InvalidArgumentError(`expected one of ${allowed.join(', ')}`);
-    return value as T;
-  };
 
 /**
  * The knowledge base `--target bedrock` queries: `--knowledge-base-id`, else WPKB_KNOWLEDGE_BASE_ID, else
@@ -67,7 +59,7 @@ export function registerEval(program: Command): void {
       choice(['local', 'bedrock'] as const),
       'local',
     )
-    .option('--k <n>', 'results retrieved per question', positiveInt, 5)
+    .option('--k <n>', 'results retrieved per question', integer(1, 100), 5)
     .option('--data-dir <dir>', 'data directory `npm start` wrote (local target)', '.wpkb')
     .option(
       '--knowledge-base-id <id>',
@@ -91,8 +83,8 @@ export function registerEval(program: Command): void {
       choice(['hybrid', 'fulltext', 'vector'] as const),
     )
     .option('--json', 'print the whole report as JSON', false)
-    .action(async (opts: EvalFlags) => {
-      try {
+    .action(
+      exitOnError(async (opts: EvalFlags) => {
         const config = loadConfig({
           context: readCdkContext(),
           env: process.env,
@@ -112,13 +104,6 @@ export function registerEval(program: Command): void {
           ...(opts.mode ? { tuning: { mode: opts.mode } } : {}),
         });
         console.log(opts.json ? JSON.stringify(report, null, 2) : formatEval(report));
-      } catch (error) {
-        console.error(
-          error instanceof LocalIndexMissingError
-            ? `wpkb: ${error.message}`
-            : `wpkb: failed: ${oneLine(error)}`,
-        );
-        process.exitCode = 1;
-      }
-    });
+      }),
+    );
 }

@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { runInit } from '../../functions/local/init/run-init.js';
-import { httpUrl, typeList } from '../cli-options.js';
+import { commaList, httpUrl } from '../options.js';
 
 interface InitFlags {
   wpUrl: string;
@@ -21,7 +21,11 @@ export function registerInit(program: Command): void {
     .command('init')
     .description("inspect a WordPress site and propose its configuration (cdk.json's wpkb block)")
     .requiredOption('--wp-url <url>', 'the WordPress site', httpUrl)
-    .option('--types <a,b>', 'only these post types (REST base or slug; default: all with items)', typeList)
+    .option(
+      '--types <a,b>',
+      'only these post types (REST base or slug; default: all with items)',
+      commaList('content types'),
+    )
     .option('--write [file]', 'write the wpkb block into this file (default cdk.json), keeping the rest')
     .option('--sample <n>', 'items sampled per post type', sampleSize, 20)
     .action(async (opts: InitFlags) => {

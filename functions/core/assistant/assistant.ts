@@ -36,6 +36,7 @@ export type AssistantFailure = 'throttled' | 'upstream' | 'timeout' | 'empty';
 
 /** The assistant did not produce an answer. `upstream` names Bedrock's exception (for logs, never users). */
 export class AssistantError extends WpkbError {
+  override readonly name = 'AssistantError';
   constructor(
     readonly failure: AssistantFailure,
     message: string,

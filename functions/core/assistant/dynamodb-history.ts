@@ -31,7 +31,9 @@ export interface DynamoDbHistoryOptions extends HistoryPolicy {
 }
 
 /** The history table could not be read or written. */
-export class HistoryStoreError extends WpkbError {}
+export class HistoryStoreError extends WpkbError {
+  override readonly name = 'HistoryStoreError';
+}
 
 /**
  * Conversation history in DynamoDB: one item per session, `{sessionId, turns, expiresAt, version}`.

@@ -113,6 +113,66 @@ export function sumCounts(types: Record<string, TypeCounts>): TypeCounts {
   return total;
 }
 
+/** What one extract step reports about its type (an ExtractResult carries these). */
+export interface ExtractedType extends ExtractStats {
+  type: string;
+  /** What the type's documents go without (a taxonomy or field the site lacks), one line each. */
+  warnings?: readonly string[];
+}
+
+/** What a run did up to its end, in whatever form the runner kept it. */
+export interface RunOutcome {
+  runId: string;
+  site: string;
+  startedAt: string;
+  finishedAt: string;
+  forced: boolean;
+  /** The types extracted (none when extraction did not finish). */
+  extracts: readonly ExtractedType[];
+  /** The transform's counts; absent when the run did not get that far. */
+  transform?: {
+    types: Record<string, TypeCounts>;
+    changes: number;
+    boilerplate?: Record<string, BoilerplateCounts>;
+    warnings?: readonly string[];
+  };
+  /** Why this run syncs everything although kb/ may not have changed (a replaced data source). */
+  fullSync?: string;
+  durationsMs: Record<string, number>;
+  /** The one-line reason of a failed run. */
+  error?: string;
+}
+
+/**
+ * The run report of an outcome: succeeded when the transform finished and nothing failed. The transform
+ * Lambda and the local pipeline both report through here, so the two reports cannot drift apart.
+ */
+export function buildRunReport(outcome: RunOutcome): RunReport {
+  const types = outcome.transform?.types ?? {};
+  return {
+    runId: outcome.runId,
+    status: outcome.transform && outcome.error === undefined ? 'succeeded' : 'failed',
+    site: outcome.site,
+    startedAt: outcome.startedAt,
+    finishedAt: outcome.finishedAt,
+    forced: outcome.forced,
+    types,
+    totals: sumCounts(types),
+    ...(outcome.transform?.boilerplate ? { boilerplate: outcome.transform.boilerplate } : {}),
+    changes: outcome.transform?.changes ?? 0,
+    extract: Object.fromEntries(
+      outcome.extracts.map((e) => [
+        e.type,
+        { pages: e.pages, requests: e.requests, retries: e.retries, durationMs: e.durationMs },
+      ]),
+    ),
+    durationsMs: outcome.durationsMs,
+    warnings: [...outcome.extracts.flatMap((e) => e.warnings ?? []), ...(outcome.transform?.warnings ?? [])],
+    ...(outcome.error === undefined ? {} : { error: outcome.error }),
+    ...(outcome.fullSync ? { fullSync: outcome.fullSync } : {}),
+  };
+}
+
 /** Writes the report under its id and as latest (each write atomic). */
 export async function writeRunReport(storage: Storage, report: RunReport): Promise<void> {
   await putJson(storage, keys.run(report.runId), report);

@@ -8,7 +8,7 @@ import { loadCurated } from './curated.js';
 import { type ExtractResult, extractType } from './extract.js';
 import { newRunId } from './keys.js';
 import { loadExtracted } from './raw.js';
-import { type RunReport, sumCounts, writeRunReport } from './report.js';
+import { buildRunReport, type RunReport, writeRunReport } from './report.js';
 import { type TransformResult, transform } from './transform.js';
 
 export type ProgressEvent =
@@ -44,20 +44,11 @@ export async function runPipeline(options: PipelineOptions): Promise<RunReport> 
   const progress = options.onProgress ?? (() => {});
   const started = clock.now();
   const runId = options.runId ?? newRunId(started);
-  const report: RunReport = {
-    runId,
-    status: 'failed',
-    site: config.site.url,
-    startedAt: started.toISOString(),
-    finishedAt: started.toISOString(),
-    forced: options.force ?? false,
-    types: {},
-    totals: sumCounts({}),
-    changes: 0,
-    extract: {},
-    durationsMs: {},
-    warnings: [],
-  };
+  let extracted: ExtractResult[] = [];
+  let transformed: TransformResult | undefined;
+  let failure: string | undefined;
+  let report: RunReport;
+  const durationsMs: Record<string, number> = {};
   const since = (from: Date) => clock.now().getTime() - from.getTime();
   try {
     const client =
@@ -73,14 +64,12 @@ export async function runPipeline(options: PipelineOptions): Promise<RunReport> 
     progress({ step: 'discover', site: config.site.url });
     const extractStart = clock.now();
     const resolutions = await client.resolveTypes(config.contentTypes);
-    const warn = (message: string) => {
-      report.warnings.push(message);
-      progress({ step: 'warning', message });
-    };
-    for (const resolution of resolutions) resolution.warnings.forEach(warn);
+    for (const resolution of resolutions) {
+      for (const message of resolution.warnings) progress({ step: 'warning', message });
+    }
     // Types are read at the same time through one client, whose limiter keeps the site's load at
     // `wordpress.concurrency` requests in flight overall; a type's page 1 no longer idles the others.
-    const extracts: ExtractResult[] = await Promise.all(
+    extracted = await Promise.all(
       resolutions.map(async (resolution) => {
         const { type } = resolution;
         const result = await extractType(resolution, runId, { client, storage, log });
@@ -94,21 +83,13 @@ export async function runPipeline(options: PipelineOptions): Promise<RunReport> 
         return result;
       }),
     );
-    for (const result of extracts) {
-      report.extract[result.type] = {
-        pages: result.pages,
-        requests: result.requests,
-        retries: result.retries,
-        durationMs: result.durationMs,
-      };
-    }
-    report.durationsMs.extract = since(extractStart);
+    durationsMs.extract = since(extractStart);
 
     progress({ step: 'transform' });
     const transformStart = clock.now();
-    const inputs = await loadExtracted(storage, config.contentTypes, extracts);
+    const inputs = await loadExtracted(storage, config.contentTypes, extracted);
     const curated = await loadCurated(storage, log);
-    const result = await transform({
+    transformed = await transform({
       config,
       storage,
       inputs,
@@ -116,24 +97,28 @@ export async function runPipeline(options: PipelineOptions): Promise<RunReport> 
       force: options.force ?? false,
       log,
     });
-    report.durationsMs.transform = since(transformStart);
-    result.warnings.forEach(warn);
-    progress({ step: 'transformed', result, durationMs: report.durationsMs.transform });
-
-    report.types = result.types;
-    report.totals = sumCounts(result.types);
-    report.boilerplate = result.boilerplate;
-    report.changes = result.changes;
-    report.status = 'succeeded';
-    return report;
+    durationsMs.transform = since(transformStart);
+    for (const message of transformed.warnings) progress({ step: 'warning', message });
+    progress({ step: 'transformed', result: transformed, durationMs: durationsMs.transform });
   } catch (error) {
-    report.error = oneLine(error);
+    failure = oneLine(error);
     throw error;
   } finally {
-    report.finishedAt = clock.now().toISOString();
-    report.durationsMs.total = since(started);
+    durationsMs.total = since(started);
+    report = buildRunReport({
+      runId,
+      site: config.site.url,
+      startedAt: started.toISOString(),
+      finishedAt: clock.now().toISOString(),
+      forced: options.force ?? false,
+      extracts: extracted,
+      ...(transformed ? { transform: transformed } : {}),
+      durationsMs,
+      ...(failure === undefined ? {} : { error: failure }),
+    });
     await writeRunReport(storage, report).catch((cause) =>
       log.error('could not write the run report', { runId, error: oneLine(cause) }),
     );
   }
+  return report;
 }

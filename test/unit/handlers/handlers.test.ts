@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../../functions/core/shared/clock.js';
 import { lambdaSettings } from '../../../functions/core/shared/config/lambda-env.js';
 import { ConfigError, WordPressError } from '../../../functions/core/shared/errors.js';
+import { InvalidEventError } from '../../../functions/core/shared/event.js';
 import { silentLog } from '../../../functions/core/shared/logger.js';
 import { decodeJsonLinesGz, encodeJsonLinesGz, getJson } from '../../../functions/core/storage/codec.js';
 import { createMemoryStorage } from '../../../functions/core/storage/memory.js';
@@ -83,6 +84,8 @@ describe('extract handler', () => {
     await expect(handler({ runId: '../../etc', type: 'stores' })).rejects.toThrow(
       'extract event: runId: must be a run id (letters, digits, . _ -)',
     );
+    await expect(handler({ runId: '../../etc', type: 'stores' })).rejects.toBeInstanceOf(InvalidEventError);
+    await expect(handler('r1')).rejects.toThrow('extract event: (root): must be a JSON object, got string');
     await expect(handler({ runId: 'r1', type: 'posts' })).rejects.toThrow(ConfigError);
   });
 
