@@ -49,8 +49,8 @@ describe('unknown configuration keys', () => {
     ],
     [
       'with no close known key (the known ones are listed)',
-      { site, cloud: { telemetry: { enabled: true } } },
-      'config key cloud.telemetry: unknown key, known keys: schedule, scheduleEnabled, ',
+      { site, cloud: { zzzzzzzz: { engine: 'knowledge-base' } } },
+      'config key cloud.zzzzzzzz: unknown key, known keys: schedule, scheduleEnabled, ',
     ],
     [
       'in a content type',
