@@ -42,8 +42,7 @@ export function buildPipeline(config: WpkbConfig): Pipeline {
     knowledgeBaseId: 'KB12345678',
     knowledgeBaseArn: 'arn:aws:bedrock:us-east-1:000000000000:knowledge-base/KB12345678',
     dataSourceId: 'DS12345678',
-    agentId: 'AG12345678',
-    agentArn: 'arn:aws:bedrock:us-east-1:000000000000:agent/AG12345678',
+    agent: { agentId: 'AG12345678', agentArn: 'arn:aws:bedrock:us-east-1:000000000000:agent/AG12345678' },
     pinecone: {
       indexName: names.pineconeIndex,
       indexHost: 'wpkb-dev-abc1234.svc.aped-4627-b74a.pinecone.io',
