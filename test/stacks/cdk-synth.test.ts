@@ -40,18 +40,13 @@ function run(
   });
 }
 
+/** `npx cdk synth --quiet` with these context arguments, into `out`, with no AWS credentials. */
+const cdkSynth = (context: string[], out: string) =>
+  run('npx', ['cdk', 'synth', '--quiet', '--no-notices', ...context, '-o', out]);
+
 describe('cdk synth', () => {
   it('works offline without AWS credentials, for the environment chosen with -c env=', async () => {
-    const { code, output } = await run('npx', [
-      'cdk',
-      'synth',
-      '--quiet',
-      '--no-notices',
-      '-c',
-      'env=prod',
-      '-o',
-      path.join(outdir, 'cdk.out'),
-    ]);
+    const { code, output } = await cdkSynth(['-c', 'env=prod'], path.join(outdir, 'cdk.out'));
     expect(code, output).toBe(0);
     const manifest = JSON.parse(readFileSync(path.join(outdir, 'cdk.out', 'manifest.json'), 'utf8')) as {
       artifacts: Record<string, { type: string }>;
@@ -82,18 +77,10 @@ describe('cdk synth', () => {
 
   it('synthesizes the knowledge-base engine with -c wpkb.cloud.assistant.engine=knowledge-base: no agent, a working chat bundle', async () => {
     const out = path.join(outdir, 'cdk.out.kb');
-    const { code, output } = await run('npx', [
-      'cdk',
-      'synth',
-      '--quiet',
-      '--no-notices',
-      '-c',
-      'env=prod',
-      '-c',
-      'wpkb.cloud.assistant.engine=knowledge-base',
-      '-o',
+    const { code, output } = await cdkSynth(
+      ['-c', 'env=prod', '-c', 'wpkb.cloud.assistant.engine=knowledge-base'],
       out,
-    ]);
+    );
     expect(code, output).toBe(0);
     const template = JSON.parse(readFileSync(path.join(out, 'wpkb-prod.template.json'), 'utf8')) as {
       Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
