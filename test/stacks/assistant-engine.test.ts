@@ -223,7 +223,7 @@ describe('knowledge-base engine: the conversation table and the rest of the stac
   it('gives the sync Lambda no agent: no AGENT_ID, no PrepareAgent grant', () => {
     const syncFn = (s: Synthesized) => resources(s)[logicalIdOf(s.stack.pipeline.functions.sync)];
     const vars = (s: Synthesized) =>
-      (syncFn(s)?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      (syncFn(s)?.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables;
     expect(vars(agentProd)).toHaveProperty('AGENT_ID');
     expect(vars(kbProd)).not.toHaveProperty('AGENT_ID');
     expect(JSON.stringify(resources(kbProd))).not.toContain('bedrock:PrepareAgent');

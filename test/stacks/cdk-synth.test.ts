@@ -101,7 +101,8 @@ describe('cdk synth', () => {
     const key = (chat?.Properties.Code as { S3Key?: string } | undefined)?.S3Key ?? '';
     const bundle = path.join(out, `asset.${key.replace(/\.zip$/, '')}`, 'index.js');
     expect(existsSync(bundle), bundle).toBe(true);
-    const variables = (chat?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    const variables =
+      (chat?.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
     // Deploy-time values, as CloudFormation fills them in.
     const deployed: Record<string, string> = {
       KNOWLEDGE_BASE_ID: 'KB12345678',
