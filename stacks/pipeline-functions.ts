@@ -6,7 +6,6 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { WpkbConfig } from '../functions/core/shared/config/schema.js';
-import { ConfigError } from '../functions/core/shared/errors.js';
 import { SYNCED_DATA_SOURCE_KEY } from '../functions/core/sync/synced-data-source.js';
 import { DATA_PREFIXES } from './data-bucket.js';
 import { acknowledge } from './nag.js';

@@ -2,10 +2,9 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lambdaSettings } from '../../functions/core/shared/config/lambda-env.js';
-import { loadConfig } from '../../functions/core/shared/config/load.js';
 import { lambdaConfig } from '../../stacks/pipeline-functions.js';
 import type { WpkbFunction } from '../../stacks/wpkb-function.js';
-import { buildPipeline, type PipelineSynth, synthesizePipelineStack } from './pipeline-synth.js';
+import { type PipelineSynth, synthesizePipelineStack } from './pipeline-synth.js';
 import { acknowledgements, agentOf, configFor, logicalIdOf, nagFindings } from './synth.js';
 
 let dev: PipelineSynth;

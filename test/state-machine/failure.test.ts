@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-bedrock-agent';
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { generateDemoSite } from '../../functions/local/demo-site/fixtures.js';
+import { generateDemoSite } from '../../functions/local/demo-site/generate.js';
 import { startDemoSite } from '../../functions/local/demo-site/server.js';
 import { failedAt, INVALID_INPUT, PENDING_SYNC_KEY, STATES } from '../../stacks/pipeline-states/names.js';
 import { ACCOUNT, REGION } from './harness.js';

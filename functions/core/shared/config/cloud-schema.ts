@@ -338,13 +338,8 @@ export const cloudSchema = strictObject({
   chat: chatSchema.default(chatSchema.parse({})),
 });
 
-export type CloudConfig = z.infer<typeof cloudSchema>;
 export type PipelineCloudConfig = z.infer<typeof pipelineSchema>;
-export type AlarmsCloudConfig = z.infer<typeof alarmsSchema>;
-export type PineconeCloudConfig = z.infer<typeof pineconeSchema>;
 export type ChunkingConfig = z.infer<typeof chunkingSchema>;
-export type AgentCloudConfig = z.infer<typeof agentSchema>;
-export type GuardrailCloudConfig = z.infer<typeof guardrailSchema>;
 export type DeniedTopicConfig = z.infer<typeof deniedTopicSchema>;
 export type ActionsCloudConfig = z.infer<typeof actionsSchema>;
 export type ChatCloudConfig = z.infer<typeof chatSchema>;
