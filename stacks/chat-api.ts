@@ -1,18 +1,18 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { MESSAGE_MAX, SESSION_ID_PATTERN, VISITOR_CHAT_RESOURCE } from '../functions/core/chat/http.js';
 import type { ChatCloudConfig } from '../functions/core/shared/config/cloud-schema.js';
+import type { ChatAssistant } from './chat-assistant.js';
 import { acknowledge } from './nag.js';
 import { secretReadStatements } from './pinecone-index.js';
 import { WpkbFunction } from './wpkb-function.js';
 
 /** API Gateway's longest REST integration timeout without a quota increase. */
 export const INTEGRATION_TIMEOUT = Duration.seconds(29);
-/** The chat Lambda stops waiting for the agent after this long, well before the integration gives up. */
+/** The chat Lambda gives up on a turn after this long, well before the integration gives up. */
 export const AGENT_TIMEOUT_MS = 25_000;
 /** Headers a browser may send (the API key travels in X-Api-Key). */
 export const CORS_ALLOW_HEADERS = ['Content-Type', 'X-Api-Key'];
@@ -79,13 +79,9 @@ export interface ChatApiProps {
   visitorTokens?: VisitorTokensProps;
   namePrefix: string;
   env: string;
-  agentId: string;
-  /** The stable alias users talk to. */
-  agentAliasId: string;
-  agentAliasArn: string;
-  /** The agent's knowledge base: each turn filters its retrieval for freshness (past events hidden). */
-  knowledgeBaseId: string;
-  /** IANA time zone of the site: when "today" turns for that filter. */
+  /** The engine behind the endpoint: its environment, grant and bundled data (chat-assistant.ts). */
+  assistant: ChatAssistant;
+  /** IANA time zone of the site: when "today" turns for the freshness filter. */
   siteTimeZone: string;
   /** Source maps in the chat Lambda (`cloud.sourceMaps`). Default true. */
   sourceMaps?: boolean;
@@ -93,7 +89,8 @@ export interface ChatApiProps {
 
 /**
  * The chat endpoint: API Gateway REST API, `POST /chat` (Lambda proxy, API key required, body checked
- * against a model) → the chat Lambda (functions/handlers/chat.ts) → `InvokeAgent` on the alias. One API
+ * against a model) → the chat Lambda (functions/handlers/chat.ts) → the assistant engine (`InvokeAgent`
+ * on the alias, or Retrieve + Converse with the mall-directory tools). One API
  * key on a usage plan (throttle + quota), a stage-wide throttle, CORS for the configured origins only,
  * API Gateway's errors in the handler's JSON shape with CORS headers, access and error logs without
  * bodies, X-Ray, and optionally AWS WAF (rate limit per IP, IP reputation, body size).
@@ -120,38 +117,34 @@ export class ChatApi extends Construct {
 
     this.function = new WpkbFunction(this, 'Handler', {
       entry: 'handlers/chat.ts',
-      description: `wpkb ${props.env}: POST /chat, one turn with the agent's ${namePrefix} alias`,
+      description: `wpkb ${props.env}: POST /chat, ${props.assistant.description}`,
       memorySize: 256,
       timeout: INTEGRATION_TIMEOUT,
       environment: {
-        AGENT_ID: props.agentId,
-        AGENT_ALIAS_ID: props.agentAliasId,
+        ...props.assistant.environment,
         ALLOWED_ORIGINS: origins.join(','),
         AGENT_TIMEOUT_MS: String(AGENT_TIMEOUT_MS),
-        STREAM_FINAL_RESPONSE: 'true',
         LOG_USER_MESSAGES: String(settings.logUserMessages),
         REQUIRE_API_KEY: 'true',
-        KNOWLEDGE_BASE_ID: props.knowledgeBaseId,
         SITE_TIME_ZONE: props.siteTimeZone,
         POWERTOOLS_SERVICE_NAME: 'wpkb-chat',
         ...(visitor ? { VISITOR_TOKEN_SECRET: visitor.secret, VISITOR_TOKEN_SITE: visitor.site } : {}),
       },
       statements: [
-        new iam.PolicyStatement({
-          sid: 'InvokeAgentAlias',
-          actions: ['bedrock:InvokeAgent'],
-          resources: [props.agentAliasArn],
-        }),
+        ...props.assistant.statements,
         // The site's shared secret, and no other, to verify visitor tokens.
         ...(visitor ? secretReadStatements(this, visitor.secret, visitor.secretKmsKeyArn, 'SiteSecret') : []),
       ],
+      ...(props.assistant.define ? { define: props.assistant.define } : {}),
+      ...(props.assistant.bundledConfig ? { bundledConfig: props.assistant.bundledConfig } : {}),
       logRetentionDays: settings.logRetentionDays,
-      // Bundled, not the runtime's copy: InvokeAgent's streamingConfigurations needs a recent client,
-      // and the bundle is the version the handler was tested with.
+      // Bundled, not the runtime's copy: InvokeAgent's streamingConfigurations and Converse's tool use
+      // need recent clients, and the bundle is the version the handler was tested with.
       externalModules: [],
       ...(settings.reservedConcurrency === null ? {} : { reservedConcurrency: settings.reservedConcurrency }),
       sourceMaps: props.sourceMaps,
     });
+    props.assistant.acknowledge(this.function.role);
 
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: settings.logRetentionDays as logs.RetentionDays,

@@ -1,7 +1,7 @@
+import type { AssistantError } from '../assistant/assistant.js';
 import type { ChatAccess, SecretUnavailable } from '../auth/chat-access.js';
 import type { ChatSettings } from '../shared/config/chat-env.js';
 import { WpkbError } from '../shared/errors.js';
-import type { AgentError } from './agent.js';
 import {
   type ApiGatewayEvent,
   BODY_MAX_BYTES,
@@ -100,8 +100,8 @@ export function readChatRequest(
 }
 
 /** How a turn that failed is answered: 429 throttled, 502 upstream failure or empty answer, 504 timeout. */
-export function agentHttpError(error: unknown): ChatHttpError {
-  switch ((error as Partial<AgentError>).failure ?? 'upstream') {
+export function assistantHttpError(error: unknown): ChatHttpError {
+  switch ((error as Partial<AssistantError>).failure ?? 'upstream') {
     case 'throttled':
       return new ChatHttpError(
         429,

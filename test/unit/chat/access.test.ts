@@ -3,9 +3,10 @@ import { BedrockAgentRuntimeClient, InvokeAgentCommand } from '@aws-sdk/client-b
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { agentAssistant } from '../../../functions/core/assistant/agent-engine.js';
 import { secretCache } from '../../../functions/core/auth/secret-cache.js';
 import { readSharedSecret } from '../../../functions/core/auth/shared-secret.js';
-import type { Clock } from '../../../functions/core/shared/clock.js';
+import { type Clock, systemClock } from '../../../functions/core/shared/clock.js';
 import { type ChatSettings, chatSettings } from '../../../functions/core/shared/config/chat-env.js';
 import { type ApiGatewayEvent, makeChatHandler } from '../../../functions/handlers/chat.js';
 import { completionFixture, recordingLog, stream } from './helpers.js';
@@ -38,6 +39,17 @@ const settings: ChatSettings = chatSettings({
   VISITOR_TOKEN_SITE: TOKENS.site,
 });
 
+/** The agent engine over a Bedrock Agent Runtime client (mocked for the whole file). */
+const agentEngine = () =>
+  agentAssistant({
+    client: new BedrockAgentRuntimeClient({ region: 'us-east-1' }),
+    agentId: 'AGENT12345',
+    agentAliasId: 'ALIAS12345',
+    streamFinalResponse: true,
+    siteTimeZone: 'America/Santiago',
+    clock: systemClock,
+  });
+
 /** The store's current value; set to an Error to make GetSecretValue fail. */
 let stored: string | Error;
 
@@ -48,7 +60,7 @@ function setup(over: Partial<ChatSettings> = {}) {
   const secrets = new SecretsManagerClient({ region: 'us-east-1' });
   const chat = makeChatHandler({
     settings: { ...settings, ...over },
-    client: new BedrockAgentRuntimeClient({ region: 'us-east-1' }),
+    assistant: agentEngine(),
     log,
     newSessionId: () => 'new-session-0001',
     clock,
@@ -261,7 +273,7 @@ describe('the API-key route (/chat)', () => {
     const { log } = recordingLog();
     const chat = makeChatHandler({
       settings: keysOnly,
-      client: new BedrockAgentRuntimeClient({ region: 'us-east-1' }),
+      assistant: agentEngine(),
       log,
     });
     const res = await chat(VISITOR_EVENT);
@@ -272,8 +284,6 @@ describe('the API-key route (/chat)', () => {
 
   it('visitor tokens configured without a secret source is a programming error', () => {
     const { log } = recordingLog();
-    expect(() => makeChatHandler({ settings, client: new BedrockAgentRuntimeClient({}), log })).toThrow(
-      /no visitorSecret/,
-    );
+    expect(() => makeChatHandler({ settings, assistant: agentEngine(), log })).toThrow(/no visitorSecret/);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { strictObject } from '../../shared/config/strict.js';
+import { assistantSchema } from './assistant-schema.js';
 
 /**
  * Cloud-only configuration (CDK stacks): data bucket, Pinecone, embeddings, knowledge base, agent,
@@ -380,6 +381,7 @@ export const cloudSchema = strictObject({
   embedding: embeddingSchema.default(embeddingSchema.parse({})),
   knowledgeBase: knowledgeBaseSchema.default(knowledgeBaseSchema.parse({})),
   agent: agentSchema.default(agentSchema.parse({})),
+  assistant: assistantSchema.default(assistantSchema.parse({})),
   guardrail: guardrailSchema.default(guardrailSchema.parse({})),
   actions: actionsSchema.default(actionsSchema.parse({})),
   chat: chatSchema.default(chatSchema.parse({})),
