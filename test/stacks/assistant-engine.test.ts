@@ -136,6 +136,12 @@ describe('knowledge-base engine: the chat Lambda', () => {
     expect(model).toContain(':bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0');
     expect(JSON.stringify(bySid.ReadCatalog)).toContain('/catalog/*');
     expect(bySid.ListCatalog).toMatchObject({ Condition: { StringLike: { 's3:prefix': 'catalog/*' } } });
+    // The reference prod turns visitor tokens on: the site's secret, that one only.
+    expect(
+      JSON.stringify(
+        bySid.SiteSecret ?? statements.filter((st) => JSON.stringify(st).includes('secretsmanager')),
+      ),
+    ).toContain('secret:wpkb/prod/');
     // And nothing else: no agent, no other table, no write to the bucket.
     expect(actionsOf(statements)).toEqual([
       'bedrock:ApplyGuardrail',
@@ -147,6 +153,7 @@ describe('knowledge-base engine: the chat Lambda', () => {
       'logs:PutLogEvents',
       's3:GetObject',
       's3:ListBucket',
+      'secretsmanager:GetSecretValue',
       'xray:PutTelemetryRecords',
       'xray:PutTraceSegments',
     ]);
