@@ -14,6 +14,11 @@ export interface CloudNames {
   pineconeNamespace: string;
   /** Secrets Manager secret name or ARN, as configured. */
   pineconeSecret: string;
+  /**
+   * The site's shared secret (the plugin's WPKB_SECRET), name or ARN: visitor tokens and change
+   * notifications use the same one. Default `wpkb/<env>/webhook`.
+   */
+  siteSecret: string;
 }
 
 export function cloudNames(config: WpkbConfig): CloudNames {
@@ -26,6 +31,7 @@ export function cloudNames(config: WpkbConfig): CloudNames {
     pineconeIndex: pinecone.indexName ?? prefix.slice(0, 45),
     pineconeNamespace: pinecone.namespace ?? config.env,
     pineconeSecret: pinecone.apiKeySecret ?? `wpkb/${config.env}/pinecone`,
+    siteSecret: config.cloud.chat.visitorTokens.secret ?? `wpkb/${config.env}/webhook`,
   };
 }
 

@@ -7,7 +7,7 @@ import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import type { WpkbConfig } from '../../functions/core/shared/config/schema.js';
 import { WordPressError } from '../../functions/core/shared/errors.js';
-import { generateDemoSite } from '../../functions/local/demo-site/fixtures.js';
+import { generateDemoSite } from '../../functions/local/demo-site/generate.js';
 import { startDemoSite } from '../../functions/local/demo-site/server.js';
 import { failedAt, INVALID_INPUT, STATES } from '../../stacks/pipeline-states/names.js';
 import {

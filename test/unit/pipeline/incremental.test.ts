@@ -12,12 +12,9 @@ import type { ConfigInput, WpkbConfig } from '../../../functions/core/shared/con
 import { silentLog } from '../../../functions/core/shared/logger.js';
 import { decodeJsonLinesGz } from '../../../functions/core/storage/codec.js';
 import { createMemoryStorage, type MemoryStorage } from '../../../functions/core/storage/memory.js';
-import {
-  type DemoItem,
-  type DemoSite,
-  generateDemoSite,
-} from '../../../functions/local/demo-site/fixtures.js';
+import { generateDemoSite } from '../../../functions/local/demo-site/generate.js';
 import { type DemoSiteServer, startDemoSite } from '../../../functions/local/demo-site/server.js';
+import type { DemoItem, DemoSite } from '../../../functions/local/demo-site/site.js';
 
 let site: DemoSite;
 let server: DemoSiteServer;

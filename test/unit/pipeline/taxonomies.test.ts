@@ -16,8 +16,9 @@ import {
 import { createMemoryStorage, type MemoryStorage } from '../../../functions/core/storage/memory.js';
 import { createWordPressClient } from '../../../functions/core/wordpress/client.js';
 import { resolvedFacts } from '../../../functions/core/wordpress/resolve-types.js';
-import { generateDemoSite, isPublic } from '../../../functions/local/demo-site/fixtures.js';
+import { generateDemoSite } from '../../../functions/local/demo-site/generate.js';
 import { type DemoSiteServer, startDemoSite } from '../../../functions/local/demo-site/server.js';
+import { isPublic } from '../../../functions/local/demo-site/site.js';
 import { resolvedType, resolvedTypeNamed } from '../resolved.js';
 import { fakeClient } from './fake-client.js';
 import { fixture, referenceConfig } from './helpers.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { strictObject } from '../../shared/config/strict.js';
+import { assistantSchema } from './assistant-schema.js';
 
 /**
  * Cloud-only configuration (CDK stacks): data bucket, Pinecone, embeddings, knowledge base, agent,
@@ -247,6 +248,39 @@ const throttleSchema = strictObject({
   burstLimit: z.number().int().min(1).max(5000),
 });
 
+/**
+ * Visitor tokens on the chat endpoint (docs/threat-model.md): the widget's own route, `POST /visitor/chat`,
+ * takes a short-lived token the WordPress plugin signs with the site's shared secret instead of an API key.
+ * `POST /chat` keeps the API key for server-to-server clients.
+ */
+export const visitorTokensSchema = strictObject({
+  /** Off by default: it needs the plugin and the shared secret in Secrets Manager. */
+  enabled: z.boolean().default(false),
+  /**
+   * Existing Secrets Manager secret holding the site's shared secret (the plugin's WPKB_SECRET, which also
+   * signs its change notifications), as the plain string or `{"secret": "…"}`, at least 16 characters: its
+   * name or ARN. Default `wpkb/<env>/webhook`, the instant updates' secret: one secret per site.
+   */
+  secret: secretId.optional(),
+  /** Customer-managed KMS key of that secret, if it is not encrypted with the default key. */
+  secretKmsKeyArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/, 'must be a KMS key ARN')
+    .optional(),
+  /** The site tokens are bound to: WordPress's `home_url()`. Default: `site.url`. */
+  site: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /**
+   * The visitors' route's throttle, every visitor together (no API key, so no usage plan and no daily
+   * quota that one address could use up for everyone). Per address, the WAF rate rule applies.
+   */
+  throttle: throttleSchema.default({ rateLimit: 5, burstLimit: 10 }),
+  /**
+   * Alarm (to the alert topic) when the visitors' route gets this many requests in an hour: the throttle
+   * caps spend per second, this tells a person within the hour. `null`: no alarm.
+   */
+  alarmRequestsPerHour: z.number().int().min(1).nullable().default(1000),
+});
+
 /** The chat endpoint (stacks/chat-api.ts): API Gateway REST API `POST /chat` → chat Lambda → agent alias. */
 export const chatSchema = strictObject({
   /** false: no API, no chat Lambda (the agent is still reachable with `wpkb chat` and IAM credentials). */
@@ -306,6 +340,22 @@ export const chatSchema = strictObject({
       ipRateLimit: z.number().int().min(10).max(2_000_000_000).default(500),
     })
     .default({ enabled: false, ipRateLimit: 500 }),
+  visitorTokens: visitorTokensSchema.default(visitorTokensSchema.parse({})),
+}).superRefine((chat, ctx) => {
+  if (!chat.visitorTokens.enabled) return;
+  // A route anyone can get a token for needs a limit per address, and named pages to be called from.
+  if (!chat.waf.enabled)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['waf', 'enabled'],
+      message: 'must be true when visitorTokens.enabled is (the per-IP rate rule bounds the visitors’ route)',
+    });
+  if (chat.allowedOrigins.length === 0 || chat.allowedOrigins.includes('*'))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['allowedOrigins'],
+      message: 'must list the origins of the pages that show the widget when visitorTokens.enabled is true',
+    });
 });
 
 export const cloudSchema = strictObject({
@@ -331,18 +381,14 @@ export const cloudSchema = strictObject({
   embedding: embeddingSchema.default(embeddingSchema.parse({})),
   knowledgeBase: knowledgeBaseSchema.default(knowledgeBaseSchema.parse({})),
   agent: agentSchema.default(agentSchema.parse({})),
+  assistant: assistantSchema.default(assistantSchema.parse({})),
   guardrail: guardrailSchema.default(guardrailSchema.parse({})),
   actions: actionsSchema.default(actionsSchema.parse({})),
   chat: chatSchema.default(chatSchema.parse({})),
 });
 
-export type CloudConfig = z.infer<typeof cloudSchema>;
 export type PipelineCloudConfig = z.infer<typeof pipelineSchema>;
-export type AlarmsCloudConfig = z.infer<typeof alarmsSchema>;
-export type PineconeCloudConfig = z.infer<typeof pineconeSchema>;
 export type ChunkingConfig = z.infer<typeof chunkingSchema>;
-export type AgentCloudConfig = z.infer<typeof agentSchema>;
-export type GuardrailCloudConfig = z.infer<typeof guardrailSchema>;
 export type DeniedTopicConfig = z.infer<typeof deniedTopicSchema>;
 export type ActionsCloudConfig = z.infer<typeof actionsSchema>;
 export type ChatCloudConfig = z.infer<typeof chatSchema>;
