@@ -88,11 +88,11 @@ export async function writeIndexFile(dataDir: string, index: IndexFile): Promise
   await writeFileAtomic(file, JSON.stringify({ manifest: index.manifest, orama: index.orama }));
   // Then the manifest on its own, stamped with the index file it describes: a run that changes nothing
   // reads this small file instead of the whole index (tens of MB for a few thousand documents).
-  const { size } = await stat(file);
-  const mtimeMs = Math.trunc((await stat(file)).mtimeMs);
+  // Its inode (every atomic write makes a new one), size and time.
+  const { size, mtimeMs, ino } = await stat(file);
   await writeFileAtomic(
     manifestFileOf(dataDir),
-    JSON.stringify({ index: { size, mtimeMs }, manifest: index.manifest }),
+    JSON.stringify({ index: { size, mtimeMs, ino }, manifest: index.manifest }),
   );
 }
 
@@ -109,8 +109,19 @@ export async function readManifestFile(dataDir: string): Promise<Manifest | unde
       readFile(manifestFileOf(dataDir), 'utf8'),
       stat(indexFileOf(dataDir)),
     ]);
-    const json = JSON.parse(text) as { index?: { size?: unknown; mtimeMs?: unknown }; manifest?: unknown };
-    if (json.index?.size !== info.size || json.index?.mtimeMs !== Math.trunc(info.mtimeMs)) return undefined;
+    const json = JSON.parse(text) as {
+      index?: { size?: unknown; mtimeMs?: unknown; ino?: unknown };
+      manifest?: unknown;
+    };
+    const stamp = json.index;
+    // Times within a millisecond: file systems and utimes keep different fractions of one.
+    if (
+      stamp?.size !== info.size ||
+      stamp?.ino !== info.ino ||
+      typeof stamp?.mtimeMs !== 'number' ||
+      Math.abs(stamp.mtimeMs - info.mtimeMs) >= 1
+    )
+      return undefined;
     const manifest = manifestSchema.safeParse(json.manifest);
     return manifest.success ? manifest.data : undefined;
   } catch {
