@@ -6,6 +6,9 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -16,10 +19,13 @@ const ITEMS = 5000;
 async function run(
   mode: 'stream' | 'hold',
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  // The child's temp files (data directory, spools) under a directory of ours: a child that runs out of
+  // memory cannot clean up after itself.
+  const temp = await mkdtemp(path.join(tmpdir(), 'wpkb-bounded-test-'));
   const child = spawn(
     process.execPath,
     [`--max-old-space-size=${HEAP_MB}`, '--import', 'tsx', script, String(ITEMS), mode],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: temp } },
   );
   let stdout = '';
   let stderr = '';
@@ -30,6 +36,7 @@ async function run(
     stderr += chunk.toString();
   });
   const [code] = (await once(child, 'exit')) as [number | null];
+  await rm(temp, { recursive: true, force: true });
   return { code, stdout, stderr };
 }
 
