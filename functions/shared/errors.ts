@@ -50,6 +50,13 @@ export class StorageError extends WpkbError {
   }
 }
 
+/**
+ * A conditional write or delete found the object in another state than the condition named (S3 412
+ * PreconditionFailed / 409 ConditionalRequestConflict; If-Match on a missing object): someone else wrote
+ * it first. Callers re-read and decide again.
+ */
+export class ConditionFailedError extends StorageError {}
+
 /** One line for humans: the message, without stack, with the first cause appended if useful. */
 export function oneLine(error: unknown): string {
   if (error instanceof Error) return error.message.replace(/\s+/g, ' ').trim();
