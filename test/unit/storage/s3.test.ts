@@ -217,14 +217,12 @@ describe('createS3Storage at the SDK boundary (responses s3rver cannot produce)'
     const other = await storageErrorFrom(storage.putIf('catalog/stores.json', '{}', { ifMatch: 'abc' }));
     expect(other).not.toBeInstanceOf(ConditionFailedError);
 
-    mock
-      .on(DeleteObjectCommand)
-      .rejects(
-        Object.assign(new Error('precondition'), {
-          name: 'PreconditionFailed',
-          $metadata: { httpStatusCode: 412 },
-        }),
-      );
+    mock.on(DeleteObjectCommand).rejects(
+      Object.assign(new Error('precondition'), {
+        name: 'PreconditionFailed',
+        $metadata: { httpStatusCode: 412 },
+      }),
+    );
     expect(await storage.deleteIf('locks/data.json', 'abc')).toBe(false);
     expect(mock.commandCalls(DeleteObjectCommand)[0]?.args[0].input.IfMatch).toBe('"abc"');
   });
