@@ -22,7 +22,7 @@ export type ExtractEvent = z.infer<typeof extractEventSchema>;
 export interface ExtractHandlerDeps {
   config: WpkbConfig;
   storage: Storage;
-  client: WordPressClient;
+  client: Pick<WordPressClient, 'assertTypesExist' | 'fetchAll' | 'fetchTerms'>;
   log: Log;
 }
 

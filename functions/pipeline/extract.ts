@@ -19,7 +19,7 @@ export interface ExtractResult {
 }
 
 export interface ExtractDeps {
-  client: WordPressClient;
+  client: Pick<WordPressClient, 'fetchAll' | 'fetchTerms'>;
   storage: Storage;
   log: Log;
 }

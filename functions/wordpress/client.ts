@@ -12,11 +12,13 @@ import {
 } from './discovery.js';
 import { restFieldsFor, TERM_FIELDS } from './fields.js';
 import { createHttp, RequestAborted, type RequestStats, statusError, wpErrorCode } from './http.js';
+import { type ItemRead, readItemResponse } from './item.js';
 import { backoffDelay } from './retry.js';
 import { normaliseSiteUrl, restUrl } from './routes.js';
 
 export type { DiscoveredPostType, DiscoveredTaxonomy, SiteDiscovery } from './discovery.js';
 export { restFieldsFor, TERM_FIELDS } from './fields.js';
+export type { ItemRead } from './item.js';
 
 export interface WordPressClientOptions extends WordPressConfig {
   siteUrl: string;
@@ -94,6 +96,11 @@ export interface WordPressClient {
    * and consistency checks as `fetchAll`.
    */
   fetchTerms(taxonomy: string, options?: FetchTermsOptions): Promise<TermsResult>;
+  /**
+   * One item of a type (`/wp/v2/<restBase>/<id>`, the same fields, retries and auth as `fetchAll`),
+   * classified by the nightly visibility rule: see ItemRead.
+   */
+  fetchItem(type: ContentTypeConfig, id: number): Promise<ItemRead>;
 }
 
 /** Reads of a type after the first when the collection changed under it. */
@@ -541,5 +548,18 @@ export function createWordPressClient(
     return read;
   }
 
-  return { discover, assertTypesExist, fetchAll, fetchTerms };
+  async function fetchItem(type: ContentTypeConfig, id: number): Promise<ItemRead> {
+    const site = await assertPostTypes([type]);
+    const namespace = site.postTypes.find((t) => t.restBase === type.restBase)?.namespace ?? 'wp/v2';
+    const url = restUrl(siteUrl, site.routeStyle, `/${namespace}/${type.restBase}/${id}`, [
+      ['_fields', restFieldsFor(type).join(',')],
+    ]);
+    const stats: RequestStats = { requests: 0, retries: 0 };
+    const outcome = await limit(() => http.get(url, { label: `${type.name} ${id}`, stats }));
+    const read = readItemResponse(`${type.name} ${id}`, id, outcome);
+    log.debug('wordpress: fetched item', { type: type.name, id, kind: read.kind, retries: stats.retries });
+    return read;
+  }
+
+  return { discover, assertTypesExist, fetchAll, fetchTerms, fetchItem };
 }

@@ -20,7 +20,9 @@ const event = (name: string) =>
 const config = referenceConfig();
 
 /** A client double returning fixture pages: the real client has its own HTTP-level tests. */
-const fixtureClient = (failing?: string): WordPressClient => ({
+const fixtureClient = (
+  failing?: string,
+): Pick<WordPressClient, 'discover' | 'assertTypesExist' | 'fetchAll' | 'fetchTerms'> => ({
   discover: async () => ({
     name: 'Mall',
     apiRoot: 'https://mall.example.cl/wp-json/',
