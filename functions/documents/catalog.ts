@@ -39,9 +39,9 @@ function summaryOf(body: string): string {
 const byNumericId = (a: NormalisedItem, b: NormalisedItem): number =>
   a.sourceId.localeCompare(b.sourceId, 'en', { numeric: true });
 
-/** `catalog/<type>.json`: every item of a type, sorted by id, deterministic bytes (no run time). */
-export function buildCatalog(contentType: string, items: readonly NormalisedItem[]): string {
-  const entries: CatalogEntry[] = [...items].sort(byNumericId).map((item) => ({
+/** One item's catalog entry: what `catalog/<type>.json` holds for it. */
+export function catalogEntry(item: NormalisedItem): CatalogEntry {
+  return {
     source_id: item.sourceId,
     content_type: item.contentType,
     title: item.title,
@@ -54,9 +54,25 @@ export function buildCatalog(contentType: string, items: readonly NormalisedItem
     taxonomies: Object.fromEntries((item.taxonomies ?? []).map((t) => [t.name, t.terms])),
     fields: item.fields,
     summary: summaryOf(item.body),
-  }));
-  const catalog: Catalog = { content_type: contentType, count: entries.length, items: entries };
+  };
+}
+
+const byEntryId = (a: CatalogEntry, b: CatalogEntry): number =>
+  a.source_id.localeCompare(b.source_id, 'en', { numeric: true });
+
+/**
+ * The catalog's bytes from its entries, sorted by id: deterministic (no run time), so the nightly
+ * transform and an instant update that hold the same entries write the same bytes.
+ */
+export function catalogJson(contentType: string, entries: readonly CatalogEntry[]): string {
+  const items = [...entries].sort(byEntryId);
+  const catalog: Catalog = { content_type: contentType, count: items.length, items };
   return `${JSON.stringify(catalog, null, 2)}\n`;
+}
+
+/** `catalog/<type>.json`: every item of a type, sorted by id, deterministic bytes (no run time). */
+export function buildCatalog(contentType: string, items: readonly NormalisedItem[]): string {
+  return catalogJson(contentType, items.map(catalogEntry));
 }
 
 /**

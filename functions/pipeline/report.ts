@@ -34,6 +34,22 @@ export interface RunReport {
   verify?: VerifyReport;
   /** Written by the local runner after bringing the local knowledge base in line with kb/. */
   localIndex?: LocalIndexReport;
+  /** Instant updates (webhook hints) applied since the previous run, counted by transform. */
+  instantUpdates?: InstantUpdatesReport;
+}
+
+/** What the run report says about the instant updates it counted (functions/core/instant/ledger.ts). */
+export interface InstantUpdatesReport {
+  /** Updates applied since the previous run (every accepted hint the worker applied). */
+  count: number;
+  written: number;
+  deleted: number;
+  unchanged: number;
+  /** Documents this run left as an instant update wrote them (re-read after this run's extract). */
+  preserved: number;
+  /** Time of the oldest and newest update counted. */
+  first?: string;
+  last?: string;
 }
 
 /** The local "sync" (functions/local-kb/ingest.ts): what changed in the local index. */

@@ -1,3 +1,4 @@
+import { LOCAL_NIGHTLY_LOCK, type NightlyLockSettings, nightlyTransform } from '../core/instant/nightly.js';
 import { type Clock, systemClock } from '../shared/clock.js';
 import type { WpkbConfig } from '../shared/config/schema.js';
 import { oneLine } from '../shared/errors.js';
@@ -9,7 +10,7 @@ import { type ExtractResult, extractType } from './extract.js';
 import { newRunId } from './keys.js';
 import { loadExtracted } from './raw.js';
 import { type RunReport, sumCounts, writeRunReport } from './report.js';
-import { type TransformResult, transform } from './transform.js';
+import type { TransformResult } from './transform.js';
 
 export type ProgressEvent =
   | { step: 'discover'; site: string }
@@ -29,6 +30,8 @@ export interface PipelineOptions {
   log?: Log;
   clock?: Clock;
   onProgress?: (event: ProgressEvent) => void;
+  /** The data lock around transform (shared with `wpkb serve`'s instant updates). */
+  lock?: NightlyLockSettings;
 }
 
 /**
@@ -100,14 +103,18 @@ export async function runPipeline(options: PipelineOptions): Promise<RunReport> 
     const transformStart = clock.now();
     const inputs = await loadExtracted(storage, config.contentTypes, extracts);
     const curated = await loadCurated(storage, log);
-    const result = await transform({
+    const { result, instantUpdates } = await nightlyTransform({
       config,
       storage,
       inputs,
       extra: [curated],
       force: options.force ?? false,
       log,
+      runId,
+      runStartedAt: started,
+      lock: options.lock ?? LOCAL_NIGHTLY_LOCK,
     });
+    report.instantUpdates = instantUpdates;
     report.durationsMs.transform = since(transformStart);
     progress({ step: 'transformed', result, durationMs: report.durationsMs.transform });
 

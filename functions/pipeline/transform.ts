@@ -1,5 +1,11 @@
 import pLimit from 'p-limit';
-import { buildCatalog, buildExport } from '../documents/catalog.js';
+import {
+  buildExport,
+  type Catalog,
+  type CatalogEntry,
+  catalogEntry,
+  catalogJson,
+} from '../documents/catalog.js';
 import { buildDocument, type KbDocument } from '../documents/document.js';
 import { isProtectedItem, normaliseItem } from '../normalize/item.js';
 import { indexTerms } from '../normalize/terms.js';
@@ -7,7 +13,7 @@ import type { ContentTypeConfig, WpkbConfig } from '../shared/config/schema.js';
 import { ItemError, WpkbError } from '../shared/errors.js';
 import { type Log, silentLog } from '../shared/logger.js';
 import type { NormalisedItem, TermsByTaxonomy, WpItem } from '../shared/types.js';
-import { md5Hex } from '../storage/codec.js';
+import { getJson, md5Hex } from '../storage/codec.js';
 import type { Storage } from '../storage/port.js';
 import { keys } from './keys.js';
 import { checkDeletionGuard, planDocuments, type TypeCounts, type TypePlan } from './plan.js';
@@ -32,6 +38,12 @@ export interface TransformOptions {
   extra?: readonly ExtraDocuments[];
   /** Skip the deletion guard. */
   force?: boolean;
+  /**
+   * Documents (`kb/<type>/<id>.csv` keys) this run must leave as the store holds them, with their
+   * catalog entries: items an instant update re-read from WordPress after this run's extract, so the
+   * store is fresher than the run's copy (functions/core/instant/nightly.ts).
+   */
+  preserve?: ReadonlySet<string>;
   log?: Log;
 }
 
@@ -41,12 +53,21 @@ export interface TransformResult {
   changes: number;
   objectsWritten: number;
   objectsDeleted: number;
+  /** Documents (`.csv` keys under `kb/`) written because they are new or changed. */
+  written: string[];
+  /** Documents (`.csv` keys under `kb/`) deleted because their item is gone. */
+  deleted: string[];
 }
 
 /** Store writes in flight at once (S3 handles far more; this keeps memory and sockets modest). */
 const WRITE_CONCURRENCY = 16;
 
-function normaliseAll(
+/**
+ * The items of one type as documents will show them: protected items left out (counted as skipped),
+ * every other item normalised with the type's labels and terms. The nightly transform and an instant
+ * update of one item both go through here.
+ */
+export function normaliseAll(
   input: TransformInput,
   config: WpkbConfig,
   log: Log,
@@ -120,9 +141,17 @@ export async function transform(options: TransformOptions): Promise<TransformRes
     return { input, items, skipped, documents: items.map(buildDocument) };
   });
 
-  const existing = await listMd5(storage, 'kb/');
+  const preserve = options.preserve ?? new Set<string>();
+  const listed = await listMd5(storage, 'kb/');
+  // Preserved documents are neither written nor deleted: hidden from the plan on both sides.
+  const existing = new Map([...listed].filter(([key]) => !preserve.has(documentKeyOf(key))));
   const plans: TypePlan[] = built.map((b) =>
-    planDocuments(b.input.type.name, keys.kbPrefix(b.input.type.name), b.documents, existing),
+    planDocuments(
+      b.input.type.name,
+      keys.kbPrefix(b.input.type.name),
+      b.documents.filter((doc) => !preserve.has(doc.key)),
+      existing,
+    ),
   );
   for (const plan of plans) {
     if (force) {
@@ -155,7 +184,8 @@ export async function transform(options: TransformOptions): Promise<TransformRes
   const exports = await listMd5(storage, 'exports/');
   for (const b of built) {
     const name = b.input.type.name;
-    await putIfChanged(storage, keys.catalog(name), buildCatalog(name, b.items), catalogs);
+    const entries = await catalogEntries(storage, name, b.items, preserve);
+    await putIfChanged(storage, keys.catalog(name), catalogJson(name, entries), catalogs);
     await putIfChanged(storage, keys.export(name), buildExport(b.items), exports);
   }
 
@@ -173,5 +203,40 @@ export async function transform(options: TransformOptions): Promise<TransformRes
     changes += plan.counts.new + plan.counts.changed + plan.counts.deleted;
     log.info('transformed', { type: plan.contentType, ...types[plan.contentType] });
   }
-  return { types, changes, objectsWritten: writes.length, objectsDeleted: deletes.length };
+  const documents = (list: readonly string[]) =>
+    [...new Set(list.map(documentKeyOf))].filter((key) => key.endsWith('.csv')).sort();
+  return {
+    types,
+    changes,
+    objectsWritten: writes.length,
+    objectsDeleted: deletes.length,
+    written: documents(writes.map((w) => w.key)),
+    deleted: documents(deletes),
+  };
+}
+
+/** `kb/stores/12.csv.metadata.json` → `kb/stores/12.csv`; a document key stays as it is. */
+const documentKeyOf = (key: string): string => key.replace(/\.metadata\.json$/, '');
+
+/**
+ * The type's catalog entries: the run's items, except preserved ones, whose entries (or absence) are
+ * kept as the stored catalog has them.
+ */
+async function catalogEntries(
+  storage: Storage,
+  contentType: string,
+  items: readonly NormalisedItem[],
+  preserve: ReadonlySet<string>,
+): Promise<CatalogEntry[]> {
+  const prefix = keys.kbPrefix(contentType);
+  const preservedIds = new Set(
+    [...preserve]
+      .filter((key) => key.startsWith(prefix) && key.endsWith('.csv'))
+      .map((key) => key.slice(prefix.length, -'.csv'.length)),
+  );
+  const fresh = items.filter((item) => !preservedIds.has(item.sourceId)).map(catalogEntry);
+  if (preservedIds.size === 0) return fresh;
+  const stored = await getJson<Catalog>(storage, keys.catalog(contentType));
+  const kept = (stored?.items ?? []).filter((entry) => preservedIds.has(entry.source_id));
+  return [...fresh, ...kept];
 }

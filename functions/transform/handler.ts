@@ -1,10 +1,10 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
+import { CLOUD_NIGHTLY_LOCK, type NightlyLockSettings, nightlyTransform } from '../core/instant/nightly.js';
 import { loadCurated } from '../pipeline/curated.js';
 import { RUN_ID_PATTERN } from '../pipeline/keys.js';
 import { loadExtracted } from '../pipeline/raw.js';
 import { type RunReport, sumCounts, writeRunReport } from '../pipeline/report.js';
-import { transform } from '../pipeline/transform.js';
 import { type Clock, systemClock } from '../shared/clock.js';
 import { lambdaSettings } from '../shared/config/lambda-env.js';
 import type { WpkbConfig } from '../shared/config/schema.js';
@@ -43,6 +43,8 @@ export interface TransformHandlerDeps {
   storage: Storage;
   log: Log;
   clock: Clock;
+  /** The data lock around transform (default CLOUD_NIGHTLY_LOCK). */
+  lock?: NightlyLockSettings;
 }
 
 export function makeTransformHandler(deps: TransformHandlerDeps) {
@@ -53,13 +55,18 @@ export function makeTransformHandler(deps: TransformHandlerDeps) {
     const started = deps.clock.now();
     const inputs = await loadExtracted(deps.storage, deps.config.contentTypes, extracts);
     const curated = await loadCurated(deps.storage, deps.log);
-    const result = await transform({
+    const { result, instantUpdates } = await nightlyTransform({
       config: deps.config,
       storage: deps.storage,
       inputs,
       extra: [curated],
       force,
       log: deps.log,
+      runId,
+      // The execution's start (before extract) when the state machine passes it; else now, which
+      // preserves nothing an update wrote during extract (the next night corrects any stale copy).
+      runStartedAt: event.startedAt ? new Date(event.startedAt) : started,
+      lock: { ...(deps.lock ?? CLOUD_NIGHTLY_LOCK), now: () => deps.clock.now() },
     });
     const finished = deps.clock.now();
     const report: RunReport = {
@@ -82,6 +89,7 @@ export function makeTransformHandler(deps: TransformHandlerDeps) {
         extract: Math.max(0, ...extracts.map((e) => e.durationMs)),
         transform: finished.getTime() - started.getTime(),
       },
+      instantUpdates,
     };
     await writeRunReport(deps.storage, report);
     return { runId, changes: result.changes, report };
