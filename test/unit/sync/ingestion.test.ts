@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-bedrock-agent';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { DATA_LOCK_KEY, tryAcquireDataLock } from '../../../functions/core/storage/data-lock.js';
 import { createMemoryStorage } from '../../../functions/storage/memory.js';
 import { IngestionFailedError, InvalidEventError } from '../../../functions/sync/errors.js';
 import { makeSyncHandler } from '../../../functions/sync/handler.js';
@@ -120,6 +121,26 @@ describe('sync start', () => {
 
     await expect(handler(fixture('start.json'))).resolves.toEqual({ status: 'BUSY', jobId: 'OTHERJOB01' });
     expect(bedrockMock.commandCalls(StartIngestionJobCommand)).toHaveLength(0);
+  });
+
+  it('answers BUSY without calling Bedrock while an instant update holds the data lock, and starts once it is free', async () => {
+    const { handler, storage } = await setup();
+    bedrockMock.on(ListIngestionJobsCommand).resolves({ ingestionJobSummaries: [] });
+    bedrockMock.on(StartIngestionJobCommand).resolves({ ingestionJob: ingestionJob({ status: 'STARTING' }) });
+    const worker = await tryAcquireDataLock(storage, {
+      owner: 'worker:req-1',
+      purpose: 'instant update',
+      ttlMs: 120_000,
+      now: () => clock.now(),
+    });
+    if (!worker.acquired) throw new Error('lock not taken');
+
+    await expect(handler(fixture('start.json'))).resolves.toEqual({ status: 'BUSY' });
+    expect(bedrockMock.calls()).toHaveLength(0);
+
+    await worker.lock.release();
+    await expect(handler(fixture('start.json'))).resolves.toMatchObject({ status: 'STARTING' });
+    expect(await storage.get(DATA_LOCK_KEY)).toBeUndefined(); // released after the start
   });
 
   it("resumes this run's own running job after a retried start instead of waiting for it", async () => {
