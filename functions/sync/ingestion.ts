@@ -66,7 +66,7 @@ export async function startIngestion(
   runId: string,
   executionId: string,
 ): Promise<StartOutput> {
-  const { bedrock, knowledgeBaseId, dataSourceId, log } = deps;
+  const { log } = deps;
   const token = ingestionClientToken(executionId, runId);
   const description = ingestionDescription(runId, token);
 
@@ -87,9 +87,11 @@ export async function startIngestion(
   try {
     return await listOrStart(deps, runId, token, description);
   } finally {
-    await lock.lock.release().catch((error: unknown) =>
-      log.warn('data lock: release failed (it expires by itself)', { error: (error as Error).message }),
-    );
+    await lock.lock
+      .release()
+      .catch((error: unknown) =>
+        log.warn('data lock: release failed (it expires by itself)', { error: (error as Error).message }),
+      );
   }
 }
 

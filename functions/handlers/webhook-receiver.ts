@@ -1,0 +1,137 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { ApiGatewayEvent, ApiGatewayResult, LambdaContextLike } from '../chat/http.js';
+import { queueMessageFor } from '../core/webhook/queue-message.js';
+import { decideWebhook, webhookErrorBody } from '../core/webhook/request.js';
+import { readWebhookSecret } from '../core/webhook/secret.js';
+import { type Clock, systemClock } from '../shared/clock.js';
+import type { ContentTypeConfig } from '../shared/config/schema.js';
+import { receiverSettings } from '../shared/config/webhook-env.js';
+import { oneLine } from '../shared/errors.js';
+import { type Log, powertoolsLog } from '../shared/logger.js';
+
+export interface WebhookReceiverDeps {
+  siteUrl: string;
+  contentTypes: readonly ContentTypeConfig[];
+  /** The shared secret (cached by the caller). */
+  secret: () => Promise<string>;
+  sqs: Pick<SQSClient, 'send'>;
+  queueUrl: string;
+  log: Log;
+  clock: Clock;
+}
+
+/**
+ * `POST /webhook` behind API Gateway (no API key: the signature is the authentication). Verifies the
+ * request with the shared rules (413 over 16 KB, 401 unsigned / wrong / replayed, 400 not a hint for
+ * this site) and enqueues an accepted hint on the FIFO queue (202); the worker does the rest. A refused
+ * request changes nothing and its body is never logged. 503 when the queue cannot take the hint (the
+ * plugin logs it; the nightly run reconciles the item).
+ */
+export function makeWebhookReceiverHandler(deps: WebhookReceiverDeps) {
+  return async (event: ApiGatewayEvent, context?: LambdaContextLike): Promise<ApiGatewayResult> => {
+    const requestId = event.requestContext?.requestId ?? context?.awsRequestId ?? '';
+    const reply = (statusCode: number, body: string): ApiGatewayResult => ({
+      statusCode,
+      headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' },
+      body,
+    });
+    if (event.httpMethod && event.httpMethod !== 'POST') {
+      return reply(405, JSON.stringify({ error: { code: 'method_not_allowed', message: 'use POST' } }));
+    }
+    const raw = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
+    const sourceIp = event.requestContext?.identity?.sourceIp;
+    let secret: string;
+    try {
+      secret = await deps.secret();
+    } catch (error) {
+      deps.log.error('webhook secret unavailable', { requestId, error: oneLine(error) });
+      return reply(503, JSON.stringify({ error: { code: 'unavailable', message: 'try again later' } }));
+    }
+    const now = deps.clock.now();
+    const decision = decideWebhook(raw, event.headers, {
+      secret,
+      siteUrl: deps.siteUrl,
+      contentTypes: deps.contentTypes,
+      nowSeconds: Math.floor(now.getTime() / 1000),
+    });
+    if (!decision.accepted) {
+      deps.log.warn('webhook refused', {
+        requestId,
+        status: decision.status,
+        reason: decision.reason,
+        bytes: raw.length,
+        sourceIp,
+      });
+      return reply(decision.status, webhookErrorBody(decision));
+    }
+    const { hint } = decision;
+    const message = queueMessageFor(raw.toString('utf8'), hint, deps.siteUrl, decision.timestamp, now);
+    try {
+      await deps.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: deps.queueUrl,
+          MessageBody: message.body,
+          MessageGroupId: message.groupId,
+          MessageDeduplicationId: message.deduplicationId,
+        }),
+      );
+    } catch (error) {
+      deps.log.error('webhook hint not enqueued', {
+        requestId,
+        target: message.groupId,
+        error: oneLine(error),
+      });
+      return reply(503, JSON.stringify({ error: { code: 'unavailable', message: 'try again later' } }));
+    }
+    deps.log.info('webhook hint queued', {
+      requestId,
+      type: hint.type.name,
+      id: hint.id,
+      event: hint.event,
+      signedAt: decision.timestamp,
+    });
+    return reply(202, JSON.stringify({ status: 'queued' }));
+  };
+}
+
+/** The secret is read once per container and again after this long (rotation without redeploy). */
+const SECRET_CACHE_MS = 5 * 60_000;
+
+/** Caches a secret read; a failed read is not cached. */
+export function cachedSecret(read: () => Promise<string>, clock: Clock, ttlMs = SECRET_CACHE_MS) {
+  let cached: { value: Promise<string>; at: number } | undefined;
+  return (): Promise<string> => {
+    const now = clock.now().getTime();
+    if (!cached || now - cached.at > ttlMs) {
+      const value = read();
+      cached = { value, at: now };
+      value.catch(() => {
+        if (cached?.value === value) cached = undefined;
+      });
+    }
+    return cached.value;
+  };
+}
+
+let cached: ReturnType<typeof makeWebhookReceiverHandler> | undefined;
+
+export const handler = async (
+  event: ApiGatewayEvent,
+  context?: LambdaContextLike,
+): Promise<ApiGatewayResult> => {
+  if (!cached) {
+    const settings = receiverSettings(process.env);
+    const secrets = new SecretsManagerClient({});
+    cached = makeWebhookReceiverHandler({
+      siteUrl: settings.config.site.url,
+      contentTypes: settings.config.contentTypes,
+      secret: cachedSecret(() => readWebhookSecret(secrets, settings.secretId), systemClock),
+      sqs: new SQSClient({}),
+      queueUrl: settings.queueUrl,
+      log: powertoolsLog,
+      clock: systemClock,
+    });
+  }
+  return cached(event, context);
+};
