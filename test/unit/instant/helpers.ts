@@ -13,7 +13,7 @@ import { createWordPressClient } from '../../../functions/wordpress/client.js';
 
 /** The demo site (small, fixed seed) on 127.0.0.1; its items are live: edits show in the REST API. */
 export async function demoSite(): Promise<DemoSiteServer> {
-  return startDemoSite({ site: generateDemoSite({ scale: 0.2, seed: 11 }) });
+  return startDemoSite({ site: generateDemoSite({ scale: 0.3, seed: 11 }) });
 }
 
 export function configFor(server: DemoSiteServer): WpkbConfig {

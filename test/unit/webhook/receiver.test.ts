@@ -49,10 +49,7 @@ function setup(secret: () => Promise<string> = async () => SECRET) {
 }
 
 /** The fixture event with this body, signed at `t` (or with the given header). */
-function post(
-  body: string,
-  signature: string | null = signWebhook(body, SECRET, NOW_S),
-): ApiGatewayEvent {
+function post(body: string, signature: string | null = signWebhook(body, SECRET, NOW_S)): ApiGatewayEvent {
   const headers: Record<string, string | undefined> = { ...template.headers };
   if (signature === null) delete headers['X-Wpkb-Signature'];
   else headers['X-Wpkb-Signature'] = signature;
