@@ -5,9 +5,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { parse } from 'yaml';
-import type { ActionsCloudConfig } from '../functions/shared/config/cloud-schema.js';
-import type { WpkbConfig } from '../functions/shared/config/schema.js';
-import { ConfigError } from '../functions/shared/errors.js';
+import type { ActionsCloudConfig } from '../functions/core/shared/config/cloud-schema.js';
+import type { WpkbConfig } from '../functions/core/shared/config/schema.js';
+import { ConfigError } from '../functions/core/shared/errors.js';
 import { DATA_PREFIXES } from './data-bucket.js';
 import { acknowledge } from './nag.js';
 import type { ActionGroupsFactory } from './pipeline-seam.js';
@@ -72,7 +72,7 @@ export interface MallDirectoryProps {
 }
 
 /**
- * The "mall directory" action group: its Lambda (functions/actions/handler.ts), which reads
+ * The "mall directory" action group: its Lambda (functions/handlers/actions.ts), which reads
  * `catalog/<type>.json` and nothing else, and its definition for the agent with the schema text inline —
  * so a schema change changes the agent's definition, its hash and the alias (stacks/agent.ts): the agent
  * is prepared again and users get a new version on deploy.
@@ -103,7 +103,7 @@ export class MallDirectory extends Construct {
     }
 
     this.function = new WpkbFunction(this, 'Handler', {
-      entry: 'actions/handler.ts',
+      entry: 'handlers/actions.ts',
       description: `wpkb ${names.env}: the agent's mall-directory action group (events, opening hours, places from catalog/)`,
       // Parses ~350 KB of catalog JSON on a cold start.
       memorySize: 512,

@@ -2,7 +2,7 @@ import { ArnFormat, Aws, Stack, Token } from 'aws-cdk-lib';
 import * as bedrock from 'aws-cdk-lib/aws-bedrock';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { ConfigError } from '../functions/shared/errors.js';
+import { ConfigError } from '../functions/core/shared/errors.js';
 import { acknowledge } from './nag.js';
 import { fingerprint, parseModelReference } from './settings.js';
 

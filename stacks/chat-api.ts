@@ -4,8 +4,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { MESSAGE_MAX, SESSION_ID_PATTERN } from '../functions/chat/http.js';
-import type { ChatCloudConfig } from '../functions/shared/config/cloud-schema.js';
+import { MESSAGE_MAX, SESSION_ID_PATTERN } from '../functions/core/chat/http.js';
+import type { ChatCloudConfig } from '../functions/core/shared/config/cloud-schema.js';
 import { ChatAlarms } from './chat-alarms.js';
 import { acknowledge } from './nag.js';
 import type { PipelineResources } from './pipeline-seam.js';
@@ -73,7 +73,7 @@ export interface ChatApiProps {
 
 /**
  * The chat endpoint: API Gateway REST API, `POST /chat` (Lambda proxy, API key required, body checked
- * against a model) → the chat Lambda (functions/chat/handler.ts) → `InvokeAgent` on the alias. One API
+ * against a model) → the chat Lambda (functions/handlers/chat.ts) → `InvokeAgent` on the alias. One API
  * key on a usage plan (throttle + quota), a stage-wide throttle, CORS for the configured origins only,
  * API Gateway's errors in the handler's JSON shape with CORS headers, access and error logs without
  * bodies, X-Ray, and optionally AWS WAF (rate limit per IP, IP reputation, body size).
@@ -95,7 +95,7 @@ export class ChatApi extends Construct {
     const origins = settings.allowedOrigins;
 
     this.function = new WpkbFunction(this, 'Handler', {
-      entry: 'chat/handler.ts',
+      entry: 'handlers/chat.ts',
       description: `wpkb ${props.env}: POST /chat, one turn with the agent's ${namePrefix} alias`,
       memorySize: 256,
       timeout: INTEGRATION_TIMEOUT,

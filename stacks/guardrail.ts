@@ -1,6 +1,6 @@
 import * as bedrock from 'aws-cdk-lib/aws-bedrock';
 import { Construct } from 'constructs';
-import type { DeniedTopicConfig } from '../functions/shared/config/cloud-schema.js';
+import type { DeniedTopicConfig } from '../functions/core/shared/config/cloud-schema.js';
 import { fingerprint } from './settings.js';
 
 export interface AgentGuardrailProps {

@@ -3,7 +3,7 @@ import * as bedrock from 'aws-cdk-lib/aws-bedrock';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import type { ChunkingConfig } from '../functions/shared/config/cloud-schema.js';
+import type { ChunkingConfig } from '../functions/core/shared/config/cloud-schema.js';
 import { acknowledge } from './nag.js';
 import { secretReadStatements } from './pinecone-index.js';
 import { fingerprint } from './settings.js';

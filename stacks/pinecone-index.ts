@@ -13,7 +13,7 @@ import { isCompleteSecretArn, isSecretArn } from './settings.js';
 export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_22_X;
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const HANDLER_ENTRY = fileURLToPath(new URL('../functions/pinecone-index/handler.ts', import.meta.url));
+const HANDLER_ENTRY = fileURLToPath(new URL('../functions/handlers/pinecone-index.ts', import.meta.url));
 
 /**
  * The IAM resource for one Secrets Manager secret given by name or ARN. A name or partial ARN gets

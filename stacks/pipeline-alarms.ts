@@ -4,7 +4,11 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { CANARY_MISSES, INGESTION_DOCUMENTS_FAILED, METRICS_NAMESPACE } from '../functions/sync/metrics.js';
+import {
+  CANARY_MISSES,
+  INGESTION_DOCUMENTS_FAILED,
+  METRICS_NAMESPACE,
+} from '../functions/core/sync/metrics.js';
 
 export interface PipelineAlarmsProps {
   stateMachine: sfn.IStateMachine;

@@ -4,8 +4,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { WpkbConfig } from '../functions/shared/config/schema.js';
-import { ConfigError } from '../functions/shared/errors.js';
+import type { WpkbConfig } from '../functions/core/shared/config/schema.js';
+import { ConfigError } from '../functions/core/shared/errors.js';
 import { DATA_PREFIXES } from './data-bucket.js';
 import { acknowledge } from './nag.js';
 import { secretReadStatements, secretResourceArn } from './pinecone-index.js';
@@ -75,7 +75,7 @@ export class PipelineFunctions extends Construct {
     // A site that needs an application password to read: the extract Lambda alone may read its secret.
     const passwordSecret = config.cloud.wordpressPasswordSecret;
     this.extract = this.function('Extract', {
-      entry: 'extract/handler.ts',
+      entry: 'handlers/extract.ts',
       description: `wpkb ${names.env}: reads one WordPress content type into raw/`,
       memorySize: 512,
       timeout: Duration.seconds(pipeline.extractTimeoutSeconds),
@@ -107,7 +107,7 @@ export class PipelineFunctions extends Construct {
     );
 
     this.transform = this.function('Transform', {
-      entry: 'transform/handler.ts',
+      entry: 'handlers/transform.ts',
       description: `wpkb ${names.env}: normalises raw/ into kb/ documents, catalog, exports and the run report`,
       memorySize: 1024,
       timeout: Duration.seconds(pipeline.transformTimeoutSeconds),
@@ -161,7 +161,7 @@ export class PipelineFunctions extends Construct {
 
     const { pinecone } = resources;
     this.sync = this.function('Sync', {
-      entry: 'sync/handler.ts',
+      entry: 'handlers/sync.ts',
       description: `wpkb ${names.env}: ingestion job, agent preparation, Pinecone check and canaries`,
       memorySize: 256,
       timeout: Duration.seconds(60),
@@ -214,7 +214,7 @@ export class PipelineFunctions extends Construct {
     );
 
     this.guard = this.function('Guard', {
-      entry: 'guard/handler.ts',
+      entry: 'handlers/guard.ts',
       description: `wpkb ${names.env}: refuses an execution while another one runs`,
       memorySize: 128,
       timeout: Duration.seconds(30),

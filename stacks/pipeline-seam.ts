@@ -2,7 +2,7 @@ import type * as bedrock from 'aws-cdk-lib/aws-bedrock';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import type { WpkbConfig } from '../functions/shared/config/schema.js';
+import type { WpkbConfig } from '../functions/core/shared/config/schema.js';
 import type { CloudNames } from './settings.js';
 
 /**

@@ -7,10 +7,10 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import type { PipelineCloudConfig } from '../functions/shared/config/cloud-schema.js';
-import type { CanaryConfig } from '../functions/shared/config/schema.js';
-import { ConfigError } from '../functions/shared/errors.js';
-import { MAX_CANARIES, SYNC_ERRORS } from '../functions/sync/contract.js';
+import type { PipelineCloudConfig } from '../functions/core/shared/config/cloud-schema.js';
+import type { CanaryConfig } from '../functions/core/shared/config/schema.js';
+import { ConfigError } from '../functions/core/shared/errors.js';
+import { MAX_CANARIES, SYNC_ERRORS } from '../functions/core/sync/contract.js';
 
 /**
  * State names: what the console, the execution history, the alert e-mail and the Logs Insights

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { WpkbConfig } from '../functions/shared/config/schema.js';
+import type { WpkbConfig } from '../functions/core/shared/config/schema.js';
 
 /**
  * Names and values the stacks derive from configuration, in one pure place: every environment-dependent

@@ -14,7 +14,7 @@ const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const LAMBDA_ENVIRONMENT_LIMIT = 4096;
 
 export interface WpkbFunctionProps {
-  /** Handler module, relative to functions/ (`chat/handler.ts`); it exports `handler`. */
+  /** Handler module, relative to functions/ (`handlers/chat.ts`); it exports `handler`. */
   entry: string;
   description: string;
   memorySize: number;

@@ -1,6 +1,6 @@
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { WpkbConfig } from '../functions/shared/config/schema.js';
+import type { WpkbConfig } from '../functions/core/shared/config/schema.js';
 import { ActionGroupInvokePermissions } from './action-groups.js';
 import { WpkbAgent } from './agent.js';
 import { AlertTopic } from './alert-topic.js';

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { makeActionHandler } from '../../functions/actions/handler.js';
-import { localActionEvent } from '../../functions/actions/local.js';
-import { type Clock, fixedClock, systemClock } from '../../functions/shared/clock.js';
-import { loadConfig } from '../../functions/shared/config/load.js';
-import { oneLine } from '../../functions/shared/errors.js';
-import { type Log, silentLog } from '../../functions/shared/logger.js';
-import { createLocalStorage } from '../../functions/storage/local.js';
+import { type Clock, fixedClock, systemClock } from '../../functions/core/shared/clock.js';
+import { loadConfig } from '../../functions/core/shared/config/load.js';
+import { oneLine } from '../../functions/core/shared/errors.js';
+import { type Log, silentLog } from '../../functions/core/shared/logger.js';
+import { makeActionHandler } from '../../functions/handlers/actions.js';
+import { localActionEvent } from '../../functions/local/actions/event.js';
+import { createLocalStorage } from '../../functions/local/storage/directory.js';
 import { readCdkContext } from '../cdk-context.js';
 
 /** Log lines as JSON on stderr, so stdout stays the response body. */

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { askLocal } from '../../functions/local-kb/ask.js';
-import { LocalIndexMissingError } from '../../functions/local-kb/index-file.js';
-import { loadConfig } from '../../functions/shared/config/load.js';
-import { oneLine } from '../../functions/shared/errors.js';
+import { loadConfig } from '../../functions/core/shared/config/load.js';
+import { oneLine } from '../../functions/core/shared/errors.js';
+import { askLocal } from '../../functions/local/knowledge-base/ask.js';
+import { LocalIndexMissingError } from '../../functions/local/knowledge-base/index-file.js';
 import { readCdkContext } from '../cdk-context.js';
 
 export const positiveInt = (value: string): number => {

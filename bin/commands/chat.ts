@@ -3,16 +3,16 @@ import { createInterface } from 'node:readline';
 import { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { type Command, InvalidArgumentError } from 'commander';
-import { SESSION_ID_PATTERN } from '../../functions/chat/http.js';
+import { SESSION_ID_PATTERN } from '../../functions/core/chat/http.js';
+import { loadConfig } from '../../functions/core/shared/config/load.js';
+import { oneLine, WpkbError } from '../../functions/core/shared/errors.js';
 import {
   agentIdsFromOutputs,
   type ChatBackend,
   directBackend,
   endpointBackend,
   runTerminalChat,
-} from '../../functions/chat/terminal.js';
-import { loadConfig } from '../../functions/shared/config/load.js';
-import { oneLine, WpkbError } from '../../functions/shared/errors.js';
+} from '../../functions/local/chat/terminal.js';
 import { readCdkContext } from '../cdk-context.js';
 
 interface ChatFlags {

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { evalCommand } from '../../functions/eval/command.js';
-import { formatEval } from '../../functions/eval/run-eval.js';
-import { LocalIndexMissingError } from '../../functions/local-kb/index-file.js';
-import type { SearchMode } from '../../functions/local-kb/store.js';
-import { loadConfig } from '../../functions/shared/config/load.js';
-import { oneLine } from '../../functions/shared/errors.js';
+import { loadConfig } from '../../functions/core/shared/config/load.js';
+import { oneLine } from '../../functions/core/shared/errors.js';
+import { evalCommand } from '../../functions/local/eval/command.js';
+import { formatEval } from '../../functions/local/eval/run-eval.js';
+import { LocalIndexMissingError } from '../../functions/local/knowledge-base/index-file.js';
+import type { SearchMode } from '../../functions/local/knowledge-base/store.js';
 import { readCdkContext } from '../cdk-context.js';
 import { positiveInt } from './ask.js';
 

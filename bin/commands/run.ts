@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { runLocal } from '../../functions/local/run-local.js';
-import { powertoolsLog } from '../../functions/shared/logger.js';
+import { powertoolsLog } from '../../functions/core/shared/logger.js';
+import { runLocal } from '../../functions/local/runner/run-local.js';
 import { readCdkContext } from '../cdk-context.js';
 
 const typeList = (value: string) => {

@@ -1,14 +1,14 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { ApiGatewayEvent, ApiGatewayResult, LambdaContextLike } from '../chat/http.js';
+import type { ApiGatewayEvent, ApiGatewayResult, LambdaContextLike } from '../core/chat/http.js';
+import { type Clock, systemClock } from '../core/shared/clock.js';
+import type { ContentTypeConfig } from '../core/shared/config/schema.js';
+import { receiverSettings } from '../core/shared/config/webhook-env.js';
+import { oneLine } from '../core/shared/errors.js';
+import { type Log, powertoolsLog } from '../core/shared/logger.js';
 import { queueMessageFor } from '../core/webhook/queue-message.js';
 import { decideWebhook, webhookErrorBody } from '../core/webhook/request.js';
 import { readWebhookSecret } from '../core/webhook/secret.js';
-import { type Clock, systemClock } from '../shared/clock.js';
-import type { ContentTypeConfig } from '../shared/config/schema.js';
-import { receiverSettings } from '../shared/config/webhook-env.js';
-import { oneLine } from '../shared/errors.js';
-import { type Log, powertoolsLog } from '../shared/logger.js';
 
 export interface WebhookReceiverDeps {
   siteUrl: string;

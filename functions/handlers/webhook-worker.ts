@@ -8,13 +8,13 @@ import {
   type SqsRecord,
   type WorkerDeps,
 } from '../core/instant/worker.js';
-import { applicationPassword } from '../extract/password.js';
-import { systemClock } from '../shared/clock.js';
-import { workerEnvSettings } from '../shared/config/webhook-env.js';
-import { logger, powertoolsLog } from '../shared/logger.js';
-import { createS3Storage } from '../storage/s3.js';
-import { createEmfMetrics } from '../sync/metrics.js';
-import { createWordPressClient } from '../wordpress/client.js';
+import { systemClock } from '../core/shared/clock.js';
+import { workerEnvSettings } from '../core/shared/config/webhook-env.js';
+import { logger, powertoolsLog } from '../core/shared/logger.js';
+import { createS3Storage } from '../core/storage/s3.js';
+import { createEmfMetrics } from '../core/sync/metrics.js';
+import { createWordPressClient } from '../core/wordpress/client.js';
+import { applicationPassword } from '../core/wordpress/password.js';
 
 export interface SqsEvent {
   Records: SqsRecord[];

@@ -5,19 +5,20 @@
  *
  *   tsx test/bench/local-kb-process.ts <dataDir> <rounds>
  */
-import { DEMO_QUESTIONS } from '../../functions/eval/command.js';
-import { loadQuestionSet } from '../../functions/eval/questions.js';
-import { retrievalFilterFor } from '../../functions/local-kb/ask.js';
+
+import { loadConfig } from '../../functions/core/shared/config/load.js';
+import { DEMO_QUESTIONS } from '../../functions/local/eval/command.js';
+import { loadQuestionSet } from '../../functions/local/eval/questions.js';
+import { retrievalFilterFor } from '../../functions/local/knowledge-base/ask.js';
 import {
   chunkingFromConfig,
   embedderFromConfig,
   tuningFromConfig,
-} from '../../functions/local-kb/from-config.js';
-import { removeIndexFile } from '../../functions/local-kb/index-file.js';
-import { ingestLocalKb } from '../../functions/local-kb/ingest.js';
-import { openLocalKb } from '../../functions/local-kb/retrieve.js';
-import { loadConfig } from '../../functions/shared/config/load.js';
-import { createLocalStorage } from '../../functions/storage/local.js';
+} from '../../functions/local/knowledge-base/from-config.js';
+import { removeIndexFile } from '../../functions/local/knowledge-base/index-file.js';
+import { ingestLocalKb } from '../../functions/local/knowledge-base/ingest.js';
+import { openLocalKb } from '../../functions/local/knowledge-base/retrieve.js';
+import { createLocalStorage } from '../../functions/local/storage/directory.js';
 
 export interface LocalKbFigures {
   kind: 'figures';
@@ -52,7 +53,7 @@ async function measure(dataDir: string, rounds: number): Promise<LocalKbFigures>
   if (noop.chunksAdded || noop.chunksRemoved) throw new Error('the no-op ingestion changed the index');
 
   const { stat } = await import('node:fs/promises');
-  const { indexFileOf } = await import('../../functions/local-kb/index-file.js');
+  const { indexFileOf } = await import('../../functions/local/knowledge-base/index-file.js');
   const indexBytes = (await stat(indexFileOf(dataDir))).size;
   started = performance.now();
   const kb = await openLocalKb(dataDir, embedder);

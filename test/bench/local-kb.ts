@@ -13,11 +13,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
+import { runPipeline } from '../../functions/core/pipeline/run.js';
+import { loadConfig } from '../../functions/core/shared/config/load.js';
 import { startDemoSite } from '../../functions/local/demo-site/server.js';
-import { mirrorKnowledgeDir } from '../../functions/local/knowledge.js';
-import { runPipeline } from '../../functions/pipeline/run.js';
-import { loadConfig } from '../../functions/shared/config/load.js';
-import { createLocalStorage } from '../../functions/storage/local.js';
+import { mirrorKnowledgeDir } from '../../functions/local/runner/knowledge.js';
+import { createLocalStorage } from '../../functions/local/storage/directory.js';
 import type { LocalKbFigures } from './local-kb-process.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

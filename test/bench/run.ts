@@ -18,11 +18,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import axios from 'axios';
 import Table from 'cli-table3';
-import { loadConfig } from '../../functions/shared/config/load.js';
-import type { ContentTypeConfig } from '../../functions/shared/config/schema.js';
-import { wordpressSchema } from '../../functions/shared/config/schema.js';
-import { silentLog } from '../../functions/shared/logger.js';
-import { createWordPressClient, restFieldsFor } from '../../functions/wordpress/client.js';
+import { loadConfig } from '../../functions/core/shared/config/load.js';
+import type { ContentTypeConfig } from '../../functions/core/shared/config/schema.js';
+import { wordpressSchema } from '../../functions/core/shared/config/schema.js';
+import { silentLog } from '../../functions/core/shared/logger.js';
+import { createWordPressClient, restFieldsFor } from '../../functions/core/wordpress/client.js';
 import { localKbBench } from './local-kb.js';
 import type { SiteReady, SiteStats } from './site-process.js';
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { actionsSettings } from '../../functions/shared/config/actions-env.js';
-import { ConfigError } from '../../functions/shared/errors.js';
+import { actionsSettings } from '../../functions/core/shared/config/actions-env.js';
+import { ConfigError } from '../../functions/core/shared/errors.js';
 import {
   checkActionGroupSchema,
   MALL_DIRECTORY,

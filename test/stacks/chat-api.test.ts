@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MESSAGE_MAX, SESSION_ID_PATTERN } from '../../functions/chat/http.js';
-import { chatSettings } from '../../functions/shared/config/chat-env.js';
+import { MESSAGE_MAX, SESSION_ID_PATTERN } from '../../functions/core/chat/http.js';
+import { chatSettings } from '../../functions/core/shared/config/chat-env.js';
 import { ACCESS_LOG_FORMAT, AGENT_TIMEOUT_MS, GATEWAY_ERROR_TEMPLATE } from '../../stacks/chat-api.js';
 import {
   type AgentSynth,

@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { describe, expect, it } from 'vitest';
-import type { ChunkingConfig } from '../../functions/shared/config/cloud-schema.js';
+import type { ChunkingConfig } from '../../functions/core/shared/config/cloud-schema.js';
 import {
   chunkingConfiguration,
   KnowledgeBase,

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../functions/shared/config/load.js';
+import { loadConfig } from '../../functions/core/shared/config/load.js';
 import { lambdaConfig } from '../../stacks/pipeline-functions.js';
 import { type PipelineSynth, synthesizePipelineStack } from './pipeline-synth.js';
 import { acknowledgements, configFor, logicalIdOf, nagFindings } from './synth.js';

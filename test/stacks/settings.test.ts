@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../functions/shared/config/load.js';
-import { ConfigError } from '../../functions/shared/errors.js';
+import { loadConfig } from '../../functions/core/shared/config/load.js';
+import { ConfigError } from '../../functions/core/shared/errors.js';
 import { canonicalJson, cloudNames, fingerprint, parseModelReference } from '../../stacks/settings.js';
 import { cdkJson, configFor } from './synth.js';
 

@@ -5,8 +5,8 @@ import { App, CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import cdkNag from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { loadConfig } from '../../functions/shared/config/load.js';
-import type { WpkbConfig } from '../../functions/shared/config/schema.js';
+import { loadConfig } from '../../functions/core/shared/config/load.js';
+import type { WpkbConfig } from '../../functions/core/shared/config/schema.js';
 import type { ActionGroupsFactory, PipelineFactory } from '../../stacks/pipeline-seam.js';
 import { WpkbStack } from '../../stacks/wpkb-stack.js';
 

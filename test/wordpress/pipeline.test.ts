@@ -12,12 +12,12 @@ import { join, relative, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import axios from 'axios';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../functions/shared/config/load.js';
-import type { ContentTypeConfig, WpkbConfig } from '../../functions/shared/config/schema.js';
-import { silentLog } from '../../functions/shared/logger.js';
-import type { WpItem } from '../../functions/shared/types.js';
-import { createLocalStorage } from '../../functions/storage/local.js';
-import { createWordPressClient } from '../../functions/wordpress/client.js';
+import { loadConfig } from '../../functions/core/shared/config/load.js';
+import type { ContentTypeConfig, WpkbConfig } from '../../functions/core/shared/config/schema.js';
+import { silentLog } from '../../functions/core/shared/logger.js';
+import type { WpItem } from '../../functions/core/shared/types.js';
+import { createWordPressClient } from '../../functions/core/wordpress/client.js';
+import { createLocalStorage } from '../../functions/local/storage/directory.js';
 import { type PostRow, startWordPress, type WordPressSite } from './harness.js';
 import {
   EVENTS,
@@ -242,10 +242,10 @@ describe('pipeline runs', () => {
   let storage: ReturnType<typeof createLocalStorage>;
   let afterRun1: Map<string, string>;
   // Imported here so the client tests above still run when the pipeline module cannot load.
-  let runPipeline: typeof import('../../functions/pipeline/run.js').runPipeline;
+  let runPipeline: typeof import('../../functions/core/pipeline/run.js').runPipeline;
 
   beforeAll(async () => {
-    ({ runPipeline } = await import('../../functions/pipeline/run.js'));
+    ({ runPipeline } = await import('../../functions/core/pipeline/run.js'));
     storage = createLocalStorage(dataDir);
   });
 

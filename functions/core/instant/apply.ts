@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import { oneLine } from '../../shared/errors.js';
+import { oneLine } from '../shared/errors.js';
 import type { Hint } from '../webhook/hint.js';
 import { applyItemUpdate, type InstantDeps, type StoreChange } from './item.js';
 import { recordInstantUpdate } from './ledger.js';

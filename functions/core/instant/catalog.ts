@@ -1,8 +1,8 @@
-import { type Catalog, type CatalogEntry, catalogJson } from '../../documents/catalog.js';
-import { keys } from '../../pipeline/keys.js';
-import { ConditionFailedError, StorageError } from '../../shared/errors.js';
-import type { Log } from '../../shared/logger.js';
-import type { Storage } from '../../storage/port.js';
+import { type Catalog, type CatalogEntry, catalogJson } from '../documents/catalog.js';
+import { keys } from '../pipeline/keys.js';
+import { ConditionFailedError, StorageError } from '../shared/errors.js';
+import type { Log } from '../shared/logger.js';
+import type { Storage } from '../storage/port.js';
 
 export interface CatalogUpdateOptions {
   log: Log;

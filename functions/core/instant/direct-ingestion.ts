@@ -7,8 +7,8 @@ import {
   IngestKnowledgeBaseDocumentsCommand,
   type KnowledgeBaseDocumentDetail,
 } from '@aws-sdk/client-bedrock-agent';
-import { sidecarKeyFor } from '../../documents/document.js';
-import type { Log } from '../../shared/logger.js';
+import { sidecarKeyFor } from '../documents/document.js';
+import type { Log } from '../shared/logger.js';
 
 /**
  * Direct ingestion of single documents into the knowledge base's S3 data source

@@ -1,13 +1,15 @@
-import { catalogEntry } from '../../documents/catalog.js';
-import { buildDocument, documentKey, sidecarKeyFor } from '../../documents/document.js';
-import { isProtectedItem } from '../../normalize/item.js';
-import { normaliseAll } from '../../pipeline/transform.js';
-import type { ContentTypeConfig, WpkbConfig } from '../../shared/config/schema.js';
-import type { Log } from '../../shared/logger.js';
-import type { TermsByTaxonomy } from '../../shared/types.js';
-import { md5Hex } from '../../storage/codec.js';
-import type { Storage } from '../../storage/port.js';
-import type { WordPressClient } from '../../wordpress/client.js';
+import { catalogEntry } from '../documents/catalog.js';
+import { buildDocument, documentKey, sidecarKeyFor } from '../documents/document.js';
+import { stripBlocks } from '../normalize/boilerplate.js';
+import { isProtectedItem } from '../normalize/item.js';
+import { keys } from '../pipeline/keys.js';
+import { type BoilerplateState, normaliseAll } from '../pipeline/transform.js';
+import type { ContentTypeConfig, WpkbConfig } from '../shared/config/schema.js';
+import type { Log } from '../shared/logger.js';
+import type { TermsByTaxonomy } from '../shared/types.js';
+import { getJson, md5Hex } from '../storage/codec.js';
+import type { Storage } from '../storage/port.js';
+import type { WordPressClient } from '../wordpress/client.js';
 import { updateCatalogEntry } from './catalog.js';
 
 export interface InstantDeps {
@@ -34,8 +36,9 @@ export interface StoreChange {
 
 /**
  * One item, re-read from WordPress and written exactly as the nightly run would write it: the same
- * client and visibility rule (published, not password-protected), the same normalisation and document
- * builder, the same catalog entry. A visible item whose document and sidecar bytes are what the store
+ * client and visibility rule (published, not password-protected), the same normalisation, boilerplate
+ * rule (the type's blocks as the last full transform stored them) and document builder, the same
+ * catalog entry. A visible item whose document and sidecar bytes are what the store
  * holds changes nothing (no write, so nothing to ingest); an item that is not visible (hidden, gone,
  * protected) loses its document, sidecar and catalog entry. The caller holds the data lock.
  */
@@ -60,8 +63,13 @@ export async function applyItemUpdate(
   );
   const terms: TermsByTaxonomy = Object.fromEntries(termReads.map((r) => [r.taxonomy, r.terms]));
   const { items } = normaliseAll({ type, items: [read.item], terms }, deps.config, log);
-  const item = items[0];
-  if (!item) return removeItem(type, id, 'password-protected', deps);
+  const normalised = items[0];
+  if (!normalised) return removeItem(type, id, 'password-protected', deps);
+  // Boilerplate is a property of the whole type: the blocks the last full transform found are left out
+  // here too, so this document has the bytes the next nightly run would give it (unless this very edit
+  // moves a block across the threshold; the nightly run then rewrites what changed).
+  const state = await getJson<BoilerplateState>(storage, keys.boilerplate(type.name));
+  const item = stripBlocks(normalised, new Set(state?.blocks ?? [])).item;
   const document = buildDocument(item);
 
   const [csv, sidecar] = await Promise.all([storage.get(document.key), storage.get(document.sidecarKey)]);

@@ -1,9 +1,9 @@
 import pLimit from 'p-limit';
 import { z } from 'zod';
-import type { InstantUpdatesReport } from '../../pipeline/report.js';
-import type { Log } from '../../shared/logger.js';
-import { putJson } from '../../storage/codec.js';
-import type { Storage } from '../../storage/port.js';
+import type { InstantUpdatesReport } from '../pipeline/report.js';
+import type { Log } from '../shared/logger.js';
+import { putJson } from '../storage/codec.js';
+import type { Storage } from '../storage/port.js';
 
 /**
  * The instant-update ledger: one small object per applied hint under `instant/` (outside `kb/`, so

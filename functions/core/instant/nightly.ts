@@ -1,6 +1,6 @@
-import type { InstantUpdatesReport } from '../../pipeline/report.js';
-import { type TransformOptions, type TransformResult, transform } from '../../pipeline/transform.js';
-import { silentLog } from '../../shared/logger.js';
+import type { InstantUpdatesReport } from '../pipeline/report.js';
+import { type TransformOptions, type TransformResult, transform } from '../pipeline/transform.js';
+import { silentLog } from '../shared/logger.js';
 import { withDataLock } from '../storage/data-lock.js';
 import { readInstantLedger, summariseLedger } from './ledger.js';
 

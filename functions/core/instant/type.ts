@@ -1,6 +1,6 @@
-import { transform } from '../../pipeline/transform.js';
-import type { ContentTypeConfig } from '../../shared/config/schema.js';
-import type { TermsByTaxonomy } from '../../shared/types.js';
+import { transform } from '../pipeline/transform.js';
+import type { ContentTypeConfig } from '../shared/config/schema.js';
+import type { TermsByTaxonomy } from '../shared/types.js';
 import type { InstantDeps, StoreChange } from './item.js';
 
 /**

@@ -1,6 +1,6 @@
 import { type BedrockAgentClient, ListIngestionJobsCommand } from '@aws-sdk/client-bedrock-agent';
-import { documentKey, sidecarKeyFor } from '../../documents/document.js';
-import { oneLine } from '../../shared/errors.js';
+import { documentKey, sidecarKeyFor } from '../documents/document.js';
+import { oneLine } from '../shared/errors.js';
 import { tryAcquireDataLock } from '../storage/data-lock.js';
 import { readQueuedHint } from '../webhook/queue-message.js';
 import { applyHints, type UpdateResult } from './apply.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ConditionFailedError, WpkbError } from '../../shared/errors.js';
-import { type Log, silentLog } from '../../shared/logger.js';
-import type { Storage } from '../../storage/port.js';
+import { ConditionFailedError, WpkbError } from '../shared/errors.js';
+import { type Log, silentLog } from '../shared/logger.js';
+import type { Storage } from './port.js';
 
 /**
  * The data lock: ONE object, `locks/data.json`, that whoever rewrites shared objects of the store holds

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ContentTypeConfig } from '../../shared/config/schema.js';
+import type { ContentTypeConfig } from '../shared/config/schema.js';
 
 /**
  * The notification body (the shared wire contract): `{"site": home_url(), "type": "<rest_base>",

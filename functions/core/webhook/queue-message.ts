@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { ContentTypeConfig } from '../../shared/config/schema.js';
+import type { ContentTypeConfig } from '../shared/config/schema.js';
 import { type Hint, parseHint } from './hint.js';
 
 /**

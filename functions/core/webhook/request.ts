@@ -1,4 +1,4 @@
-import type { ContentTypeConfig } from '../../shared/config/schema.js';
+import type { ContentTypeConfig } from '../shared/config/schema.js';
 import { type Hint, parseHint } from './hint.js';
 import { checkSignature, SIGNATURE_HEADER } from './signature.js';
 

@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ConfigError } from '../../shared/errors.js';
+import { ConfigError } from '../shared/errors.js';
 
 /**
  * The webhook's shared secret (what the plugin has as WPKB_SECRET) from Secrets Manager: the secret

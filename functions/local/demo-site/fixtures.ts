@@ -567,6 +567,8 @@ interface Builder {
   r: Random;
   /** Term choices draw from their own sequence, so adding them left every other fixture value as it was. */
   t: Random;
+  /** Boilerplate and the symbol-named places: their own sequence too, for the same reason. */
+  x: Random;
   drafts: Draft[];
 }
 
@@ -635,7 +637,21 @@ function storeInfo(r: Random, name: string, restaurant: boolean): Record<string,
   };
 }
 
-function storeContent(r: Random, name: string, category: Category, restaurant: boolean): string {
+/**
+ * A paragraph about one brand, pasted into many other stores' pages — as seen on the reference site.
+ * Transform must leave it out of those documents (functions/core/normalize/boilerplate.ts); the brand's
+ * own page keeps it.
+ */
+export const BRAND_BLOCK =
+  '¿Buscas muebles o decoración? Visita <strong>B+D</strong>, la marca chilena de diseño para el hogar: sofás, lámparas y textiles con despacho a todo Chile. ¡Te esperamos en nuestra tienda del mall!';
+
+function storeContent(
+  r: Random,
+  name: string,
+  category: Category,
+  restaurant: boolean,
+  brandBlock = false,
+): string {
   const offer = r.some(category.offer, 2, 4);
   const parts: string[] = [];
   parts.push(
@@ -661,6 +677,7 @@ function storeContent(r: Random, name: string, category: Category, restaurant: b
     );
   }
   if (r.chance(0.25)) parts.push(`Estamos en el ${r.pick(ZONES)}<br>junto a la escalera mecánica.`);
+  if (brandBlock) parts.push(BRAND_BLOCK);
   return paragraphs(parts, r.chance(0.6));
 }
 
@@ -671,7 +688,7 @@ function addStoreLike(b: Builder, restBase: string, restaurant: boolean, count: 
     const category = r.pick(categories);
     const name = r.pick(category.names)(r.pick(WORDS), r);
     const dateMs = postDate(r, Date.parse('2019-01-01T00:00:00Z'), NOW_MS - DAY);
-    const content = storeContent(r, name, category, restaurant);
+    const content = storeContent(r, name, category, restaurant, !restaurant && b.x.chance(0.4));
     b.drafts.push({
       restBase,
       type: restBase,
@@ -998,6 +1015,70 @@ function addSpecials(b: Builder, types: { event: string; stores: string; restaur
   });
 }
 
+/**
+ * Places whose names are short tokens joined by symbols, as real malls have (`B+D`, `W.O.K`, `H&M`,
+ * `7-Eleven`, `Café 3.0`): tokenizers that split on symbols and drop short words lose them. They opened
+ * last, so their ids come after every other item's and every other id stayed as it was.
+ */
+function symbolNamed(x: Random, types: { stores: string; restaurant: string }): Draft[] {
+  const places = [
+    {
+      restBase: types.stores,
+      name: 'B+D',
+      parts: [
+        'Muebles, lámparas y textiles de diseño nórdico para tu living, comedor y dormitorio.',
+        BRAND_BLOCK,
+      ],
+      terms: ['Hogar & Deco'],
+    },
+    {
+      restBase: types.stores,
+      name: 'H&M',
+      parts: ['Moda para mujer, hombre y niños: básicos, jeans y colecciones de temporada a buen precio.'],
+      terms: ['Moda'],
+    },
+    {
+      restBase: types.stores,
+      name: '7-Eleven',
+      parts: [
+        'Tienda de conveniencia abierta todos los días: café para llevar, snacks, bebidas heladas, recargas y pago de cuentas.',
+      ],
+      terms: ['Servicios'],
+    },
+    {
+      restBase: types.restaurant,
+      name: 'W.O.K',
+      parts: [
+        'Tallarines y arroz salteados al wok en el momento, con pollo, carne, camarones o tofu. ¡Arma tu caja!',
+      ],
+      terms: ['Comida china'],
+    },
+    {
+      restBase: types.restaurant,
+      name: 'Café 3.0',
+      parts: ['Café de especialidad, brunch todo el día y repostería casera.'],
+      terms: ['Café'],
+    },
+  ];
+  return places.map((place) => {
+    const restaurant = place.restBase === types.restaurant;
+    const dateMs = postDate(x, Date.parse('2026-02-26T00:00:00Z'), NOW_MS - DAY);
+    const content = paragraphs(place.parts, x.chance(0.6));
+    return {
+      restBase: place.restBase,
+      type: place.restBase,
+      title: place.name,
+      content,
+      excerpt: excerptOf(content),
+      status: 'publish',
+      dateMs,
+      modifiedMs: dateMs,
+      acf: storeInfo(x, place.name, restaurant),
+      terms: { [restaurant ? TAXONOMY.restaurant : TAXONOMY.stores]: place.terms },
+    };
+  });
+}
+
 /** Items an anonymous visitor must never see: drafts, private, pending and scheduled. */
 function addNonPublic(b: Builder, restBases: string[], perType: number): void {
   const statuses: DemoStatus[] = ['draft', 'private', 'pending', 'future'];
@@ -1040,6 +1121,7 @@ export function generateDemoSite(options: DemoSiteOptions = {}): DemoSite {
   const b: Builder = {
     r: new Random(mulberry32(seed)),
     t: new Random(mulberry32(seed ^ 0x7a0c1a)),
+    x: new Random(mulberry32(seed ^ 0x5b0d1e)),
     drafts: [],
   };
   const count = (base: number): number => Math.max(1, Math.round(base * scale));
@@ -1067,7 +1149,10 @@ export function generateDemoSite(options: DemoSiteOptions = {}): DemoSite {
   const items: Record<string, DemoItem[]> = Object.fromEntries(types.map((t) => [t.restBase, []]));
   const slugs = new Map<string, Set<string>>();
   let id = 118;
-  for (const { draft } of order) {
+  // The symbol-named places opened after everything else (their dates are not the latest: scheduled
+  // posts are dated ahead of their creation).
+  const late = symbolNamed(b.x, { stores: 'stores', restaurant: 'restaurant' });
+  for (const draft of [...order.map((o) => o.draft), ...late]) {
     id += b.r.int(1, 4);
     const taken = slugs.get(draft.type) ?? new Set<string>();
     slugs.set(draft.type, taken);

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createCatalogCache, termsOf } from '../../../functions/actions/catalog.js';
-import { makeActionHandler } from '../../../functions/actions/handler.js';
-import { localActionEvent } from '../../../functions/actions/local.js';
-import type { Clock } from '../../../functions/shared/clock.js';
-import { fixedClock } from '../../../functions/shared/clock.js';
-import { silentLog } from '../../../functions/shared/logger.js';
-import type { WpItem } from '../../../functions/shared/types.js';
-import { createMemoryStorage } from '../../../functions/storage/memory.js';
-import type { Storage } from '../../../functions/storage/port.js';
+import { createCatalogCache, termsOf } from '../../../functions/core/actions/catalog.js';
+import type { Clock } from '../../../functions/core/shared/clock.js';
+import { fixedClock } from '../../../functions/core/shared/clock.js';
+import { silentLog } from '../../../functions/core/shared/logger.js';
+import type { WpItem } from '../../../functions/core/shared/types.js';
+import { createMemoryStorage } from '../../../functions/core/storage/memory.js';
+import type { Storage } from '../../../functions/core/storage/port.js';
+import { makeActionHandler } from '../../../functions/handlers/actions.js';
+import { localActionEvent } from '../../../functions/local/actions/event.js';
 import { actionFixture, buildStore, directory, listOf, mallConfig, NOW } from './helpers.js';
 
 const config = mallConfig();

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handler } from '../../../functions/actions/handler.js';
-import { localActionEvent } from '../../../functions/actions/local.js';
-import { transform } from '../../../functions/pipeline/transform.js';
-import { createLocalStorage } from '../../../functions/storage/local.js';
+import { transform } from '../../../functions/core/pipeline/transform.js';
+import { handler } from '../../../functions/handlers/actions.js';
+import { localActionEvent } from '../../../functions/local/actions/event.js';
+import { createLocalStorage } from '../../../functions/local/storage/directory.js';
 import { actionFixture, mallConfig } from './helpers.js';
 
 const run = promisify(execFile);

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { makeActionHandler } from '../../../functions/actions/handler.js';
-import { localActionEvent } from '../../../functions/actions/local.js';
-import { transform } from '../../../functions/pipeline/transform.js';
-import { fixedClock } from '../../../functions/shared/clock.js';
-import { loadConfig } from '../../../functions/shared/config/load.js';
-import type { WpkbConfig } from '../../../functions/shared/config/schema.js';
-import type { TermsByTaxonomy, WpItem } from '../../../functions/shared/types.js';
-import { createMemoryStorage, type MemoryStorage } from '../../../functions/storage/memory.js';
+import { transform } from '../../../functions/core/pipeline/transform.js';
+import { fixedClock } from '../../../functions/core/shared/clock.js';
+import { loadConfig } from '../../../functions/core/shared/config/load.js';
+import type { WpkbConfig } from '../../../functions/core/shared/config/schema.js';
+import type { TermsByTaxonomy, WpItem } from '../../../functions/core/shared/types.js';
+import { createMemoryStorage, type MemoryStorage } from '../../../functions/core/storage/memory.js';
+import { makeActionHandler } from '../../../functions/handlers/actions.js';
+import { localActionEvent } from '../../../functions/local/actions/event.js';
 
 export const actionFixture = (type: string): WpItem[] =>
   JSON.parse(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Hours, hoursOfDay, parseHours, statusAt } from '../../../functions/actions/hours.js';
+import { type Hours, hoursOfDay, parseHours, statusAt } from '../../../functions/core/actions/hours.js';
 
 const SUN = 0;
 const MON = 1;

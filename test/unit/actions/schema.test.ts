@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { OPERATIONS } from '../../../functions/actions/operations.js';
+import { OPERATIONS } from '../../../functions/core/actions/operations.js';
 
 const text = readFileSync(
   new URL('../../../agent-schemas/mall-directory.openapi.yaml', import.meta.url),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { actionsSettings } from '../../../functions/shared/config/actions-env.js';
-import { ConfigError } from '../../../functions/shared/errors.js';
+import { actionsSettings } from '../../../functions/core/shared/config/actions-env.js';
+import { ConfigError } from '../../../functions/core/shared/errors.js';
 
 const config = JSON.stringify({ site: { url: 'https://mall.example.cl', timeZone: 'America/Santiago' } });
 const env = { DATA_BUCKET: 'wpkb-prod-data', WPKB_CONFIG: config };

@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-bedrock-agent-runtime';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type AgentError, askAgent } from '../../../functions/chat/agent.js';
+import { type AgentError, askAgent } from '../../../functions/core/chat/agent.js';
 import { completionFixture, stream } from './helpers.js';
 
 const bedrock = mockClient(BedrockAgentRuntimeClient);

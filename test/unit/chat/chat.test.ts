@@ -6,9 +6,9 @@ import {
 } from '@aws-sdk/client-bedrock-agent-runtime';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type ApiGatewayEvent, makeChatHandler } from '../../../functions/chat/handler.js';
-import { fixedClock } from '../../../functions/shared/clock.js';
-import type { ChatSettings } from '../../../functions/shared/config/chat-env.js';
+import { fixedClock } from '../../../functions/core/shared/clock.js';
+import type { ChatSettings } from '../../../functions/core/shared/config/chat-env.js';
+import { type ApiGatewayEvent, makeChatHandler } from '../../../functions/handlers/chat.js';
 import { completionFixture, recordingLog, stalled, stream } from './helpers.js';
 
 const bedrock = mockClient(BedrockAgentRuntimeClient);

@@ -1,6 +1,6 @@
 import type { RetrievedReference } from '@aws-sdk/client-bedrock-agent-runtime';
 import { describe, expect, it } from 'vitest';
-import { citationsFrom, EXCERPT_MAX } from '../../../functions/chat/citations.js';
+import { citationsFrom, EXCERPT_MAX } from '../../../functions/core/chat/citations.js';
 
 const ref = (
   metadata: Record<string, unknown> | undefined,

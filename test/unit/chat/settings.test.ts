@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chatSettings } from '../../../functions/shared/config/chat-env.js';
-import { ConfigError } from '../../../functions/shared/errors.js';
+import { chatSettings } from '../../../functions/core/shared/config/chat-env.js';
+import { ConfigError } from '../../../functions/core/shared/errors.js';
 
 const env = { AGENT_ID: 'AGENT12345', AGENT_ALIAS_ID: 'ALIAS12345' };
 

@@ -6,15 +6,15 @@ import { promisify } from 'node:util';
 import { BedrockAgentRuntimeClient, InvokeAgentCommand } from '@aws-sdk/client-bedrock-agent-runtime';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeChatHandler } from '../../../functions/chat/handler.js';
+import { silentLog } from '../../../functions/core/shared/logger.js';
+import { makeChatHandler } from '../../../functions/handlers/chat.js';
 import {
   agentIdsFromOutputs,
   type ChatBackend,
   directBackend,
   endpointBackend,
   runTerminalChat,
-} from '../../../functions/chat/terminal.js';
-import { silentLog } from '../../../functions/shared/logger.js';
+} from '../../../functions/local/chat/terminal.js';
 import { completionFixture, stream } from './helpers.js';
 
 const run = promisify(execFile);

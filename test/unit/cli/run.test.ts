@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BRAND_BLOCK } from '../../../functions/local/demo-site/fixtures.js';
 import { type DemoSiteServer, startDemoSite } from '../../../functions/local/demo-site/server.js';
 
 const run = promisify(execFile);
@@ -68,6 +69,22 @@ describe('wpkb run (the local pipeline CLI)', () => {
     expect(JSON.parse(await readFile(path.join(dataDir, `runs/${latest.runId}.json`), 'utf8'))).toEqual(
       latest,
     );
+    // The brand paragraph pasted into other stores' pages is boilerplate: counted, and left out of every
+    // store's document but the brand's own.
+    const holders = (site.site.items.stores ?? []).filter(
+      (i) => i.status === 'publish' && i.content.rendered.includes(BRAND_BLOCK),
+    );
+    expect(holders.length).toBeGreaterThanOrEqual(0.3 * (published ?? Number.POSITIVE_INFINITY));
+    expect(latest.boilerplate.stores).toMatchObject({ enabled: true, paragraphsRemoved: holders.length - 1 });
+    expect(latest.boilerplate.stores.blocks).toBeGreaterThanOrEqual(1);
+    expect(first.stdout).toMatch(
+      new RegExp(`boilerplate left out: .*stores \\d+ blocks? \\(${holders.length - 1} paragraphs\\)`),
+    );
+    const keeping = [];
+    for (const file of (await readdir(path.join(dataDir, 'kb/stores'))).filter((f) => f.endsWith('.csv')))
+      if ((await readFile(path.join(dataDir, 'kb/stores', file), 'utf8')).includes('Buscas muebles'))
+        keeping.push(file);
+    expect(keeping).toEqual([`${holders.find((i) => i.title.rendered === 'B+D')?.id}.csv`]);
 
     const before = await files(dataDir);
     const second = await wpkb('--wp-url', site.url, '--data-dir', dataDir);

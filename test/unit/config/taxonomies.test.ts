@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../functions/shared/config/load.js';
-import { ConfigError } from '../../../functions/shared/errors.js';
+import { loadConfig } from '../../../functions/core/shared/config/load.js';
+import { ConfigError } from '../../../functions/core/shared/errors.js';
 
 const site = { url: 'https://mall.example.cl' };
 const storesWith = (extra: Record<string, unknown>) => ({

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../functions/core/shared/config/load.js';
+import { wordpressSchema } from '../../../functions/core/shared/config/schema.js';
+import { silentLog } from '../../../functions/core/shared/logger.js';
+import { createWordPressClient } from '../../../functions/core/wordpress/client.js';
 import {
   DEMO_PUBLIC_ORIGIN,
   generateDemoSite,
   isPublic,
 } from '../../../functions/local/demo-site/fixtures.js';
 import { type DemoSiteServer, startDemoSite } from '../../../functions/local/demo-site/server.js';
-import { loadConfig } from '../../../functions/shared/config/load.js';
-import { wordpressSchema } from '../../../functions/shared/config/schema.js';
-import { silentLog } from '../../../functions/shared/logger.js';
-import { createWordPressClient } from '../../../functions/wordpress/client.js';
 
 // The demo site is what `npm start` reads: the project's own client must read it completely — items
 // and, with the reference configuration's taxonomies, every term — in either permalink mode.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  BRAND_BLOCK,
   type DemoItem,
   type DemoSite,
   generateDemoSite,
@@ -151,6 +152,23 @@ describe('generateDemoSite', () => {
       expect(contents, needle).toContain(needle);
     }
     expect(contents).toMatch(/\p{Extended_Pictographic}/u);
+  });
+
+  it('has boilerplate: one brand paragraph pasted into at least 30 % of the published stores', () => {
+    const stores = (site.items.stores ?? []).filter(isPublic);
+    const holders = stores.filter((i) => i.content.rendered.includes(BRAND_BLOCK));
+    expect(holders.length / stores.length).toBeGreaterThanOrEqual(0.3);
+    expect(holders.length / stores.length).toBeLessThan(0.5);
+    expect(holders.some((i) => i.title.rendered === 'B+D')).toBe(true);
+  });
+
+  it('has places named with short tokens and symbols, published, after every other id', () => {
+    const byTitle = new Map(published.map((i) => [i.title.rendered, i]));
+    const names = ['B+D', 'H&amp;M', '7-Eleven', 'W.O.K', 'Café 3.0'];
+    for (const name of names) expect(byTitle.get(name)?.status, name).toBe('publish');
+    const ids = names.map((name) => byTitle.get(name)?.id ?? 0);
+    const others = items.filter((i) => !ids.includes(i.id)).map((i) => i.id);
+    expect(Math.min(...ids)).toBeGreaterThan(Math.max(...others));
   });
 
   it('has a listed password-protected item and non-public items of every type', () => {

@@ -1,9 +1,13 @@
 import fc from 'fast-check';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { buildDocument, documentText, SIDECAR_MAX_BYTES } from '../../../functions/documents/document.js';
-import { ItemError } from '../../../functions/shared/errors.js';
-import type { NormalisedItem } from '../../../functions/shared/types.js';
+import {
+  buildDocument,
+  documentText,
+  SIDECAR_MAX_BYTES,
+} from '../../../functions/core/documents/document.js';
+import { ItemError } from '../../../functions/core/shared/errors.js';
+import type { NormalisedItem } from '../../../functions/core/shared/types.js';
 
 const item = (over: Partial<NormalisedItem> = {}): NormalisedItem => ({
   sourceId: '42',

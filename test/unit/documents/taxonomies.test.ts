@@ -1,11 +1,11 @@
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { buildCatalog, buildExport } from '../../../functions/documents/catalog.js';
-import { buildDocument, documentText } from '../../../functions/documents/document.js';
-import { normaliseItem } from '../../../functions/normalize/item.js';
-import { indexTerms } from '../../../functions/normalize/terms.js';
-import { contentTypeSchema } from '../../../functions/shared/config/schema.js';
-import type { NormalisedItem, WpItem } from '../../../functions/shared/types.js';
+import { buildCatalog, buildExport } from '../../../functions/core/documents/catalog.js';
+import { buildDocument, documentText } from '../../../functions/core/documents/document.js';
+import { normaliseItem } from '../../../functions/core/normalize/item.js';
+import { indexTerms } from '../../../functions/core/normalize/terms.js';
+import { contentTypeSchema } from '../../../functions/core/shared/config/schema.js';
+import type { NormalisedItem, WpItem } from '../../../functions/core/shared/types.js';
 
 const item = (over: Partial<NormalisedItem> = {}): NormalisedItem => ({
   sourceId: '42',

@@ -5,12 +5,12 @@ import {
 } from '@aws-sdk/client-bedrock-agent-runtime';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { canaryResultSchema, describeMiss, runCanaries } from '../../../functions/eval/canaries.js';
-import { evalCommand } from '../../../functions/eval/command.js';
-import { bedrockRetrieve } from '../../../functions/eval/retriever.js';
-import { freshnessFilter } from '../../../functions/local-kb/freshness.js';
-import { fixedClock } from '../../../functions/shared/clock.js';
-import { loadConfig } from '../../../functions/shared/config/load.js';
+import { canaryResultSchema, describeMiss, runCanaries } from '../../../functions/core/retrieval/canaries.js';
+import { freshnessFilter } from '../../../functions/core/retrieval/freshness.js';
+import { bedrockRetrieve } from '../../../functions/core/retrieval/retriever.js';
+import { fixedClock } from '../../../functions/core/shared/clock.js';
+import { loadConfig } from '../../../functions/core/shared/config/load.js';
+import { evalCommand } from '../../../functions/local/eval/command.js';
 
 const bedrock = mockClient(BedrockAgentRuntimeClient);
 const client = new BedrockAgentRuntimeClient({ region: 'us-east-1' });

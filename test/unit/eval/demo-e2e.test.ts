@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_QUESTIONS, evalCommand } from '../../../functions/eval/command.js';
-import { loadQuestionSet } from '../../../functions/eval/questions.js';
-import { formatEval } from '../../../functions/eval/run-eval.js';
+import { loadConfig } from '../../../functions/core/shared/config/load.js';
 import { type DemoSiteServer, startDemoSite } from '../../../functions/local/demo-site/server.js';
-import { runLocal } from '../../../functions/local/run-local.js';
-import { readIndexFile } from '../../../functions/local-kb/index-file.js';
-import { loadConfig } from '../../../functions/shared/config/load.js';
-import { tempDir } from '../local-kb/helpers.js';
+import { DEMO_QUESTIONS, evalCommand } from '../../../functions/local/eval/command.js';
+import { loadQuestionSet } from '../../../functions/local/eval/questions.js';
+import { formatEval } from '../../../functions/local/eval/run-eval.js';
+import { readIndexFile } from '../../../functions/local/knowledge-base/index-file.js';
+import { runLocal } from '../../../functions/local/runner/run-local.js';
+import { tempDir } from '../knowledge-base/helpers.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 
@@ -70,5 +70,11 @@ describe('demo site: npm start, then wpkb eval', () => {
     expect(report.violations).toEqual([]); // past events never come back
     expect(report.metrics.recall[5]).toBeGreaterThanOrEqual(0.85);
     expect(report.metrics.mrr).toBeGreaterThanOrEqual(0.75);
+    // Names made of short tokens and symbols (B+D, W.O.K, H&M, 7-Eleven, Café 3.0) come first.
+    const symbols = report.outcomes.filter((o) => o.tags.includes('symbol'));
+    expect(symbols.map((o) => o.question)).toEqual(
+      expect.arrayContaining(['Dónde está B+D', 'Dónde está W.O.K']),
+    );
+    for (const o of symbols) expect(o.rank, o.question).toBe(1);
   }, 30_000);
 });

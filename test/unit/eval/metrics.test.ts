@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { firstRank, matches, summarise } from '../../../functions/eval/metrics.js';
-import { parseQuestionSet } from '../../../functions/eval/questions.js';
-import type { Retrieve, Retrieved } from '../../../functions/eval/retriever.js';
-import { formatEval, runEval } from '../../../functions/eval/run-eval.js';
+import { firstRank, matches, summarise } from '../../../functions/core/retrieval/metrics.js';
+import type { Retrieve, Retrieved } from '../../../functions/core/retrieval/retriever.js';
+import { parseQuestionSet } from '../../../functions/local/eval/questions.js';
+import { formatEval, runEval } from '../../../functions/local/eval/run-eval.js';
 
 const item = (source_id: string, title = `Item ${source_id}`): Retrieved => ({
   source_id,

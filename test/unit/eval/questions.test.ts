@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_QUESTIONS } from '../../../functions/eval/command.js';
-import { loadQuestionSet, parseQuestionSet } from '../../../functions/eval/questions.js';
-import { tempDir } from '../local-kb/helpers.js';
+import { DEMO_QUESTIONS } from '../../../functions/local/eval/command.js';
+import { loadQuestionSet, parseQuestionSet } from '../../../functions/local/eval/questions.js';
+import { tempDir } from '../knowledge-base/helpers.js';
 
 describe('question sets', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>;

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { type ExecutionListItem, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ConcurrentRunError, type GuardEvent, makeGuardHandler } from '../../../functions/guard/handler.js';
-import { silentLog } from '../../../functions/shared/logger.js';
-import { InvalidEventError } from '../../../functions/sync/errors.js';
+import { silentLog } from '../../../functions/core/shared/logger.js';
+import { InvalidEventError } from '../../../functions/core/sync/errors.js';
+import { ConcurrentRunError, type GuardEvent, makeGuardHandler } from '../../../functions/handlers/guard.js';
 
 const event = JSON.parse(
   readFileSync(new URL('../../fixtures/sync/guard.json', import.meta.url), 'utf8'),

@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { makeExtractHandler } from '../../../functions/extract/handler.js';
-import { fixedClock } from '../../../functions/shared/clock.js';
-import { lambdaSettings } from '../../../functions/shared/config/lambda-env.js';
-import { ConfigError, WordPressError } from '../../../functions/shared/errors.js';
-import { silentLog } from '../../../functions/shared/logger.js';
-import { decodeJsonLinesGz, encodeJsonLinesGz, getJson } from '../../../functions/storage/codec.js';
-import { createMemoryStorage } from '../../../functions/storage/memory.js';
-import { makeTransformHandler } from '../../../functions/transform/handler.js';
-import type { WordPressClient } from '../../../functions/wordpress/client.js';
+import { fixedClock } from '../../../functions/core/shared/clock.js';
+import { lambdaSettings } from '../../../functions/core/shared/config/lambda-env.js';
+import { ConfigError, WordPressError } from '../../../functions/core/shared/errors.js';
+import { silentLog } from '../../../functions/core/shared/logger.js';
+import { decodeJsonLinesGz, encodeJsonLinesGz, getJson } from '../../../functions/core/storage/codec.js';
+import { createMemoryStorage } from '../../../functions/core/storage/memory.js';
+import type { Storage } from '../../../functions/core/storage/port.js';
+import type { WordPressClient } from '../../../functions/core/wordpress/client.js';
+import { makeExtractHandler } from '../../../functions/handlers/extract.js';
+import { makeTransformHandler } from '../../../functions/handlers/transform.js';
 import { fixture, referenceConfig } from '../pipeline/helpers.js';
 
 const event = (name: string) =>
@@ -103,15 +104,12 @@ describe('transform handler', () => {
     }
     return storage;
   };
+  const transformHandler = (storage: Storage) =>
+    makeTransformHandler({ config, storage, log: silentLog, clock: fixedClock('2026-11-21T03:01:00Z') });
 
   it('turns the extracts into documents and writes the run report', async () => {
     const storage = await seeded();
-    const handler = makeTransformHandler({
-      config,
-      storage,
-      log: silentLog,
-      clock: fixedClock('2026-11-21T03:01:00Z'),
-    });
+    const handler = transformHandler(storage);
     const output = await handler(event('transform'));
     expect(output.changes).toBe(6);
     expect(output.report.types.stores).toEqual({
@@ -129,25 +127,41 @@ describe('transform handler', () => {
     expect(again.changes).toBe(0);
   });
 
-  it('names the missing raw file', async () => {
-    const handler = makeTransformHandler({
-      config,
-      storage: createMemoryStorage(),
-      log: silentLog,
-      clock: fixedClock('2026-11-21T03:01:00Z'),
+  it('leaves boilerplate out of documents in the Lambda too, and reports it', async () => {
+    const storage = await seeded();
+    const block =
+      'Conoce nuestra tarjeta de beneficios: descuentos exclusivos en todas las tiendas adheridas del mall.';
+    const stores = [
+      ...fixture('stores'),
+      ...Array.from({ length: 8 }, (_, i) => ({
+        id: 900 + i,
+        title: { rendered: `Tienda ${i}` },
+        content: { rendered: `<p>Tienda ${i}: ropa y accesorios.</p><p>${block}</p>`, protected: false },
+      })),
+    ];
+    await storage.put('raw/stores/sfn-exec-20261121T030000Z.jsonl.gz', await encodeJsonLinesGz(stores));
+    const handler = transformHandler(storage);
+    const output = await handler(event('transform'));
+    expect(output.report.boilerplate?.stores).toMatchObject({
+      enabled: true,
+      blocks: 1,
+      paragraphsRemoved: 8,
     });
+    expect(output.report.boilerplate?.event).toMatchObject({ enabled: true, blocks: 0 }); // 2 items < 10
+    expect((await storage.get('kb/stores/900.csv'))?.toString('utf8')).toContain('Tienda 0: ropa');
+    expect((await storage.get('kb/stores/900.csv'))?.toString('utf8')).not.toContain('tarjeta de beneficios');
+    expect(await getJson(storage, 'runs/latest.json')).toEqual(output.report);
+  });
+
+  it('names the missing raw file', async () => {
+    const handler = transformHandler(createMemoryStorage());
     await expect(handler(event('transform'))).rejects.toThrow(
       'raw extract raw/stores/sfn-exec-20261121T030000Z.jsonl.gz is missing',
     );
   });
 
   it('rejects an event without extracts', async () => {
-    const handler = makeTransformHandler({
-      config,
-      storage: createMemoryStorage(),
-      log: silentLog,
-      clock: fixedClock('2026-11-21T03:01:00Z'),
-    });
+    const handler = transformHandler(createMemoryStorage());
     await expect(handler({ runId: 'r1', extracts: [] })).rejects.toThrow(
       'transform event: extracts: needs at least one extract result',
     );

@@ -1,9 +1,9 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { applicationPassword } from '../../../functions/extract/password.js';
-import { lambdaSettings } from '../../../functions/shared/config/lambda-env.js';
-import { loadConfig } from '../../../functions/shared/config/load.js';
+import { lambdaSettings } from '../../../functions/core/shared/config/lambda-env.js';
+import { loadConfig } from '../../../functions/core/shared/config/load.js';
+import { applicationPassword } from '../../../functions/core/wordpress/password.js';
 
 const secrets = mockClient(SecretsManagerClient);
 const client = new SecretsManagerClient({ region: 'us-east-1' });

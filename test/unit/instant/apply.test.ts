@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyHints, coalesce } from '../../../functions/core/instant/apply.js';
 import { INSTANT_PREFIX } from '../../../functions/core/instant/ledger.js';
+import { runPipeline } from '../../../functions/core/pipeline/run.js';
+import type { WpkbConfig } from '../../../functions/core/shared/config/schema.js';
+import { WordPressError } from '../../../functions/core/shared/errors.js';
+import { createMemoryStorage, type MemoryStorage } from '../../../functions/core/storage/memory.js';
 import type { DemoSiteServer } from '../../../functions/local/demo-site/server.js';
-import { runPipeline } from '../../../functions/pipeline/run.js';
-import type { WpkbConfig } from '../../../functions/shared/config/schema.js';
-import { WordPressError } from '../../../functions/shared/errors.js';
-import { createMemoryStorage, type MemoryStorage } from '../../../functions/storage/memory.js';
 import { recording } from '../pipeline/helpers.js';
 import {
   clientFor,
@@ -75,6 +75,32 @@ describe('applyHints: one item', () => {
     const reference = createMemoryStorage();
     await runPipeline({ config, storage: reference, client: clientFor(config), runId: 'run-2' });
     expect(content(storage)).toEqual(content(reference));
+  });
+
+  it('leaves out the type’s boilerplate as the last nightly run found it (the B+D paragraph pasted into other stores)', async () => {
+    const carrier = (server.site.items.stores ?? []).find(
+      (item) =>
+        item.status === 'publish' &&
+        !item.content.protected &&
+        item.content.rendered.includes('B+D') &&
+        item.title.rendered !== 'B+D' &&
+        Array.isArray((item.acf as { informacion_tienda?: unknown[] })?.informacion_tienda),
+    );
+    if (!carrier) throw new Error('the demo site has no store carrying the brand block');
+    const state = JSON.parse(text(storage, 'state/boilerplate/stores.json'));
+    expect(state.blocks.some((block: string) => block.includes('b+d'))).toBe(true);
+    setHours(carrier, 'Horario con bloque de marca');
+    const [result] = await applyHints(
+      [{ hint: hintFor(config, 'stores', carrier.id), ref: 1 }],
+      deps(config, storage),
+    );
+    expect(result).toMatchObject({ ok: true, outcome: { action: 'written' } });
+    const document = text(storage, `kb/stores/${carrier.id}.csv`);
+    expect(document).toContain('Horario con bloque de marca');
+    expect(document).not.toContain('Visita B+D');
+    const reference = createMemoryStorage();
+    await runPipeline({ config, storage: reference, client: clientFor(config), runId: 'run-3' });
+    expect(document).toBe(text(reference, `kb/stores/${carrier.id}.csv`));
   });
 
   it('writes nothing but its ledger record when the bytes did not change (nothing to ingest)', async () => {

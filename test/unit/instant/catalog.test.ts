@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { type CatalogEntry, catalogJson } from '../../../functions/core/documents/catalog.js';
 import { updateCatalogEntry } from '../../../functions/core/instant/catalog.js';
-import { type CatalogEntry, catalogJson } from '../../../functions/documents/catalog.js';
-import { ConditionFailedError, StorageError } from '../../../functions/shared/errors.js';
-import { silentLog } from '../../../functions/shared/logger.js';
-import { createMemoryStorage } from '../../../functions/storage/memory.js';
-import type { Storage } from '../../../functions/storage/port.js';
+import { ConditionFailedError, StorageError } from '../../../functions/core/shared/errors.js';
+import { silentLog } from '../../../functions/core/shared/logger.js';
+import { createMemoryStorage } from '../../../functions/core/storage/memory.js';
+import type { Storage } from '../../../functions/core/storage/port.js';
 
 const entry = (id: string, title = `Tienda ${id}`): CatalogEntry => ({
   source_id: id,

@@ -1,15 +1,15 @@
 import type { InstantDeps } from '../../../functions/core/instant/item.js';
+import { runPipeline } from '../../../functions/core/pipeline/run.js';
+import { loadConfig } from '../../../functions/core/shared/config/load.js';
+import type { WpkbConfig } from '../../../functions/core/shared/config/schema.js';
+import { silentLog } from '../../../functions/core/shared/logger.js';
+import { createMemoryStorage, type MemoryStorage } from '../../../functions/core/storage/memory.js';
+import type { Storage } from '../../../functions/core/storage/port.js';
 import type { Hint } from '../../../functions/core/webhook/hint.js';
+import { createWordPressClient } from '../../../functions/core/wordpress/client.js';
 import type { DemoItem, DemoSite } from '../../../functions/local/demo-site/fixtures.js';
 import { generateDemoSite } from '../../../functions/local/demo-site/fixtures.js';
 import { type DemoSiteServer, startDemoSite } from '../../../functions/local/demo-site/server.js';
-import { runPipeline } from '../../../functions/pipeline/run.js';
-import { loadConfig } from '../../../functions/shared/config/load.js';
-import type { WpkbConfig } from '../../../functions/shared/config/schema.js';
-import { silentLog } from '../../../functions/shared/logger.js';
-import { createMemoryStorage, type MemoryStorage } from '../../../functions/storage/memory.js';
-import type { Storage } from '../../../functions/storage/port.js';
-import { createWordPressClient } from '../../../functions/wordpress/client.js';
 
 /** The demo site (small, fixed seed) on 127.0.0.1; its items are live: edits show in the REST API. */
 export async function demoSite(): Promise<DemoSiteServer> {

@@ -2,17 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyHints } from '../../../functions/core/instant/apply.js';
 import { INSTANT_PREFIX } from '../../../functions/core/instant/ledger.js';
 import { nightlyTransform } from '../../../functions/core/instant/nightly.js';
+import { runPipeline } from '../../../functions/core/pipeline/run.js';
+import type { TransformInput } from '../../../functions/core/pipeline/transform.js';
+import type { WpkbConfig } from '../../../functions/core/shared/config/schema.js';
+import { silentLog } from '../../../functions/core/shared/logger.js';
 import {
   DATA_LOCK_KEY,
   DataLockHeldError,
   tryAcquireDataLock,
 } from '../../../functions/core/storage/data-lock.js';
+import { createMemoryStorage } from '../../../functions/core/storage/memory.js';
 import type { DemoSiteServer } from '../../../functions/local/demo-site/server.js';
-import { runPipeline } from '../../../functions/pipeline/run.js';
-import type { TransformInput } from '../../../functions/pipeline/transform.js';
-import type { WpkbConfig } from '../../../functions/shared/config/schema.js';
-import { silentLog } from '../../../functions/shared/logger.js';
-import { createMemoryStorage } from '../../../functions/storage/memory.js';
 import {
   clientFor,
   configFor,

@@ -17,15 +17,15 @@ import {
   WORKER_METRICS,
   type WorkerDeps,
 } from '../../../functions/core/instant/worker.js';
+import type { WpkbConfig } from '../../../functions/core/shared/config/schema.js';
+import { silentLog } from '../../../functions/core/shared/logger.js';
 import { DATA_LOCK_KEY, tryAcquireDataLock } from '../../../functions/core/storage/data-lock.js';
+import { createMemoryStorage, type MemoryStorage } from '../../../functions/core/storage/memory.js';
+import type { Storage } from '../../../functions/core/storage/port.js';
+import { createS3Storage } from '../../../functions/core/storage/s3.js';
 import { queueMessageFor } from '../../../functions/core/webhook/queue-message.js';
 import { makeWebhookWorkerHandler, queueUrlOf } from '../../../functions/handlers/webhook-worker.js';
 import type { DemoSiteServer } from '../../../functions/local/demo-site/server.js';
-import type { WpkbConfig } from '../../../functions/shared/config/schema.js';
-import { silentLog } from '../../../functions/shared/logger.js';
-import { createMemoryStorage, type MemoryStorage } from '../../../functions/storage/memory.js';
-import type { Storage } from '../../../functions/storage/port.js';
-import { createS3Storage } from '../../../functions/storage/s3.js';
 import { type S3rverFixture, startS3rver } from '../storage/s3rver-fixture.js';
 import {
   clientFor,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { flattenAcf, humaniseKey } from '../../../functions/normalize/acf.js';
-import { referenceMallConfig } from '../../../functions/shared/config/defaults.js';
+import { flattenAcf, humaniseKey } from '../../../functions/core/normalize/acf.js';
+import { referenceMallConfig } from '../../../functions/core/shared/config/defaults.js';
 
 const labels: Record<string, string> = referenceMallConfig.fieldLabels;
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseEventDates } from '../../../functions/normalize/dates.js';
+import { parseEventDates } from '../../../functions/core/normalize/dates.js';
 
 const range = (startDate: number, endDate: number) => ({ startDate, endDate });
 

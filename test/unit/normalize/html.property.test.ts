@@ -5,7 +5,7 @@ import {
   cleanText,
   fieldToPlainText,
   htmlToPlainText,
-} from '../../../functions/normalize/html.js';
+} from '../../../functions/core/normalize/html.js';
 
 const TAG = /<\/?[a-z][^>]*>/i;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the property is about control characters

@@ -5,7 +5,7 @@ import {
   fieldToPlainText,
   htmlToPlainText,
   stripShortcodes,
-} from '../../../functions/normalize/html.js';
+} from '../../../functions/core/normalize/html.js';
 
 const gutenbergPost = `<!-- wp:paragraph -->
 <p>Ven a celebrar el <strong>D&iacute;a del Ni&ntilde;o</strong> en Mall Plaza &#8211; con actividades &amp; sorpresas.&nbsp;&nbsp;¡Te esperamos! 🎉</p>

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { getPath, gmtToIso, normaliseItem } from '../../../functions/normalize/item.js';
-import { referenceMallConfig } from '../../../functions/shared/config/defaults.js';
-import { type ContentTypeConfig, configSchema } from '../../../functions/shared/config/schema.js';
-import type { WpItem } from '../../../functions/shared/types.js';
+import { getPath, gmtToIso, normaliseItem } from '../../../functions/core/normalize/item.js';
+import { referenceMallConfig } from '../../../functions/core/shared/config/defaults.js';
+import { type ContentTypeConfig, configSchema } from '../../../functions/core/shared/config/schema.js';
+import type { WpItem } from '../../../functions/core/shared/types.js';
 
 const config = configSchema.parse(referenceMallConfig);
 const typeNamed = (name: string): ContentTypeConfig => {

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normaliseItem } from '../../../functions/normalize/item.js';
-import { indexTerms, resolveTermNames, sortTermNames } from '../../../functions/normalize/terms.js';
-import { contentTypeSchema } from '../../../functions/shared/config/schema.js';
-import type { WpItem } from '../../../functions/shared/types.js';
+import { normaliseItem } from '../../../functions/core/normalize/item.js';
+import { indexTerms, resolveTermNames, sortTermNames } from '../../../functions/core/normalize/terms.js';
+import { contentTypeSchema } from '../../../functions/core/shared/config/schema.js';
+import type { WpItem } from '../../../functions/core/shared/types.js';
 
 const storeType = contentTypeSchema.parse({
   name: 'stores',

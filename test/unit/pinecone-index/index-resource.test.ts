@@ -2,14 +2,14 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { Pinecone } from '@pinecone-database/pinecone';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { readApiKey } from '../../../functions/pinecone-index/handler.js';
 import {
   type IndexResourceDeps,
   type IndexResourceEvent,
   onIndexEvent,
   PineconeIndexError,
-} from '../../../functions/pinecone-index/index-resource.js';
-import type { Log } from '../../../functions/shared/logger.js';
+} from '../../../functions/core/pinecone-index/index-resource.js';
+import type { Log } from '../../../functions/core/shared/logger.js';
+import { readApiKey } from '../../../functions/handlers/pinecone-index.js';
 import { type FakePinecone, serverlessIndex, startFakePinecone } from './fake-pinecone.js';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:wpkb/dev/pinecone-AbCdEf';

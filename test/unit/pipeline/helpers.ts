@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { loadConfig } from '../../../functions/shared/config/load.js';
-import type { WpItem } from '../../../functions/shared/types.js';
-import type { Storage } from '../../../functions/storage/port.js';
+import { loadConfig } from '../../../functions/core/shared/config/load.js';
+import type { WpItem } from '../../../functions/core/shared/types.js';
+import type { Storage } from '../../../functions/core/storage/port.js';
 
 export const fixture = (name: string): WpItem[] =>
   JSON.parse(readFileSync(new URL(`../../fixtures/wp/${name}.json`, import.meta.url), 'utf8')) as WpItem[];

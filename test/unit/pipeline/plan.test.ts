@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildDocument, type KbDocument } from '../../../functions/documents/document.js';
-import { checkDeletionGuard, planDocuments } from '../../../functions/pipeline/plan.js';
-import { DeletionGuardError } from '../../../functions/shared/errors.js';
-import type { NormalisedItem } from '../../../functions/shared/types.js';
-import { md5Hex } from '../../../functions/storage/codec.js';
+import { buildDocument, type KbDocument } from '../../../functions/core/documents/document.js';
+import { checkDeletionGuard, planDocuments } from '../../../functions/core/pipeline/plan.js';
+import { DeletionGuardError } from '../../../functions/core/shared/errors.js';
+import type { NormalisedItem } from '../../../functions/core/shared/types.js';
+import { md5Hex } from '../../../functions/core/storage/codec.js';
 
 const doc = (id: number, body = `Texto ${id}`): KbDocument =>
   buildDocument({

@@ -1,17 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { extractType } from '../../../functions/core/pipeline/extract.js';
+import { loadExtracted } from '../../../functions/core/pipeline/raw.js';
+import { runPipeline } from '../../../functions/core/pipeline/run.js';
+import { transform } from '../../../functions/core/pipeline/transform.js';
+import type { ContentTypeConfig } from '../../../functions/core/shared/config/schema.js';
+import { StorageError } from '../../../functions/core/shared/errors.js';
+import { type Log, silentLog } from '../../../functions/core/shared/logger.js';
+import type { TermsByTaxonomy, WpItem } from '../../../functions/core/shared/types.js';
+import {
+  decodeJsonLinesGz,
+  encodeJsonLinesGz,
+  getJson,
+  putJson,
+} from '../../../functions/core/storage/codec.js';
+import { createMemoryStorage, type MemoryStorage } from '../../../functions/core/storage/memory.js';
+import { createWordPressClient } from '../../../functions/core/wordpress/client.js';
 import { generateDemoSite, isPublic } from '../../../functions/local/demo-site/fixtures.js';
 import { type DemoSiteServer, startDemoSite } from '../../../functions/local/demo-site/server.js';
-import { extractType } from '../../../functions/pipeline/extract.js';
-import { loadExtracted } from '../../../functions/pipeline/raw.js';
-import { runPipeline } from '../../../functions/pipeline/run.js';
-import { transform } from '../../../functions/pipeline/transform.js';
-import type { ContentTypeConfig } from '../../../functions/shared/config/schema.js';
-import { StorageError } from '../../../functions/shared/errors.js';
-import { type Log, silentLog } from '../../../functions/shared/logger.js';
-import type { TermsByTaxonomy, WpItem } from '../../../functions/shared/types.js';
-import { decodeJsonLinesGz, encodeJsonLinesGz, getJson, putJson } from '../../../functions/storage/codec.js';
-import { createMemoryStorage, type MemoryStorage } from '../../../functions/storage/memory.js';
-import { createWordPressClient } from '../../../functions/wordpress/client.js';
 import { fixture, referenceConfig } from './helpers.js';
 
 const config = referenceConfig();

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type TransformInput, transform } from '../../../functions/pipeline/transform.js';
-import { DeletionGuardError } from '../../../functions/shared/errors.js';
-import type { WpItem } from '../../../functions/shared/types.js';
-import { createMemoryStorage, type MemoryStorage } from '../../../functions/storage/memory.js';
+import { type TransformInput, transform } from '../../../functions/core/pipeline/transform.js';
+import { DeletionGuardError } from '../../../functions/core/shared/errors.js';
+import type { WpItem } from '../../../functions/core/shared/types.js';
+import { createMemoryStorage, type MemoryStorage } from '../../../functions/core/storage/memory.js';
 import { fixture, recording, referenceConfig } from './helpers.js';
 
 const config = referenceConfig();

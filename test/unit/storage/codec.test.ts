@@ -2,15 +2,15 @@ import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { StorageError } from '../../../functions/shared/errors.js';
+import { StorageError } from '../../../functions/core/shared/errors.js';
 import {
   decodeJsonLinesGz,
   encodeJsonLinesGz,
   getJson,
   md5Hex,
   putJson,
-} from '../../../functions/storage/codec.js';
-import { createMemoryStorage } from '../../../functions/storage/memory.js';
+} from '../../../functions/core/storage/codec.js';
+import { createMemoryStorage } from '../../../functions/core/storage/memory.js';
 import { storageErrorFrom } from './contract.js';
 
 describe('md5Hex', () => {

@@ -1,8 +1,8 @@
 import pLimit from 'p-limit';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ConditionFailedError, StorageError } from '../../../functions/shared/errors.js';
-import { md5Hex } from '../../../functions/storage/codec.js';
-import type { Storage } from '../../../functions/storage/port.js';
+import { ConditionFailedError, StorageError } from '../../../functions/core/shared/errors.js';
+import { md5Hex } from '../../../functions/core/storage/codec.js';
+import type { Storage } from '../../../functions/core/storage/port.js';
 
 /** Makes a fresh, empty store for one test. */
 export type StorageFactory = () => Promise<Storage>;
@@ -27,7 +27,7 @@ export async function storageErrorFrom(promise: Promise<unknown>): Promise<Stora
 }
 
 /**
- * The behaviour every Storage adapter must share (functions/storage/port.ts). Each test gets a fresh
+ * The behaviour every Storage adapter must share (functions/core/storage/port.ts). Each test gets a fresh
  * store from the factory.
  */
 export function describeStorageContract(name: string, factory: StorageFactory): void {

@@ -9,9 +9,9 @@ import {
   tryAcquireDataLock,
   withDataLock,
 } from '../../../functions/core/storage/data-lock.js';
-import { createLocalStorage } from '../../../functions/storage/local.js';
-import { createMemoryStorage } from '../../../functions/storage/memory.js';
-import type { Storage } from '../../../functions/storage/port.js';
+import { createMemoryStorage } from '../../../functions/core/storage/memory.js';
+import type { Storage } from '../../../functions/core/storage/port.js';
+import { createLocalStorage } from '../../../functions/local/storage/directory.js';
 
 const dirs: string[] = [];
 afterAll(async () => {

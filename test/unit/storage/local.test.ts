@@ -3,9 +3,9 @@ import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { StorageError } from '../../../functions/shared/errors.js';
-import { createLocalStorage } from '../../../functions/storage/local.js';
-import type { Storage } from '../../../functions/storage/port.js';
+import { StorageError } from '../../../functions/core/shared/errors.js';
+import type { Storage } from '../../../functions/core/storage/port.js';
+import { createLocalStorage } from '../../../functions/local/storage/directory.js';
 import { describeStorageContract, storageErrorFrom } from './contract.js';
 
 let tempRoot: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryStorage } from '../../../functions/storage/memory.js';
+import { createMemoryStorage } from '../../../functions/core/storage/memory.js';
 import { describeStorageContract } from './contract.js';
 
 describeStorageContract('memory', async () => createMemoryStorage());

@@ -10,9 +10,9 @@ import {
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ConditionFailedError } from '../../../functions/shared/errors.js';
-import { md5Hex } from '../../../functions/storage/codec.js';
-import { contentTypeFor, createS3Storage } from '../../../functions/storage/s3.js';
+import { ConditionFailedError } from '../../../functions/core/shared/errors.js';
+import { md5Hex } from '../../../functions/core/storage/codec.js';
+import { contentTypeFor, createS3Storage } from '../../../functions/core/storage/s3.js';
 import { describeStorageContract, putMany, storageErrorFrom } from './contract.js';
 import { type S3rverFixture, startS3rver } from './s3rver-fixture.js';
 

@@ -8,8 +8,8 @@ import {
 } from '@aws-sdk/client-bedrock-agent';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AgentPrepareError } from '../../../functions/sync/errors.js';
-import { makeSyncHandler } from '../../../functions/sync/handler.js';
+import { AgentPrepareError } from '../../../functions/core/sync/errors.js';
+import { makeSyncHandler } from '../../../functions/handlers/sync.js';
 import {
   clock,
   fixture,

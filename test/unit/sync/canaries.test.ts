@@ -7,11 +7,11 @@ import {
 } from '@aws-sdk/client-bedrock-agent-runtime';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { fixedClock } from '../../../functions/shared/clock.js';
-import { createMemoryStorage } from '../../../functions/storage/memory.js';
-import type { CanariesReport, RunReportWithCanaries } from '../../../functions/sync/canaries.js';
-import { CanaryMissError, InvalidEventError } from '../../../functions/sync/errors.js';
-import { makeSyncHandler } from '../../../functions/sync/handler.js';
+import { fixedClock } from '../../../functions/core/shared/clock.js';
+import { createMemoryStorage } from '../../../functions/core/storage/memory.js';
+import type { CanariesReport, RunReportWithCanaries } from '../../../functions/core/sync/canaries.js';
+import { CanaryMissError, InvalidEventError } from '../../../functions/core/sync/errors.js';
+import { makeSyncHandler } from '../../../functions/handlers/sync.js';
 import {
   fixture,
   RUN_ID,

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { handler as guardHandler } from '../../../functions/guard/handler.js';
-import { ConfigError } from '../../../functions/shared/errors.js';
-import { InvalidEventError } from '../../../functions/sync/errors.js';
-import { handler } from '../../../functions/sync/handler.js';
+import { ConfigError } from '../../../functions/core/shared/errors.js';
+import { InvalidEventError } from '../../../functions/core/sync/errors.js';
+import { handler as guardHandler } from '../../../functions/handlers/guard.js';
+import { handler } from '../../../functions/handlers/sync.js';
 import { fixture } from './helpers.js';
 
 const env = {

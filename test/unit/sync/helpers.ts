@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { IngestionJob } from '@aws-sdk/client-bedrock-agent';
 import { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime';
-import { keys } from '../../../functions/pipeline/keys.js';
-import type { RunReport } from '../../../functions/pipeline/report.js';
-import { fixedClock } from '../../../functions/shared/clock.js';
-import type { Log } from '../../../functions/shared/logger.js';
-import { getJson, putJson } from '../../../functions/storage/codec.js';
-import { createMemoryStorage, type MemoryStorage } from '../../../functions/storage/memory.js';
-import type { MetricSink } from '../../../functions/sync/metrics.js';
+import { keys } from '../../../functions/core/pipeline/keys.js';
+import type { RunReport } from '../../../functions/core/pipeline/report.js';
+import { fixedClock } from '../../../functions/core/shared/clock.js';
+import type { Log } from '../../../functions/core/shared/logger.js';
+import { getJson, putJson } from '../../../functions/core/storage/codec.js';
+import { createMemoryStorage, type MemoryStorage } from '../../../functions/core/storage/memory.js';
+import type { MetricSink } from '../../../functions/core/sync/metrics.js';
 
 const FIXTURES = new URL('../../fixtures/sync/', import.meta.url);
 

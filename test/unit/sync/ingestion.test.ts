@@ -11,10 +11,10 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DATA_LOCK_KEY, tryAcquireDataLock } from '../../../functions/core/storage/data-lock.js';
-import { createMemoryStorage } from '../../../functions/storage/memory.js';
-import { IngestionFailedError, InvalidEventError } from '../../../functions/sync/errors.js';
-import { makeSyncHandler } from '../../../functions/sync/handler.js';
-import type { IndexStatsFn } from '../../../functions/sync/verify.js';
+import { createMemoryStorage } from '../../../functions/core/storage/memory.js';
+import { IngestionFailedError, InvalidEventError } from '../../../functions/core/sync/errors.js';
+import type { IndexStatsFn } from '../../../functions/core/sync/verify.js';
+import { makeSyncHandler } from '../../../functions/handlers/sync.js';
 import {
   clock,
   fixture,

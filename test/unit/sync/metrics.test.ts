@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createEmfMetrics } from '../../../functions/sync/metrics.js';
+import { createEmfMetrics } from '../../../functions/core/sync/metrics.js';
 
 afterEach(() => {
   vi.restoreAllMocks();

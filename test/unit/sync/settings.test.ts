@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { syncSettings } from '../../../functions/shared/config/sync-env.js';
-import { ConfigError } from '../../../functions/shared/errors.js';
+import { syncSettings } from '../../../functions/core/shared/config/sync-env.js';
+import { ConfigError } from '../../../functions/core/shared/errors.js';
 
 const env = {
   DATA_BUCKET: 'wpkb-prod-data-123456789012',

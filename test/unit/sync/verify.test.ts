@@ -2,10 +2,10 @@ import { BedrockAgentClient } from '@aws-sdk/client-bedrock-agent';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../functions/shared/errors.js';
-import { PineconeStatsError, VerifyError } from '../../../functions/sync/errors.js';
-import { makeSyncHandler } from '../../../functions/sync/handler.js';
-import { pineconeIndexStats, secretApiKey } from '../../../functions/sync/pinecone.js';
+import { ConfigError } from '../../../functions/core/shared/errors.js';
+import { PineconeStatsError, VerifyError } from '../../../functions/core/sync/errors.js';
+import { pineconeIndexStats, secretApiKey } from '../../../functions/core/sync/pinecone.js';
+import { makeSyncHandler } from '../../../functions/handlers/sync.js';
 import { startFakePineconeData } from './fake-pinecone-data.js';
 import {
   clock,

@@ -4,15 +4,15 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ApiGatewayEvent } from '../../../functions/chat/http.js';
+import type { ApiGatewayEvent } from '../../../functions/core/chat/http.js';
+import { fixedClock } from '../../../functions/core/shared/clock.js';
+import { loadConfig } from '../../../functions/core/shared/config/load.js';
+import { ConfigError } from '../../../functions/core/shared/errors.js';
+import type { Log } from '../../../functions/core/shared/logger.js';
 import { readQueuedHint } from '../../../functions/core/webhook/queue-message.js';
 import { readWebhookSecret } from '../../../functions/core/webhook/secret.js';
 import { signWebhook } from '../../../functions/core/webhook/signature.js';
 import { cachedSecret, makeWebhookReceiverHandler } from '../../../functions/handlers/webhook-receiver.js';
-import { fixedClock } from '../../../functions/shared/clock.js';
-import { loadConfig } from '../../../functions/shared/config/load.js';
-import { ConfigError } from '../../../functions/shared/errors.js';
-import type { Log } from '../../../functions/shared/logger.js';
 
 const SECRET = 'whsec-0123456789abcdef';
 const NOW = '2026-03-01T12:00:00Z';

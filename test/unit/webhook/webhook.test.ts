@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../functions/core/shared/config/load.js';
 import { parseHint, sameSite } from '../../../functions/core/webhook/hint.js';
 import { decideWebhook, webhookErrorBody } from '../../../functions/core/webhook/request.js';
 import { checkSignature, signWebhook } from '../../../functions/core/webhook/signature.js';
-import { loadConfig } from '../../../functions/shared/config/load.js';
 
 const SECRET = 'wpkb-test-secret-0123456789';
 const NOW = 1_772_366_400; // 2026-03-01T12:00:00Z

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { contentTypeSchema } from '../../../functions/shared/config/schema.js';
-import { parseJsonBody } from '../../../functions/wordpress/body.js';
-import { BASE_FIELDS, restFieldsFor } from '../../../functions/wordpress/fields.js';
-import { backoffDelay, isRetryableStatus, parseRetryAfter } from '../../../functions/wordpress/retry.js';
-import { restUrl } from '../../../functions/wordpress/routes.js';
+import { contentTypeSchema } from '../../../functions/core/shared/config/schema.js';
+import { parseJsonBody } from '../../../functions/core/wordpress/body.js';
+import { BASE_FIELDS, restFieldsFor } from '../../../functions/core/wordpress/fields.js';
+import { backoffDelay, isRetryableStatus, parseRetryAfter } from '../../../functions/core/wordpress/retry.js';
+import { restUrl } from '../../../functions/core/wordpress/routes.js';
 
 describe('restFieldsFor', () => {
   it('asks for the base fields plus the root key of every path the type reads, once each', () => {

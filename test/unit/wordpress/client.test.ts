@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { WordPressError } from '../../../functions/shared/errors.js';
-import { createWordPressClient, restFieldsFor } from '../../../functions/wordpress/client.js';
+import { WordPressError } from '../../../functions/core/shared/errors.js';
+import { createWordPressClient, restFieldsFor } from '../../../functions/core/wordpress/client.js';
 import { type FakeWordPress, makeItems, startFakeWordPress } from './fake-wordpress.js';
 import { baseOptions, storesType, testDeps, typeFor } from './helpers.js';
 

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WordPressError } from '../../../functions/shared/errors.js';
-import { createWordPressClient } from '../../../functions/wordpress/client.js';
+import { WordPressError } from '../../../functions/core/shared/errors.js';
+import { createWordPressClient } from '../../../functions/core/wordpress/client.js';
 import {
   collectionPage,
   type FakeWordPress,

@@ -8,7 +8,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { WpItem, WpTerm } from '../../../functions/shared/types.js';
+import type { WpItem, WpTerm } from '../../../functions/core/shared/types.js';
 
 export interface RecordedRequest {
   url: string;

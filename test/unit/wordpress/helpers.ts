@@ -1,6 +1,9 @@
-import { type ContentTypeConfig, contentTypeSchema } from '../../../functions/shared/config/schema.js';
-import type { Log } from '../../../functions/shared/logger.js';
-import type { WordPressClientDeps, WordPressClientOptions } from '../../../functions/wordpress/client.js';
+import { type ContentTypeConfig, contentTypeSchema } from '../../../functions/core/shared/config/schema.js';
+import type { Log } from '../../../functions/core/shared/logger.js';
+import type {
+  WordPressClientDeps,
+  WordPressClientOptions,
+} from '../../../functions/core/wordpress/client.js';
 
 export const baseOptions = (
   siteUrl: string,

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WordPressError } from '../../../functions/shared/errors.js';
-import { createWordPressClient, restFieldsFor } from '../../../functions/wordpress/client.js';
+import { WordPressError } from '../../../functions/core/shared/errors.js';
+import { createWordPressClient, restFieldsFor } from '../../../functions/core/wordpress/client.js';
 import { type FakeWordPress, makeItem, startFakeWordPress } from './fake-wordpress.js';
 import { baseOptions, storesType, testDeps } from './helpers.js';
 

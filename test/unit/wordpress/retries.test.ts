@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WordPressError } from '../../../functions/shared/errors.js';
-import { createWordPressClient } from '../../../functions/wordpress/client.js';
+import { WordPressError } from '../../../functions/core/shared/errors.js';
+import { createWordPressClient } from '../../../functions/core/wordpress/client.js';
 import { type FakeWordPress, makeItems, type RecordedRequest, startFakeWordPress } from './fake-wordpress.js';
 import { baseOptions, storesType, testDeps } from './helpers.js';
 

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ContentTypeConfig, contentTypeSchema } from '../../../functions/shared/config/schema.js';
-import { WordPressError } from '../../../functions/shared/errors.js';
-import type { WpTerm } from '../../../functions/shared/types.js';
-import { createWordPressClient, restFieldsFor } from '../../../functions/wordpress/client.js';
+import { type ContentTypeConfig, contentTypeSchema } from '../../../functions/core/shared/config/schema.js';
+import { WordPressError } from '../../../functions/core/shared/errors.js';
+import type { WpTerm } from '../../../functions/core/shared/types.js';
+import { createWordPressClient, restFieldsFor } from '../../../functions/core/wordpress/client.js';
 import { type FakeWordPress, makeItems, type RecordedRequest, startFakeWordPress } from './fake-wordpress.js';
 import { baseOptions, testDeps } from './helpers.js';
 

@@ -1,0 +1,34 @@
+/** The data contract's keys (DESIGN.md), in one place. */
+export const keys = {
+  raw: (type: string, runId: string) => `raw/${type}/${runId}.jsonl.gz`,
+  /** The terms of the type's taxonomies, read in the same extract (see termsKeyFor). */
+  terms: (type: string, runId: string) => `raw/${type}/${runId}.terms.json`,
+  kbPrefix: (type: string) => `kb/${type}/`,
+  catalog: (type: string) => `catalog/${type}.json`,
+  /** The type's boilerplate blocks as the last full transform found them (read by instant updates). */
+  boilerplate: (type: string) => `state/boilerplate/${type}.json`,
+  export: (type: string) => `exports/${type}.csv`,
+  run: (runId: string) => `runs/${runId}.json`,
+  latestRun: 'runs/latest.json',
+} as const;
+
+/**
+ * The terms file next to a raw extract: `raw/<type>/<runId>.jsonl.gz` → `raw/<type>/<runId>.terms.json`.
+ * Derived from the raw key, so transform finds it from what the state machine already passes it.
+ */
+export const termsKeyFor = (rawKey: string): string => `${rawKey.replace(/\.jsonl\.gz$/, '')}.terms.json`;
+
+/** Sortable, unique enough for one site: `20261121T031500Z-3f9a`. */
+export function newRunId(now: Date, random: () => number = Math.random): string {
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  const suffix = Math.floor(random() * 0x10000)
+    .toString(16)
+    .padStart(4, '0');
+  return `${stamp}-${suffix}`;
+}
+
+/** Run ids end up in S3 keys and Step Functions names: keep them to a safe alphabet. */
+export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$/;

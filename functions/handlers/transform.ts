@@ -1,0 +1,113 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { z } from 'zod';
+import { CLOUD_NIGHTLY_LOCK, type NightlyLockSettings, nightlyTransform } from '../core/instant/nightly.js';
+import { loadCurated } from '../core/pipeline/curated.js';
+import { RUN_ID_PATTERN } from '../core/pipeline/keys.js';
+import { loadExtracted } from '../core/pipeline/raw.js';
+import { type RunReport, sumCounts, writeRunReport } from '../core/pipeline/report.js';
+import { type Clock, systemClock } from '../core/shared/clock.js';
+import { lambdaSettings } from '../core/shared/config/lambda-env.js';
+import type { WpkbConfig } from '../core/shared/config/schema.js';
+import { parseLambdaEvent } from '../core/shared/event.js';
+import { type Log, logger, powertoolsLog } from '../core/shared/logger.js';
+import type { Storage } from '../core/storage/port.js';
+import { createS3Storage } from '../core/storage/s3.js';
+
+const extractResultSchema = z.object({
+  type: z.string().min(1),
+  rawKey: z.string().min(1),
+  fetched: z.number().int().min(0),
+  pages: z.number().int().min(0),
+  requests: z.number().int().min(0),
+  retries: z.number().int().min(0),
+  durationMs: z.number().min(0),
+});
+
+export const transformEventSchema = z.object({
+  runId: z.string().regex(RUN_ID_PATTERN, 'must be a run id (letters, digits, . _ -)'),
+  extracts: z.array(extractResultSchema).min(1, 'needs at least one extract result'),
+  force: z.boolean().default(false),
+  startedAt: z.iso.datetime().optional(),
+});
+export type TransformEvent = z.input<typeof transformEventSchema>;
+
+export interface TransformOutput {
+  runId: string;
+  /** Documents written or deleted under kb/: the state machine skips ingestion when 0. */
+  changes: number;
+  report: RunReport;
+}
+
+export interface TransformHandlerDeps {
+  config: WpkbConfig;
+  storage: Storage;
+  log: Log;
+  clock: Clock;
+  /** The data lock around transform (default CLOUD_NIGHTLY_LOCK). */
+  lock?: NightlyLockSettings;
+}
+
+export function makeTransformHandler(deps: TransformHandlerDeps) {
+  return async (input: unknown): Promise<TransformOutput> => {
+    const event = parseLambdaEvent(transformEventSchema, input, 'transform event');
+    const { runId, extracts, force } = event;
+    logger.appendKeys({ runId });
+    const started = deps.clock.now();
+    const inputs = await loadExtracted(deps.storage, deps.config.contentTypes, extracts);
+    const curated = await loadCurated(deps.storage, deps.log);
+    const { result, instantUpdates } = await nightlyTransform({
+      config: deps.config,
+      storage: deps.storage,
+      inputs,
+      extra: [curated],
+      force,
+      log: deps.log,
+      runId,
+      // The execution's start (before extract) when the state machine passes it; else now, which
+      // preserves nothing an update wrote during extract (the next night corrects any stale copy).
+      runStartedAt: event.startedAt ? new Date(event.startedAt) : started,
+      lock: { ...(deps.lock ?? CLOUD_NIGHTLY_LOCK), now: () => deps.clock.now() },
+    });
+    const finished = deps.clock.now();
+    const report: RunReport = {
+      runId,
+      status: 'succeeded',
+      site: deps.config.site.url,
+      startedAt: event.startedAt ?? started.toISOString(),
+      finishedAt: finished.toISOString(),
+      forced: force,
+      types: result.types,
+      totals: sumCounts(result.types),
+      boilerplate: result.boilerplate,
+      changes: result.changes,
+      extract: Object.fromEntries(
+        extracts.map((e) => [
+          e.type,
+          { pages: e.pages, requests: e.requests, retries: e.retries, durationMs: e.durationMs },
+        ]),
+      ),
+      durationsMs: {
+        extract: Math.max(0, ...extracts.map((e) => e.durationMs)),
+        transform: finished.getTime() - started.getTime(),
+      },
+      instantUpdates,
+    };
+    await writeRunReport(deps.storage, report);
+    return { runId, changes: result.changes, report };
+  };
+}
+
+let cached: ReturnType<typeof makeTransformHandler> | undefined;
+
+export const handler = async (event: unknown): Promise<TransformOutput> => {
+  if (!cached) {
+    const { config, bucket } = lambdaSettings(process.env);
+    cached = makeTransformHandler({
+      config,
+      storage: createS3Storage({ bucket, client: new S3Client({}) }),
+      log: powertoolsLog,
+      clock: systemClock,
+    });
+  }
+  return cached(event);
+};

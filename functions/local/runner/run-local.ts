@@ -1,0 +1,104 @@
+import path from 'node:path';
+import { type RunReport, writeRunReport } from '../../core/pipeline/report.js';
+import { runPipeline } from '../../core/pipeline/run.js';
+import { type Clock, systemClock } from '../../core/shared/clock.js';
+import { loadConfig, type WpkbConfig } from '../../core/shared/config/load.js';
+import { oneLine, WpkbError } from '../../core/shared/errors.js';
+import { type Log, silentLog } from '../../core/shared/logger.js';
+import { startDemoSite } from '../demo-site/server.js';
+import { chunkingFromConfig, embedderFromConfig } from '../knowledge-base/from-config.js';
+import { ingestLocalKb } from '../knowledge-base/ingest.js';
+import { createLocalStorage } from '../storage/directory.js';
+import { mirrorKnowledgeDir } from './knowledge.js';
+import { boilerplateLine, localIndexLines, type Print, progressPrinter, summaryTable } from './print.js';
+
+export interface LocalRunOptions {
+  /** A real site; without it the bundled demo site is served on 127.0.0.1 and used. */
+  wpUrl?: string;
+  dataDir: string;
+  types?: readonly string[];
+  force?: boolean;
+  /** Curated knowledge folder mirrored to `curated/` (default: none). */
+  knowledgeDir?: string;
+  /** cdk.json's `wpkb` context, so local runs use the same configuration as deploys. */
+  context?: unknown;
+  env?: Record<string, string | undefined>;
+  print: Print;
+  log?: Log;
+  clock?: Clock;
+}
+
+export interface LocalRunOutcome {
+  ok: boolean;
+  report?: RunReport;
+  /** One line saying what failed (set when ok is false). */
+  error?: string;
+}
+
+/** A path as people read it: relative below the working directory, absolute elsewhere. */
+function displayPath(dir: string): string {
+  const relative = path.relative(process.cwd(), dir);
+  return relative === '' ? '.' : relative.startsWith('..') ? dir : relative;
+}
+
+/** `npm start`: the whole pipeline on one machine, into a directory that mirrors the bucket. */
+export async function runLocal(options: LocalRunOptions): Promise<LocalRunOutcome> {
+  const { print } = options;
+  const env = options.env ?? {};
+  const demo = options.wpUrl ? undefined : await startDemoSite();
+  try {
+    const url = options.wpUrl ?? demo?.url;
+    const config: WpkbConfig = loadConfig({
+      context: options.context,
+      env,
+      overrides: url ? { site: { url } } : {},
+      ...(options.types?.length ? { types: options.types } : {}),
+    });
+    const storage = createLocalStorage(options.dataDir);
+    if (options.knowledgeDir) await mirrorKnowledgeDir(options.knowledgeDir, storage);
+    print(
+      `wpkb: ${demo ? `demo site ${config.site.url}` : config.site.url} → ${displayPath(options.dataDir)}/ (${config.contentTypes.map((t) => t.name).join(', ')})`,
+    );
+    const report = await runPipeline({
+      config,
+      storage,
+      force: options.force ?? false,
+      ...(env.WPKB_WP_APP_PASSWORD ? { password: env.WPKB_WP_APP_PASSWORD } : {}),
+      log: options.log ?? silentLog,
+      clock: options.clock ?? systemClock,
+      onProgress: progressPrinter(print),
+    });
+    // The local "sync": kb/ into the local knowledge base (`wpkb ask`), incrementally.
+    const localIndex = await ingestLocalKb({
+      storage,
+      dataDir: options.dataDir,
+      chunking: chunkingFromConfig(config),
+      embedder: await embedderFromConfig(config),
+      log: options.log ?? silentLog,
+    }).catch(async (cause) => {
+      // The documents are written; the run still failed, and its report must say so.
+      const error = new WpkbError(`local knowledge base: ${oneLine(cause)}`, { cause });
+      await writeRunReport(storage, { ...report, status: 'failed', error: error.message });
+      throw error;
+    });
+    const lines = localIndexLines(localIndex);
+    print(lines.progress);
+    report.localIndex = localIndex;
+    await writeRunReport(storage, report);
+    print(summaryTable(report));
+    const boilerplate = boilerplateLine(report);
+    if (boilerplate) print(boilerplate);
+    print(
+      report.changes === 0
+        ? 'nothing changed: the knowledge base is current'
+        : `${report.changes} document${report.changes === 1 ? '' : 's'} to ingest`,
+    );
+    print(lines.summary);
+    print(`report: ${path.join(options.dataDir, 'runs', `${report.runId}.json`)}`);
+    return { ok: true, report };
+  } catch (error) {
+    return { ok: false, error: oneLine(error) };
+  } finally {
+    await demo?.close();
+  }
+}
