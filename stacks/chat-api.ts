@@ -2,10 +2,11 @@ import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { MESSAGE_MAX, SESSION_ID_PATTERN } from '../functions/core/chat/http.js';
 import type { ChatCloudConfig } from '../functions/core/shared/config/cloud-schema.js';
+import { apiWebAcl } from './api-waf.js';
 import { ChatAlarms } from './chat-alarms.js';
 import { acknowledge } from './nag.js';
 import type { PipelineResources } from './pipeline-seam.js';
@@ -242,12 +243,12 @@ export class ChatApi extends Construct {
 
     const stage = this.api.deploymentStage;
     if (settings.waf.enabled) {
-      this.webAcl = this.createWebAcl(namePrefix, settings.waf.ipRateLimit);
-      const association = new wafv2.CfnWebACLAssociation(this, 'WafAssociation', {
-        resourceArn: stage.stageArn,
-        webAclArn: this.webAcl.attrArn,
+      this.webAcl = apiWebAcl(this, {
+        name: `${namePrefix}-chat`,
+        description: 'wpkb chat endpoint: IP reputation, rate limit per client IP, body size',
+        stage,
+        ipRateLimit: settings.waf.ipRateLimit,
       });
-      association.node.addDependency(stage);
     } else {
       acknowledge(
         stage,
@@ -269,56 +270,6 @@ export class ChatApi extends Construct {
     this.url = this.api.urlForPath('/chat');
     // RestApi's own `Endpoint` output (the stage URL) would duplicate ChatApiUrl.
     this.api.node.tryRemoveChild('Endpoint');
-  }
-
-  /** Block rules on the stage: AWS's IP reputation list, a rate limit per client IP, bodies over 16 KB. */
-  private createWebAcl(namePrefix: string, ipRateLimit: number): wafv2.CfnWebACL {
-    const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
-      cloudWatchMetricsEnabled: true,
-      metricName,
-      sampledRequestsEnabled: true,
-    });
-    return new wafv2.CfnWebACL(this, 'WebAcl', {
-      name: `${namePrefix}-chat`,
-      description: 'wpkb chat endpoint: IP reputation, rate limit per client IP, body size',
-      scope: 'REGIONAL',
-      defaultAction: { allow: {} },
-      visibilityConfig: visibility(`${namePrefix}-chat`),
-      rules: [
-        {
-          name: 'AmazonIpReputationList',
-          priority: 0,
-          overrideAction: { none: {} },
-          statement: {
-            managedRuleGroupStatement: { vendorName: 'AWS', name: 'AWSManagedRulesAmazonIpReputationList' },
-          },
-          visibilityConfig: visibility('ip-reputation'),
-        },
-        {
-          name: 'RateLimitPerIp',
-          priority: 1,
-          action: { block: { customResponse: { responseCode: 429 } } },
-          statement: {
-            rateBasedStatement: { limit: ipRateLimit, aggregateKeyType: 'IP', evaluationWindowSec: 300 },
-          },
-          visibilityConfig: visibility('rate-limit-per-ip'),
-        },
-        {
-          name: 'BodyOver16KB',
-          priority: 2,
-          action: { block: { customResponse: { responseCode: 413 } } },
-          statement: {
-            sizeConstraintStatement: {
-              fieldToMatch: { body: { oversizeHandling: 'MATCH' } },
-              comparisonOperator: 'GT',
-              size: 16_384,
-              textTransformations: [{ priority: 0, type: 'NONE' }],
-            },
-          },
-          visibilityConfig: visibility('body-size'),
-        },
-      ],
-    });
   }
 }
 

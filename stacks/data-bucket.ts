@@ -19,7 +19,14 @@ export const DATA_PREFIXES = {
   catalog: 'catalog/',
   exports: 'exports/',
   runs: 'runs/',
+  /** The instant-update ledger (functions/core/instant/ledger.ts): one object per applied hint. */
+  instant: 'instant/',
+  /** What a full transform leaves for instant updates: each type's boilerplate blocks. */
+  state: 'state/',
 } as const;
+
+/** The data lock every writer of shared objects takes (functions/core/storage/data-lock.ts). */
+export const DATA_LOCK_OBJECT = 'locks/data.json';
 
 /**
  * The data bucket (raw, kb, curated, catalog, exports, runs) and its server access log bucket.

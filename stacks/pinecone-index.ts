@@ -32,15 +32,19 @@ export function secretResourceArn(scope: Construct, nameOrArn: string): string {
   return `${partial}-??????`;
 }
 
-/** Statements that let a principal read the Pinecone API key secret (and decrypt it with its CMK). */
+/**
+ * Statements that let a principal read a secret (and decrypt it with its CMK): by default the Pinecone API
+ * key; `name` names the statements for another secret (`WebhookSecret` → `ReadWebhookSecret`).
+ */
 export function secretReadStatements(
   scope: Construct,
   secret: string,
   kmsKeyArn?: string,
+  name = 'PineconeApiKey',
 ): iam.PolicyStatement[] {
   const statements = [
     new iam.PolicyStatement({
-      sid: 'ReadPineconeApiKey',
+      sid: `Read${name}`,
       actions: ['secretsmanager:GetSecretValue'],
       resources: [secretResourceArn(scope, secret)],
     }),
@@ -48,7 +52,7 @@ export function secretReadStatements(
   if (kmsKeyArn) {
     statements.push(
       new iam.PolicyStatement({
-        sid: 'DecryptPineconeApiKey',
+        sid: `Decrypt${name}`,
         actions: ['kms:Decrypt'],
         resources: [kmsKeyArn],
         conditions: {
