@@ -6,7 +6,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { WpkbConfig } from '../functions/core/shared/config/schema.js';
 import { ConfigError } from '../functions/core/shared/errors.js';
-import { DATA_PREFIXES } from './data-bucket.js';
+import { DATA_LOCK_OBJECT, DATA_PREFIXES } from './data-bucket.js';
 import { acknowledge } from './nag.js';
 import { secretReadStatements, secretResourceArn } from './pinecone-index.js';
 import type { PipelineResources } from './pipeline-seam.js';
@@ -56,6 +56,7 @@ export class PipelineFunctions extends Construct {
     const { config, names, dataBucket: bucket } = resources;
     const pipeline = config.cloud.pipeline;
     const objects = (prefix: string) => bucket.arnForObjects(`${prefix}*`);
+    const lock = bucket.arnForObjects(DATA_LOCK_OBJECT);
     this.logRetention = pipeline.logRetentionDays as logs.RetentionDays;
     this.namePrefix = names.prefix;
     // cdk-nag names an object ARN by the bucket's logical id: `<DataBucketE3889A50.Arn>/raw/*`.
@@ -124,6 +125,8 @@ export class PipelineFunctions extends Construct {
                 DATA_PREFIXES.curated,
                 DATA_PREFIXES.catalog,
                 DATA_PREFIXES.exports,
+                `${DATA_PREFIXES.state}boilerplate/`,
+                DATA_PREFIXES.instant,
               ],
             },
           },
@@ -131,7 +134,14 @@ export class PipelineFunctions extends Construct {
         new iam.PolicyStatement({
           sid: 'ReadInputs',
           actions: ['s3:GetObject'],
-          resources: [objects(DATA_PREFIXES.raw), objects(DATA_PREFIXES.curated)],
+          // catalog/: entries of items an instant update re-read during the run are kept as stored.
+          resources: [
+            objects(DATA_PREFIXES.raw),
+            objects(DATA_PREFIXES.curated),
+            objects(DATA_PREFIXES.catalog),
+            objects(DATA_PREFIXES.instant),
+            lock,
+          ],
         }),
         new iam.PolicyStatement({
           sid: 'WriteOutputs',
@@ -141,16 +151,28 @@ export class PipelineFunctions extends Construct {
             objects(DATA_PREFIXES.catalog),
             objects(DATA_PREFIXES.exports),
             objects(DATA_PREFIXES.runs),
+            objects(DATA_PREFIXES.state),
+            lock,
           ],
         }),
         new iam.PolicyStatement({
+          // Gone documents; the instant-update ledger once counted; the data lock on release.
           sid: 'DeleteGoneDocuments',
           actions: ['s3:DeleteObject'],
-          resources: [objects(DATA_PREFIXES.kb)],
+          resources: [objects(DATA_PREFIXES.kb), objects(DATA_PREFIXES.instant), lock],
         }),
       ],
     });
-    for (const prefix of ['raw', 'curated', 'kb', 'catalog', 'exports', 'runs'] as const) {
+    for (const prefix of [
+      'raw',
+      'curated',
+      'kb',
+      'catalog',
+      'exports',
+      'runs',
+      'state',
+      'instant',
+    ] as const) {
       acknowledge(
         this.roleOf('Transform'),
         'AwsSolutions-IAM5',
@@ -193,6 +215,12 @@ export class PipelineFunctions extends Construct {
           sid: 'UpdateRunReports',
           actions: ['s3:GetObject', 's3:PutObject'],
           resources: [objects(DATA_PREFIXES.runs)],
+        }),
+        new iam.PolicyStatement({
+          // Held around StartIngestionJob: never beside an instant update's direct ingestion.
+          sid: 'DataLock',
+          actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+          resources: [lock],
         }),
         // Post-sync canaries (action "canaries"): only when some are configured.
         ...(config.canaries.questions.length > 0

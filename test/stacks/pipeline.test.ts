@@ -36,6 +36,8 @@ const resource = (s: PipelineSynth, construct: IConstruct) => {
 };
 const bucketArn = (s: PipelineSynth) => getAtt(id(s.stack.data.bucket), 'Arn');
 const objects = (s: PipelineSynth, prefix: string) => ({ 'Fn::Join': ['', [bucketArn(s), `/${prefix}*`]] });
+/** The data lock's exact object: no wildcard. */
+const lockObject = (s: PipelineSynth) => ({ 'Fn::Join': ['', [bucketArn(s), '/locks/data.json']] });
 /** The inline policy statements of a pipeline function's role, without the logs and traces every role has. */
 function ownStatements(s: PipelineSynth, fn: 'Extract' | 'Transform' | 'Sync' | 'Guard'): Statement[] {
   const role = resource(s, s.pipeline.functions.roleOf(fn));
@@ -179,13 +181,24 @@ describe('pipeline IAM (least privilege)', () => {
         Effect: 'Allow',
         Action: 's3:ListBucket',
         Resource: bucketArn(dev),
-        Condition: { StringLike: { 's3:prefix': ['kb/', 'curated/', 'catalog/', 'exports/'] } },
+        Condition: {
+          StringLike: {
+            's3:prefix': ['kb/', 'curated/', 'catalog/', 'exports/', 'state/boilerplate/', 'instant/'],
+          },
+        },
       },
       {
+        // catalog/ and instant/: what instant updates wrote during the run; the data lock.
         Sid: 'ReadInputs',
         Effect: 'Allow',
         Action: 's3:GetObject',
-        Resource: [objects(dev, 'curated/'), objects(dev, 'raw/')],
+        Resource: [
+          objects(dev, 'catalog/'),
+          objects(dev, 'curated/'),
+          objects(dev, 'instant/'),
+          lockObject(dev),
+          objects(dev, 'raw/'),
+        ],
       },
       {
         Sid: 'WriteOutputs',
@@ -195,14 +208,16 @@ describe('pipeline IAM (least privilege)', () => {
           objects(dev, 'catalog/'),
           objects(dev, 'exports/'),
           objects(dev, 'kb/'),
+          lockObject(dev),
           objects(dev, 'runs/'),
+          objects(dev, 'state/'),
         ],
       },
       {
         Sid: 'DeleteGoneDocuments',
         Effect: 'Allow',
         Action: 's3:DeleteObject',
-        Resource: objects(dev, 'kb/'),
+        Resource: [objects(dev, 'instant/'), objects(dev, 'kb/'), lockObject(dev)],
       },
     ]);
   });
@@ -228,6 +243,12 @@ describe('pipeline IAM (least privilege)', () => {
         Effect: 'Allow',
         Action: ['s3:GetObject', 's3:PutObject'],
         Resource: objects(dev, 'runs/'),
+      },
+      {
+        Sid: 'DataLock',
+        Effect: 'Allow',
+        Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'],
+        Resource: lockObject(dev),
       },
     ]);
     expect(JSON.stringify(statements)).toContain(':secret:wpkb/dev/pinecone-??????');
@@ -669,7 +690,7 @@ describe('cdk-nag AwsSolutions with the pipeline', () => {
       `AwsSolutions-IAM5[Resource::<${bucket}.Arn>/runs/*]`,
     ]);
     expect(byPath('/Functions/Guard/Role')).toEqual([`AwsSolutions-IAM5[Resource::*]`]);
-    expect(byPath('/Functions/Transform/Role')).toHaveLength(7);
+    expect(byPath('/Functions/Transform/Role')).toHaveLength(9);
     for (const fn of ['Extract', 'Transform', 'Sync', 'Guard']) {
       expect(byPath(`/Functions/${fn}/Function`)).toEqual(['AwsSolutions-L1']);
     }
