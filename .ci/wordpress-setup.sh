@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the WordPress integration suite (test/wordpress, `npm run test:wordpress`) needs:
-# Debian's wordpress package, PHP CLI with mysqli, and MariaDB. Idempotent and fast when already
+# Debian's wordpress package, PHP CLI with mysqli, MariaDB, and gettext (the plugin's translation files
+# are regenerated and compared by the suite). Idempotent and fast when already
 # installed. Starts nothing: the suite's global setup starts a private MariaDB and `php -S` itself.
 set -euo pipefail
 
-PACKAGES=(wordpress php-cli php-mysql mariadb-server)
+PACKAGES=(wordpress php-cli php-mysql mariadb-server gettext)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
@@ -36,7 +37,7 @@ else
 fi
 
 # Sanity checks the suite relies on.
-for bin in php mysqld mysql mysqladmin mysql_install_db; do
+for bin in php mysqld mysql mysqladmin mysql_install_db xgettext msgmerge msgfmt; do
   command -v "$bin" >/dev/null || { echo "wordpress-setup: $bin not found on PATH" >&2; exit 1; }
 done
 php -r 'exit(extension_loaded("mysqli") ? 0 : 1);' || { echo 'wordpress-setup: PHP mysqli extension missing' >&2; exit 1; }

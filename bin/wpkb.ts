@@ -7,6 +7,7 @@ import { registerChat } from './commands/chat.js';
 import { registerDemoSite } from './commands/demo-site.js';
 import { registerEval } from './commands/eval.js';
 import { registerRun } from './commands/run.js';
+import { registerServe } from './commands/serve.js';
 
 const program = new Command('wpkb')
   .description('Keep an Amazon Bedrock Agent knowledge base current with a WordPress site')
@@ -18,5 +19,6 @@ registerAction(program);
 registerChat(program);
 registerAsk(program);
 registerEval(program);
+registerServe(program);
 
 await program.parseAsync(process.argv);

@@ -12,7 +12,7 @@ import { DATA_PREFIXES } from './data-bucket.js';
 import { acknowledge } from './nag.js';
 import type { ActionGroupsFactory } from './pipeline-seam.js';
 import type { CloudNames } from './settings.js';
-import { environmentSize, LAMBDA_ENVIRONMENT_LIMIT, WpkbFunction } from './wpkb-function.js';
+import { WpkbFunction } from './wpkb-function.js';
 
 /** The action group's name, as the agent and the local `wpkb action` command know it. */
 export const MALL_DIRECTORY = 'mall-directory';
@@ -26,9 +26,8 @@ const MAX_OPERATIONS = 11;
 const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 
 /**
- * The part of the configuration the action group Lambda reads (`WPKB_CONFIG`): the site (time zone),
- * the content types (which are events, which places) and the field labels. Everything else is left out:
- * Lambda's whole environment must fit in 4 KB.
+ * The part of the configuration the action group Lambda reads, compiled into its bundle: the site (time
+ * zone), the content types (which are events, which places) and the field labels.
  */
 export function actionsLambdaConfig(config: WpkbConfig): Record<string, unknown> {
   const { env, site, contentTypes, fieldLabels } = config;
@@ -89,18 +88,10 @@ export class MallDirectory extends Construct {
 
     const environment = {
       DATA_BUCKET: bucket.bucketName,
-      WPKB_CONFIG: JSON.stringify(actionsLambdaConfig(config)),
       CATALOG_CHECK_SECONDS: String(settings.catalogCheckSeconds),
       MAX_BODY_BYTES: String(settings.maxBodyBytes),
       POWERTOOLS_SERVICE_NAME: 'wpkb-actions',
     };
-    const size = environmentSize(environment);
-    // Leave room for what WpkbFunction adds (NODE_OPTIONS).
-    if (size + 100 > LAMBDA_ENVIRONMENT_LIMIT) {
-      throw new ConfigError(
-        `config: the action group Lambda's environment (site, contentTypes, fieldLabels as WPKB_CONFIG) is about ${size} bytes; Lambda environment variables hold at most ${LAMBDA_ENVIRONMENT_LIMIT}`,
-      );
-    }
 
     this.function = new WpkbFunction(this, 'Handler', {
       entry: 'handlers/actions.ts',
@@ -109,6 +100,8 @@ export class MallDirectory extends Construct {
       memorySize: 512,
       timeout: Duration.seconds(15),
       environment,
+      bundledConfig: actionsLambdaConfig(config),
+      sourceMaps: config.cloud.sourceMaps,
       logRetentionDays: settings.logRetentionDays,
       statements: [
         new iam.PolicyStatement({

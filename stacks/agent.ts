@@ -40,8 +40,15 @@ export interface WpkbAgentProps {
   actionGroups?: bedrock.CfnAgent.AgentActionGroupProperty[];
 }
 
-/** IAM resources to invoke the configured model (an inference profile routes to the model in several regions). */
-function modelResources(scope: Construct, foundationModel: string): { invoke: string[]; profiles: string[] } {
+/**
+ * IAM resources to invoke the configured model (an inference profile routes to the model in several
+ * regions): `invoke` for InvokeModel, `profiles` for GetInferenceProfile, `models` (the foundation models
+ * behind it) for GetFoundationModel.
+ */
+function modelResources(
+  scope: Construct,
+  foundationModel: string,
+): { invoke: string[]; profiles: string[]; models: string[] } {
   const stack = Stack.of(scope);
   const foundationModelArn = (modelId: string, region?: string) =>
     stack.formatArn({
@@ -55,7 +62,11 @@ function modelResources(scope: Construct, foundationModel: string): { invoke: st
   const model = parseModelReference(foundationModel);
   switch (model.kind) {
     case 'foundation-model':
-      return { invoke: [foundationModelArn(model.modelId)], profiles: [] };
+      return {
+        invoke: [foundationModelArn(model.modelId)],
+        profiles: [],
+        models: [foundationModelArn(model.modelId)],
+      };
     case 'inference-profile': {
       const profile = stack.formatArn({
         service: 'bedrock',
@@ -63,10 +74,17 @@ function modelResources(scope: Construct, foundationModel: string): { invoke: st
         resourceName: model.profileId,
         arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
       });
-      return { invoke: [profile, foundationModelArn(model.modelId, '*')], profiles: [profile] };
+      const models = [foundationModelArn(model.modelId, '*')];
+      return { invoke: [profile, ...models], profiles: [profile], models };
     }
     case 'arn':
-      return { invoke: [model.arn], profiles: model.arn.includes(':inference-profile/') ? [model.arn] : [] };
+      if (model.arn.includes(':inference-profile/'))
+        return { invoke: [model.arn], profiles: [model.arn], models: [] };
+      return {
+        invoke: [model.arn],
+        profiles: [],
+        models: model.arn.includes(':foundation-model/') ? [model.arn] : [],
+      };
   }
 }
 
@@ -124,6 +142,17 @@ export class WpkbAgent extends Construct {
           sid: 'UseInferenceProfile',
           actions: ['bedrock:GetInferenceProfile'],
           resources: models.profiles,
+        }),
+      );
+    }
+    // What the console's cross-region inference policy grants next to GetInferenceProfile: reading the
+    // model definitions the profile (or the plain model id) resolves to.
+    if (models.models.length) {
+      statements.push(
+        new iam.PolicyStatement({
+          sid: 'ReadFoundationModel',
+          actions: ['bedrock:GetFoundationModel'],
+          resources: models.models,
         }),
       );
     }

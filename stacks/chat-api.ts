@@ -45,17 +45,20 @@ export const GATEWAY_ERROR_TEMPLATE =
   '{"error":{"code":"$context.error.responseType","message":$context.error.messageString},"requestId":"$context.requestId"}';
 
 /**
- * `Access-Control-Allow-Origin` (and `Vary`) for API Gateway's own error responses. Gateway responses
- * hold static values, so with several origins the request's Origin is echoed: these responses carry
- * nothing but the error, and the chat answers themselves come from the Lambda, which checks the origin.
+ * `Access-Control-Allow-Origin` for API Gateway's own error responses (bad or missing key, throttled,
+ * invalid body, integration timeout): from the configured allow-list only, never the request's Origin.
+ * A gateway response holds static values (it can copy a request header, which is what echoing Origin did:
+ * any site could then read the error bodies), so:
+ * - `["*"]`: `*`;
+ * - one origin: that origin;
+ * - several: no CORS header at all. A browser on an allowed site then sees a network error instead of
+ *   the error body (the widget shows its generic error); the chat answers and the handler's own errors
+ *   come from the Lambda, which answers each allowed origin with itself.
  */
 export function gatewayCorsHeaders(origins: readonly string[]): Record<string, string> {
-  if (origins.length === 0) return {};
-  if (origins.includes('*')) return { 'Access-Control-Allow-Origin': "'*'" };
-  return {
-    'Access-Control-Allow-Origin': origins.length === 1 ? `'${origins[0]}'` : 'method.request.header.Origin',
-    Vary: "'Origin'",
-  };
+  const [only, ...others] = origins;
+  if (only === undefined || others.length > 0) return {};
+  return { 'Access-Control-Allow-Origin': `'${only}'` };
 }
 
 export interface ChatApiProps {
@@ -70,6 +73,8 @@ export interface ChatApiProps {
   knowledgeBaseId: string;
   /** IANA time zone of the site: when "today" turns for that filter. */
   siteTimeZone: string;
+  /** Source maps in the chat Lambda (`cloud.sourceMaps`). Default true. */
+  sourceMaps?: boolean;
 }
 
 /**
@@ -123,6 +128,8 @@ export class ChatApi extends Construct {
       // Bundled, not the runtime's copy: InvokeAgent's streamingConfigurations needs a recent client,
       // and the bundle is the version the handler was tested with.
       externalModules: [],
+      ...(settings.reservedConcurrency === null ? {} : { reservedConcurrency: settings.reservedConcurrency }),
+      sourceMaps: props.sourceMaps,
     });
 
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
@@ -291,6 +298,7 @@ export const chatApi: ChatApiFactory = (scope, resources) => {
     agentAliasArn: resources.agentAliasArn,
     knowledgeBaseId: resources.knowledgeBaseId,
     siteTimeZone: resources.config.site.timeZone,
+    sourceMaps: resources.config.cloud.sourceMaps,
   });
   new ChatAlarms(scope, 'ChatAlarms', {
     namePrefix: resources.names.prefix,

@@ -32,8 +32,10 @@ export interface InstantUpdateWorkerProps {
   knowledgeBaseId: string;
   knowledgeBaseArn: string;
   dataSourceId: string;
-  /** WPKB_CONFIG: site, WordPress client, content types, labels, deletion guard, boilerplate. */
-  wpkbConfig: string;
+  /** Site, WordPress client, content types, labels, deletion guard: compiled into the bundle. */
+  bundledConfig: Record<string, unknown>;
+  /** Source maps in the bundle (`cloud.sourceMaps`). */
+  sourceMaps: boolean;
   /** Secrets Manager secret with the WordPress application password, when the site needs one. */
   wordpressPasswordSecret?: string;
   alertTopic: sns.ITopic;
@@ -66,7 +68,6 @@ export class InstantUpdateWorker extends Construct {
       timeout,
       environment: {
         DATA_BUCKET: bucket.bucketName,
-        WPKB_CONFIG: props.wpkbConfig,
         KNOWLEDGE_BASE_ID: props.knowledgeBaseId,
         DATA_SOURCE_ID: props.dataSourceId,
         INDEX_WAIT_SECONDS: String(settings.indexWaitSeconds),
@@ -148,6 +149,8 @@ export class InstantUpdateWorker extends Construct {
           : []),
       ],
       logRetentionDays: settings.logRetentionDays,
+      bundledConfig: props.bundledConfig,
+      sourceMaps: props.sourceMaps,
     });
     const bucketArnId = `${Stack.of(this).getLogicalId(bucket.node.defaultChild as CfnElement)}.Arn`;
     for (const prefix of ['kb', 'catalog', 'exports', 'state', 'instant'] as const) {

@@ -75,6 +75,8 @@ export interface PineconeIndexProps {
   apiKeySecretKmsKeyArn?: string;
   /** `retain`: the index outlives the stack (and is created with Pinecone deletion protection). */
   removalPolicy: 'retain' | 'delete';
+  /** Source maps in the handler's bundle, used by its stack traces (`cloud.sourceMaps`). Default true. */
+  sourceMaps?: boolean;
 }
 
 /**
@@ -115,6 +117,7 @@ export class PineconeIndex extends Construct {
       },
     });
 
+    const sourceMaps = props.sourceMaps ?? true;
     this.handler = new nodejs.NodejsFunction(this, 'Handler', {
       entry: HANDLER_ENTRY,
       projectRoot: REPO_ROOT,
@@ -128,10 +131,13 @@ export class PineconeIndex extends Construct {
       role,
       logGroup: handlerLogs,
       loggingFormat: lambda.LoggingFormat.JSON,
-      environment: { POWERTOOLS_SERVICE_NAME: 'wpkb-pinecone-index' },
+      environment: {
+        POWERTOOLS_SERVICE_NAME: 'wpkb-pinecone-index',
+        ...(sourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
+      },
       bundling: {
         minify: true,
-        sourceMap: true,
+        sourceMap: sourceMaps,
         target: 'node22',
         format: nodejs.OutputFormat.CJS,
         // The Lambda runtime provides AWS SDK v3; Pinecone's client is bundled.

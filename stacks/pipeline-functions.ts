@@ -6,16 +6,17 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { WpkbConfig } from '../functions/core/shared/config/schema.js';
 import { ConfigError } from '../functions/core/shared/errors.js';
+import { SYNCED_DATA_SOURCE_KEY } from '../functions/core/sync/synced-data-source.js';
 import { DATA_LOCK_OBJECT, DATA_PREFIXES } from './data-bucket.js';
 import { acknowledge } from './nag.js';
 import { secretReadStatements, secretResourceArn } from './pinecone-index.js';
 import type { PipelineResources } from './pipeline-seam.js';
-import { LAMBDA_ENVIRONMENT_LIMIT, WpkbFunction, type WpkbFunctionProps } from './wpkb-function.js';
+import { WpkbFunction, type WpkbFunctionProps } from './wpkb-function.js';
 
 /**
- * The part of the configuration the extract and transform Lambdas read (`WPKB_CONFIG`): the site, the
- * WordPress client, the content types and labels, the deletion guard. Cloud and local-only sections are
- * left out — they are not used there and would not fit in Lambda's 4 KB of environment.
+ * The part of the configuration the extract and transform Lambdas read, compiled into their bundles: the
+ * site, the WordPress client, the content types and labels, the deletion guard. Cloud and local-only
+ * sections are left out — they are not used there.
  */
 export function lambdaConfig(config: WpkbConfig): Record<string, unknown> {
   const { env, site, wordpress, contentTypes, fieldLabels, deletionGuard } = config;
@@ -31,7 +32,7 @@ export interface PipelineFunctionsProps {
 /** What differs between the pipeline's functions; the rest is common to all four (see `function`). */
 type FunctionSpec = Pick<
   WpkbFunctionProps,
-  'entry' | 'description' | 'memorySize' | 'timeout' | 'environment' | 'statements'
+  'entry' | 'description' | 'memorySize' | 'timeout' | 'environment' | 'statements' | 'bundledConfig'
 >;
 
 /**
@@ -46,6 +47,9 @@ export class PipelineFunctions extends Construct {
   readonly sync: nodejs.NodejsFunction;
   readonly guard: nodejs.NodejsFunction;
   readonly logGroups: logs.LogGroup[] = [];
+  /** The configuration compiled into the extract and transform bundles (`lambdaConfig`). */
+  readonly bundledConfig: Record<string, unknown>;
+  private readonly sourceMaps: boolean;
   private readonly logRetention: logs.RetentionDays;
   private readonly namePrefix: string;
   private readonly roles = new Map<string, iam.Role>();
@@ -59,25 +63,19 @@ export class PipelineFunctions extends Construct {
     const lock = bucket.arnForObjects(DATA_LOCK_OBJECT);
     this.logRetention = pipeline.logRetentionDays as logs.RetentionDays;
     this.namePrefix = names.prefix;
+    this.sourceMaps = config.cloud.sourceMaps;
     // cdk-nag names an object ARN by the bucket's logical id: `<DataBucketE3889A50.Arn>/raw/*`.
     const bucketArnId = `${Stack.of(this).getLogicalId(bucket.node.defaultChild as CfnElement)}.Arn`;
 
-    const wpkbConfig = JSON.stringify(lambdaConfig(config));
-    const coreEnvironment = { DATA_BUCKET: bucket.bucketName, WPKB_CONFIG: wpkbConfig };
-    // The other variables (names, the bucket name: ≤ 63 characters) fit in a few hundred bytes; the
-    // configuration is what can grow, and an oversized environment would only fail at deploy time.
-    const configBytes = Buffer.byteLength(wpkbConfig, 'utf8');
-    if (configBytes + 300 > LAMBDA_ENVIRONMENT_LIMIT) {
-      throw new ConfigError(
-        `config: the configuration the Lambdas read (site, wordpress, contentTypes, fieldLabels, deletionGuard) is ${configBytes} bytes as JSON; with the other variables it must fit Lambda's ${LAMBDA_ENVIRONMENT_LIMIT}-byte environment (shorten fieldLabels or labels)`,
-      );
-    }
+    this.bundledConfig = lambdaConfig(config);
+    const coreEnvironment = { DATA_BUCKET: bucket.bucketName };
 
     // A site that needs an application password to read: the extract Lambda alone may read its secret.
     const passwordSecret = config.cloud.wordpressPasswordSecret;
     this.extract = this.function('Extract', {
       entry: 'handlers/extract.ts',
       description: `wpkb ${names.env}: reads one WordPress content type into raw/`,
+      bundledConfig: this.bundledConfig,
       memorySize: 512,
       timeout: Duration.seconds(pipeline.extractTimeoutSeconds),
       environment: passwordSecret
@@ -110,9 +108,15 @@ export class PipelineFunctions extends Construct {
     this.transform = this.function('Transform', {
       entry: 'handlers/transform.ts',
       description: `wpkb ${names.env}: normalises raw/ into kb/ documents, catalog, exports and the run report`,
+      bundledConfig: this.bundledConfig,
       memorySize: 1024,
       timeout: Duration.seconds(pipeline.transformTimeoutSeconds),
-      environment: coreEnvironment,
+      // A data source that kb/ was not last ingested into (replaced) forces a full sync.
+      environment: {
+        ...coreEnvironment,
+        KNOWLEDGE_BASE_ID: resources.knowledgeBaseId,
+        DATA_SOURCE_ID: resources.dataSourceId,
+      },
       statements: [
         new iam.PolicyStatement({
           sid: 'ListOwnPrefixes',
@@ -127,6 +131,7 @@ export class PipelineFunctions extends Construct {
                 DATA_PREFIXES.exports,
                 `${DATA_PREFIXES.state}boilerplate/`,
                 DATA_PREFIXES.instant,
+                SYNCED_DATA_SOURCE_KEY,
               ],
             },
           },
@@ -141,6 +146,7 @@ export class PipelineFunctions extends Construct {
             objects(DATA_PREFIXES.catalog),
             objects(DATA_PREFIXES.instant),
             lock,
+            bucket.arnForObjects(SYNCED_DATA_SOURCE_KEY),
           ],
         }),
         new iam.PolicyStatement({
@@ -277,6 +283,7 @@ export class PipelineFunctions extends Construct {
       systemLogLevel: lambda.SystemLogLevel.INFO,
       // Error class names are the Step Functions error names Retry / Catch match: keep them.
       keepNames: true,
+      sourceMaps: this.sourceMaps,
     });
     this.logGroups.push(made.logGroup);
     this.roles.set(id, made.role);

@@ -11,6 +11,7 @@ import type { PipelineCloudConfig } from '../functions/core/shared/config/cloud-
 import type { CanaryConfig } from '../functions/core/shared/config/schema.js';
 import { ConfigError } from '../functions/core/shared/errors.js';
 import { MAX_CANARIES, SYNC_ERRORS } from '../functions/core/sync/contract.js';
+import { PENDING_SYNC_KEY } from '../functions/core/sync/synced-data-source.js';
 
 /**
  * State names: what the console, the execution history, the alert e-mail and the Logs Insights
@@ -53,12 +54,8 @@ export const STATES = {
 /** The Pass state that records which state failed before the alert: `Failed at Transform`. */
 export const failedAt = (state: string): string => `Failed at ${state}`;
 
-/**
- * Written (body: the run id) before an ingestion starts, deleted after the index is verified. While it
- * exists, the next run syncs even when nothing changed: a failed or interrupted sync is retried by the
- * next execution instead of leaving the knowledge base behind `kb/` until the site changes again.
- */
-export const PENDING_SYNC_KEY = 'runs/sync-pending.txt';
+/** The pending-sync marker (see functions/core/sync/synced-data-source.ts). */
+export { PENDING_SYNC_KEY };
 
 /** Error name of an execution refused by `Check input`. */
 export const INVALID_INPUT = 'InvalidInput';

@@ -22,8 +22,10 @@ export interface WebhookApiProps {
   /** The webhook secret's name or ARN (`cloud.instantUpdates.secret`, default `wpkb/<env>/webhook`). */
   secret: string;
   queue: sqs.IQueue;
-  /** The configuration the receiver validates hints against (site, content types): WPKB_CONFIG. */
-  wpkbConfig: string;
+  /** The configuration the receiver validates hints against (site, content types), compiled into its bundle. */
+  bundledConfig: Record<string, unknown>;
+  /** Source maps in the bundle (`cloud.sourceMaps`). */
+  sourceMaps: boolean;
   /**
    * Set API Gateway's account-level CloudWatch Logs role. Only when no other API of the stack does (the
    * chat endpoint sets it by default): there is one per account and region.
@@ -57,7 +59,6 @@ export class WebhookApi extends Construct {
       memorySize: 256,
       timeout: RECEIVER_TIMEOUT,
       environment: {
-        WPKB_CONFIG: props.wpkbConfig,
         WEBHOOK_SECRET: props.secret,
         QUEUE_URL: props.queue.queueUrl,
         POWERTOOLS_SERVICE_NAME: 'wpkb-webhook',
@@ -71,6 +72,8 @@ export class WebhookApi extends Construct {
         ...secretReadStatements(this, props.secret, settings.secretKmsKeyArn, 'WebhookSecret'),
       ],
       logRetentionDays: settings.logRetentionDays,
+      bundledConfig: props.bundledConfig,
+      sourceMaps: props.sourceMaps,
     });
 
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {

@@ -5,6 +5,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { BUNDLED_CONFIG_GLOBAL } from '../functions/core/shared/config/lambda-env.js';
+import { ConfigError } from '../functions/core/shared/errors.js';
 import { acknowledge } from './nag.js';
 import { LAMBDA_RUNTIME } from './pinecone-index.js';
 
@@ -36,6 +38,19 @@ export interface WpkbFunctionProps {
   systemLogLevel?: lambda.SystemLogLevel;
   /** Keep class and function names through minification (esbuild `keepNames`). Default false. */
   keepNames?: boolean;
+  /** Reserved concurrent executions. Default: none (the account's unreserved pool). */
+  reservedConcurrency?: number;
+  /**
+   * Configuration compiled into the bundle (esbuild replaces the global `WPKB_BUNDLED_CONFIG` with its
+   * JSON text; the handlers' settings read it), instead of an environment variable: Lambda's 4 KB of
+   * environment would not hold a site with many content types. A change redeploys the code.
+   */
+  bundledConfig?: unknown;
+  /**
+   * Source maps in the bundle and `--enable-source-maps`: stack traces point at the TypeScript source,
+   * at the cost of a larger bundle and a slower cold start (`cloud.sourceMaps`). Default true.
+   */
+  sourceMaps?: boolean;
 }
 
 /**
@@ -47,9 +62,22 @@ export class WpkbFunction extends Construct {
   readonly fn: nodejs.NodejsFunction;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
+  /** The JSON text compiled into the bundle (`bundledConfig`), if any. */
+  readonly bundledConfig?: string;
 
   constructor(scope: Construct, id: string, props: WpkbFunctionProps) {
     super(scope, id);
+    const sourceMaps = props.sourceMaps ?? true;
+    const environment = sourceMaps
+      ? { ...props.environment, NODE_OPTIONS: '--enable-source-maps' }
+      : props.environment;
+    const size = environmentSize(environment);
+    if (size > LAMBDA_ENVIRONMENT_LIMIT) {
+      throw new ConfigError(
+        `function ${this.node.path}: its environment variables are about ${size} bytes; Lambda allows ${LAMBDA_ENVIRONMENT_LIMIT} (configuration belongs in bundledConfig)`,
+      );
+    }
+    if (props.bundledConfig !== undefined) this.bundledConfig = JSON.stringify(props.bundledConfig);
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       ...(props.functionName ? { logGroupName: `/aws/lambda/${props.functionName}` } : {}),
       retention: props.logRetentionDays as logs.RetentionDays,
@@ -100,11 +128,17 @@ export class WpkbFunction extends Construct {
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       systemLogLevelV2: props.systemLogLevel ?? lambda.SystemLogLevel.WARN,
       tracing: lambda.Tracing.ACTIVE,
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      ...(props.reservedConcurrency === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrency }),
+      environment,
       bundling: {
         minify: true,
-        sourceMap: true,
+        sourceMap: sourceMaps,
         ...(props.keepNames ? { keepNames: true } : {}),
+        ...(this.bundledConfig === undefined
+          ? {}
+          : { define: { [BUNDLED_CONFIG_GLOBAL]: JSON.stringify(this.bundledConfig) } }),
         target: 'node22',
         format: nodejs.OutputFormat.CJS,
         externalModules: props.externalModules ?? ['@aws-sdk/*'],

@@ -79,6 +79,7 @@ export class WpkbStack extends Stack {
       apiKeySecret: names.pineconeSecret,
       apiKeySecretKmsKeyArn: cloud.pinecone.apiKeySecretKmsKeyArn,
       removalPolicy: cloud.pinecone.removalPolicy,
+      sourceMaps: cloud.sourceMaps,
     });
 
     this.knowledgeBase = new KnowledgeBase(this, 'KnowledgeBase', {

@@ -12,6 +12,7 @@ import { parseLambdaEvent } from '../core/shared/event.js';
 import { type Log, logger, powertoolsLog } from '../core/shared/logger.js';
 import type { Storage } from '../core/storage/port.js';
 import { createS3Storage } from '../core/storage/s3.js';
+import { type DataSourceRef, markSyncPendingIfReplaced } from '../core/sync/synced-data-source.js';
 
 const extractResultSchema = z.object({
   type: z.string().min(1),
@@ -45,6 +46,12 @@ export interface TransformHandlerDeps {
   clock: Clock;
   /** The data lock around transform (default CLOUD_NIGHTLY_LOCK). */
   lock?: NightlyLockSettings;
+  /**
+   * The knowledge base and data source the functions are deployed with (cloud). When `kb/` was not last
+   * ingested completely into them (a replaced data source, a first run), transform writes the
+   * pending-sync marker and the state machine syncs everything, changes or not. Absent: no such check.
+   */
+  dataSource?: DataSourceRef;
 }
 
 export function makeTransformHandler(deps: TransformHandlerDeps) {
@@ -68,6 +75,9 @@ export function makeTransformHandler(deps: TransformHandlerDeps) {
       runStartedAt: event.startedAt ? new Date(event.startedAt) : started,
       lock: { ...(deps.lock ?? CLOUD_NIGHTLY_LOCK), now: () => deps.clock.now() },
     });
+    const fullSync = deps.dataSource
+      ? await markSyncPendingIfReplaced(deps, deps.dataSource, runId)
+      : undefined;
     const finished = deps.clock.now();
     const report: RunReport = {
       runId,
@@ -80,6 +90,7 @@ export function makeTransformHandler(deps: TransformHandlerDeps) {
       totals: sumCounts(result.types),
       boilerplate: result.boilerplate,
       changes: result.changes,
+      ...(fullSync ? { fullSync } : {}),
       extract: Object.fromEntries(
         extracts.map((e) => [
           e.type,
@@ -101,12 +112,13 @@ let cached: ReturnType<typeof makeTransformHandler> | undefined;
 
 export const handler = async (event: unknown): Promise<TransformOutput> => {
   if (!cached) {
-    const { config, bucket } = lambdaSettings(process.env);
+    const { config, bucket, dataSource } = lambdaSettings(process.env);
     cached = makeTransformHandler({
       config,
       storage: createS3Storage({ bucket, client: new S3Client({}) }),
       log: powertoolsLog,
       clock: systemClock,
+      ...(dataSource ? { dataSource } : {}),
     });
   }
   return cached(event);

@@ -25,6 +25,7 @@ import { silentLog } from '../../functions/core/shared/logger.js';
 import { createWordPressClient, restFieldsFor } from '../../functions/core/wordpress/client.js';
 import { localKbBench } from './local-kb.js';
 import type { SiteReady, SiteStats } from './site-process.js';
+import { widgetSize, widgetSizeLine } from './widget-size.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -204,6 +205,7 @@ main().then(
       console.error(error);
       process.exitCode = 1;
     });
+    console.log(`\n${widgetSizeLine(await widgetSize())}`);
     console.log(`\n${speedUpLine}`);
   },
   (error: unknown) => {

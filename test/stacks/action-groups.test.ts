@@ -6,7 +6,7 @@ import {
   MALL_DIRECTORY,
   MALL_DIRECTORY_DESCRIPTION,
 } from '../../stacks/action-groups.js';
-import { LAMBDA_ENVIRONMENT_LIMIT } from '../../stacks/wpkb-function.js';
+import type { WpkbFunction } from '../../stacks/wpkb-function.js';
 import {
   type AgentSynth,
   attachedPolicies,
@@ -16,7 +16,7 @@ import {
   statementsOf,
   synthesizeAgentStack,
 } from './agent-synth.js';
-import { acknowledgements, configFor, logicalIdOf, nagFindings, only } from './synth.js';
+import { acknowledgements, configFor, find, logicalIdOf, nagFindings, only } from './synth.js';
 
 let dev: AgentSynth;
 let prod: AgentSynth;
@@ -142,11 +142,13 @@ describe('the action group Lambda', () => {
       MAX_BODY_BYTES: '20000',
       POWERTOOLS_SERVICE_NAME: 'wpkb-actions',
     });
-    const passed = JSON.parse(variables.WPKB_CONFIG as string) as Record<string, unknown>;
-    expect(Object.keys(passed).sort()).toEqual(['contentTypes', 'env', 'fieldLabels', 'site']);
+    // The configuration is compiled into the bundle, not passed in the environment.
+    expect(variables).not.toHaveProperty('WPKB_CONFIG');
+    const bundled = (find(prod.stack, 'MallDirectory/Handler') as WpkbFunction).bundledConfig ?? '';
+    expect(Object.keys(JSON.parse(bundled)).sort()).toEqual(['contentTypes', 'env', 'fieldLabels', 'site']);
 
     const config = configFor('prod');
-    const settings = actionsSettings(deployedEnvironment(fn));
+    const settings = actionsSettings(deployedEnvironment(fn), bundled);
     expect(settings.config.env).toBe('prod');
     expect(settings.config.site).toEqual(config.site);
     expect(settings.config.contentTypes).toEqual(config.contentTypes);
@@ -156,25 +158,22 @@ describe('the action group Lambda', () => {
     const tuned = synthesizeAgentStack({
       overrides: { cloud: { actions: { catalogCheckSeconds: 300, maxBodyBytes: 12_000 } } },
     });
-    expect(actionsSettings(deployedEnvironment(actionsFunction(tuned).fn))).toMatchObject({
+    expect(actionsSettings(deployedEnvironment(actionsFunction(tuned).fn), bundled)).toMatchObject({
       catalogCheckSeconds: 300,
       maxBodyBytes: 12_000,
     });
   });
 
-  it("keeps the environment inside Lambda's 4 KB, and says so when the configuration cannot fit", () => {
-    const environment = deployedEnvironment(actionsFunction(prod).fn);
-    const size = Object.entries(environment).reduce(
-      (sum, [name, value]) => sum + name.length + Buffer.byteLength(value),
-      0,
-    );
-    expect(size).toBeLessThan(LAMBDA_ENVIRONMENT_LIMIT);
-
+  it('keeps a large configuration out of the environment: 150 field labels go into the bundle', () => {
     const fieldLabels = Object.fromEntries(
       Array.from({ length: 150 }, (_, i) => [`campo_personalizado_${i}`, `Etiqueta ${i}`]),
     );
-    expect(() => synthesizeAgentStack({ overrides: { fieldLabels } })).toThrow(
-      /action group Lambda's environment .* about \d+ bytes; Lambda environment variables hold at most 4096/,
+    const large = synthesizeAgentStack({ overrides: { fieldLabels } });
+    const environment = deployedEnvironment(actionsFunction(large).fn);
+    expect(JSON.stringify(environment)).not.toContain('campo_personalizado');
+    const bundled = (find(large.stack, 'MallDirectory/Handler') as WpkbFunction).bundledConfig ?? '';
+    expect(actionsSettings(environment, bundled).config.fieldLabels.campo_personalizado_149).toBe(
+      'Etiqueta 149',
     );
   });
 

@@ -183,6 +183,10 @@ describe('agent definition', () => {
       }),
     );
     expect(statements.map((st) => st.Sid)).not.toContain('UseInferenceProfile');
+    expect(statements.find((st) => st.Sid === 'ReadFoundationModel')).toMatchObject({
+      Action: 'bedrock:GetFoundationModel',
+      Resource: JSON.parse(invoke),
+    });
   });
 
   it('may invoke an inference profile and its model in the regions the profile routes to', () => {
@@ -191,6 +195,12 @@ describe('agent definition', () => {
     expect(invoke).toContain(':bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0');
     expect(statements.find((st) => st.Sid === 'UseInferenceProfile')?.Action).toBe(
       'bedrock:GetInferenceProfile',
+    );
+    // And the model definitions behind the profile, in every region it routes to.
+    const read = statements.find((st) => st.Sid === 'ReadFoundationModel');
+    expect(read?.Action).toBe('bedrock:GetFoundationModel');
+    expect(JSON.stringify(read?.Resource)).toContain(
+      ':bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0',
     );
   });
 

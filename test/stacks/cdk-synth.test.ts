@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -56,5 +56,22 @@ describe('cdk synth', () => {
       .map(([name]) => name);
     expect(stacks).toEqual(['wpkb-prod']);
     expect(existsSync(path.join(outdir, 'cdk.out', 'wpkb-prod.template.json'))).toBe(true);
+
+    // The bundles esbuild wrote: the configuration compiled in (not in the environment), and no source
+    // maps (cloud.sourceMaps is false in the reference prod).
+    const assets = readdirSync(path.join(outdir, 'cdk.out')).filter((d) => d.startsWith('asset.'));
+    const bundles = assets
+      .map((d) => path.join(outdir, 'cdk.out', d))
+      .filter((d) => existsSync(path.join(d, 'index.js')));
+    expect(bundles.length).toBeGreaterThanOrEqual(7);
+    expect(bundles.flatMap((d) => readdirSync(d)).filter((f) => f.endsWith('.map'))).toEqual([]);
+    const withConfig = bundles.filter((d) =>
+      readFileSync(path.join(d, 'index.js'), 'utf8').includes('"labelPlural":"Restaurantes"'),
+    );
+    // extract, transform and the action group read the configuration.
+    expect(withConfig).toHaveLength(3);
+    const template = readFileSync(path.join(outdir, 'cdk.out', 'wpkb-prod.template.json'), 'utf8');
+    expect(template).not.toContain('"labelPlural\\":\\"Restaurantes');
+    expect(template).not.toContain('WPKB_CONFIG');
   }, 180_000);
 });

@@ -132,6 +132,19 @@ describe('the chat Lambda', () => {
     expect(none.json.Resources[logGroupId]?.Properties.RetentionInDays).toBe(30);
   });
 
+  it('reserves the configured concurrency (the reference prod: 25), and none by default (small accounts cannot reserve)', () => {
+    expect(chatFunction(two).fn.Properties.ReservedConcurrentExecutions).toBe(25);
+    expect(chatFunction(none).fn.Properties).not.toHaveProperty('ReservedConcurrentExecutions');
+    const three = synthesizeAgentStack({ env: 'dev', overrides: chatOverrides({ reservedConcurrency: 3 }) });
+    expect(chatFunction(three).fn.Properties.ReservedConcurrentExecutions).toBe(3);
+    // Only the chat Lambda: the pipeline and action group functions share the account's pool.
+    expect(
+      resourcesOf(two, 'AWS::Lambda::Function').filter(
+        ([, f]) => 'ReservedConcurrentExecutions' in f.Properties,
+      ),
+    ).toHaveLength(1);
+  });
+
   it('gets the agent, its stable alias, the origins and the freshness filter settings, in the environment the handler validates', () => {
     const { fn } = chatFunction(two);
     const variables = variablesOf(fn);
@@ -284,18 +297,28 @@ describe('CORS', () => {
     expect(template).not.toContain('https://evil.example');
   });
 
-  it("returns API Gateway's own 4XX/5XX in the handler's error shape, readable by the allowed origins", () => {
-    for (const [s, origin] of [
-      [one, "'https://mall.example.cl'"],
-      [two, 'method.request.header.Origin'],
+  it("returns API Gateway's own 4XX/5XX in the handler's error shape, with CORS from the allow-list only", () => {
+    // One origin: that origin, as a static value. Several: no CORS header (a gateway response cannot
+    // choose among them per request, and echoing the request's Origin would let any site read errors).
+    for (const [s, headers] of [
+      [one, { 'gatewayresponse.header.Access-Control-Allow-Origin': "'https://mall.example.cl'" }],
+      [two, {}],
     ] as const) {
       const responses = gatewayResponses(s);
       for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX']) {
-        expect(responses[type]?.ResponseParameters).toMatchObject({
-          'gatewayresponse.header.Access-Control-Allow-Origin': origin,
-          'gatewayresponse.header.Vary': "'Origin'",
+        expect(responses[type]?.ResponseParameters).toEqual({
+          ...headers,
+          'gatewayresponse.header.Cache-Control': "'no-store'",
         });
         expect(responses[type]?.ResponseTemplates).toEqual({ 'application/json': GATEWAY_ERROR_TEMPLATE });
+      }
+    }
+    // Nowhere a request value: every header is a quoted literal.
+    for (const s of [none, one, two]) {
+      for (const value of Object.values(gatewayResponses(s)).flatMap((r) =>
+        Object.values(r.ResponseParameters),
+      )) {
+        expect(value).toMatch(/^'[^']*'$/);
       }
     }
     // The template is the handler's `{error: {code, message}, requestId}` once API Gateway fills it in.

@@ -27,14 +27,15 @@ function build(settingsInput: Record<string, unknown> = {}, options: { password?
     maxReceiveCount: settings.maxReceiveCount,
     alertTopic: alerts.topic,
   });
-  const wpkbConfig = JSON.stringify(lambdaConfig(config));
+  const bundledConfig = lambdaConfig(config);
   const api = new WebhookApi(stack, 'WebhookApi', {
     settings,
     namePrefix: 'wpkb-dev',
     env: 'dev',
     secret: 'wpkb/dev/webhook',
     queue: queue.queue,
-    wpkbConfig,
+    bundledConfig,
+    sourceMaps: true,
     cloudWatchRole: false,
   });
   const worker = new InstantUpdateWorker(stack, 'InstantUpdateWorker', {
@@ -46,7 +47,8 @@ function build(settingsInput: Record<string, unknown> = {}, options: { password?
     knowledgeBaseId: 'KB12345678',
     knowledgeBaseArn: KB_ARN,
     dataSourceId: 'DS12345678',
-    wpkbConfig,
+    bundledConfig,
+    sourceMaps: true,
     ...(options.password ? { wordpressPasswordSecret: options.password } : {}),
     alertTopic: alerts.topic,
   });
@@ -148,7 +150,10 @@ describe('POST /webhook', () => {
   });
 
   it('gives the receiver exactly SendMessage on the queue and the webhook secret, and an environment its handler accepts', () => {
-    const settings = receiverSettings(runtimeEnv(variablesOf(built, built.api.function.fn)));
+    const settings = receiverSettings(
+      runtimeEnv(variablesOf(built, built.api.function.fn)),
+      built.api.function.bundledConfig,
+    );
     expect(settings.secretId).toBe('wpkb/dev/webhook');
     expect(settings.config.contentTypes.map((t) => t.name)).toEqual(['event', 'stores', 'restaurant']);
     const roleId = built.id(built.api.function.role);
@@ -223,7 +228,10 @@ describe('instant-update worker', () => {
 
   it('has an environment its handler accepts: pacing within 5 requests/s across workers, lock outliving the timeout', () => {
     const worker = built.resources[built.id(built.worker.function.fn)];
-    const settings = workerEnvSettings(runtimeEnv(variablesOf(built, built.worker.function.fn)));
+    const settings = workerEnvSettings(
+      runtimeEnv(variablesOf(built, built.worker.function.fn)),
+      built.worker.function.bundledConfig,
+    );
     expect(settings).toMatchObject({
       knowledgeBaseId: 'KB12345678',
       dataSourceId: 'DS12345678',

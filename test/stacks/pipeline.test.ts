@@ -1,8 +1,10 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { lambdaSettings } from '../../functions/core/shared/config/lambda-env.js';
 import { loadConfig } from '../../functions/core/shared/config/load.js';
 import { lambdaConfig } from '../../stacks/pipeline-functions.js';
+import type { WpkbFunction } from '../../stacks/wpkb-function.js';
 import { type PipelineSynth, synthesizePipelineStack } from './pipeline-synth.js';
 import { acknowledgements, configFor, logicalIdOf, nagFindings } from './synth.js';
 
@@ -81,19 +83,28 @@ describe('pipeline Lambda functions', () => {
     }
   });
 
-  it('give extract and transform the bucket and the configuration the handlers read', () => {
+  it('give extract and transform the bucket, and compile into their bundles the configuration they read', () => {
     for (const fn of [dev.pipeline.functions.extract, dev.pipeline.functions.transform]) {
       const variables = (resource(dev, fn).Properties.Environment as { Variables: Record<string, unknown> })
         .Variables;
       expect(variables.DATA_BUCKET).toEqual(ref(id(dev.stack.data.bucket)));
-      const shipped = JSON.parse(String(variables.WPKB_CONFIG));
-      expect(shipped).toEqual(JSON.parse(JSON.stringify(lambdaConfig(configFor('dev')))));
+      expect(variables).not.toHaveProperty('WPKB_CONFIG');
+      const bundled = (fn.node.scope as WpkbFunction).bundledConfig ?? '';
+      expect(JSON.parse(bundled)).toEqual(JSON.parse(JSON.stringify(lambdaConfig(configFor('dev')))));
       // The handlers' own loader reads it back to the same site, types and guard.
-      const loaded = loadConfig({ env: { WPKB_CONFIG: String(variables.WPKB_CONFIG) } });
+      const loaded = lambdaSettings({ DATA_BUCKET: 'b-1' }, bundled).config;
       expect(loaded.contentTypes).toEqual(configFor('dev').contentTypes);
       expect(loaded.deletionGuard).toEqual(configFor('dev').deletionGuard);
       expect(loaded.site).toEqual(configFor('dev').site);
     }
+    // Transform compares the deployed data source with the last one synced (a replacement re-ingests).
+    const transform = resource(dev, dev.pipeline.functions.transform).Properties.Environment as {
+      Variables: Record<string, unknown>;
+    };
+    expect(transform.Variables).toMatchObject({
+      KNOWLEDGE_BASE_ID: getAtt(id(dev.stack.knowledgeBase), 'KnowledgeBaseId'),
+      DATA_SOURCE_ID: getAtt(id(dev.stack.knowledgeBase.dataSource), 'DataSourceId'),
+    });
   });
 
   it('give sync the knowledge base, data source, agent, Pinecone index and environment name', () => {
@@ -118,12 +129,15 @@ describe('pipeline Lambda functions', () => {
     });
   });
 
-  it('refuse at synth a configuration too large for the Lambda environment, naming the fix', () => {
+  it('keep a large configuration out of the environment (200 field labels synthesize)', () => {
     const fieldLabels = Object.fromEntries(
       Array.from({ length: 200 }, (_, i) => [`campo_${i}`, `Etiqueta número ${i}`]),
     );
-    expect(() => synthesizePipelineStack({ env: 'dev', overrides: { fieldLabels } })).toThrow(
-      /the configuration the Lambdas read .* is \d+ bytes as JSON; .*4096-byte environment \(shorten fieldLabels/,
+    const large = synthesizePipelineStack({ env: 'dev', overrides: { fieldLabels } });
+    const transform = large.pipeline.functions.transform;
+    expect(JSON.stringify(resource(large, transform).Properties.Environment)).not.toContain('campo_');
+    expect((transform.node.scope as WpkbFunction).bundledConfig).toContain(
+      '"campo_199":"Etiqueta número 199"',
     );
   });
 
@@ -174,7 +188,7 @@ describe('pipeline IAM (least privilege)', () => {
     }
   });
 
-  it('transform reads raw/ and curated/, writes its outputs, deletes documents, lists its own prefixes', () => {
+  it('transform reads raw/, curated/ and the synced data source record, writes its outputs, deletes documents, lists its own prefixes', () => {
     expect(ownStatements(dev, 'Transform')).toEqual([
       {
         Sid: 'ListOwnPrefixes',
@@ -183,7 +197,15 @@ describe('pipeline IAM (least privilege)', () => {
         Resource: bucketArn(dev),
         Condition: {
           StringLike: {
-            's3:prefix': ['kb/', 'curated/', 'catalog/', 'exports/', 'state/boilerplate/', 'instant/'],
+            's3:prefix': [
+              'kb/',
+              'curated/',
+              'catalog/',
+              'exports/',
+              'state/boilerplate/',
+              'instant/',
+              'runs/synced-data-source.json',
+            ],
           },
         },
       },
@@ -198,6 +220,7 @@ describe('pipeline IAM (least privilege)', () => {
           objects(dev, 'instant/'),
           lockObject(dev),
           objects(dev, 'raw/'),
+          { 'Fn::Join': ['', [bucketArn(dev), '/runs/synced-data-source.json']] },
         ],
       },
       {

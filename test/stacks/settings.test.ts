@@ -113,7 +113,8 @@ describe('cloud configuration validation', () => {
     });
     expect(cloud.embedding.dimensions).toBe(1024);
     expect(cloud.guardrail.enabled).toBe(false);
-    expect(cloud.knowledgeBase.dataDeletionPolicy).toBe('DELETE');
+    // Keeping vectors is the safe default: a failed deletion can wedge a data source (docs/deploy.md).
+    expect(cloud.knowledgeBase.dataDeletionPolicy).toBe('RETAIN');
   });
 });
 

@@ -2,8 +2,11 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { AlertTopic } from '../../stacks/alert-topic.js';
 import { DataBucket } from '../../stacks/data-bucket.js';
 import type { PipelineResources } from '../../stacks/pipeline-seam.js';
 import {
@@ -170,6 +173,23 @@ describe('alert topic', () => {
     });
   });
 
+  it('allows CloudWatch nothing while no alarm notifies it, and refuses an unnamed alarm that does', () => {
+    // synthesizeStack builds no pipeline or chat endpoint: no alarm.
+    expect(resourcesOf(dev, 'AWS::CloudWatch::Alarm')).toEqual([]);
+    expect(JSON.stringify(dev.template.findResources('AWS::KMS::Key'))).not.toContain('cloudwatch');
+    expect(JSON.stringify(dev.template.findResources('AWS::SNS::TopicPolicy'))).not.toContain('cloudwatch');
+
+    const { stack } = bareStack();
+    const alerts = new AlertTopic(stack, 'Alerts', { topicName: 'test-alerts' });
+    const alarm = new cloudwatch.Alarm(stack, 'Unnamed', {
+      metric: new cloudwatch.Metric({ namespace: 'wpkb', metricName: 'Test' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+    });
+    alarm.addAlarmAction(new cloudwatchActions.SnsAction(alerts.topic));
+    expect(() => Template.fromStack(stack)).toThrow(/Unnamed.* has no explicit alarmName/);
+  });
+
   it('subscribes the configured e-mail only where one is configured', () => {
     expect(resourcesOf(dev, 'AWS::SNS::Subscription')).toEqual([]);
     prod.template.hasResourceProperties('AWS::SNS::Subscription', {
@@ -254,6 +274,11 @@ describe('knowledge base', () => {
     expect(config.VectorKnowledgeBaseConfiguration.EmbeddingModelConfiguration).toEqual({
       BedrockEmbeddingModelConfiguration: { Dimensions: 1024 },
     });
+  });
+
+  it("retains a data source's vectors in prod and deletes them in dev (cdk.json environments)", () => {
+    expect(only(prod.template, 'AWS::Bedrock::DataSource').Properties.DataDeletionPolicy).toBe('RETAIN');
+    expect(only(dev.template, 'AWS::Bedrock::DataSource').Properties.DataDeletionPolicy).toBe('DELETE');
   });
 
   it('has one S3 data source on kb/ with the configured chunking and deletion policy', () => {

@@ -24,7 +24,7 @@ export const FAKE = {
 export type EventLog =
   ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
 
-type Resources = PipelineSynth['json']['Resources'];
+export type Resources = PipelineSynth['json']['Resources'];
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -94,6 +94,10 @@ function getAtt(id: string, attribute: string, resources: Resources): string {
           return `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${id}:*`;
         case 'AWS::KMS::Key':
           return `arn:aws:kms:${REGION}:${ACCOUNT}:key/${id}`;
+        case 'AWS::CloudWatch::Alarm':
+          return `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${String(resource.Properties?.AlarmName ?? id)}`;
+        case 'AWS::IAM::Role':
+          return `arn:aws:iam::${ACCOUNT}:role/${id}`;
         default:
           return `arn:aws:${resource.Type.split('::')[1]?.toLowerCase()}:${REGION}:${ACCOUNT}:${id}`;
       }
@@ -128,11 +132,16 @@ export function resolveTokens(value: unknown, resources: Resources): unknown {
 
 /** The pipeline state machine's definition, as Step Functions would receive it. */
 export function pipelineDefinition(synth: PipelineSynth): StateMachineDefinition {
-  const [, machine] = Object.entries(synth.json.Resources).find(
+  return stateMachineDefinition(synth.json.Resources);
+}
+
+/** The definition of a template's one state machine, tokens resolved. */
+export function stateMachineDefinition(resources: Resources): StateMachineDefinition {
+  const [, machine] = Object.entries(resources).find(
     ([, r]) => r.Type === 'AWS::StepFunctions::StateMachine',
   ) ?? [undefined, undefined];
   if (!machine) throw new Error('no state machine in the template');
-  const text = resolveTokens(machine.Properties.DefinitionString, synth.json.Resources);
+  const text = resolveTokens(machine.Properties.DefinitionString, resources);
   if (typeof text !== 'string') throw new Error('DefinitionString did not resolve to a string');
   return JSON.parse(text) as StateMachineDefinition;
 }

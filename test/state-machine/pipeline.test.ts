@@ -32,6 +32,7 @@ import { getJson } from '../../functions/core/storage/codec.js';
 import { createMemoryStorage, type MemoryStorage } from '../../functions/core/storage/memory.js';
 import type { RunReportWithCanaries } from '../../functions/core/sync/canaries.js';
 import { ingestionClientToken } from '../../functions/core/sync/ingestion.js';
+import { SYNCED_DATA_SOURCE_KEY } from '../../functions/core/sync/synced-data-source.js';
 import type { IndexStats } from '../../functions/core/sync/verify.js';
 import { createWordPressClient } from '../../functions/core/wordpress/client.js';
 import { makeExtractHandler } from '../../functions/handlers/extract.js';
@@ -251,18 +252,31 @@ function world(
     machine?: Machine;
     /** Documents under kb/ the fake knowledge base does not have (as if Bedrock had failed them). */
     unindexed?: string[];
+    /** The bucket of an earlier world (the same deployment's data, e.g. after a redeploy). */
+    storage?: MemoryStorage;
+    /** The data source id CloudFormation gave the deployed data source (a replacement: a new one). */
+    dataSourceId?: string;
   } = {},
 ): World {
   const site = options.site ?? demo;
   const machine = options.machine ?? { synth, definition };
   const { functions } = machine.synth.pipeline;
   const coreEnvironment = functionEnvironment(machine.synth, logicalIdOf(functions.extract));
-  const wpkbConfig = JSON.parse(coreEnvironment.WPKB_CONFIG ?? '{}') as { site: { url: string } };
-  wpkbConfig.site.url = site.url;
-  const { config } = lambdaSettings({ ...coreEnvironment, WPKB_CONFIG: JSON.stringify(wpkbConfig) });
-  const settings = syncSettings(functionEnvironment(machine.synth, logicalIdOf(functions.sync)));
+  // The configuration compiled into the extract and transform bundles, pointed at the demo site.
+  const bundled = {
+    ...functions.bundledConfig,
+    site: { ...(functions.bundledConfig.site as object), url: site.url },
+  };
+  const { config } = lambdaSettings(coreEnvironment, JSON.stringify(bundled));
+  const transformEnvironment = functionEnvironment(machine.synth, logicalIdOf(functions.transform));
+  const replaced = options.dataSourceId ? { DATA_SOURCE_ID: options.dataSourceId } : {};
+  const { dataSource } = lambdaSettings({ ...transformEnvironment, ...replaced }, JSON.stringify(bundled));
+  const settings = syncSettings({
+    ...functionEnvironment(machine.synth, logicalIdOf(functions.sync)),
+    ...replaced,
+  });
 
-  const storage = createMemoryStorage();
+  const storage = options.storage ?? createMemoryStorage();
   const alerts: Alert[] = [];
   const metrics: World['metrics'] = [];
   const stats = options.stats ?? { namespaces: { dev: { recordCount: 40 } }, dimension: 1024 };
@@ -295,7 +309,7 @@ function world(
     ),
     [STATES.extractType]: asLambda(makeExtractHandler({ config, storage, client, log: silentLog })),
     [STATES.transform]: asLambda(
-      makeTransformHandler({ config, storage, log: silentLog, clock: systemClock }),
+      makeTransformHandler({ config, storage, log: silentLog, clock: systemClock, dataSource }),
     ),
     [STATES.startIngestion]: sync,
     [STATES.checkIngestion]: sync,
@@ -582,6 +596,76 @@ describe('pipeline executions', () => {
     const after = await w.run({}, 'after');
     expect(after.path.at(-1)).toBe(STATES.noChanges);
     expect(bedrockMock.calls()).toEqual([]);
+  });
+
+  it('a replaced data source: the first run after the redeploy ingests everything although kb/ did not change', async () => {
+    bedrockHappy();
+    sfnMock.on(ListExecutionsCommand).resolves({ executions: [] });
+    const before = world();
+    expect((await before.run({}, 'before')).path.at(-1)).toBe(STATES.synced);
+    expect(await getJson(before.storage, SYNCED_DATA_SOURCE_KEY)).toMatchObject({
+      knowledgeBaseId: FAKE.knowledgeBaseId,
+      dataSourceId: FAKE.dataSourceId,
+      jobId: 'JOB0000001',
+      runId: 'before',
+    });
+
+    // The same id: nothing changed under kb/, no ingestion.
+    bedrockMock.resetHistory();
+    const same = await before.run({}, 'same');
+    expect(same.output).toMatchObject({ transform: { changes: 0 }, pendingSync: { count: 0 } });
+    expect(same.path.at(-1)).toBe(STATES.noChanges);
+    expect(bedrockMock.calls()).toEqual([]);
+
+    // A chunking change replaced the data source: same bucket, new DATA_SOURCE_ID in the functions.
+    const after = world({ storage: before.storage, dataSourceId: 'DSTEST0002' });
+    bedrockMock.resetHistory();
+    const replaced = await after.run({}, 'replaced');
+    expect(replaced.failure).toBeUndefined();
+    expect(replaced.output).toMatchObject({ transform: { changes: 0 }, pendingSync: { count: 1 } });
+    expect(replaced.path).toContain(STATES.startIngestion);
+    expect(replaced.path.at(-1)).toBe(STATES.synced);
+    expect(bedrockMock.commandCalls(StartIngestionJobCommand).map((c) => c.args[0].input)).toEqual([
+      expect.objectContaining({ knowledgeBaseId: FAKE.knowledgeBaseId, dataSourceId: 'DSTEST0002' }),
+    ]);
+    expect(await report(after.storage, 'replaced')).toMatchObject({
+      changes: 0,
+      fullSync: expect.stringContaining(`changed from ${FAKE.dataSourceId}`),
+    });
+    expect(await getJson(after.storage, SYNCED_DATA_SOURCE_KEY)).toMatchObject({
+      dataSourceId: 'DSTEST0002',
+      runId: 'replaced',
+    });
+    expect(after.storage.snapshot().has(PENDING_SYNC_KEY)).toBe(false);
+
+    // Synced into the new data source: back to "no changes, no ingestion".
+    bedrockMock.resetHistory();
+    expect((await after.run({}, 'next')).path.at(-1)).toBe(STATES.noChanges);
+    expect(bedrockMock.calls()).toEqual([]);
+  });
+
+  it('a replacement whose ingestion fails is retried by the next run (the data source is still not recorded)', async () => {
+    bedrockHappy();
+    sfnMock.on(ListExecutionsCommand).resolves({ executions: [] });
+    const before = world();
+    await before.run({}, 'before');
+    const after = world({ storage: before.storage, dataSourceId: 'DSTEST0002' });
+    bedrockMock
+      .on(GetIngestionJobCommand)
+      .resolves({ ingestionJob: job('FAILED', { failureReasons: ['x'] }) });
+    expect((await after.run({}, 'failing')).failure?.Error).toBe('IngestionFailedError');
+    expect(await getJson(after.storage, SYNCED_DATA_SOURCE_KEY)).toMatchObject({
+      dataSourceId: FAKE.dataSourceId,
+    });
+
+    bedrockMock.on(GetIngestionJobCommand).resolves({ ingestionJob: job('COMPLETE') });
+    bedrockMock.resetHistory();
+    const retry = await after.run({}, 'retry');
+    expect(retry.path.at(-1)).toBe(STATES.synced);
+    expect(bedrockMock.commandCalls(StartIngestionJobCommand)).toHaveLength(1);
+    expect(await getJson(after.storage, SYNCED_DATA_SOURCE_KEY)).toMatchObject({
+      dataSourceId: 'DSTEST0002',
+    });
   });
 
   it('failed documents in a COMPLETE job: the run succeeds, the count is reported and sent as a metric', async () => {

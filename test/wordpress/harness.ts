@@ -2,9 +2,10 @@
  * A real WordPress for the integration suite: Debian's `wordpress` package served by `php -S` on
  * 127.0.0.1, backed by a private MariaDB (own datadir and socket under a temp dir, no TCP port).
  *
- * `startWordPress()` starts everything, installs WordPress into a fresh database, and returns helpers to
- * seed and mutate content (PHP scripts calling wp_insert_post / wp_update_post / wp_trash_post) and to
- * query MariaDB. `stop()` ends every process it started and removes what it wrote. Two servers serve the
+ * `startWordPress()` starts everything, installs WordPress into a fresh database with the wpkb-connector
+ * plugin (`wordpress-plugin/`, as WP_PLUGIN_DIR) activated and a minimal test theme, and returns helpers to
+ * seed and mutate content (PHP scripts calling wp_insert_post / wp_update_post / wp_trash_post), to set
+ * wp-config.php constants and to query MariaDB. `stop()` ends every process it started and removes what it wrote. Two servers serve the
  * same site: `url` with pretty permalinks (`/wp-json/…`), `plainUrl` with plain permalinks, where the REST
  * API only answers at `/?rest_route=…`.
  *
@@ -14,16 +15,20 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, openSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import axios from 'axios';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PHP_DIR = join(HERE, 'php');
 const MU_PLUGIN_DIR = join(HERE, 'mu-plugins');
+/** WP_PLUGIN_DIR of the test site: the repository's plugins, served at /wp-content/plugins/ by the router. */
+export const PLUGIN_ROOT = join(HERE, '..', '..', 'wordpress-plugin');
+/** The plugin the harness activates, as WordPress names it (relative to WP_PLUGIN_DIR). */
+export const PLUGIN_FILE = 'wpkb-connector/wpkb-connector.php';
 const WP_ROOT = '/usr/share/wordpress';
 const WP_CONFIG_DIR = '/etc/wordpress';
 const SETUP_HINT = 'run .ci/wordpress-setup.sh (as root) first';
@@ -65,7 +70,14 @@ export interface PostChanges {
   acf?: Record<string, unknown> | false;
   /** Replaces the post's terms in the taxonomies named. */
   terms?: Record<string, string[]>;
+  /** New post status (wp_update_post): publish, draft, pending, private, … */
+  status?: string;
+  /** New post password ('' removes it). */
+  password?: string;
 }
+
+/** A wp-config.php constant's value (written with var_export). */
+export type ConfigConstant = string | number | boolean;
 
 /** A term as the PHP helpers report it. */
 export interface TermRow {
@@ -85,6 +97,11 @@ export interface WordPressSite {
   insert(specs: readonly PostSpec[]): Promise<PostRow[]>;
   update(id: number, changes: PostChanges): Promise<PostRow>;
   trash(id: number): Promise<PostRow>;
+  /**
+   * wp_untrash_post. Since WordPress 5.6 a restored post becomes a draft; `restorePreviousStatus` adds
+   * core's wp_untrash_post_set_previous_status filter so it gets its status from before the trash.
+   */
+  untrash(id: number, options?: { restorePreviousStatus?: boolean }): Promise<PostRow>;
   remove(id: number): Promise<void>;
   get(id: number): Promise<PostRow>;
   /** Creates terms (wp_insert_term), e.g. ones no post uses yet. */
@@ -93,6 +110,16 @@ export interface WordPressSite {
   renameTerm(taxonomy: string, name: string, to: string): Promise<TermRow>;
   /** Deletes a term (wp_delete_term): WordPress removes it from its posts too. */
   deleteTerm(taxonomy: string, name: string): Promise<number>;
+  /**
+   * Runs a PHP helper script (a file in test/wordpress/php, or an absolute path) against the site, with
+   * `input` as JSON on stdin; returns the JSON it prints last.
+   */
+  php(script: string, input?: object): Promise<unknown>;
+  /**
+   * Defines constants in the site's wp-config.php for every later request and helper (e.g. WPKB_ENDPOINT);
+   * `{}` removes them again.
+   */
+  setConfigConstants(constants: Readonly<Record<string, ConfigConstant>>): Promise<void>;
   /** Runs SQL against the site's database as MariaDB root; rows of tab-separated columns. */
   sql(query: string): Promise<string[][]>;
   /** Ids of the published posts of a post type, straight from MariaDB; password-protected ones only if asked. */
@@ -314,6 +341,8 @@ export async function startWordPress(options: StartOptions = {}): Promise<WordPr
     log(`wordpress: MariaDB ready in ${Date.now() - started} ms (socket ${socket})`);
 
     // --- Debian site config, chosen per request by WORDPRESS_CONFIG (set by the router and the CLI helpers).
+    const extraConfigFile = join(workDir, 'wp-config-extra.php');
+    let extraConfigMtime = 0;
     const config = `<?php
 // Written by wpkb's WordPress integration suite (test/wordpress/harness.ts); removed when it stops.
 define('DB_NAME', '${dbName}');
@@ -325,6 +354,12 @@ $wpkb_host = isset($_SERVER['HTTP_HOST']) ? $_SERVER['HTTP_HOST'] : '127.0.0.1';
 define('WP_HOME', 'http://' . $wpkb_host);
 define('WP_SITEURL', 'http://' . $wpkb_host);
 define('WPMU_PLUGIN_DIR', ${JSON.stringify(MU_PLUGIN_DIR)});
+define('WP_PLUGIN_DIR', ${JSON.stringify(PLUGIN_ROOT)});
+define('WP_PLUGIN_URL', 'http://' . $wpkb_host . '/wp-content/plugins');
+// Constants a test sets with setConfigConstants() (what a site owner writes into wp-config.php).
+if (is_file(${JSON.stringify(extraConfigFile)})) {
+    require ${JSON.stringify(extraConfigFile)};
+}
 define('DISABLE_WP_CRON', true);
 define('WP_HTTP_BLOCK_EXTERNAL', true);
 define('AUTOMATIC_UPDATER_DISABLED', true);
@@ -341,7 +376,16 @@ define('WP_ENVIRONMENT_TYPE', 'local');
         const out = openSync(serverLog, 'a');
         const child = spawn(
           tools.php,
-          ['-S', `127.0.0.1:${port}`, '-t', WP_ROOT, join(PHP_DIR, 'router.php')],
+          // revalidate_freq=0: a file a test rewrites (setConfigConstants) is never served from a stale opcache.
+          [
+            '-d',
+            'opcache.revalidate_freq=0',
+            '-S',
+            `127.0.0.1:${port}`,
+            '-t',
+            WP_ROOT,
+            join(PHP_DIR, 'router.php'),
+          ],
           {
             detached: true,
             stdio: ['ignore', out, out],
@@ -350,6 +394,7 @@ define('WP_ENVIRONMENT_TYPE', 'local');
               PHP_CLI_SERVER_WORKERS: '4',
               WPKB_WP_CONFIG: configName,
               WPKB_WP_PLAIN: plain ? '1' : '0',
+              WPKB_WP_PLUGIN_DIR: PLUGIN_ROOT,
             },
           },
         );
@@ -382,7 +427,7 @@ define('WP_ENVIRONMENT_TYPE', 'local');
     });
     const host = new URL(url).host;
     const php = async (script: string, input?: object): Promise<unknown> => {
-      const stdout = await run(tools.php, [join(PHP_DIR, script)], {
+      const stdout = await run(tools.php, [isAbsolute(script) ? script : join(PHP_DIR, script)], {
         env: phpEnv(host),
         input: input === undefined ? '' : JSON.stringify(input),
       });
@@ -429,6 +474,11 @@ define('WP_ENVIRONMENT_TYPE', 'local');
       async trash(postId) {
         return ((await php('posts.php', { op: 'trash', id: postId })) as { row: PostRow }).row;
       },
+      async untrash(postId, { restorePreviousStatus = false } = {}) {
+        return (
+          (await php('posts.php', { op: 'untrash', id: postId, restorePreviousStatus })) as { row: PostRow }
+        ).row;
+      },
       async remove(postId) {
         await php('posts.php', { op: 'delete', id: postId });
       },
@@ -446,6 +496,26 @@ define('WP_ENVIRONMENT_TYPE', 'local');
       async deleteTerm(taxonomy, name) {
         return ((await php('posts.php', { op: 'delete_term', taxonomy, name })) as { deleted: number })
           .deleted;
+      },
+      php,
+      async setConfigConstants(constants) {
+        const lines = Object.entries(constants).map(([name, value]) => {
+          if (!/^[A-Z][A-Z0-9_]*$/.test(name))
+            throw new Error(`setConfigConstants: bad constant name "${name}"`);
+          const literal =
+            typeof value === 'string'
+              ? `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
+              : String(value);
+          return `define('${name}', ${literal});`;
+        });
+        if (lines.length === 0) {
+          await rm(extraConfigFile, { force: true });
+          return;
+        }
+        await writeFile(extraConfigFile, `<?php\n${lines.join('\n')}\n`, { mode: 0o644 });
+        // opcache compares whole-second mtimes: make every rewrite look newer than the last one.
+        extraConfigMtime = Math.max(Math.floor(Date.now() / 1000), extraConfigMtime + 1);
+        await utimes(extraConfigFile, extraConfigMtime, extraConfigMtime);
       },
       sql,
       async publishedIds(type, { withProtected = false } = {}) {

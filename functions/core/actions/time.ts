@@ -17,6 +17,22 @@ export const WEEKDAYS_ES = [
   'sábado',
 ] as const;
 
+/** Month names in the site's language, January first (Date#getUTCMonth order). */
+export const MONTHS_ES = [
+  'enero',
+  'febrero',
+  'marzo',
+  'abril',
+  'mayo',
+  'junio',
+  'julio',
+  'agosto',
+  'septiembre',
+  'octubre',
+  'noviembre',
+  'diciembre',
+] as const;
+
 export interface LocalNow {
   date: IsoDate;
   /** `HH:MM`, 24-hour clock. */

@@ -12,14 +12,16 @@ export interface ChatCitation {
 
 export const EXCERPT_MAX = 300;
 
-const text = (value: unknown): string | undefined =>
+/** A metadata value as display text: a non-blank string trimmed, a number as written, else undefined. */
+export const displayText = (value: unknown): string | undefined =>
   typeof value === 'string' && value.trim() !== ''
     ? value.trim()
     : typeof value === 'number'
       ? String(value)
       : undefined;
 
-function excerptOf(passage: string | undefined): string {
+/** A passage as an excerpt: whitespace collapsed, cut at a word near EXCERPT_MAX characters. */
+export function excerptOf(passage: string | undefined): string {
   const flat = (passage ?? '').replace(/\s+/g, ' ').trim();
   if (flat.length <= EXCERPT_MAX) return flat;
   const cut = flat.slice(0, EXCERPT_MAX - 1);
@@ -41,10 +43,14 @@ export function citationsFrom(references: Iterable<RetrievedReference>): ChatCit
   for (const ref of references) {
     const metadata = (ref.metadata ?? {}) as Record<string, unknown>;
     const uri = ref.location?.s3Location?.uri ?? ref.location?.webLocation?.url;
-    const url = text(metadata.url) ?? null;
-    const title = text(metadata.title) ?? fileName(uri);
+    const url = displayText(metadata.url) ?? null;
+    const title = displayText(metadata.title) ?? fileName(uri);
     const key =
-      text(metadata.source_id) ?? url ?? text(metadata['x-amz-bedrock-kb-source-uri']) ?? uri ?? title;
+      displayText(metadata.source_id) ??
+      url ??
+      displayText(metadata['x-amz-bedrock-kb-source-uri']) ??
+      uri ??
+      title;
     if (key === undefined || title === undefined) continue;
     const excerpt = excerptOf(ref.content?.text);
     const existing = byKey.get(key);

@@ -31,12 +31,19 @@ export const SESSION_ID_PATTERN = /^[0-9a-zA-Z._:-]{2,100}$/;
 /** Larger bodies are refused before parsing (a 2,000-character message is far below). */
 export const BODY_MAX_BYTES = 16_384;
 
+/** Control characters other than tab and newline, and lone UTF-16 surrogates: binary, not a question. */
+const NOT_TEXT = /[^\P{Cc}\t\n]|\p{Cs}/u;
+
 export const chatRequestSchema = z.object({
   message: z
     .string({ error: 'must be a string' })
     .transform((s) => s.normalize('NFC').trim())
     .pipe(
-      z.string().min(1, 'must not be empty').max(MESSAGE_MAX, `must be at most ${MESSAGE_MAX} characters`),
+      z
+        .string()
+        .min(1, 'must not be empty')
+        .max(MESSAGE_MAX, `must be at most ${MESSAGE_MAX} characters`)
+        .refine((s) => !NOT_TEXT.test(s), 'must be text (no control characters other than tab and newline)'),
     ),
   sessionId: z
     .string({ error: 'must be a string' })

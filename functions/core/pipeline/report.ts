@@ -29,6 +29,8 @@ export interface RunReport {
   durationsMs: Record<string, number>;
   /** Set when status is failed: the one-line reason. */
   error?: string;
+  /** Set when the run syncs everything although kb/ may not have changed (the data source was replaced). */
+  fullSync?: string;
   /** Written by the sync step when the ingestion job ends. */
   ingestion?: IngestionReport;
   /** Written by the sync step when the agent's preparation ends. */

@@ -22,6 +22,7 @@ import {
 import { IngestionFailedError } from './errors.js';
 import { INGESTION_DOCUMENTS_FAILED, type MetricSink } from './metrics.js';
 import { updateRunReport } from './run-report.js';
+import { recordSyncedDataSource } from './synced-data-source.js';
 
 export interface IngestionDeps {
   bedrock: Pick<BedrockAgentClient, 'send'>;
@@ -164,7 +165,8 @@ async function listOrStart(
 /**
  * Polls one ingestion job.
  * - STARTING / IN_PROGRESS / STOPPING → status and statistics so far.
- * - COMPLETE → merges an `ingestion` section into the run report; failed documents are counted in the
+ * - COMPLETE → merges an `ingestion` section into the run report, records the data source as synced
+ *   (runs/synced-data-source.json); failed documents are counted in the
  *   `IngestionDocumentsFailed` metric, logged as a warning and returned as `documentsFailed`.
  * - FAILED / STOPPED → marks the run report failed and throws IngestionFailedError.
  */
@@ -208,6 +210,14 @@ export async function ingestionStatus(
       ingestion: section,
       durationsMs: { ...report.durationsMs, ...ingestionDuration(job) },
     }));
+    // kb/ is in this data source now: later runs need not force a full sync (transform compares).
+    await recordSyncedDataSource(deps.storage, {
+      knowledgeBaseId,
+      dataSourceId,
+      jobId,
+      runId,
+      syncedAt: deps.clock.now().toISOString(),
+    });
     if (failed > 0) {
       deps.metrics.count(INGESTION_DOCUMENTS_FAILED, failed);
       log.warn('Ingestion job completed with failed documents', {

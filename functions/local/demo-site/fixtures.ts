@@ -7,6 +7,8 @@
  * Deterministic: everything comes from a seeded PRNG; no clock, no Math.random.
  */
 
+import { MONTHS_ES, WEEKDAYS_ES } from '../../core/actions/time.js';
+
 /** Where fixture links point; the demo server rewrites it to its own address. */
 export const DEMO_ORIGIN = 'https://paseo-cordillera.example';
 /**
@@ -148,21 +150,8 @@ class Random {
 // Dates
 
 const DAY = 86_400_000;
-const MONTHS = [
-  'enero',
-  'febrero',
-  'marzo',
-  'abril',
-  'mayo',
-  'junio',
-  'julio',
-  'agosto',
-  'septiembre',
-  'octubre',
-  'noviembre',
-  'diciembre',
-];
-const WEEKDAYS = ['domingo', 'lunes', 'martes', 'miércoles', 'jueves', 'viernes', 'sábado'];
+const MONTHS: readonly string[] = MONTHS_ES;
+const WEEKDAYS: readonly string[] = WEEKDAYS_ES;
 const NOW_MS = Date.parse(`${DEMO_NOW_GMT}Z`);
 
 const gmt = (ms: number): string => new Date(ms).toISOString().slice(0, 19);

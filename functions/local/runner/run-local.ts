@@ -9,6 +9,7 @@ import { startDemoSite } from '../demo-site/server.js';
 import { chunkingFromConfig, embedderFromConfig } from '../knowledge-base/from-config.js';
 import { ingestLocalKb } from '../knowledge-base/ingest.js';
 import { createLocalStorage } from '../storage/directory.js';
+import { type DataDirLock, lockDataDir } from './data-dir-lock.js';
 import { mirrorKnowledgeDir } from './knowledge.js';
 import { boilerplateLine, localIndexLines, type Print, progressPrinter, summaryTable } from './print.js';
 
@@ -41,8 +42,28 @@ function displayPath(dir: string): string {
   return relative === '' ? '.' : relative.startsWith('..') ? dir : relative;
 }
 
-/** `npm start`: the whole pipeline on one machine, into a directory that mirrors the bucket. */
+/**
+ * `npm start`: the whole pipeline on one machine, into a directory that mirrors the bucket. One run per
+ * data directory: a second one at the same time is refused with one line naming the holder.
+ */
 export async function runLocal(options: LocalRunOptions): Promise<LocalRunOutcome> {
+  let lock: DataDirLock;
+  try {
+    lock = await lockDataDir(options.dataDir, {
+      command: 'wpkb run',
+      onStale: (message) => options.print(`wpkb: ${message}`),
+    });
+  } catch (error) {
+    return { ok: false, error: oneLine(error) };
+  }
+  try {
+    return await runLocked(options);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function runLocked(options: LocalRunOptions): Promise<LocalRunOutcome> {
   const { print } = options;
   const env = options.env ?? {};
   const demo = options.wpUrl ? undefined : await startDemoSite();

@@ -216,6 +216,10 @@ describe('POST /chat: validation', () => {
     [{ message: ' \n\t ' }, 'message: must not be empty'],
     [{ message: 'x'.repeat(2001) }, 'message: must be at most 2000 characters'],
     [{ message: 42 }, 'message: must be a string'],
+    [{ message: 'Hola\u0000mundo' }, 'message: must be text'],
+    [{ message: 'PK\u0003\u0004binario' }, 'message: must be text'],
+    [{ message: 'a\u001bb' }, 'message: must be text'],
+    [{ message: 'roto \ud800' }, 'message: must be text'],
     [{ message: 'Hola', sessionId: 'a' }, 'sessionId: must be 2-100'],
     [{ message: 'Hola', sessionId: 'has spaces in it' }, 'sessionId: must be 2-100'],
     [{ message: 'Hola', sessionId: 'x'.repeat(101) }, 'sessionId: must be 2-100'],
@@ -228,6 +232,12 @@ describe('POST /chat: validation', () => {
     expect(res.json.error.message).toContain(message);
     expect(res.json.requestId).toBe('req-123');
     expect(bedrock.commandCalls(InvokeAgentCommand)).toHaveLength(0);
+  });
+
+  it('accepts tabs, newlines and any Unicode text', async () => {
+    answerWith('split-utf8');
+    const { send } = setup();
+    expect((await send(request({ message: '¿Horario?\n\tÑandú 🦙 مرحبا' }))).statusCode).toBe(200);
   });
 
   it('accepts exactly 2,000 characters', async () => {

@@ -169,16 +169,20 @@ describe('transform handler', () => {
 });
 
 describe('lambda settings', () => {
-  it('reads the bucket and the validated configuration from the environment', () => {
-    const settings = lambdaSettings({
-      DATA_BUCKET: 'wpkb-data',
-      WPKB_CONFIG: JSON.stringify({ site: { url: 'https://x.example' } }),
-    });
+  it('reads the bucket from the environment and validates the configuration compiled into the bundle', () => {
+    const settings = lambdaSettings(
+      { DATA_BUCKET: 'wpkb-data' },
+      JSON.stringify({ site: { url: 'https://x.example' } }),
+    );
     expect(settings.bucket).toBe('wpkb-data');
     expect(settings.config.site.url).toBe('https://x.example');
+    // A WPKB_CONFIG variable is not read any more: the bundle is the one source.
+    expect(() => lambdaSettings({ DATA_BUCKET: 'wpkb-data', WPKB_CONFIG: '{"env":"x"}' }, undefined)).toThrow(
+      'config: this Lambda bundle carries no configuration (WPKB_BUNDLED_CONFIG)',
+    );
   });
 
   it('names the missing variable', () => {
-    expect(() => lambdaSettings({ WPKB_CONFIG: '{}' })).toThrow('environment DATA_BUCKET');
+    expect(() => lambdaSettings({}, '{}')).toThrow('environment DATA_BUCKET');
   });
 });

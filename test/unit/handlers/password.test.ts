@@ -35,9 +35,9 @@ describe('WordPress application password from Secrets Manager', () => {
   });
 
   it('passes the secret name to the extract Lambda only when set', () => {
-    const base = { DATA_BUCKET: 'wpkb-data', WPKB_CONFIG: '{}' };
-    expect(lambdaSettings(base).passwordSecret).toBeUndefined();
-    expect(lambdaSettings({ ...base, WP_APP_PASSWORD_SECRET: 'wpkb/prod/wp' }).passwordSecret).toBe(
+    const base = { DATA_BUCKET: 'wpkb-data' };
+    expect(lambdaSettings(base, '{}').passwordSecret).toBeUndefined();
+    expect(lambdaSettings({ ...base, WP_APP_PASSWORD_SECRET: 'wpkb/prod/wp' }, '{}').passwordSecret).toBe(
       'wpkb/prod/wp',
     );
   });

@@ -10,9 +10,11 @@ import {
 } from '@aws-sdk/client-bedrock-agent';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { getJson } from '../../../functions/core/storage/codec.js';
 import { DATA_LOCK_KEY, tryAcquireDataLock } from '../../../functions/core/storage/data-lock.js';
 import { createMemoryStorage } from '../../../functions/core/storage/memory.js';
 import { IngestionFailedError, InvalidEventError } from '../../../functions/core/sync/errors.js';
+import { SYNCED_DATA_SOURCE_KEY } from '../../../functions/core/sync/synced-data-source.js';
 import type { IndexStatsFn } from '../../../functions/core/sync/verify.js';
 import { makeSyncHandler } from '../../../functions/handlers/sync.js';
 import {
@@ -242,6 +244,14 @@ describe('sync status', () => {
       durationsMs: { extract: 120, transform: 70000, ingestion: 315_000 },
     });
     expect(latest).toEqual(run);
+    // kb/ is now in this data source: the next runs need not force a full sync.
+    expect(await getJson(storage, SYNCED_DATA_SOURCE_KEY)).toEqual({
+      knowledgeBaseId: settings.knowledgeBaseId,
+      dataSourceId: settings.dataSourceId,
+      jobId: 'JOB4E2K9QZ',
+      runId: RUN_ID,
+      syncedAt: NOW,
+    });
   });
 
   it('reports failed documents of a COMPLETE job: metric, warning and documentsFailed', async () => {
@@ -311,6 +321,7 @@ describe('sync status', () => {
         ingestion: { jobId: 'JOB4E2K9QZ', status, failureReasons: reasons },
       });
       expect(latest).toEqual(run);
+      expect(await getJson(storage, SYNCED_DATA_SOURCE_KEY)).toBeUndefined();
     },
   );
 
@@ -331,7 +342,8 @@ describe('sync status', () => {
 
     await expect(handler(fixture('status.json'))).resolves.toMatchObject({ status: 'COMPLETE' });
     expect(log.entries.some((e) => e.level === 'warn' && e.message.includes('not found'))).toBe(true);
-    expect(storage.snapshot().size).toBe(0);
+    // No report is invented; the data source is recorded as synced all the same (kb/ is in it).
+    expect([...storage.snapshot().keys()]).toEqual([SYNCED_DATA_SOURCE_KEY]);
   });
 });
 

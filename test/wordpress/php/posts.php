@@ -2,8 +2,10 @@
 /**
  * Seeds and mutates content. Reads one JSON command on stdin, prints one JSON result:
  *   {"op": "insert", "specs": [spec, ...]}                  → {"rows": [row, ...]}
- *   {"op": "update", "id": 12, "title"?, "content"?, "excerpt"?, "acf"?}  → {"row": row}  (wp_update_post)
+ *   {"op": "update", "id": 12, "title"?, "content"?, "excerpt"?, "status"?, "password"?, "acf"?}
+ *                                                           → {"row": row}  (wp_update_post)
  *   {"op": "trash", "id": 12}                               → {"row": row}  (wp_trash_post)
+ *   {"op": "untrash", "id": 12, "restorePreviousStatus"?: true} → {"row": row}  (wp_untrash_post)
  *   {"op": "delete", "id": 12}                              → {"deleted": 12} (wp_delete_post, forced)
  *   {"op": "get", "id": 12}                                 → {"row": row}
  *   {"op": "create_terms", "taxonomy": "t", "names": [...]} → {"terms": [{id, name}, ...]} (wp_insert_term)
@@ -35,7 +37,8 @@ switch ($input['op']) {
             wpkb_fail("update: post $id not found");
         }
         $postarr = ['ID' => $id];
-        foreach (['title' => 'post_title', 'content' => 'post_content', 'excerpt' => 'post_excerpt'] as $key => $field) {
+        $fields = ['title' => 'post_title', 'content' => 'post_content', 'excerpt' => 'post_excerpt', 'status' => 'post_status', 'password' => 'post_password'];
+        foreach ($fields as $key => $field) {
             if (array_key_exists($key, $input)) {
                 $postarr[$field] = $input[$key];
             }
@@ -57,6 +60,18 @@ switch ($input['op']) {
         $id = (int) $input['id'];
         if (!wp_trash_post($id)) {
             wpkb_fail("wp_trash_post $id failed");
+        }
+        wpkb_out(['row' => wpkb_row($id)]);
+        break;
+
+    case 'untrash':
+        $id = (int) $input['id'];
+        if (!empty($input['restorePreviousStatus'])) {
+            // Core's own callback: restore the status from before the trash instead of "draft" (WordPress 5.6+).
+            add_filter('wp_untrash_post_status', 'wp_untrash_post_set_previous_status', 10, 3);
+        }
+        if (!wp_untrash_post($id)) {
+            wpkb_fail("wp_untrash_post $id failed");
         }
         wpkb_out(['row' => wpkb_row($id)]);
         break;

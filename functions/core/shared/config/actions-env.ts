@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { envIssueError } from './env-issue.js';
-import { loadConfig, type WpkbConfig } from './load.js';
+import { bundledConfigText, loadBundledConfig } from './lambda-env.js';
+import type { WpkbConfig } from './load.js';
 
 const actionsEnvSchema = z.object({
   DATA_BUCKET: z.string().min(3, 'must name the data bucket'),
-  WPKB_CONFIG: z.string().min(2, 'must hold the JSON configuration'),
   CATALOG_CHECK_SECONDS: z.coerce
     .number({ error: 'must be a number' })
     .int('must be a whole number of seconds')
@@ -36,13 +36,16 @@ export interface ActionsSettings {
  * Validates the action group Lambda's environment. A bad or missing variable is one ConfigError naming
  * it: `environment CATALOG_CHECK_SECONDS: must be at most 3600`. The time zone must be one Intl knows.
  */
-export function actionsSettings(env: Record<string, string | undefined>): ActionsSettings {
+export function actionsSettings(
+  env: Record<string, string | undefined>,
+  configText: string | undefined = bundledConfigText(),
+): ActionsSettings {
   const input = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
   const parsed = actionsEnvSchema.safeParse(input);
   if (!parsed.success) throw envIssueError(parsed.error, input);
-  const config = loadConfig({ env: { WPKB_CONFIG: parsed.data.WPKB_CONFIG } });
+  const config = loadBundledConfig(configText);
   try {
     new Intl.DateTimeFormat('en', { timeZone: config.site.timeZone });
   } catch (cause) {

@@ -94,8 +94,14 @@ export const knowledgeBaseSchema = z.object({
     ),
   /** Default: Bedrock's own default, 300 tokens with 20 % overlap (see docs/deploy.md). */
   chunking: chunkingSchema.default({ strategy: 'FIXED_SIZE', maxTokens: 300, overlapPercentage: 20 }),
-  /** `DELETE` removes a data source's vectors when the data source goes (no orphans in the namespace). */
-  dataDeletionPolicy: z.enum(['DELETE', 'RETAIN']).default('DELETE'),
+  /**
+   * What Bedrock does with a data source's vectors when the data source is deleted or replaced.
+   * `RETAIN` (default; the reference prod) keeps them: a vector deletion that fails leaves a data source
+   * in DELETE_UNSUCCESSFUL and can wedge a deploy. Retained vectors stay in the namespace until removed
+   * (docs/operations.md, "Replacing the knowledge base or data source"). `DELETE` removes them with the
+   * data source: no orphans, for throw-away environments (the reference dev).
+   */
+  dataDeletionPolicy: z.enum(['DELETE', 'RETAIN']).default('RETAIN'),
 });
 
 export const agentSchema = z.object({
@@ -282,6 +288,15 @@ export const chatSchema = z.object({
     .default({ limit: 10_000, period: 'DAY' }),
   /** Stage-wide ceiling, every key together. */
   stageThrottle: throttleSchema.default({ rateLimit: 20, burstLimit: 40 }),
+  /**
+   * Reserved concurrency of the chat Lambda: at most this many chat turns run at once (the rest are
+   * throttled and answered with an error), which bounds Bedrock cost and keeps a flood from taking the
+   * account's whole Lambda concurrency. Default `null`: not reserved, because Lambda refuses a reservation
+   * that leaves the account fewer than 100 unreserved executions, and new accounts start with a quota
+   * of 10 — the deploy would fail there. The usage plan and stage throttles bound the load either way.
+   * The reference prod reserves 25 (5 requests/s per key × ~5 s per turn).
+   */
+  reservedConcurrency: z.number().int().min(1).max(1000).nullable().default(null),
   /** Log users' messages verbatim in the chat Lambda's logs (off: only their length). */
   logUserMessages: z.boolean().default(false),
   /** Retention of the chat Lambda's logs and the API's access logs. */
@@ -347,6 +362,11 @@ export const cloudSchema = z.object({
   /** Nightly schedule of the pipeline (EventBridge cron, UTC). */
   schedule: scheduleExpression.default('cron(0 3 * * ? *)'),
   scheduleEnabled: z.boolean().default(true),
+  /**
+   * Source maps in every Lambda bundle and `--enable-source-maps`: stack traces in the logs point at the
+   * TypeScript source. They make bundles larger and cold starts slower; the reference prod turns them off.
+   */
+  sourceMaps: z.boolean().default(true),
   pipeline: pipelineSchema.default(pipelineSchema.parse({})),
   alarms: alarmsSchema.default(alarmsSchema.parse({})),
   /** Optional e-mail subscribed to the alert topic (the address must confirm the subscription). */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { envIssueError } from './env-issue.js';
-import { lambdaSettings } from './lambda-env.js';
-import { loadConfig, type WpkbConfig } from './load.js';
+import { bundledConfigText, lambdaSettings, loadBundledConfig } from './lambda-env.js';
+import type { WpkbConfig } from './load.js';
 
 const bedrockId = (what: string) =>
   z.string().regex(/^[0-9a-zA-Z]{10}$/, `must be a ${what} id (10 letters or digits)`);
@@ -13,7 +13,6 @@ const seconds = (max: number) =>
     .max(max, `must be at most ${max}`);
 
 const receiverEnvSchema = z.object({
-  WPKB_CONFIG: z.string().min(2, 'must hold the JSON configuration'),
   WEBHOOK_SECRET: z.string().min(1, 'must name the webhook secret (Secrets Manager name or ARN)'),
   QUEUE_URL: z
     .url({ protocol: /^https$/, error: 'must be the FIFO queue URL' })
@@ -29,12 +28,18 @@ export interface ReceiverSettings {
   queueUrl: string;
 }
 
-/** The webhook receiver Lambda's environment, validated once per container. */
-export function receiverSettings(env: Record<string, string | undefined>): ReceiverSettings {
+/**
+ * The webhook receiver Lambda's settings, validated once per container: the configuration compiled into
+ * the bundle (`configText`, default: this bundle's) and the environment.
+ */
+export function receiverSettings(
+  env: Record<string, string | undefined>,
+  configText: string | undefined = bundledConfigText(),
+): ReceiverSettings {
   const parsed = receiverEnvSchema.safeParse(env);
   if (!parsed.success) throw envIssueError(parsed.error, env);
   return {
-    config: loadConfig({ env: { WPKB_CONFIG: parsed.data.WPKB_CONFIG } }),
+    config: loadBundledConfig(configText),
     secretId: parsed.data.WEBHOOK_SECRET,
     queueUrl: parsed.data.QUEUE_URL,
   };
@@ -63,9 +68,12 @@ export interface WorkerEnvSettings {
   envName: string;
 }
 
-/** The webhook worker Lambda's environment, validated once per container. */
-export function workerEnvSettings(env: Record<string, string | undefined>): WorkerEnvSettings {
-  const base = lambdaSettings(env);
+/** The webhook worker Lambda's settings (bundled configuration, environment), validated once per container. */
+export function workerEnvSettings(
+  env: Record<string, string | undefined>,
+  configText: string | undefined = bundledConfigText(),
+): WorkerEnvSettings {
+  const { dataSource: _dataSource, ...base } = lambdaSettings(env, configText);
   const parsed = workerEnvSchema.safeParse(env);
   if (!parsed.success) throw envIssueError(parsed.error, env);
   const e = parsed.data;
