@@ -4,11 +4,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
 import cdkNag from 'cdk-nag';
-import { loadConfig } from '../functions/core/shared/config/load.js';
+import { loadConfig, type WpkbConfig } from '../functions/core/shared/config/load.js';
 import { ConfigError } from '../functions/core/shared/errors.js';
-import { actionGroups, MALL_DIRECTORY_SCHEMA_FILE } from '../stacks/action-groups.js';
-import { chatApi } from '../stacks/chat-api.js';
-import { pipeline } from '../stacks/pipeline.js';
+import { MALL_DIRECTORY_SCHEMA_FILE } from '../stacks/action-groups.js';
 import { WpkbStack } from '../stacks/wpkb-stack.js';
 
 /**
@@ -20,11 +18,19 @@ const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const app = new App();
 const envName = app.node.tryGetContext('env') as string | undefined;
-const config = loadConfig({
-  context: app.node.tryGetContext('wpkb'),
-  env: process.env,
-  overrides: envName ? { env: envName } : undefined,
-});
+let config: WpkbConfig;
+try {
+  config = loadConfig({
+    context: app.node.tryGetContext('wpkb'),
+    env: process.env,
+    overrides: envName ? { env: envName } : undefined,
+  });
+} catch (error) {
+  // One line naming the key (a stack trace would bury it): `cdk synth` stops here.
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`wpkb: ${error.message}`);
+  process.exit(1);
+}
 
 const instructionFile = path.resolve(REPO_ROOT, config.cloud.agent.instructionFile);
 let instruction: string;
@@ -49,9 +55,7 @@ new WpkbStack(app, `wpkb-${config.env}`, {
   config,
   instruction,
   knowledgeDir: path.join(REPO_ROOT, 'knowledge'),
-  actionGroups: actionGroups({ mallDirectory: mallDirectorySchema }),
-  pipeline,
-  chatApi,
+  mallDirectorySchema,
   // Environment-agnostic unless the CLI knows the target (credentials present): synth works offline.
   env:
     process.env.CDK_DEFAULT_ACCOUNT && process.env.CDK_DEFAULT_REGION

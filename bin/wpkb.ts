@@ -6,6 +6,7 @@ import { registerAsk } from './commands/ask.js';
 import { registerChat } from './commands/chat.js';
 import { registerDemoSite } from './commands/demo-site.js';
 import { registerEval } from './commands/eval.js';
+import { registerInit } from './commands/init.js';
 import { registerRun } from './commands/run.js';
 import { registerServe } from './commands/serve.js';
 
@@ -14,6 +15,7 @@ const program = new Command('wpkb')
   .showHelpAfterError();
 
 registerRun(program);
+registerInit(program);
 registerDemoSite(program);
 registerAction(program);
 registerChat(program);

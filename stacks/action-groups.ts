@@ -10,7 +10,6 @@ import type { WpkbConfig } from '../functions/core/shared/config/schema.js';
 import { ConfigError } from '../functions/core/shared/errors.js';
 import { DATA_PREFIXES } from './data-bucket.js';
 import { acknowledge } from './nag.js';
-import type { ActionGroupsFactory } from './pipeline-seam.js';
 import type { CloudNames } from './settings.js';
 import { WpkbFunction } from './wpkb-function.js';
 
@@ -134,23 +133,6 @@ export class MallDirectory extends Construct {
       actionGroupState: 'ENABLED',
     };
   }
-}
-
-/** What bin/app.ts reads from agent-schemas/ for the action groups. */
-export interface ActionGroupSchemas {
-  mallDirectory: string;
-}
-
-/** The ActionGroupsFactory bin/app.ts passes to WpkbStack: the mall directory with its schema text. */
-export function actionGroups(schemas: ActionGroupSchemas): ActionGroupsFactory {
-  return (scope, resources) => [
-    new MallDirectory(scope, 'MallDirectory', {
-      config: resources.config,
-      names: resources.names,
-      dataBucket: resources.dataBucket,
-      schema: schemas.mallDirectory,
-    }).actionGroup,
-  ];
 }
 
 /**

@@ -36,7 +36,7 @@ export interface WpkbAgentProps {
   aliasName: string;
   knowledgeBase: AgentKnowledgeBaseRef;
   guardrail?: AgentGuardrailRef;
-  /** Action groups (a later issue adds them); part of the definition hash like everything else. */
+  /** The agent's action groups; part of the definition hash like everything else. */
   actionGroups?: bedrock.CfnAgent.AgentActionGroupProperty[];
 }
 

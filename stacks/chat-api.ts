@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -7,9 +7,7 @@ import { Construct } from 'constructs';
 import { MESSAGE_MAX, SESSION_ID_PATTERN } from '../functions/core/chat/http.js';
 import type { ChatCloudConfig } from '../functions/core/shared/config/cloud-schema.js';
 import { apiWebAcl } from './api-waf.js';
-import { ChatAlarms } from './chat-alarms.js';
 import { acknowledge } from './nag.js';
-import type { PipelineResources } from './pipeline-seam.js';
 import { WpkbFunction } from './wpkb-function.js';
 
 /** API Gateway's longest REST integration timeout without a quota increase. */
@@ -279,43 +277,3 @@ export class ChatApi extends Construct {
     this.api.node.tryRemoveChild('Endpoint');
   }
 }
-
-export type ChatApiFactory = (scope: Construct, resources: PipelineResources) => void;
-
-/**
- * The factory bin/app.ts passes to WpkbStack: the chat endpoint (unless `cloud.chat.enabled` is false)
- * and its outputs.
- */
-export const chatApi: ChatApiFactory = (scope, resources) => {
-  const settings = resources.config.cloud.chat;
-  if (!settings.enabled) return;
-  const chat = new ChatApi(scope, 'ChatApi', {
-    settings,
-    namePrefix: resources.names.prefix,
-    env: resources.names.env,
-    agentId: resources.agentId,
-    agentAliasId: resources.agentAliasId,
-    agentAliasArn: resources.agentAliasArn,
-    knowledgeBaseId: resources.knowledgeBaseId,
-    siteTimeZone: resources.config.site.timeZone,
-    sourceMaps: resources.config.cloud.sourceMaps,
-  });
-  new ChatAlarms(scope, 'ChatAlarms', {
-    namePrefix: resources.names.prefix,
-    api: chat.api,
-    topic: resources.alertTopic,
-  });
-  const stack = Stack.of(scope);
-  new CfnOutput(stack, 'ChatApiUrl', {
-    value: chat.url,
-    description: 'Chat endpoint: POST {"message": "…", "sessionId": "…"} with header x-api-key',
-  });
-  new CfnOutput(stack, 'ChatApiKeyId', {
-    value: chat.apiKey.keyId,
-    description: 'API key id of the chat endpoint (its value: see ChatApiKeyCommand)',
-  });
-  new CfnOutput(stack, 'ChatApiKeyCommand', {
-    value: `aws apigateway get-api-key --api-key ${chat.apiKey.keyId} --include-value --query value --output text`,
-    description: 'Prints the chat endpoint API key value',
-  });
-};

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { WpkbConfig } from '../functions/core/shared/config/schema.js';
 import { ConfigError } from '../functions/core/shared/errors.js';
@@ -10,7 +11,7 @@ import { SYNCED_DATA_SOURCE_KEY } from '../functions/core/sync/synced-data-sourc
 import { DATA_LOCK_OBJECT, DATA_PREFIXES } from './data-bucket.js';
 import { acknowledge } from './nag.js';
 import { secretReadStatements, secretResourceArn } from './pinecone-index.js';
-import type { PipelineResources } from './pipeline-seam.js';
+import type { CloudNames } from './settings.js';
 import { WpkbFunction, type WpkbFunctionProps } from './wpkb-function.js';
 
 /**
@@ -23,10 +24,31 @@ export function lambdaConfig(config: WpkbConfig): Record<string, unknown> {
   return { env, site, wordpress, contentTypes, fieldLabels, deletionGuard };
 }
 
+/** What the pipeline's functions read, write and call; every resource already exists. */
 export interface PipelineFunctionsProps {
-  resources: PipelineResources;
+  readonly config: WpkbConfig;
+  readonly names: CloudNames;
+  /** raw/, kb/, catalog/, exports/, runs/ are read and written here. */
+  readonly dataBucket: s3.IBucket;
+  readonly knowledgeBaseId: string;
+  readonly knowledgeBaseArn: string;
+  readonly dataSourceId: string;
+  /** The agent sync prepares after an ingestion. */
+  readonly agentId: string;
+  readonly agentArn: string;
+  /** The index sync checks after an ingestion. */
+  readonly pinecone: {
+    readonly indexName: string;
+    /** Bare host of the index (deploy-time value). */
+    readonly indexHost: string;
+    readonly namespace: string;
+    /** Secret name or ARN as configured; its complete ARN (a deploy-time value) below. */
+    readonly apiKeySecret: string;
+    readonly apiKeySecretArn: string;
+    readonly apiKeySecretKmsKeyArn?: string;
+  };
   /** `wpkb-<env>-pipeline`: the guard may list this state machine's executions. */
-  stateMachineArn: string;
+  readonly stateMachineArn: string;
 }
 
 /** What differs between the pipeline's functions; the rest is common to all four (see `function`). */
@@ -56,8 +78,7 @@ export class PipelineFunctions extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineFunctionsProps) {
     super(scope, id);
-    const { resources } = props;
-    const { config, names, dataBucket: bucket } = resources;
+    const { config, names, dataBucket: bucket } = props;
     const pipeline = config.cloud.pipeline;
     const objects = (prefix: string) => bucket.arnForObjects(`${prefix}*`);
     const lock = bucket.arnForObjects(DATA_LOCK_OBJECT);
@@ -114,8 +135,8 @@ export class PipelineFunctions extends Construct {
       // A data source that kb/ was not last ingested into (replaced) forces a full sync.
       environment: {
         ...coreEnvironment,
-        KNOWLEDGE_BASE_ID: resources.knowledgeBaseId,
-        DATA_SOURCE_ID: resources.dataSourceId,
+        KNOWLEDGE_BASE_ID: props.knowledgeBaseId,
+        DATA_SOURCE_ID: props.dataSourceId,
       },
       statements: [
         new iam.PolicyStatement({
@@ -187,7 +208,7 @@ export class PipelineFunctions extends Construct {
       );
     }
 
-    const { pinecone } = resources;
+    const { pinecone } = props;
     this.sync = this.function('Sync', {
       entry: 'handlers/sync.ts',
       description: `wpkb ${names.env}: ingestion job, agent preparation, Pinecone check and canaries`,
@@ -195,9 +216,9 @@ export class PipelineFunctions extends Construct {
       timeout: Duration.seconds(60),
       environment: {
         DATA_BUCKET: bucket.bucketName,
-        KNOWLEDGE_BASE_ID: resources.knowledgeBaseId,
-        DATA_SOURCE_ID: resources.dataSourceId,
-        AGENT_ID: resources.agentId,
+        KNOWLEDGE_BASE_ID: props.knowledgeBaseId,
+        DATA_SOURCE_ID: props.dataSourceId,
+        AGENT_ID: props.agentId,
         PINECONE_SECRET_ARN: pinecone.apiKeySecretArn,
         PINECONE_INDEX_HOST: pinecone.indexHost,
         PINECONE_NAMESPACE: pinecone.namespace,
@@ -209,12 +230,12 @@ export class PipelineFunctions extends Construct {
         new iam.PolicyStatement({
           sid: 'IngestKnowledgeBase',
           actions: ['bedrock:StartIngestionJob', 'bedrock:GetIngestionJob', 'bedrock:ListIngestionJobs'],
-          resources: [resources.knowledgeBaseArn],
+          resources: [props.knowledgeBaseArn],
         }),
         new iam.PolicyStatement({
           sid: 'PrepareAgent',
           actions: ['bedrock:PrepareAgent', 'bedrock:GetAgent'],
-          resources: [resources.agentArn],
+          resources: [props.agentArn],
         }),
         ...secretReadStatements(this, pinecone.apiKeySecret, pinecone.apiKeySecretKmsKeyArn),
         new iam.PolicyStatement({
@@ -234,7 +255,7 @@ export class PipelineFunctions extends Construct {
               new iam.PolicyStatement({
                 sid: 'RetrieveForCanaries',
                 actions: ['bedrock:Retrieve'],
-                resources: [resources.knowledgeBaseArn],
+                resources: [props.knowledgeBaseArn],
               }),
             ]
           : []),

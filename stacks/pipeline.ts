@@ -1,12 +1,17 @@
 import { ArnFormat, type CfnElement, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { acknowledge } from './nag.js';
 import { PipelineAlarms } from './pipeline-alarms.js';
-import { PipelineFunctions } from './pipeline-functions.js';
-import type { PipelineFactory, PipelineResources } from './pipeline-seam.js';
+import { PipelineFunctions, type PipelineFunctionsProps } from './pipeline-functions.js';
 import { PipelineStateMachine } from './pipeline-state-machine.js';
+
+export interface PipelineProps extends Omit<PipelineFunctionsProps, 'stateMachineArn'> {
+  /** Every failure is published here (the topic's key included in the grant). */
+  readonly alertTopic: sns.ITopic;
+}
 
 /**
  * The ingestion pipeline of one environment: the Lambda functions, the state machine, the nightly
@@ -18,9 +23,9 @@ export class Pipeline extends Construct {
   readonly schedule: events.Rule;
   readonly alarms: PipelineAlarms;
 
-  constructor(scope: Construct, id: string, resources: PipelineResources) {
+  constructor(scope: Construct, id: string, props: PipelineProps) {
     super(scope, id);
-    const { config, names } = resources;
+    const { config, names } = props;
     const { cloud } = config;
     const stack = Stack.of(this);
     const stateMachineName = `${names.prefix}-pipeline`;
@@ -34,7 +39,7 @@ export class Pipeline extends Construct {
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
 
-    this.functions = new PipelineFunctions(this, 'Functions', { resources, stateMachineArn });
+    this.functions = new PipelineFunctions(this, 'Functions', { ...props, stateMachineArn });
 
     this.stateMachine = new PipelineStateMachine(this, 'StateMachine', {
       stateMachineName,
@@ -42,13 +47,13 @@ export class Pipeline extends Construct {
       contentTypes: config.contentTypes.map((t) => t.name),
       settings: cloud.pipeline,
       functions: this.functions,
-      alertTopic: resources.alertTopic,
-      dataBucket: resources.dataBucket,
+      alertTopic: props.alertTopic,
+      dataBucket: props.dataBucket,
       canaries: { ...config.canaries, timeZone: config.site.timeZone },
     });
     const machine = this.stateMachine.stateMachine;
     // The alert topic is encrypted with its own key: publishing needs the key too.
-    resources.alertTopic.grantPublish(machine);
+    props.alertTopic.grantPublish(machine);
 
     const role = machine.role;
     for (const fn of [
@@ -93,7 +98,7 @@ export class Pipeline extends Construct {
 
     this.alarms = new PipelineAlarms(this, 'Alarms', {
       stateMachine: machine,
-      alertTopic: resources.alertTopic,
+      alertTopic: props.alertTopic,
       namePrefix: names.prefix,
       env: names.env,
       noSuccessHours:
@@ -113,8 +118,3 @@ export class Pipeline extends Construct {
     });
   }
 }
-
-/** The PipelineFactory the app passes to WpkbStack (bin/app.ts). */
-export const pipeline: PipelineFactory = (scope, resources) => {
-  new Pipeline(scope, 'Pipeline', resources);
-};

@@ -1,16 +1,17 @@
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { WpkbConfig } from '../functions/core/shared/config/schema.js';
-import { ActionGroupInvokePermissions } from './action-groups.js';
+import { ActionGroupInvokePermissions, MallDirectory } from './action-groups.js';
 import { WpkbAgent } from './agent.js';
 import { AlertTopic } from './alert-topic.js';
-import type { ChatApiFactory } from './chat-api.js';
+import { ChatAlarms } from './chat-alarms.js';
+import { ChatApi } from './chat-api.js';
 import { CuratedKnowledge } from './curated-knowledge.js';
 import { DATA_PREFIXES, DataBucket } from './data-bucket.js';
 import { AgentGuardrail } from './guardrail.js';
 import { KnowledgeBase } from './knowledge-base.js';
 import { PineconeIndex } from './pinecone-index.js';
-import type { ActionGroupsFactory, PipelineFactory, PipelineResources } from './pipeline-seam.js';
+import { Pipeline } from './pipeline.js';
 import { type CloudNames, cloudNames } from './settings.js';
 
 export interface WpkbStackProps extends StackProps {
@@ -20,17 +21,20 @@ export interface WpkbStackProps extends StackProps {
   instruction: string;
   /** Directory uploaded to `curated/` (the repository's `knowledge/`). */
   knowledgeDir: string;
-  /** The agent's action groups (a later issue). */
-  actionGroups?: ActionGroupsFactory;
-  /** The ingestion pipeline (a later issue): state machine, functions, schedule, alarms. */
-  pipeline?: PipelineFactory;
-  /** The chat endpoint (API Gateway → chat Lambda → the agent's alias), built after the agent. */
-  chatApi?: ChatApiFactory;
+  /**
+   * The mall-directory action group's OpenAPI schema text (bin/app.ts reads
+   * agent-schemas/mall-directory.openapi.yaml): inline in the template, so a schema change re-prepares
+   * the agent.
+   */
+  mallDirectorySchema: string;
 }
 
 /**
- * One environment of wpkb (`wpkb-<env>`): data bucket, Pinecone index, knowledge base + data source,
- * agent + alias (+ guardrail), curated knowledge upload, alert topic — and the pipeline's slot.
+ * One environment of wpkb (`wpkb-<env>`), in the order the data flows: data bucket and alert topic,
+ * Pinecone index, knowledge base + data source, curated knowledge upload; the assistant (agent + alias,
+ * its mall-directory action group, the guardrail where configured); the ingestion pipeline that keeps
+ * the knowledge base current; the chat endpoint in front of the agent (unless `cloud.chat.enabled` is
+ * false).
  */
 export class WpkbStack extends Stack {
   readonly names: CloudNames;
@@ -40,19 +44,12 @@ export class WpkbStack extends Stack {
   readonly agent: WpkbAgent;
   readonly guardrail?: AgentGuardrail;
   readonly alerts: AlertTopic;
-  /** What the pipeline (and anything added later) builds on. */
-  readonly resources: PipelineResources;
+  readonly mallDirectory: MallDirectory;
+  readonly pipeline: Pipeline;
+  readonly chat?: ChatApi;
 
   constructor(scope: Construct, id: string, props: WpkbStackProps) {
-    const {
-      config,
-      instruction,
-      knowledgeDir,
-      actionGroups: _a,
-      pipeline: _p,
-      chatApi: _c,
-      ...stackProps
-    } = props;
+    const { config, instruction, knowledgeDir, mallDirectorySchema, ...stackProps } = props;
     const names = cloudNames(config);
     super(scope, id, {
       stackName: names.stackName,
@@ -118,11 +115,13 @@ export class WpkbStack extends Stack {
       });
     }
 
-    const actionGroups = props.actionGroups?.(this, {
+    this.mallDirectory = new MallDirectory(this, 'MallDirectory', {
       config,
       names,
       dataBucket: this.data.bucket,
+      schema: mallDirectorySchema,
     });
+    const actionGroups = [this.mallDirectory.actionGroup];
 
     this.agent = new WpkbAgent(this, 'Agent', {
       agentName: `${names.prefix}-agent`,
@@ -140,15 +139,13 @@ export class WpkbStack extends Stack {
       guardrail: this.guardrail,
       actionGroups,
     });
-    if (actionGroups?.length) {
-      // The agent may invoke its action groups' Lambdas (on behalf of this agent only).
-      new ActionGroupInvokePermissions(this, 'ActionGroupPermissions', {
-        agentArn: this.agent.agentArn,
-        actionGroups,
-      });
-    }
+    // The agent may invoke its action groups' Lambdas (on behalf of this agent only).
+    new ActionGroupInvokePermissions(this, 'ActionGroupPermissions', {
+      agentArn: this.agent.agentArn,
+      actionGroups,
+    });
 
-    this.resources = {
+    this.pipeline = new Pipeline(this, 'Pipeline', {
       config,
       names,
       dataBucket: this.data.bucket,
@@ -157,8 +154,6 @@ export class WpkbStack extends Stack {
       dataSourceId: this.knowledgeBase.dataSourceId,
       agentId: this.agent.agentId,
       agentArn: this.agent.agentArn,
-      agentAliasId: this.agent.aliasId,
-      agentAliasArn: this.agent.aliasArn,
       alertTopic: this.alerts.topic,
       pinecone: {
         indexName: names.pineconeIndex,
@@ -168,10 +163,26 @@ export class WpkbStack extends Stack {
         apiKeySecretArn: this.index.secretArn,
         apiKeySecretKmsKeyArn: cloud.pinecone.apiKeySecretKmsKeyArn,
       },
-    };
+    });
 
-    props.pipeline?.(this, this.resources);
-    props.chatApi?.(this, this.resources);
+    if (cloud.chat.enabled) {
+      this.chat = new ChatApi(this, 'ChatApi', {
+        settings: cloud.chat,
+        namePrefix: names.prefix,
+        env: names.env,
+        agentId: this.agent.agentId,
+        agentAliasId: this.agent.aliasId,
+        agentAliasArn: this.agent.aliasArn,
+        knowledgeBaseId: this.knowledgeBase.knowledgeBaseId,
+        siteTimeZone: config.site.timeZone,
+        sourceMaps: cloud.sourceMaps,
+      });
+      new ChatAlarms(this, 'ChatAlarms', {
+        namePrefix: names.prefix,
+        api: this.chat.api,
+        topic: this.alerts.topic,
+      });
+    }
 
     const outputs: Record<string, [string, string]> = {
       DataBucketName: [
@@ -185,6 +196,20 @@ export class WpkbStack extends Stack {
       AlertTopicArn: [this.alerts.topic.topicArn, 'SNS topic for pipeline alerts'],
       PineconeIndexHost: [this.index.host, 'Pinecone index host'],
       PineconeNamespace: [names.pineconeNamespace, 'Pinecone namespace of this environment'],
+      ...(this.chat && {
+        ChatApiUrl: [
+          this.chat.url,
+          'Chat endpoint: POST {"message": "…", "sessionId": "…"} with header x-api-key',
+        ],
+        ChatApiKeyId: [
+          this.chat.apiKey.keyId,
+          'API key id of the chat endpoint (its value: see ChatApiKeyCommand)',
+        ],
+        ChatApiKeyCommand: [
+          `aws apigateway get-api-key --api-key ${this.chat.apiKey.keyId} --include-value --query value --output text`,
+          'Prints the chat endpoint API key value',
+        ],
+      }),
     };
     for (const [name, [value, description]] of Object.entries(outputs)) {
       new CfnOutput(this, name, { value, description });

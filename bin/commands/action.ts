@@ -1,13 +1,14 @@
 import path from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { type Clock, fixedClock, systemClock } from '../../functions/core/shared/clock.js';
 import { loadConfig } from '../../functions/core/shared/config/load.js';
-import { oneLine } from '../../functions/core/shared/errors.js';
 import { type Log, silentLog } from '../../functions/core/shared/logger.js';
 import { makeActionHandler } from '../../functions/handlers/actions.js';
 import { localActionEvent } from '../../functions/local/actions/event.js';
 import { createLocalStorage } from '../../functions/local/storage/directory.js';
 import { readCdkContext } from '../cdk-context.js';
+import { exitOnError } from '../exit-on-error.js';
+import { instant } from '../options.js';
 
 /** Log lines as JSON on stderr, so stdout stays the response body. */
 const stderrLog: Log = Object.fromEntries(
@@ -24,12 +25,6 @@ interface ActionFlags {
   raw: boolean;
   verbose: boolean;
 }
-
-const instant = (value: string) => {
-  if (Number.isNaN(Date.parse(value)))
-    throw new InvalidArgumentError('expected an ISO date-time, e.g. 2026-03-07T15:00:00-03:00');
-  return value;
-};
 
 /**
  * `wpkb action GET '/events?from=2026-03-01&to=2026-03-07'`: the action group handler, with a
@@ -52,8 +47,8 @@ export function registerAction(program: Command): void {
 Operations: GET /events?from=&to=&q=&limit=   GET /places?name=&category=&level=&type=&limit=
             GET /places/open?at=&holiday=&…   GET /items/{sourceId}   GET /directory`,
     )
-    .action(async (method: string, target: string, opts: ActionFlags) => {
-      try {
+    .action(
+      exitOnError(async (method: string, target: string, opts: ActionFlags) => {
         const clock: Clock = opts.now ? fixedClock(opts.now) : systemClock;
         const handler = makeActionHandler({
           config: loadConfig({ context: readCdkContext(), env: process.env }),
@@ -68,9 +63,6 @@ Operations: GET /events?from=&to=&q=&limit=   GET /places?name=&category=&level=
         console.error(`HTTP ${status}`);
         console.log(JSON.stringify(opts.raw ? response : body, null, 2));
         if (status < 200 || status > 299) process.exitCode = 1;
-      } catch (error) {
-        console.error(`wpkb action: ${oneLine(error)}`);
-        process.exitCode = 1;
-      }
-    });
+      }),
+    );
 }

@@ -1,17 +1,10 @@
 import path from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { loadConfig } from '../../functions/core/shared/config/load.js';
-import { oneLine } from '../../functions/core/shared/errors.js';
 import { askLocal } from '../../functions/local/knowledge-base/ask.js';
-import { LocalIndexMissingError } from '../../functions/local/knowledge-base/index-file.js';
 import { readCdkContext } from '../cdk-context.js';
-
-export const positiveInt = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 100)
-    throw new InvalidArgumentError('expected an integer from 1 to 100');
-  return n;
-};
+import { exitOnError } from '../exit-on-error.js';
+import { integer } from '../options.js';
 
 interface AskFlags {
   type?: string;
@@ -33,13 +26,13 @@ export function registerAsk(program: Command): void {
     .command('ask <question>')
     .description('retrieve passages from the local knowledge base built by `npm start`')
     .option('--type <type>', 'only this content type (event, stores, restaurant, faq, …)')
-    .option('--k <n>', 'passages to return', positiveInt, 5)
+    .option('--k <n>', 'passages to return', integer(1, 100), 5)
     .option('--json', 'print {"results": [{source_id, content_type, title, url, score, text}]}', false)
     .option('--data-dir <dir>', 'data directory `npm start` wrote', '.wpkb')
     .option('--today <YYYY-MM-DD>', 'judge which events are past at this date (default: today)')
     .option('--include-past', 'also events that have ended (no freshness filter)', false)
-    .action(async (question: string, opts: AskFlags) => {
-      try {
+    .action(
+      exitOnError(async (question: string, opts: AskFlags) => {
         const config = loadConfig({ context: readCdkContext(), env: process.env });
         const passages = await askLocal({
           config,
@@ -70,13 +63,6 @@ export function registerAsk(program: Command): void {
           if (p.url) console.log(`   ${p.url}`);
           console.log(`   ${oneLineText(p.text, 220)}`);
         });
-      } catch (error) {
-        console.error(
-          error instanceof LocalIndexMissingError
-            ? `wpkb: ${error.message}`
-            : `wpkb: failed: ${oneLine(error)}`,
-        );
-        process.exitCode = 1;
-      }
-    });
+      }),
+    );
 }

@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { type Command, InvalidArgumentError } from 'commander';
-import { SESSION_ID_PATTERN } from '../../functions/core/chat/http.js';
+import type { Command } from 'commander';
 import { loadConfig } from '../../functions/core/shared/config/load.js';
 import { oneLine, WpkbError } from '../../functions/core/shared/errors.js';
 import {
@@ -14,6 +13,8 @@ import {
   runTerminalChat,
 } from '../../functions/local/chat/terminal.js';
 import { readCdkContext } from '../cdk-context.js';
+import { exitOnError } from '../exit-on-error.js';
+import { bedrockId, integer, sessionId } from '../options.js';
 
 interface ChatFlags {
   env?: string;
@@ -28,22 +29,6 @@ interface ChatFlags {
   message?: string;
   timeout: number;
 }
-
-const bedrockId = (value: string) => {
-  if (!/^[0-9a-zA-Z]{10}$/.test(value))
-    throw new InvalidArgumentError('expected a Bedrock id (10 letters or digits)');
-  return value;
-};
-const sessionId = (value: string) => {
-  if (!SESSION_ID_PATTERN.test(value))
-    throw new InvalidArgumentError('expected 2-100 letters, digits or . _ : -');
-  return value;
-};
-const seconds = (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 900) throw new InvalidArgumentError('expected 1-900 seconds');
-  return n;
-};
 
 /** Agent and alias ids: flags, else a `cdk deploy --outputs-file` file, else the stack's outputs. */
 async function agentIds(flags: ChatFlags): Promise<{ agentId: string; agentAliasId: string; from: string }> {
@@ -107,9 +92,9 @@ export function registerChat(program: Command): void {
     .option('--api-key <key>', 'API key for --endpoint (default: WPKB_CHAT_API_KEY)')
     .option('--session <id>', 'continue this session', sessionId)
     .option('-m, --message <text>', 'ask one question, print the answer and exit')
-    .option('--timeout <seconds>', 'give up on a turn after this long', seconds, 60)
-    .action(async (flags: ChatFlags) => {
-      try {
+    .option('--timeout <seconds>', 'give up on a turn after this long', integer(1, 900, 'seconds'), 60)
+    .action(
+      exitOnError(async (flags: ChatFlags) => {
         let backend: ChatBackend;
         if (flags.endpoint) {
           const apiKey = flags.apiKey ?? process.env.WPKB_CHAT_API_KEY;
@@ -148,9 +133,6 @@ export function registerChat(program: Command): void {
         });
         rl?.close();
         if (failures > 0 && !interactive) process.exitCode = 1;
-      } catch (error) {
-        console.error(`wpkb chat: ${oneLine(error)}`);
-        process.exitCode = 1;
-      }
-    });
+      }),
+    );
 }

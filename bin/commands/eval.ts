@@ -1,13 +1,12 @@
 import path from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { loadConfig } from '../../functions/core/shared/config/load.js';
-import { oneLine } from '../../functions/core/shared/errors.js';
 import { evalCommand } from '../../functions/local/eval/command.js';
 import { formatEval } from '../../functions/local/eval/run-eval.js';
-import { LocalIndexMissingError } from '../../functions/local/knowledge-base/index-file.js';
 import type { SearchMode } from '../../functions/local/knowledge-base/store.js';
 import { readCdkContext } from '../cdk-context.js';
-import { positiveInt } from './ask.js';
+import { exitOnError } from '../exit-on-error.js';
+import { choice, integer } from '../options.js';
 
 interface EvalFlags {
   questions?: string;
@@ -21,14 +20,6 @@ interface EvalFlags {
   mode?: SearchMode;
   json: boolean;
 }
-
-const choice =
-  <T extends string>(allowed: readonly T[]) =>
-  (value: string): T => {
-    if (!(allowed as readonly string[]).includes(value))
-      throw new InvalidArgumentError(`expected one of ${allowed.join(', ')}`);
-    return value as T;
-  };
 
 /** `wpkb eval`: recall@1/3/5 and MRR over a question set, against the local index or the deployed KB. */
 export function registerEval(program: Command): void {
@@ -44,7 +35,7 @@ export function registerEval(program: Command): void {
       choice(['local', 'bedrock'] as const),
       'local',
     )
-    .option('--k <n>', 'results retrieved per question', positiveInt, 5)
+    .option('--k <n>', 'results retrieved per question', integer(1, 100), 5)
     .option('--data-dir <dir>', 'data directory `npm start` wrote (local target)', '.wpkb')
     .option(
       '--knowledge-base-id <id>',
@@ -59,8 +50,8 @@ export function registerEval(program: Command): void {
       choice(['hybrid', 'fulltext', 'vector'] as const),
     )
     .option('--json', 'print the whole report as JSON', false)
-    .action(async (opts: EvalFlags) => {
-      try {
+    .action(
+      exitOnError(async (opts: EvalFlags) => {
         const config = loadConfig({ context: readCdkContext(), env: process.env });
         const knowledgeBaseId = opts.knowledgeBaseId ?? process.env.WPKB_KNOWLEDGE_BASE_ID;
         const report = await evalCommand({
@@ -76,13 +67,6 @@ export function registerEval(program: Command): void {
           ...(opts.mode ? { tuning: { mode: opts.mode } } : {}),
         });
         console.log(opts.json ? JSON.stringify(report, null, 2) : formatEval(report));
-      } catch (error) {
-        console.error(
-          error instanceof LocalIndexMissingError
-            ? `wpkb: ${error.message}`
-            : `wpkb: failed: ${oneLine(error)}`,
-        );
-        process.exitCode = 1;
-      }
-    });
+      }),
+    );
 }

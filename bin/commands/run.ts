@@ -1,22 +1,11 @@
 import path from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import { WpkbError } from '../../functions/core/shared/errors.js';
 import { powertoolsLog } from '../../functions/core/shared/logger.js';
 import { runLocal } from '../../functions/local/runner/run-local.js';
 import { readCdkContext } from '../cdk-context.js';
-
-const typeList = (value: string) => {
-  const names = value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (!names.length) throw new InvalidArgumentError('expected a comma-separated list of content types');
-  return names;
-};
-
-const httpUrl = (value: string) => {
-  if (!/^https?:\/\/[^\s]+$/.test(value)) throw new InvalidArgumentError('expected an http(s) URL');
-  return value.replace(/\/+$/, '');
-};
+import { exitOnError } from '../exit-on-error.js';
+import { commaList, httpUrl } from '../options.js';
 
 interface RunFlags {
   wpUrl?: string;
@@ -38,25 +27,28 @@ export function registerRun(program: Command): void {
       httpUrl,
     )
     .option('--data-dir <dir>', 'data directory mirroring the S3 bucket', '.wpkb')
-    .option('--types <a,b>', 'only these configured content types', typeList)
+    .option(
+      '--types <a,b>',
+      'only these content types: configured ones, or any post type of the site (zero configuration)',
+      commaList('content types'),
+    )
     .option('--knowledge-dir <dir>', 'curated knowledge (FAQ CSV files) to include', 'knowledge')
     .option('--force', 'skip the deletion guard', false)
     .option('--verbose', 'structured logs (Powertools JSON) on stdout', false)
-    .action(async (opts: RunFlags) => {
-      const outcome = await runLocal({
-        ...(opts.wpUrl ? { wpUrl: opts.wpUrl } : {}),
-        dataDir: path.resolve(opts.dataDir),
-        knowledgeDir: path.resolve(opts.knowledgeDir),
-        ...(opts.types ? { types: opts.types } : {}),
-        force: opts.force,
-        context: readCdkContext(),
-        env: process.env,
-        print: (line) => console.log(line),
-        ...(opts.verbose ? { log: powertoolsLog } : {}),
-      });
-      if (!outcome.ok) {
-        console.error(`wpkb: failed: ${outcome.error}`);
-        process.exitCode = 1;
-      }
-    });
+    .action(
+      exitOnError(async (opts: RunFlags) => {
+        const outcome = await runLocal({
+          ...(opts.wpUrl ? { wpUrl: opts.wpUrl } : {}),
+          dataDir: path.resolve(opts.dataDir),
+          knowledgeDir: path.resolve(opts.knowledgeDir),
+          ...(opts.types ? { types: opts.types } : {}),
+          force: opts.force,
+          context: readCdkContext(),
+          env: process.env,
+          print: (line) => console.log(line),
+          ...(opts.verbose ? { log: powertoolsLog } : {}),
+        });
+        if (!outcome.ok) throw new WpkbError(outcome.error);
+      }),
+    );
 }

@@ -4,13 +4,12 @@ import { type AgentError, askAgent } from '../core/chat/agent.js';
 import {
   type ApiGatewayEvent,
   type ApiGatewayResult,
-  BODY_MAX_BYTES,
-  chatRequestSchema,
+  type ChatRequest,
   corsHeaders,
   header,
   type LambdaContextLike,
-  originAllowed,
 } from '../core/chat/http.js';
+import { agentHttpError, ChatHttpError, checkPreflight, readChatRequest } from '../core/chat/request.js';
 import { freshnessFilter } from '../core/retrieval/freshness.js';
 import { type Clock, systemClock } from '../core/shared/clock.js';
 import { type ChatSettings, chatSettings } from '../core/shared/config/chat-env.js';
@@ -28,19 +27,6 @@ export interface ChatHandlerDeps {
   /** "Today" for the freshness filter. */
   clock?: Clock;
 }
-
-const STATUS: Record<AgentError['failure'], number> = {
-  throttled: 429,
-  upstream: 502,
-  empty: 502,
-  timeout: 504,
-};
-const USER_MESSAGE: Record<AgentError['failure'], string> = {
-  throttled: 'The assistant is busy. Please try again in a few seconds.',
-  upstream: 'The assistant could not answer right now. Please try again.',
-  empty: 'The assistant returned no answer. Please rephrase or try again.',
-  timeout: 'The assistant took too long to answer. Please try again.',
-};
 
 /**
  * `POST /chat {message, sessionId?}` → `{sessionId, answer, citations}` behind API Gateway (REST API,
@@ -76,48 +62,26 @@ export function makeChatHandler(deps: ChatHandlerDeps) {
       },
       body: JSON.stringify(body),
     });
-    const fail = (statusCode: number, code: string, message: string, extra: Record<string, string> = {}) => {
-      log.warn('chat refused', { requestId, statusCode, code, durationMs: Date.now() - started });
-      return reply(statusCode, { error: { code, message }, requestId }, extra);
+    const refuse = ({ status, code, message, headers }: ChatHttpError) => {
+      log.warn('chat refused', { requestId, statusCode: status, code, durationMs: Date.now() - started });
+      return reply(status, { error: { code, message }, requestId }, headers);
     };
 
     const method = (event.httpMethod ?? '').toUpperCase();
-    if (method === 'OPTIONS') {
-      return originAllowed(origin, settings.allowedOrigins)
-        ? { statusCode: 204, headers: { ...cors, 'Cache-Control': 'no-store' }, body: '' }
-        : fail(403, 'origin_not_allowed', 'This origin may not call the chat endpoint.');
-    }
-    if (method !== 'POST') return fail(405, 'method_not_allowed', 'Use POST.', { Allow: 'POST, OPTIONS' });
-    if (settings.requireApiKey && !event.requestContext?.identity?.apiKeyId) {
-      return fail(403, 'forbidden', 'A valid API key is required.');
-    }
-    if (!originAllowed(origin, settings.allowedOrigins)) {
-      return fail(403, 'origin_not_allowed', 'This origin may not call the chat endpoint.');
-    }
-
-    const raw = event.isBase64Encoded
-      ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
-      : (event.body ?? '');
-    if (Buffer.byteLength(raw, 'utf8') > BODY_MAX_BYTES) {
-      return fail(413, 'body_too_large', `The request body must be at most ${BODY_MAX_BYTES} bytes.`);
-    }
-    let json: unknown;
+    let request: ChatRequest;
     try {
-      json = JSON.parse(raw);
-    } catch {
-      return fail(400, 'invalid_json', 'The body must be JSON: {"message": "…", "sessionId": "…"}.');
-    }
-    const parsed = chatRequestSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue?.path.join('.') || 'body';
-      const message =
-        issue?.code === 'invalid_type' && issue.path.length === 0 ? 'must be a JSON object' : issue?.message;
-      return fail(400, 'invalid_request', `${field}: ${message ?? 'is invalid'}`);
+      if (method === 'OPTIONS') {
+        checkPreflight(origin, settings);
+        return { statusCode: 204, headers: { ...cors, 'Cache-Control': 'no-store' }, body: '' };
+      }
+      request = readChatRequest(event, origin, settings);
+    } catch (error) {
+      if (!(error instanceof ChatHttpError)) throw error;
+      return refuse(error);
     }
 
-    const { message } = parsed.data;
-    const sessionId = parsed.data.sessionId ?? newSessionId();
+    const { message } = request;
+    const sessionId = request.sessionId ?? newSessionId();
     const remaining = context?.getRemainingTimeInMillis?.();
     // Leave a second to answer before Lambda itself times out.
     const timeoutMs = remaining
@@ -126,7 +90,7 @@ export function makeChatHandler(deps: ChatHandlerDeps) {
     log.info('chat turn', {
       requestId,
       sessionId,
-      newSession: parsed.data.sessionId === undefined,
+      newSession: request.sessionId === undefined,
       messageChars: message.length,
       ...(settings.logUserMessages ? { message } : {}),
     });
@@ -158,28 +122,20 @@ export function makeChatHandler(deps: ChatHandlerDeps) {
       });
       return reply(200, result);
     } catch (error) {
-      const e = error as AgentError;
-      const failure = e.failure ?? 'upstream';
+      const e = error as Partial<AgentError>;
+      const answer = agentHttpError(error);
       log.error('chat failed', {
         requestId,
         sessionId,
-        failure,
+        failure: e.failure ?? 'upstream',
         upstream: e.upstream,
         error: oneLine(error),
         durationMs: Date.now() - started,
       });
       return reply(
-        STATUS[failure],
-        {
-          error: {
-            code:
-              failure === 'throttled' ? 'throttled' : failure === 'timeout' ? 'timeout' : 'upstream_error',
-            message: USER_MESSAGE[failure],
-          },
-          requestId,
-          sessionId,
-        },
-        failure === 'throttled' ? { 'Retry-After': '5' } : {},
+        answer.status,
+        { error: { code: answer.code, message: answer.message }, requestId, sessionId },
+        answer.headers,
       );
     }
   };

@@ -1,8 +1,8 @@
 import { type ExecutionListItem, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { WpkbError } from '../core/shared/errors.js';
+import { parseEvent } from '../core/shared/event.js';
 import { type Log, powertoolsLog } from '../core/shared/logger.js';
-import { parseEvent } from '../core/sync/errors.js';
 
 /** Another execution of the state machine is running: this one must stop before touching anything. */
 export class ConcurrentRunError extends WpkbError {

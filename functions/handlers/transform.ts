@@ -2,14 +2,14 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { CLOUD_NIGHTLY_LOCK, type NightlyLockSettings, nightlyTransform } from '../core/instant/nightly.js';
 import { loadCurated } from '../core/pipeline/curated.js';
-import { RUN_ID_PATTERN } from '../core/pipeline/keys.js';
 import { loadExtracted } from '../core/pipeline/raw.js';
-import { type RunReport, sumCounts, writeRunReport } from '../core/pipeline/report.js';
+import { buildRunReport, type RunReport, writeRunReport } from '../core/pipeline/report.js';
 import { type Clock, systemClock } from '../core/shared/clock.js';
 import { lambdaSettings } from '../core/shared/config/lambda-env.js';
-import type { WpkbConfig } from '../core/shared/config/schema.js';
-import { parseLambdaEvent } from '../core/shared/event.js';
+import { taxonomySchema, type WpkbConfig } from '../core/shared/config/schema.js';
+import { parseEvent } from '../core/shared/event.js';
 import { type Log, logger, powertoolsLog } from '../core/shared/logger.js';
+import { runIdSchema } from '../core/shared/validators.js';
 import type { Storage } from '../core/storage/port.js';
 import { createS3Storage } from '../core/storage/s3.js';
 import { type DataSourceRef, markSyncPendingIfReplaced } from '../core/sync/synced-data-source.js';
@@ -22,15 +22,22 @@ const extractResultSchema = z.object({
   requests: z.number().int().min(0),
   retries: z.number().int().min(0),
   durationMs: z.number().min(0),
+  /** What extract found on the site for the type: transform builds documents with it. */
+  resolved: z.object({
+    restBase: z.string().min(1),
+    label: z.string().min(1),
+    labelPlural: z.string().min(1),
+    taxonomies: z.array(taxonomySchema),
+  }),
+  warnings: z.array(z.string()).default([]),
 });
 
 export const transformEventSchema = z.object({
-  runId: z.string().regex(RUN_ID_PATTERN, 'must be a run id (letters, digits, . _ -)'),
+  runId: runIdSchema,
   extracts: z.array(extractResultSchema).min(1, 'needs at least one extract result'),
   force: z.boolean().default(false),
   startedAt: z.iso.datetime().optional(),
 });
-export type TransformEvent = z.input<typeof transformEventSchema>;
 
 export interface TransformOutput {
   runId: string;
@@ -56,7 +63,7 @@ export interface TransformHandlerDeps {
 
 export function makeTransformHandler(deps: TransformHandlerDeps) {
   return async (input: unknown): Promise<TransformOutput> => {
-    const event = parseLambdaEvent(transformEventSchema, input, 'transform event');
+    const event = parseEvent(transformEventSchema, input, 'transform event');
     const { runId, extracts, force } = event;
     logger.appendKeys({ runId });
     const started = deps.clock.now();
@@ -79,30 +86,22 @@ export function makeTransformHandler(deps: TransformHandlerDeps) {
       ? await markSyncPendingIfReplaced(deps, deps.dataSource, runId)
       : undefined;
     const finished = deps.clock.now();
-    const report: RunReport = {
+    const report = buildRunReport({
       runId,
-      status: 'succeeded',
       site: deps.config.site.url,
       startedAt: event.startedAt ?? started.toISOString(),
       finishedAt: finished.toISOString(),
       forced: force,
-      types: result.types,
-      totals: sumCounts(result.types),
-      boilerplate: result.boilerplate,
-      changes: result.changes,
+      extracts,
+      transform: result,
       ...(fullSync ? { fullSync } : {}),
-      extract: Object.fromEntries(
-        extracts.map((e) => [
-          e.type,
-          { pages: e.pages, requests: e.requests, retries: e.retries, durationMs: e.durationMs },
-        ]),
-      ),
+      instantUpdates,
       durationsMs: {
+        // The Map runs the types side by side: extraction took as long as the slowest one.
         extract: Math.max(0, ...extracts.map((e) => e.durationMs)),
         transform: finished.getTime() - started.getTime(),
       },
-      instantUpdates,
-    };
+    });
     await writeRunReport(deps.storage, report);
     return { runId, changes: result.changes, report };
   };

@@ -1,22 +1,11 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { actionGroups, MALL_DIRECTORY_SCHEMA_FILE } from '../../stacks/action-groups.js';
-import { chatApi } from '../../stacks/chat-api.js';
-import { WpkbStack } from '../../stacks/wpkb-stack.js';
-import { cdkJson, configFor, INSTRUCTION, REPO_ROOT } from './synth.js';
+import type { App } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
+import type { WpkbStack } from '../../stacks/wpkb-stack.js';
+import { type SynthOptions, synthesizeStack } from './synth.js';
 
-export const MALL_DIRECTORY_SCHEMA = readFileSync(path.join(REPO_ROOT, MALL_DIRECTORY_SCHEMA_FILE), 'utf8');
+export { MALL_DIRECTORY_SCHEMA } from './synth.js';
 
-export interface AgentSynthOptions {
-  env?: string;
-  overrides?: Record<string, unknown>;
-  /** The mall-directory OpenAPI text (default: the repository's file). */
-  schema?: string;
-  /** Account and region, as the CLI passes them when credentials are present. */
-  target?: { account: string; region: string };
-}
+export type AgentSynthOptions = Omit<SynthOptions, 'instruction' | 'bundling'>;
 
 type Resource = { Type: string; Properties: Record<string, unknown> } & Record<string, unknown>;
 
@@ -27,25 +16,10 @@ export interface AgentSynth {
   json: { Resources: Record<string, Resource>; Outputs?: Record<string, { Value: unknown }> };
 }
 
-/**
- * The stack with the action groups and the chat endpoint, built with the factories bin/app.ts passes
- * (the pipeline is left out: it is tested on its own). Lambda bundling is skipped — the template is the
- * same but for asset hashes; cdk-synth.test.ts bundles the whole app.
- */
+/** The whole stack (action groups and chat endpoint included), Lambda bundling skipped. */
 export function synthesizeAgentStack(options: AgentSynthOptions = {}): AgentSynth {
-  const config = configFor(options.env ?? 'dev', options.overrides);
-  const { wpkb: _wpkb, ...flags } = cdkJson.context;
-  const app = new App({ context: { ...flags, 'aws:cdk:bundling-stacks': [] } });
-  const stack = new WpkbStack(app, `wpkb-${config.env}`, {
-    config,
-    instruction: INSTRUCTION,
-    knowledgeDir: path.join(REPO_ROOT, 'knowledge'),
-    actionGroups: actionGroups({ mallDirectory: options.schema ?? MALL_DIRECTORY_SCHEMA }),
-    chatApi,
-    env: options.target,
-  });
-  const template = Template.fromStack(stack);
-  return { app, stack, template, json: template.toJSON() as AgentSynth['json'] };
+  const s = synthesizeStack(options);
+  return { ...s, json: s.json as AgentSynth['json'] };
 }
 
 export const getAtt = (logicalId: string, attribute: string) => ({ 'Fn::GetAtt': [logicalId, attribute] });

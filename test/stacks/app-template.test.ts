@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { referenceMallConfig } from '../../functions/core/shared/config/defaults.js';
 import { ACCOUNT, REGION, resolveTokens, stateMachineDefinition } from '../state-machine/harness.js';
 import { type AppTemplate, appTemplate } from './app-synth.js';
 import { alarmRoutes, evaluate, identityAllows, roleDocuments } from './policy-walk.js';
@@ -18,9 +19,11 @@ const templates: Record<'dev' | 'prod' | 'manyTypes', AppTemplate> = {} as never
 
 /** 40 content types with long labels, metadata and taxonomies: a large site's configuration. */
 function manyContentTypes(): unknown {
-  const wpkb = cdkJson.context.wpkb as { contentTypes: Array<Record<string, unknown>> };
+  // cdk.json holds only what differs from the embedded defaults: the mall's types come from those.
+  const wpkb = cdkJson.context.wpkb as Record<string, unknown>;
+  const reference = referenceMallConfig.contentTypes as ReadonlyArray<Record<string, unknown>>;
   const contentTypes = Array.from({ length: 40 }, (_, i) => ({
-    ...wpkb.contentTypes[i % wpkb.contentTypes.length],
+    ...reference[i % reference.length],
     name: `tipo_de_contenido_${i}`,
     restBase: `tipo_de_contenido_${i}`,
     label: `Tipo de contenido número ${i}`,

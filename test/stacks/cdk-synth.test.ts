@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -24,9 +24,13 @@ function environmentWithoutAws(): NodeJS.ProcessEnv {
   };
 }
 
-function run(command: string, args: string[]): Promise<{ code: number | null; output: string }> {
+function run(
+  command: string,
+  args: string[],
+  cwd = REPO_ROOT,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: REPO_ROOT, env: environmentWithoutAws() });
+    const child = spawn(command, args, { cwd, env: environmentWithoutAws() });
     let output = '';
     child.stdout.on('data', (chunk) => (output += String(chunk)));
     child.stderr.on('data', (chunk) => (output += String(chunk)));
@@ -74,4 +78,21 @@ describe('cdk synth', () => {
     expect(template).not.toContain('"labelPlural\\":\\"Restaurantes');
     expect(template).not.toContain('WPKB_CONFIG');
   }, 180_000);
+
+  it('fails with one line naming a misspelt cdk.json key, even one in an environment not deployed', async () => {
+    // cdk.json as it is, with one key misspelt under environments.prod, in a directory of its own.
+    const dir = mkdtempSync(path.join(outdir, 'misspelt-'));
+    const cdk = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8'));
+    cdk.context.wpkb.environments.prod.cloud.pinecone.indexNme = 'wpkb-prod';
+    cdk.app = `${path.join(REPO_ROOT, 'node_modules/.bin/tsx')} ${path.join(REPO_ROOT, 'bin/app.ts')}`;
+    writeFileSync(path.join(dir, 'cdk.json'), JSON.stringify(cdk));
+    const cdkBin = path.join(REPO_ROOT, 'node_modules/.bin/cdk');
+    const { code, output } = await run(cdkBin, ['synth', '--quiet', '--no-notices', '-o', 'out'], dir);
+    expect(code).not.toBe(0);
+    const lines = output.split('\n').filter((line) => line.startsWith('wpkb: '));
+    expect(lines).toEqual([
+      'wpkb: config key environments.prod.cloud.pinecone.indexNme: unknown key, did you mean "indexName"?',
+    ]);
+    expect(existsSync(path.join(dir, 'out', 'manifest.json'))).toBe(false);
+  }, 120_000);
 });

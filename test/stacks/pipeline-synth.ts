@@ -1,22 +1,14 @@
-import path from 'node:path';
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { Pipeline, pipeline } from '../../stacks/pipeline.js';
-import { WpkbStack } from '../../stacks/wpkb-stack.js';
-import { cdkJson, configFor, INSTRUCTION, REPO_ROOT } from './synth.js';
+import type { App } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import type { WpkbConfig } from '../../functions/core/shared/config/schema.js';
+import { Pipeline } from '../../stacks/pipeline.js';
+import { cloudNames } from '../../stacks/settings.js';
+import type { WpkbStack } from '../../stacks/wpkb-stack.js';
+import { bareStack, type SynthOptions, synthesizeStack } from './synth.js';
 
-export interface PipelineSynthOptions {
-  env?: string;
-  overrides?: Record<string, unknown>;
-  /** Account and region, as the CLI passes them when credentials are present. */
-  target?: { account: string; region: string };
-  /**
-   * Bundle the Lambda code with esbuild (what `cdk synth` does). Off by default: the template is the
-   * same but for asset hashes, and bundling five functions costs seconds per synth. The offline
-   * `cdk synth` test (cdk-synth.test.ts) bundles the whole app, pipeline included.
-   */
-  bundling?: boolean;
-}
+export type PipelineSynthOptions = Omit<SynthOptions, 'instruction' | 'schema'>;
 
 export interface PipelineSynth {
   app: App;
@@ -29,24 +21,35 @@ export interface PipelineSynth {
   >;
 }
 
-/** The whole stack with the pipeline, as `cdk synth -c env=<env>` builds it from bin/app.ts. */
+/** The whole stack, as `cdk synth -c env=<env>` builds it, with its pipeline at hand. */
 export function synthesizePipelineStack(options: PipelineSynthOptions = {}): PipelineSynth {
-  const env = options.env ?? 'dev';
-  const config = configFor(env, options.overrides);
-  const { wpkb: _wpkb, ...flags } = cdkJson.context;
-  const app = new App({
-    context: options.bundling ? flags : { ...flags, 'aws:cdk:bundling-stacks': [] },
-  });
-  const stack = new WpkbStack(app, `wpkb-${config.env}`, {
+  const s = synthesizeStack(options);
+  return { ...s, pipeline: s.stack.pipeline, json: s.json as PipelineSynth['json'] };
+}
+
+/**
+ * The Pipeline construct alone on a bare stack, for the checks that belong to it: its bucket and topic
+ * are plain ones, the knowledge base, agent and index are fixed strings.
+ */
+export function buildPipeline(config: WpkbConfig): Pipeline {
+  const { stack } = bareStack();
+  const names = cloudNames(config);
+  return new Pipeline(stack, 'Pipeline', {
     config,
-    instruction: INSTRUCTION,
-    knowledgeDir: path.join(REPO_ROOT, 'knowledge'),
-    // The factory bin/app.ts passes.
-    pipeline,
-    env: options.target,
+    names,
+    dataBucket: new s3.Bucket(stack, 'Data'),
+    alertTopic: new sns.Topic(stack, 'Alerts'),
+    knowledgeBaseId: 'KB12345678',
+    knowledgeBaseArn: 'arn:aws:bedrock:us-east-1:000000000000:knowledge-base/KB12345678',
+    dataSourceId: 'DS12345678',
+    agentId: 'AG12345678',
+    agentArn: 'arn:aws:bedrock:us-east-1:000000000000:agent/AG12345678',
+    pinecone: {
+      indexName: names.pineconeIndex,
+      indexHost: 'wpkb-dev-abc1234.svc.aped-4627-b74a.pinecone.io',
+      namespace: names.pineconeNamespace,
+      apiKeySecret: names.pineconeSecret,
+      apiKeySecretArn: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:wpkb/dev/pinecone-AbCdEf',
+    },
   });
-  const built = stack.node.tryFindChild('Pipeline');
-  if (!(built instanceof Pipeline)) throw new Error('the stack did not build the pipeline');
-  const template = Template.fromStack(stack);
-  return { app, stack, pipeline: built, template, json: template.toJSON() as PipelineSynth['json'] };
 }

@@ -5,7 +5,7 @@ import { lambdaSettings } from '../../functions/core/shared/config/lambda-env.js
 import { loadConfig } from '../../functions/core/shared/config/load.js';
 import { lambdaConfig } from '../../stacks/pipeline-functions.js';
 import type { WpkbFunction } from '../../stacks/wpkb-function.js';
-import { type PipelineSynth, synthesizePipelineStack } from './pipeline-synth.js';
+import { buildPipeline, type PipelineSynth, synthesizePipelineStack } from './pipeline-synth.js';
 import { acknowledgements, configFor, logicalIdOf, nagFindings } from './synth.js';
 
 let dev: PipelineSynth;

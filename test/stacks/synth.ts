@@ -7,7 +7,7 @@ import cdkNag from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { loadConfig } from '../../functions/core/shared/config/load.js';
 import type { WpkbConfig } from '../../functions/core/shared/config/schema.js';
-import type { ActionGroupsFactory, PipelineFactory } from '../../stacks/pipeline-seam.js';
+import { MALL_DIRECTORY_SCHEMA_FILE } from '../../stacks/action-groups.js';
 import { WpkbStack } from '../../stacks/wpkb-stack.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -17,6 +17,7 @@ export const cdkJson = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'),
   context: Record<string, unknown> & { wpkb: unknown };
 };
 export const INSTRUCTION = readFileSync(path.join(REPO_ROOT, 'agent-schemas/instruction.es.md'), 'utf8');
+export const MALL_DIRECTORY_SCHEMA = readFileSync(path.join(REPO_ROOT, MALL_DIRECTORY_SCHEMA_FILE), 'utf8');
 
 /** Configuration as bin/app.ts builds it from cdk.json for `-c env=<env>`, plus test overrides. */
 export function configFor(env: string, overrides: Record<string, unknown> = {}): WpkbConfig {
@@ -40,23 +41,31 @@ export interface SynthOptions {
   env?: string;
   overrides?: Record<string, unknown>;
   instruction?: string;
-  actionGroups?: ActionGroupsFactory;
-  pipeline?: PipelineFactory;
+  /** The mall-directory OpenAPI text (default: the repository's file). */
+  schema?: string;
   /** Account and region, as the CLI passes them when credentials are present. */
   target?: { account: string; region: string };
+  /**
+   * Bundle the Lambda code with esbuild (what `cdk synth` does). Off by default: the template is the
+   * same but for asset hashes, and bundling seven functions costs seconds per synth. The offline
+   * `cdk synth` test (cdk-synth.test.ts) bundles the whole app.
+   */
+  bundling?: boolean;
 }
 
-/** The whole stack, as `cdk synth -c env=<env>` would produce it. */
+/** The whole stack, as `cdk synth -c env=<env>` builds it from bin/app.ts. */
 export function synthesizeStack(options: SynthOptions = {}): Synthesized {
   const env = options.env ?? 'dev';
   const config = configFor(env, options.overrides);
-  const app = newApp();
+  const { wpkb: _wpkb, ...flags } = cdkJson.context;
+  const app = new App({
+    context: options.bundling ? flags : { ...flags, 'aws:cdk:bundling-stacks': [] },
+  });
   const stack = new WpkbStack(app, `wpkb-${config.env}`, {
     config,
     instruction: options.instruction ?? INSTRUCTION,
     knowledgeDir: path.join(REPO_ROOT, 'knowledge'),
-    actionGroups: options.actionGroups,
-    pipeline: options.pipeline,
+    mallDirectorySchema: options.schema ?? MALL_DIRECTORY_SCHEMA,
     env: options.target,
   });
   const template = Template.fromStack(stack);

@@ -120,6 +120,8 @@ export interface WordPressSite {
    * `{}` removes them again.
    */
   setConfigConstants(constants: Readonly<Record<string, ConfigConstant>>): Promise<void>;
+  /** Sets a WordPress option (update_option), e.g. the mu-plugin's `wpkb_test_profile`. */
+  setOption(name: string, value: string): Promise<void>;
   /** Runs SQL against the site's database as MariaDB root; rows of tab-separated columns. */
   sql(query: string): Promise<string[][]>;
   /** Ids of the published posts of a post type, straight from MariaDB; password-protected ones only if asked. */
@@ -516,6 +518,9 @@ define('WP_ENVIRONMENT_TYPE', 'local');
         // opcache compares whole-second mtimes: make every rewrite look newer than the last one.
         extraConfigMtime = Math.max(Math.floor(Date.now() / 1000), extraConfigMtime + 1);
         await utimes(extraConfigFile, extraConfigMtime, extraConfigMtime);
+      },
+      async setOption(name, value) {
+        await php('posts.php', { op: 'option', name, value });
       },
       sql,
       async publishedIds(type, { withProtected = false } = {}) {

@@ -13,11 +13,16 @@ import { gunzipSync } from 'node:zlib';
 import axios from 'axios';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../functions/core/shared/config/load.js';
-import type { ContentTypeConfig, WpkbConfig } from '../../functions/core/shared/config/schema.js';
+import type {
+  ContentTypeConfig,
+  ResolvedContentType,
+  WpkbConfig,
+} from '../../functions/core/shared/config/schema.js';
 import { silentLog } from '../../functions/core/shared/logger.js';
 import type { WpItem } from '../../functions/core/shared/types.js';
 import { createWordPressClient } from '../../functions/core/wordpress/client.js';
 import { createLocalStorage } from '../../functions/local/storage/directory.js';
+import { resolvedType } from '../unit/resolved.js';
 import { type PostRow, startWordPress, type WordPressSite } from './harness.js';
 import {
   EVENTS,
@@ -40,11 +45,13 @@ let seeded: SeededSite;
 let dataDir: string;
 let config: WpkbConfig;
 
-const typeConfig = (name: TypeName): ContentTypeConfig => {
+/** A type as configured (and as the seeded site has it: every taxonomy it names classifies it). */
+const configured = (name: TypeName): ContentTypeConfig => {
   const type = config.contentTypes.find((t) => t.name === name);
   if (!type) throw new Error(`no content type ${name} in the config`);
   return type;
 };
+const typeConfig = (name: TypeName): ResolvedContentType => resolvedType(configured(name));
 
 const clientFor = (siteUrl: string) =>
   createWordPressClient({ ...config.wordpress, siteUrl }, { log: silentLog });
@@ -155,9 +162,11 @@ describe('WordPress client', () => {
     expect(discovery.apiRoot).toContain('/wp-json');
     expect(discovery.name).toBe('Mall de Prueba wpkb');
     expect(discovery.postTypes.map((t) => t.restBase)).toEqual(expect.arrayContaining([...TYPES]));
-    await expect(client.assertTypesExist(config.contentTypes)).resolves.toBeUndefined();
+    const resolved = await client.resolveTypes(config.contentTypes);
+    expect(resolved.map((r) => r.type.name)).toEqual([...TYPES]);
+    for (const { type } of resolved) expect(type.taxonomies.length, type.name).toBeGreaterThan(0);
     await expect(
-      client.assertTypesExist([{ ...typeConfig('stores'), name: 'news', restBase: 'noticias' }]),
+      client.resolveTypes([{ ...configured('stores'), name: 'news', restBase: 'noticias' }]),
     ).rejects.toThrow(/noticias/);
   });
 
@@ -189,20 +198,27 @@ describe('WordPress client', () => {
     expect(withAcf[0]?.acf).toMatchObject({ informacion_tienda: [{ info: { level: expect.any(String) } }] });
   });
 
-  it('checks the configured taxonomies at discovery, naming a missing or misattached one', async () => {
+  it('checks the configured taxonomies at discovery: a missing or misattached one is a warning, or an error when required', async () => {
     const client = clientFor(site.url);
-    const stores = typeConfig('stores');
+    const stores = configured('stores');
+    const marca = { restBase: 'marca', name: 'brand', label: 'Marca', required: false };
+    const tipo = { restBase: 'tipo_comida', name: 'category', label: 'Tipo', required: false };
+    const [missing] = await client.resolveTypes([{ ...stores, taxonomies: [marca] }]);
+    expect(missing?.type.taxonomies).toEqual([]);
+    expect(missing?.warnings.join('\n')).toMatch(
+      /^stores: the site has no taxonomy "marca" \(it has: .*categoria_tienda \(categoria_tienda\).*\); documents go without it$/,
+    );
+    const [detached] = await client.resolveTypes([{ ...stores, taxonomies: [tipo] }]);
+    expect(detached?.warnings).toEqual([
+      'stores: taxonomy "tipo_comida" does not classify post type "stores" (it classifies: restaurant); documents go without it',
+    ]);
     await expect(
-      client.assertTypesExist([
-        { ...stores, taxonomies: [{ restBase: 'marca', name: 'brand', label: 'Marca' }] },
-      ]),
+      client.resolveTypes([{ ...stores, taxonomies: [{ ...marca, required: true }] }]),
     ).rejects.toThrow(
       /has no taxonomy with REST base "marca" \(type stores\); the site has: .*categoria_tienda \(categoria_tienda\)/,
     );
     await expect(
-      client.assertTypesExist([
-        { ...stores, taxonomies: [{ restBase: 'tipo_comida', name: 'category', label: 'Tipo' }] },
-      ]),
+      client.resolveTypes([{ ...stores, taxonomies: [{ ...tipo, required: true }] }]),
     ).rejects.toThrow('taxonomy "tipo_comida" does not classify post type "stores"');
   });
 

@@ -35,6 +35,7 @@ export type CatalogItem = z.infer<typeof entrySchema>;
 
 /** The catalog could not be read or is not a catalog: the action answers 500/503, never throws. */
 export class CatalogError extends WpkbError {
+  override readonly name = 'CatalogError';
   constructor(
     message: string,
     readonly key: string,

@@ -20,7 +20,9 @@ export interface Outcome {
 }
 
 /** None of the catalogs an operation needs exists yet: HTTP 503, the agent uses the knowledge base. */
-export class DataUnavailableError extends WpkbError {}
+export class DataUnavailableError extends WpkbError {
+  override readonly name = 'DataUnavailableError';
+}
 
 export const DEFAULT_LIMIT = 10;
 export const MAX_LIMIT = 25;

@@ -50,7 +50,7 @@ export async function getItem(ctx: ActionContext, params: Params): Promise<Outco
     today: todayOf(n),
     source_id: item.source_id,
     type: type.name,
-    type_label: type.label,
+    type_label: type.label ?? type.name,
     title: item.title,
     url: item.url,
     ...optional('modified_at', item.modified_at),
@@ -119,7 +119,7 @@ export async function describeDirectory(ctx: ActionContext, _params: Params): Pr
     site: ctx.config.site.url,
     types: ctx.config.contentTypes.map((t) => ({
       name: t.name,
-      label: t.labelPlural,
+      label: t.labelPlural ?? t.label ?? t.name,
       kind: events.has(t.name) ? 'events' : 'places',
       count: missing.includes(t.name) ? null : (counts.get(t.name) ?? 0),
     })),

@@ -3,6 +3,7 @@ import { type IsoDate, parseIsoDate } from './time.js';
 
 /** A parameter the agent sent is missing or wrong: answered with HTTP 400 and how to fix it. */
 export class ParamError extends WpkbError {
+  override readonly name = 'ParamError';
   constructor(
     readonly parameter: string,
     message: string,

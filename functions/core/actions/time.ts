@@ -63,11 +63,6 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** Throws a RangeError for a name Intl does not know (checked once, at settings time). */
-export function assertTimeZone(timeZone: string): void {
-  formatter(timeZone);
-}
-
 /** The wall-clock date and time at `instant` in `timeZone`. */
 export function localNow(instant: Date, timeZone: string): LocalNow {
   const parts = Object.fromEntries(

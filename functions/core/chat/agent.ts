@@ -15,6 +15,7 @@ export type AgentFailure = 'throttled' | 'upstream' | 'timeout' | 'empty';
 
 /** The agent did not produce an answer. `upstream` names Bedrock's exception (for logs, never users). */
 export class AgentError extends WpkbError {
+  override readonly name = 'AgentError';
   constructor(
     readonly failure: AgentFailure,
     message: string,

@@ -64,10 +64,13 @@ export async function applyHints<R>(
         const target = targetOf(hint);
         const started = performance.now();
         try {
+          // The type as this site has it (REST base, taxonomies): resolved once per client, like extract does.
+          const [resolution] = await deps.client.resolveTypes([hint.type]);
+          if (!resolution) throw new Error(`${hint.type.name}: the site did not resolve the type`);
           const change =
             hint.event === 'type'
-              ? await applyTypeUpdate(hint.type, deps, { termsRunId })
-              : await applyItemUpdate(hint.type, hint.id, deps, { termsRunId });
+              ? await applyTypeUpdate(resolution.type, deps, { termsRunId })
+              : await applyItemUpdate(resolution.type, hint.id, deps, { termsRunId });
           const durationMs = Math.round(performance.now() - started);
           await recordInstantUpdate(deps.storage, {
             at: deps.now().toISOString(),

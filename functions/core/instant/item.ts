@@ -4,7 +4,7 @@ import { stripBlocks } from '../normalize/boilerplate.js';
 import { isProtectedItem } from '../normalize/item.js';
 import { keys } from '../pipeline/keys.js';
 import { type BoilerplateState, normaliseAll } from '../pipeline/transform.js';
-import type { ContentTypeConfig, WpkbConfig } from '../shared/config/schema.js';
+import type { ResolvedContentType, WpkbConfig } from '../shared/config/schema.js';
 import type { Log } from '../shared/logger.js';
 import type { TermsByTaxonomy } from '../shared/types.js';
 import { getJson, md5Hex } from '../storage/codec.js';
@@ -15,7 +15,7 @@ import { updateCatalogEntry } from './catalog.js';
 export interface InstantDeps {
   config: WpkbConfig;
   storage: Storage;
-  client: Pick<WordPressClient, 'fetchItem' | 'fetchTerms' | 'fetchAll'>;
+  client: Pick<WordPressClient, 'resolveTypes' | 'fetchItem' | 'fetchTerms' | 'fetchAll'>;
   log: Log;
   now: () => Date;
   /** For the catalog's read-modify-write retries (tests pass an instant one). */
@@ -43,7 +43,7 @@ export interface StoreChange {
  * protected) loses its document, sidecar and catalog entry. The caller holds the data lock.
  */
 export async function applyItemUpdate(
-  type: ContentTypeConfig,
+  type: ResolvedContentType,
   id: number,
   deps: InstantDeps,
   options: { termsRunId: string },
@@ -93,7 +93,7 @@ export async function applyItemUpdate(
 }
 
 async function removeItem(
-  type: ContentTypeConfig,
+  type: ResolvedContentType,
   id: number,
   reason: string,
   deps: InstantDeps,

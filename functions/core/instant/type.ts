@@ -1,5 +1,5 @@
 import { transform } from '../pipeline/transform.js';
-import type { ContentTypeConfig } from '../shared/config/schema.js';
+import type { ResolvedContentType } from '../shared/config/schema.js';
 import type { TermsByTaxonomy } from '../shared/types.js';
 import type { InstantDeps, StoreChange } from './item.js';
 
@@ -10,7 +10,7 @@ import type { InstantDeps, StoreChange } from './item.js';
  * The caller holds the data lock.
  */
 export async function applyTypeUpdate(
-  type: ContentTypeConfig,
+  type: ResolvedContentType,
   deps: InstantDeps,
   options: { termsRunId: string },
 ): Promise<StoreChange> {

@@ -52,6 +52,8 @@ const TECHNICAL_KEYS = new Set(['acf_fc_layout', 'target', 'rel', 'class', 'css'
 const MEDIA_KEYS =
   /(?:^|_)(?:image|imagen|img|logo|icon|icono|foto|photo|gallery|galeria|banner|thumbnail|miniatura)(?:s|es)?(?:_?\d+)?$/i;
 const IMAGE_URL = /^https?:\/\/\S+\.(?:jpe?g|png|gif|webp|avif|svg|bmp|ico|tiff?)(?:\?\S*)?$/i;
+/** An image's URL (a value that is media, not text). */
+export const isImageUrl = (text: string): boolean => IMAGE_URL.test(text);
 /** Keys of a link object: ACF's link field is `{title, url, target}`; repeaters often use `{name, url}`. */
 const LINK_KEYS = new Set(['url', 'target', 'title', 'name', 'label', 'text']);
 const LINK_TEXT_KEYS = ['title', 'name', 'label', 'text'] as const;
@@ -73,14 +75,14 @@ function isRecord(value: Json): value is Record<string, unknown> {
 }
 
 /** A link: `{url}` plus at most a target and one text (`title`, `name`, `label` or `text`). */
-function isLinkObject(value: Record<string, unknown>): boolean {
+export function isLinkObject(value: Record<string, unknown>): boolean {
   const keys = Object.keys(value);
   const texts = LINK_TEXT_KEYS.filter((k) => k in value);
   return typeof value.url === 'string' && texts.length <= 1 && keys.every((k) => LINK_KEYS.has(k));
 }
 
 /** ACF image/file objects and WordPress attachments. */
-function isMediaObject(value: Record<string, unknown>): boolean {
+export function isMediaObject(value: Record<string, unknown>): boolean {
   return (
     'mime_type' in value ||
     'filesize' in value ||
@@ -107,6 +109,14 @@ const ON_VALUES: unknown[] = [true, 1, '1', 'true'];
 /** An activation flag: a known switch key holding a switch value (`show: 'Show de magia'` is content). */
 function isFlag(key: string, value: Json): boolean {
   return ACTIVATION_FLAGS.has(key.toLowerCase()) && (OFF_VALUES.includes(value) || ON_VALUES.includes(value));
+}
+
+/**
+ * A key whose value is never written: `_`-prefixed and technical keys, activation flags holding a
+ * switch value, media keys. (An activation flag that is off also drops its object: see `visitObject`.)
+ */
+export function isSkippedKey(key: string, value: Json): boolean {
+  return key.startsWith('_') || TECHNICAL_KEYS.has(key) || isFlag(key, value) || MEDIA_KEYS.test(key);
 }
 
 class Flattener {
@@ -167,10 +177,7 @@ class Flattener {
 
   visit(value: Json, keys: string[]): void {
     const key = keys[keys.length - 1];
-    if (key !== undefined && (key.startsWith('_') || TECHNICAL_KEYS.has(key) || isFlag(key, value))) {
-      return;
-    }
-    if (key !== undefined && MEDIA_KEYS.test(key)) return;
+    if (key !== undefined && isSkippedKey(key, value)) return;
     const label = this.leafLabel(keys);
     const text = this.scalarText(value, label);
     if (text !== undefined) {

@@ -2,7 +2,7 @@
  * One WordPress REST item → a NormalisedItem: plain text, NFC, typed metadata, event dates.
  * Pure: the same item and configuration always give the same result.
  */
-import type { ContentTypeConfig, MetadataField } from '../shared/config/schema.js';
+import type { MetadataField, ResolvedContentType } from '../shared/config/schema.js';
 import type { LabelledLine, NormalisedItem, WpItem } from '../shared/types.js';
 import { type FlattenOptions, flattenAcf } from './acf.js';
 import { parseEventDates } from './dates.js';
@@ -131,7 +131,7 @@ function metadataValue(raw: unknown, type: MetadataField['type']): string | numb
  */
 export function normaliseItem(
   item: WpItem,
-  type: ContentTypeConfig,
+  type: ResolvedContentType,
   options: NormaliseOptions,
 ): NormalisedItem {
   const sourceId = String(item.id);

@@ -76,6 +76,7 @@ export interface IndexResourceDeps {
 
 /** A failure CloudFormation shows to the person deploying: one line, naming the index and what to do. */
 export class PineconeIndexError extends WpkbError {
+  override readonly name = 'PineconeIndexError';
   constructor(
     message: string,
     readonly indexName: string,

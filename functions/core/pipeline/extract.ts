@@ -1,9 +1,9 @@
-import type { ContentTypeConfig } from '../shared/config/schema.js';
 import type { Log } from '../shared/logger.js';
 import type { TermsByTaxonomy } from '../shared/types.js';
 import { encodeJsonLinesGz, putJson } from '../storage/codec.js';
 import type { Storage } from '../storage/port.js';
 import type { WordPressClient } from '../wordpress/client.js';
+import { type ResolvedFacts, resolvedFacts, type TypeResolution } from '../wordpress/resolve-types.js';
 import { keys } from './keys.js';
 import { redactProtected } from './redact.js';
 
@@ -16,6 +16,10 @@ export interface ExtractResult {
   requests: number;
   retries: number;
   durationMs: number;
+  /** What discovery decided for the type (REST base, labels, taxonomies): transform never calls WordPress. */
+  resolved: ResolvedFacts;
+  /** What the type's documents go without and why, one line each (the run report's `warnings`). */
+  warnings: string[];
 }
 
 export interface ExtractDeps {
@@ -25,17 +29,21 @@ export interface ExtractDeps {
 }
 
 /**
- * Reads every published item of one type and stores them, as fetched (protected items
- * redacted), at `raw/<type>/<runId>.jsonl.gz`. When the type has `taxonomies`, every term of each
- * is stored, as fetched, at `raw/<type>/<runId>.terms.json` (`{"<restBase>": [{id, name, slug,
- * parent}, …]}`): items keep their term ids and transform, which never calls WordPress, resolves the
- * names from this file. Throws when the type or a taxonomy cannot be read completely.
+ * Reads every published item of one type (as resolved against the site by the client's
+ * `resolveTypes`) and stores them, as fetched (protected items redacted), at
+ * `raw/<type>/<runId>.jsonl.gz`. When the type has taxonomies, every term of each is stored, as
+ * fetched, at `raw/<type>/<runId>.terms.json` (`{"<restBase>": [{id, name, slug, parent}, …]}`): items
+ * keep their term ids and transform, which never calls WordPress, resolves the names from this file.
+ * The resolution's warnings are logged and passed on. Throws when the type or a taxonomy cannot be read
+ * completely.
  */
 export async function extractType(
-  type: ContentTypeConfig,
+  resolution: TypeResolution,
   runId: string,
   deps: ExtractDeps,
 ): Promise<ExtractResult> {
+  const { type, warnings } = resolution;
+  for (const warning of warnings) deps.log.warn(`warning: ${warning}`, { type: type.name });
   const result = await deps.client.fetchAll(type);
   // Terms after the items: a term created and assigned while the items were being read is then known.
   const termReads = await Promise.all(
@@ -64,5 +72,7 @@ export async function extractType(
     requests: result.requests + termReads.reduce((sum, read) => sum + read.requests, 0),
     retries: result.retries + termReads.reduce((sum, read) => sum + read.retries, 0),
     durationMs: result.durationMs + Math.max(0, ...termReads.map((read) => read.durationMs)),
+    resolved: resolvedFacts(type),
+    warnings,
   };
 }

@@ -29,6 +29,3 @@ export function newRunId(now: Date, random: () => number = Math.random): string 
     .padStart(4, '0');
   return `${stamp}-${suffix}`;
 }
-
-/** Run ids end up in S3 keys and Step Functions names: keep them to a safe alphabet. */
-export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$/;

@@ -1,8 +1,9 @@
-import type { ContentTypeConfig } from '../shared/config/schema.js';
+import type { ContentTypeConfig, ResolvedContentType } from '../shared/config/schema.js';
 import { StorageError } from '../shared/errors.js';
 import type { TermsByTaxonomy, WpItem } from '../shared/types.js';
 import { decodeJsonLinesGz, getJson } from '../storage/codec.js';
 import type { Storage } from '../storage/port.js';
+import { applyFacts } from '../wordpress/resolve-types.js';
 import type { ExtractResult } from './extract.js';
 import { termsKeyFor } from './keys.js';
 import type { TransformInput } from './transform.js';
@@ -18,7 +19,7 @@ const isTermList = (value: unknown): boolean =>
  */
 async function loadTerms(
   storage: Storage,
-  type: ContentTypeConfig,
+  type: ResolvedContentType,
   rawKey: string,
   items: readonly WpItem[],
 ): Promise<TermsByTaxonomy | undefined> {
@@ -51,17 +52,21 @@ async function loadTerms(
   return terms as TermsByTaxonomy;
 }
 
-/** Reads back what extract stored, pairing each type's config with its items (and terms). */
+/**
+ * Reads back what extract stored, pairing each type's config — completed with what extract found on the
+ * site (`resolved`) — with its items (and terms).
+ */
 export async function loadExtracted(
   storage: Storage,
   types: readonly ContentTypeConfig[],
-  extracts: readonly Pick<ExtractResult, 'type' | 'rawKey'>[],
+  extracts: readonly Pick<ExtractResult, 'type' | 'rawKey' | 'resolved'>[],
 ): Promise<TransformInput[]> {
   return Promise.all(
     extracts.map(async (extract) => {
-      const type = types.find((t) => t.name === extract.type);
-      if (!type)
+      const configured = types.find((t) => t.name === extract.type);
+      if (!configured)
         throw new StorageError(`extract result for unknown content type "${extract.type}"`, extract.rawKey);
+      const type = applyFacts(configured, extract.resolved);
       const body = await storage.get(extract.rawKey);
       if (!body) throw new StorageError(`raw extract ${extract.rawKey} is missing`, extract.rawKey);
       const items = await decodeJsonLinesGz<WpItem>(body, extract.rawKey);

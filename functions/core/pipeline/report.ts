@@ -27,6 +27,11 @@ export interface RunReport {
   changes: number;
   extract: Record<string, ExtractStats>;
   durationsMs: Record<string, number>;
+  /**
+   * Optional things the site lacks and the documents go without (a configured taxonomy, a metadata
+   * path, a date field), one line each naming the type: the run succeeded all the same.
+   */
+  warnings: string[];
   /** Set when status is failed: the one-line reason. */
   error?: string;
   /** Set when the run syncs everything although kb/ may not have changed (the data source was replaced). */
@@ -122,6 +127,69 @@ export function sumCounts(types: Record<string, TypeCounts>): TypeCounts {
     for (const key of Object.keys(total) as (keyof TypeCounts)[]) total[key] += counts[key];
   }
   return total;
+}
+
+/** What one extract step reports about its type (an ExtractResult carries these). */
+export interface ExtractedType extends ExtractStats {
+  type: string;
+  /** What the type's documents go without (a taxonomy or field the site lacks), one line each. */
+  warnings?: readonly string[];
+}
+
+/** What a run did up to its end, in whatever form the runner kept it. */
+export interface RunOutcome {
+  runId: string;
+  site: string;
+  startedAt: string;
+  finishedAt: string;
+  forced: boolean;
+  /** The types extracted (none when extraction did not finish). */
+  extracts: readonly ExtractedType[];
+  /** The transform's counts; absent when the run did not get that far. */
+  transform?: {
+    types: Record<string, TypeCounts>;
+    changes: number;
+    boilerplate?: Record<string, BoilerplateCounts>;
+    warnings?: readonly string[];
+  };
+  /** Why this run syncs everything although kb/ may not have changed (a replaced data source). */
+  fullSync?: string;
+  /** Instant updates counted by this run's transform. */
+  instantUpdates?: InstantUpdatesReport;
+  durationsMs: Record<string, number>;
+  /** The one-line reason of a failed run. */
+  error?: string;
+}
+
+/**
+ * The run report of an outcome: succeeded when the transform finished and nothing failed. The transform
+ * Lambda and the local pipeline both report through here, so the two reports cannot drift apart.
+ */
+export function buildRunReport(outcome: RunOutcome): RunReport {
+  const types = outcome.transform?.types ?? {};
+  return {
+    runId: outcome.runId,
+    status: outcome.transform && outcome.error === undefined ? 'succeeded' : 'failed',
+    site: outcome.site,
+    startedAt: outcome.startedAt,
+    finishedAt: outcome.finishedAt,
+    forced: outcome.forced,
+    types,
+    totals: sumCounts(types),
+    ...(outcome.transform?.boilerplate ? { boilerplate: outcome.transform.boilerplate } : {}),
+    changes: outcome.transform?.changes ?? 0,
+    extract: Object.fromEntries(
+      outcome.extracts.map((e) => [
+        e.type,
+        { pages: e.pages, requests: e.requests, retries: e.retries, durationMs: e.durationMs },
+      ]),
+    ),
+    durationsMs: outcome.durationsMs,
+    warnings: [...outcome.extracts.flatMap((e) => e.warnings ?? []), ...(outcome.transform?.warnings ?? [])],
+    ...(outcome.error === undefined ? {} : { error: outcome.error }),
+    ...(outcome.fullSync ? { fullSync: outcome.fullSync } : {}),
+    ...(outcome.instantUpdates ? { instantUpdates: outcome.instantUpdates } : {}),
+  };
 }
 
 /** Writes the report under its id and as latest (each write atomic). */

@@ -9,11 +9,12 @@ import { loadCurated } from './curated.js';
 import { type ExtractResult, extractType } from './extract.js';
 import { newRunId } from './keys.js';
 import { loadExtracted } from './raw.js';
-import { type RunReport, sumCounts, writeRunReport } from './report.js';
+import { buildRunReport, type InstantUpdatesReport, type RunReport, writeRunReport } from './report.js';
 import type { TransformResult } from './transform.js';
 
 export type ProgressEvent =
   | { step: 'discover'; site: string }
+  | { step: 'warning'; message: string }
   | { step: 'extract'; type: string; page: number; pages: number; items: number }
   | { step: 'extracted'; type: string; items: number; pages: number; durationMs: number }
   | { step: 'transform' }
@@ -46,19 +47,12 @@ export async function runPipeline(options: PipelineOptions): Promise<RunReport> 
   const progress = options.onProgress ?? (() => {});
   const started = clock.now();
   const runId = options.runId ?? newRunId(started);
-  const report: RunReport = {
-    runId,
-    status: 'failed',
-    site: config.site.url,
-    startedAt: started.toISOString(),
-    finishedAt: started.toISOString(),
-    forced: options.force ?? false,
-    types: {},
-    totals: sumCounts({}),
-    changes: 0,
-    extract: {},
-    durationsMs: {},
-  };
+  let extracted: ExtractResult[] = [];
+  let transformed: TransformResult | undefined;
+  let instantUpdates: InstantUpdatesReport | undefined;
+  let failure: string | undefined;
+  let report: RunReport;
+  const durationsMs: Record<string, number> = {};
   const since = (from: Date) => clock.now().getTime() - from.getTime();
   try {
     const client =
@@ -73,12 +67,16 @@ export async function runPipeline(options: PipelineOptions): Promise<RunReport> 
       );
     progress({ step: 'discover', site: config.site.url });
     const extractStart = clock.now();
-    await client.assertTypesExist(config.contentTypes);
+    const resolutions = await client.resolveTypes(config.contentTypes);
+    for (const resolution of resolutions) {
+      for (const message of resolution.warnings) progress({ step: 'warning', message });
+    }
     // Types are read at the same time through one client, whose limiter keeps the site's load at
     // `wordpress.concurrency` requests in flight overall; a type's page 1 no longer idles the others.
-    const extracts: ExtractResult[] = await Promise.all(
-      config.contentTypes.map(async (type) => {
-        const result = await extractType(type, runId, { client, storage, log });
+    extracted = await Promise.all(
+      resolutions.map(async (resolution) => {
+        const { type } = resolution;
+        const result = await extractType(resolution, runId, { client, storage, log });
         progress({
           step: 'extracted',
           type: type.name,
@@ -89,21 +87,13 @@ export async function runPipeline(options: PipelineOptions): Promise<RunReport> 
         return result;
       }),
     );
-    for (const result of extracts) {
-      report.extract[result.type] = {
-        pages: result.pages,
-        requests: result.requests,
-        retries: result.retries,
-        durationMs: result.durationMs,
-      };
-    }
-    report.durationsMs.extract = since(extractStart);
+    durationsMs.extract = since(extractStart);
 
     progress({ step: 'transform' });
     const transformStart = clock.now();
-    const inputs = await loadExtracted(storage, config.contentTypes, extracts);
+    const inputs = await loadExtracted(storage, config.contentTypes, extracted);
     const curated = await loadCurated(storage, log);
-    const { result, instantUpdates } = await nightlyTransform({
+    const nightly = await nightlyTransform({
       config,
       storage,
       inputs,
@@ -114,24 +104,31 @@ export async function runPipeline(options: PipelineOptions): Promise<RunReport> 
       runStartedAt: started,
       lock: options.lock ?? LOCAL_NIGHTLY_LOCK,
     });
-    report.instantUpdates = instantUpdates;
-    report.durationsMs.transform = since(transformStart);
-    progress({ step: 'transformed', result, durationMs: report.durationsMs.transform });
-
-    report.types = result.types;
-    report.totals = sumCounts(result.types);
-    report.boilerplate = result.boilerplate;
-    report.changes = result.changes;
-    report.status = 'succeeded';
-    return report;
+    transformed = nightly.result;
+    instantUpdates = nightly.instantUpdates;
+    durationsMs.transform = since(transformStart);
+    for (const message of transformed.warnings) progress({ step: 'warning', message });
+    progress({ step: 'transformed', result: transformed, durationMs: durationsMs.transform });
   } catch (error) {
-    report.error = oneLine(error);
+    failure = oneLine(error);
     throw error;
   } finally {
-    report.finishedAt = clock.now().toISOString();
-    report.durationsMs.total = since(started);
+    durationsMs.total = since(started);
+    report = buildRunReport({
+      runId,
+      site: config.site.url,
+      startedAt: started.toISOString(),
+      finishedAt: clock.now().toISOString(),
+      forced: options.force ?? false,
+      extracts: extracted,
+      ...(transformed ? { transform: transformed } : {}),
+      ...(instantUpdates ? { instantUpdates } : {}),
+      durationsMs,
+      ...(failure === undefined ? {} : { error: failure }),
+    });
     await writeRunReport(storage, report).catch((cause) =>
       log.error('could not write the run report', { runId, error: oneLine(cause) }),
     );
   }
+  return report;
 }

@@ -10,7 +10,8 @@ import { buildDocument, type KbDocument } from '../documents/document.js';
 import { type BoilerplateCounts, removeBoilerplate } from '../normalize/boilerplate.js';
 import { isProtectedItem, normaliseItem } from '../normalize/item.js';
 import { indexTerms } from '../normalize/terms.js';
-import type { ContentTypeConfig, WpkbConfig } from '../shared/config/schema.js';
+import { enrichmentWarnings } from '../pipeline/enrichment-warnings.js';
+import type { ResolvedContentType, WpkbConfig } from '../shared/config/schema.js';
 import { ItemError, WpkbError } from '../shared/errors.js';
 import { type Log, silentLog } from '../shared/logger.js';
 import type { NormalisedItem, TermsByTaxonomy, WpItem } from '../shared/types.js';
@@ -20,7 +21,7 @@ import { keys } from './keys.js';
 import { checkDeletionGuard, planDocuments, type TypeCounts, type TypePlan } from './plan.js';
 
 export interface TransformInput {
-  type: ContentTypeConfig;
+  type: ResolvedContentType;
   items: readonly WpItem[];
   /** Terms of the type's taxonomies, as extract stored them; item term ids resolve to their names. */
   terms?: TermsByTaxonomy;
@@ -60,6 +61,8 @@ export interface TransformResult {
   written: string[];
   /** Documents (`.csv` keys under `kb/`) deleted because their item is gone. */
   deleted: string[];
+  /** Optional enrichment the items lack (see core/pipeline/enrichment-warnings.ts), one line each. */
+  warnings: string[];
 }
 
 /** Store writes in flight at once (S3 handles far more; this keeps memory and sockets modest). */
@@ -149,6 +152,8 @@ export async function transform(options: TransformOptions): Promise<TransformRes
     const documents = items.map(buildDocument);
     return { input, items, skipped: normalised.skipped, boilerplate: counts, blocks, documents };
   });
+  const warnings = options.inputs.flatMap((input) => enrichmentWarnings(input.type, input.items));
+  for (const warning of warnings) log.warn(`warning: ${warning}`);
 
   const preserve = options.preserve ?? new Set<string>();
   const listed = await listMd5(storage, 'kb/');
@@ -225,6 +230,7 @@ export async function transform(options: TransformOptions): Promise<TransformRes
     objectsDeleted: deletes.length,
     written: documents(writes.map((w) => w.key)),
     deleted: documents(deletes),
+    warnings,
   };
 }
 

@@ -1,19 +1,23 @@
 /**
  * Typed errors. Every error the pipeline raises on purpose is a WpkbError with a one-line
  * message naming the item, field or URL at fault; `cause` keeps the underlying error for logs.
+ *
+ * Every class pins its `name` as a literal: the Lambda runtime reports it as the error type, which is
+ * what Step Functions Retry / Catch match and what logs show, and a minifying bundler renames classes
+ * (test/unit/errors/error-names.test.ts bundles them to check).
  */
 export class WpkbError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+  override readonly name: string = 'WpkbError';
 }
 
 /** Configuration is invalid: names the key and what is wrong. */
-export class ConfigError extends WpkbError {}
+export class ConfigError extends WpkbError {
+  override readonly name = 'ConfigError';
+}
 
 /** The WordPress site could not be read completely (discovery, a page, auth). */
 export class WordPressError extends WpkbError {
+  override readonly name = 'WordPressError';
   constructor(
     message: string,
     readonly url: string,
@@ -26,6 +30,7 @@ export class WordPressError extends WpkbError {
 
 /** An item could not be turned into a document (names the type and source id). */
 export class ItemError extends WpkbError {
+  override readonly name = 'ItemError';
   constructor(
     message: string,
     readonly contentType: string,
@@ -37,10 +42,13 @@ export class ItemError extends WpkbError {
 }
 
 /** The run would delete more than the deletion guard allows. */
-export class DeletionGuardError extends WpkbError {}
+export class DeletionGuardError extends WpkbError {
+  override readonly name = 'DeletionGuardError';
+}
 
 /** Reading or writing the data store failed. */
 export class StorageError extends WpkbError {
+  override readonly name = 'StorageError';
   constructor(
     message: string,
     readonly key: string,
@@ -55,7 +63,9 @@ export class StorageError extends WpkbError {
  * PreconditionFailed / 409 ConditionalRequestConflict; If-Match on a missing object): someone else wrote
  * it first. Callers re-read and decide again.
  */
-export class ConditionFailedError extends StorageError {}
+export class ConditionFailedError extends StorageError {
+  override readonly name = 'ConditionFailedError';
+}
 
 /** One line for humans: the message, without stack, with the first cause appended if useful. */
 export function oneLine(error: unknown): string {

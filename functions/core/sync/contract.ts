@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { RUN_ID_PATTERN } from '../pipeline/keys.js';
 import type { IngestionStatistics } from '../pipeline/report.js';
 import { canarySchema } from '../shared/config/schema.js';
+import { runIdSchema as runId, timeZoneSchema as timeZone } from '../shared/validators.js';
 
 /**
  * The sync Lambda's I/O contract with the state machine. Pure (zod only), so the CDK code and the
@@ -18,22 +18,11 @@ import { canarySchema } from '../shared/config/schema.js';
  *   `site.timeZone` in the event (baked in at synth), see functions/core/sync/canaries.ts
  */
 
-const runId = z.string().regex(RUN_ID_PATTERN, 'must be a run id (letters, digits, . _ -)');
-
 /**
  * At most this many canary questions run after a sync: they are asked one after the other inside the
  * sync Lambda's 60 s (a Retrieve is typically well under a second). Checked at synth too.
  */
 export const MAX_CANARIES = 30;
-
-const timeZone = z.string().refine((zone) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return zone.length > 0;
-  } catch {
-    return false;
-  }
-}, 'must be an IANA time zone (e.g. America/Santiago)');
 
 export const syncEventSchema = z.discriminatedUnion(
   'action',

@@ -1,16 +1,6 @@
-import type { z } from 'zod';
 import { WpkbError } from '../shared/errors.js';
 
-/*
- * The Lambda runtime reports a thrown error's `name` as the error type, which is what a Step Functions
- * Retry / Catch `ErrorEquals` matches. Each class pins its name as a literal, so the names survive a
- * bundler that renames classes (esbuild `minify` without `keepNames`).
- */
-
-/** The event does not match the contract (unknown action, missing or malformed field). */
-export class InvalidEventError extends WpkbError {
-  override readonly name = 'InvalidEventError';
-}
+/* The sync step's errors: their names are the Retry / Catch error names of the state machine. */
 
 /** The ingestion job ended FAILED or STOPPED. Message: `ingestion job <id> FAILED: <reasons>`. */
 export class IngestionFailedError extends WpkbError {
@@ -65,18 +55,4 @@ export class CanaryMissError extends WpkbError {
 /** Pinecone's index stats could not be read (network, auth, 5xx): a transient failure, retryable. */
 export class PineconeStatsError extends WpkbError {
   override readonly name = 'PineconeStatsError';
-}
-
-/** Parses a Lambda event; the first issue becomes one line naming the field: `sync event: action: …`. */
-export function parseEvent<T extends z.ZodType>(schema: T, input: unknown, label: string): z.output<T> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new InvalidEventError(
-      `${label}: (root): must be a JSON object, got ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}`,
-    );
-  }
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const field = issue?.path.length ? issue.path.join('.') : '(root)';
-  throw new InvalidEventError(`${label}: ${field}: ${issue?.message ?? 'invalid'}`);
 }

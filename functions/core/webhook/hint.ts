@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ContentTypeConfig } from '../shared/config/schema.js';
+import { restBaseOf } from '../wordpress/resolve-types.js';
 
 /**
  * The notification body (the shared wire contract): `{"site": home_url(), "type": "<rest_base>",
@@ -73,7 +74,8 @@ export function parseHint(
   if (!sameSite(raw.site, config.siteUrl)) {
     return { ok: false, status: 400, reason: 'site: not the configured site' };
   }
-  const type = config.contentTypes.find((t) => t.restBase === raw.type);
+  // The configured REST base (default: the type's name): the plugin sends the post type's rest_base.
+  const type = config.contentTypes.find((t) => restBaseOf(t) === raw.type);
   if (!type)
     return { ok: false, status: 400, reason: `type: "${raw.type}" is not a configured content type` };
   return {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ContentTypeConfig } from '../shared/config/schema.js';
+import { restBaseOf } from '../wordpress/resolve-types.js';
 import { type Hint, parseHint } from './hint.js';
 
 /**
@@ -42,7 +43,7 @@ export function queueMessageFor(
   const queued: QueuedHint = { body: rawBody, receivedAt: receivedAt.toISOString(), signedAt };
   return {
     body: JSON.stringify(queued),
-    groupId: `${host}/${hint.type.restBase}/${hint.event === 'type' ? 0 : hint.id}`.slice(0, 128),
+    groupId: `${host}/${restBaseOf(hint.type)}/${hint.event === 'type' ? 0 : hint.id}`.slice(0, 128),
     deduplicationId: createHash('sha256').update(`${signedAt}.${rawBody}`).digest('hex'),
   };
 }

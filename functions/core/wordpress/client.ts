@@ -1,8 +1,21 @@
 import pLimit from 'p-limit';
-import type { ContentTypeConfig, WordPressConfig } from '../shared/config/schema.js';
+import {
+  AUTO,
+  type ContentTypeConfig,
+  type ResolvedContentType,
+  type WordPressConfig,
+} from '../shared/config/schema.js';
 import { ConfigError, WordPressError } from '../shared/errors.js';
 import type { Log } from '../shared/logger.js';
 import type { WpItem, WpTerm } from '../shared/types.js';
+import {
+  findPostType,
+  listTaxonomies,
+  resolveContentType,
+  restBaseOf,
+  type SiteTaxonomies,
+  type TypeResolution,
+} from '../wordpress/resolve-types.js';
 import { jsonKind, parseJsonBody, snippet } from './body.js';
 import {
   type DiscoveredTaxonomy,
@@ -16,7 +29,11 @@ import { type ItemRead, readItemResponse } from './item.js';
 import { backoffDelay } from './retry.js';
 import { normaliseSiteUrl, restUrl } from './routes.js';
 
+export type { TypeResolution } from '../wordpress/resolve-types.js';
 export type { DiscoveredPostType, DiscoveredTaxonomy, SiteDiscovery } from './discovery.js';
+
+import type { DiscoveredPostType } from './discovery.js';
+
 export { restFieldsFor, TERM_FIELDS } from './fields.js';
 export type { ItemRead } from './item.js';
 
@@ -85,12 +102,14 @@ export interface WordPressClient {
   /** Finds the REST API and the site's post types; cached after the first successful call. */
   discover(): Promise<SiteDiscovery>;
   /**
-   * WordPressError naming every missing REST base and the ones the site has; then, for types with
-   * `taxonomies`, every taxonomy missing from `/wp/v2/taxonomies` or not classifying the type's post type.
+   * The configured types as this site has them (REST base, labels, taxonomies; see
+   * core/wordpress/resolve-types.ts), with a warning for each optional thing the site lacks. A
+   * WordPressError names every post type the site lacks (and the ones it has), or every `required`
+   * taxonomy it lacks.
    */
-  assertTypesExist(types: readonly ContentTypeConfig[]): Promise<void>;
+  resolveTypes(types: readonly ContentTypeConfig[]): Promise<TypeResolution[]>;
   /** Every published item of a type, complete, or a WordPressError: never a partial list. */
-  fetchAll(type: ContentTypeConfig): Promise<FetchResult>;
+  fetchAll(type: ResolvedContentType): Promise<FetchResult>;
   /**
    * Every term of a taxonomy (by REST base), complete, or a WordPressError; same pages, limiter, retries
    * and consistency checks as `fetchAll`.
@@ -100,7 +119,20 @@ export interface WordPressClient {
    * One item of a type (`/wp/v2/<restBase>/<id>`, the same fields, retries and auth as `fetchAll`),
    * classified by the nightly visibility rule: see ItemRead.
    */
-  fetchItem(type: ContentTypeConfig, id: number): Promise<ItemRead>;
+  fetchItem(type: ResolvedContentType, id: number): Promise<ItemRead>;
+  /**
+   * The first page of a post type (`count` items, every field the site serves) and its X-WP-Total:
+   * what `wpkb init` looks at. A WordPressError (with the status) when the site will not serve it.
+   */
+  sampleItems(postType: DiscoveredPostType, count: number): Promise<SampleResult>;
+  /** `/wp/v2/taxonomies`, read once per client. */
+  taxonomies(): Promise<DiscoveredTaxonomy[]>;
+}
+
+export interface SampleResult {
+  items: WpItem[];
+  /** X-WP-Total: published items of the type (undefined when the site does not say). */
+  total: number | undefined;
 }
 
 /** Reads of a type after the first when the collection changed under it. */
@@ -206,12 +238,11 @@ export function createWordPressClient(
 
   async function assertPostTypes(types: readonly ContentTypeConfig[]): Promise<SiteDiscovery> {
     const site = await discover();
-    const available = new Set(site.postTypes.map((t) => t.restBase));
-    const missing = types.filter((t) => !available.has(t.restBase));
+    const missing = types.filter((t) => !findPostType(t, site.postTypes));
     if (missing.length === 0) return site;
     const typesUrl = restUrl(siteUrl, site.routeStyle, '/wp/v2/types');
     const has = site.postTypes.map((t) => `${t.restBase} (${t.slug})`).join(', ') || 'none';
-    const names = missing.map((t) => `"${t.restBase}" (type ${t.name})`).join(', ');
+    const names = missing.map((t) => `"${restBaseOf(t)}" (type ${t.name})`).join(', ');
     throw new WordPressError(
       `WordPress site ${siteUrl} has no post type with REST base ${names}; the site has: ${has}`,
       typesUrl,
@@ -219,36 +250,38 @@ export function createWordPressClient(
   }
 
   const taxonomiesUrl = (site: SiteDiscovery) => restUrl(siteUrl, site.routeStyle, '/wp/v2/taxonomies');
-  const listTaxonomies = (found: readonly DiscoveredTaxonomy[]) =>
-    found.map((t) => `${t.restBase} (${t.slug})`).join(', ') || 'none';
 
-  async function assertTypesExist(types: readonly ContentTypeConfig[]): Promise<void> {
-    const site = await assertPostTypes(types);
-    if (!types.some((type) => (type.taxonomies ?? []).length > 0)) return;
-    const found = await taxonomies();
-    const missing: string[] = [];
-    const detached: string[] = [];
-    for (const type of types) {
-      const postType = site.postTypes.find((t) => t.restBase === type.restBase)?.slug ?? type.restBase;
-      for (const { restBase } of type.taxonomies ?? []) {
-        const taxonomy = found.find((t) => t.restBase === restBase);
-        if (!taxonomy) missing.push(`"${restBase}" (type ${type.name})`);
-        else if (!taxonomy.types.includes(postType)) {
-          const classifies = taxonomy.types.join(', ') || 'no post type';
-          detached.push(
-            `taxonomy "${restBase}" does not classify post type "${postType}" (type ${type.name}; it classifies: ${classifies})`,
-          );
-        }
+  /**
+   * The site's taxonomies for resolution. A site that refuses to list them (401, 403, 404: a security
+   * plugin, the REST API trimmed) has none to offer, which is stable and said as a warning; any other
+   * failure (after retries) fails, because documents built without their terms tonight and with them
+   * tomorrow would be rewritten twice for nothing.
+   */
+  async function siteTaxonomies(): Promise<SiteTaxonomies> {
+    try {
+      return { listed: await taxonomies() };
+    } catch (error) {
+      if (error instanceof WordPressError && [401, 403, 404].includes(error.status ?? 0)) {
+        return { unavailable: `GET ${error.url} answered HTTP ${error.status}` };
       }
+      throw error;
     }
-    if (missing.length === 0 && detached.length === 0) return;
-    const problems = [
-      ...(missing.length
-        ? [`has no taxonomy with REST base ${missing.join(', ')}; the site has: ${listTaxonomies(found)}`]
-        : []),
-      ...detached,
-    ];
-    throw new WordPressError(`WordPress site ${siteUrl} ${problems.join('; ')}`, taxonomiesUrl(site));
+  }
+
+  async function resolveTypes(types: readonly ContentTypeConfig[]): Promise<TypeResolution[]> {
+    const site = await assertPostTypes(types);
+    const wantsTaxonomies = types.some((t) => t.taxonomies === AUTO || t.taxonomies.length > 0);
+    const listed: SiteTaxonomies = wantsTaxonomies ? await siteTaxonomies() : { listed: [] };
+    const results = types.map((type) => {
+      const postType = findPostType(type, site.postTypes);
+      if (!postType) throw new Error(`unreachable: post type of ${type.name} checked above`);
+      return resolveContentType(type, postType, listed);
+    });
+    const errors = results.flatMap((result) => result.errors);
+    if (errors.length) {
+      throw new WordPressError(`WordPress site ${siteUrl} ${errors.join('; ')}`, taxonomiesUrl(site));
+    }
+    return results.map(({ type, warnings }) => ({ type, warnings }));
   }
 
   /**
@@ -429,7 +462,7 @@ export function createWordPressClient(
     return { items: [...pass.items.values()].sort((a, b) => a.id - b.id), pages: pass.pages };
   }
 
-  async function fetchAll(type: ContentTypeConfig): Promise<FetchResult> {
+  async function fetchAll(type: ResolvedContentType): Promise<FetchResult> {
     const started = performance.now();
     const site = await assertPostTypes([type]);
     const namespace = site.postTypes.find((t) => t.restBase === type.restBase)?.namespace ?? 'wp/v2';
@@ -548,7 +581,7 @@ export function createWordPressClient(
     return read;
   }
 
-  async function fetchItem(type: ContentTypeConfig, id: number): Promise<ItemRead> {
+  async function fetchItem(type: ResolvedContentType, id: number): Promise<ItemRead> {
     const site = await assertPostTypes([type]);
     const namespace = site.postTypes.find((t) => t.restBase === type.restBase)?.namespace ?? 'wp/v2';
     const url = restUrl(siteUrl, site.routeStyle, `/${namespace}/${type.restBase}/${id}`, [
@@ -561,5 +594,27 @@ export function createWordPressClient(
     return read;
   }
 
-  return { discover, assertTypesExist, fetchAll, fetchTerms, fetchItem };
+  async function sampleItems(postType: DiscoveredPostType, count: number): Promise<SampleResult> {
+    const site = await discover();
+    const route = `/${postType.namespace ?? 'wp/v2'}/${postType.restBase}`;
+    const url = restUrl(siteUrl, site.routeStyle, route, [['per_page', Math.min(100, Math.max(1, count))]]);
+    const outcome = await http.get(url, { label: postType.restBase, stats: { requests: 0, retries: 0 } });
+    const { response } = outcome;
+    if (response.status < 200 || response.status > 299) throw statusError(postType.restBase, outcome);
+    const parsed = parseJsonBody(response.body);
+    if (!parsed.ok || !Array.isArray(parsed.value)) {
+      const got = parsed.ok ? jsonKind(parsed.value) : parsed.what;
+      throw new WordPressError(
+        `${postType.restBase}: GET ${url} returned ${got}, not an array of items`,
+        url,
+        response.status,
+      );
+    }
+    const items = parsed.value.filter(
+      (item): item is WpItem => typeof item === 'object' && item !== null && typeof item.id === 'number',
+    );
+    return { items, total: countHeader(response.headers['x-wp-total']) };
+  }
+
+  return { discover, resolveTypes, fetchAll, fetchTerms, fetchItem, sampleItems, taxonomies };
 }

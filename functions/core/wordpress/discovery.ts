@@ -13,6 +13,8 @@ export interface DiscoveredPostType {
   name: string;
   /** REST namespace of the type (`wp/v2` unless the type registered another, WordPress ≥ 5.9). */
   namespace?: string;
+  /** Slugs of the taxonomies the site attaches to the type (`taxonomies` of `/wp/v2/types`). */
+  taxonomies: string[];
 }
 
 export interface SiteDiscovery {
@@ -22,18 +24,23 @@ export interface SiteDiscovery {
   apiRoot: string;
   routeStyle: RouteStyle;
   postTypes: DiscoveredPostType[];
+  /** The site's IANA time zone (`timezone_string` of the REST index), when it has one. */
+  timeZone?: string;
 }
 
 const LABEL = 'WordPress discovery';
 // The index of a real site lists every route with its arguments (hundreds of KB): ask for what is used.
-const INDEX_QUERY = [['_fields', 'name,description,url,home,namespaces']] as const;
+const INDEX_QUERY = [['_fields', 'name,description,url,home,namespaces,timezone_string']] as const;
 
 type IndexRead =
-  | { ok: true; name: string; namespaces?: string[] }
+  | { ok: true; name: string; namespaces?: string[]; timeZone?: string }
   | { ok: false; why: string; status: number };
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const strings = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === 'string') : [];
 
 /** Is this response the REST index? If not, why not (for the error message). */
 function readIndex(outcome: GetOutcome): IndexRead {
@@ -64,6 +71,9 @@ function readIndex(outcome: GetOutcome): IndexRead {
     ok: true,
     name: typeof index.name === 'string' ? index.name : '',
     ...(namespaces ? { namespaces } : {}),
+    ...(typeof index.timezone_string === 'string' && index.timezone_string !== ''
+      ? { timeZone: index.timezone_string }
+      : {}),
   };
 }
 
@@ -89,6 +99,7 @@ function readTypes(outcome: GetOutcome): DiscoveredPostType[] {
       ...(typeof value.rest_namespace === 'string' && value.rest_namespace !== ''
         ? { namespace: value.rest_namespace }
         : {}),
+      taxonomies: strings(value.taxonomies),
     });
   }
   return types;
@@ -134,7 +145,13 @@ export async function discoverSite(
   const postTypes = readTypes(await http.get(typesUrl, context));
   const apiRoot = restUrl(siteUrl, routeStyle, '/');
   log.debug('wordpress discovery', { apiRoot, routeStyle, postTypes: postTypes.map((t) => t.restBase) });
-  return { name: index.name, apiRoot, routeStyle, postTypes };
+  return {
+    name: index.name,
+    apiRoot,
+    routeStyle,
+    postTypes,
+    ...(index.timeZone ? { timeZone: index.timeZone } : {}),
+  };
 }
 
 export interface DiscoveredTaxonomy {
@@ -180,7 +197,7 @@ export async function discoverTaxonomies(
       slug: typeof value.slug === 'string' ? value.slug : key,
       restBase: value.rest_base,
       name: typeof value.name === 'string' ? value.name : key,
-      types: Array.isArray(value.types) ? value.types.filter((t): t is string => typeof t === 'string') : [],
+      types: strings(value.types),
       ...(typeof value.rest_namespace === 'string' && value.rest_namespace !== ''
         ? { namespace: value.rest_namespace }
         : {}),

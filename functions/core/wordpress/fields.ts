@@ -1,4 +1,4 @@
-import type { ContentTypeConfig } from '../shared/config/schema.js';
+import type { ResolvedContentType } from '../shared/config/schema.js';
 
 /** Fields every document needs, whatever the type. */
 export const BASE_FIELDS = [
@@ -25,9 +25,9 @@ const rootKey = (path: string): string => path.split('.')[0] ?? path;
  * then the REST base of each of its `taxonomies` (the field holding the item's term ids).
  * Order is stable (base fields first, then first appearance) and free of duplicates.
  */
-export function restFieldsFor(type: ContentTypeConfig): string[] {
+export function restFieldsFor(type: ResolvedContentType): string[] {
   const paths = [...type.textFields, ...type.metadata.map((field) => field.path)];
   if (type.dateField) paths.push(type.dateField);
-  const taxonomies = (type.taxonomies ?? []).map((taxonomy) => taxonomy.restBase);
+  const taxonomies = type.taxonomies.map((taxonomy) => taxonomy.restBase);
   return [...new Set<string>([...BASE_FIELDS, ...paths.map(rootKey), ...taxonomies])];
 }

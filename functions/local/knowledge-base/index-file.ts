@@ -51,7 +51,9 @@ export const indexDirOf = (dataDir: string): string => path.join(dataDir, INDEX_
 export const indexFileOf = (dataDir: string): string => path.join(indexDirOf(dataDir), INDEX_FILE);
 
 /** No index was built in this data directory. */
-export class LocalIndexMissingError extends WpkbError {}
+export class LocalIndexMissingError extends WpkbError {
+  override readonly name = 'LocalIndexMissingError';
+}
 
 /** The index file, or undefined when there is none. A corrupt or foreign file throws (naming it). */
 export async function readIndexFile(dataDir: string): Promise<IndexFile | undefined> {

@@ -35,6 +35,7 @@ export const READABLE_EXTENSIONS = ['.csv', '.txt', '.md'] as const;
 
 /** A file the local index cannot read (Bedrock would fail or skip the document too). */
 export class KbFileError extends WpkbError {
+  override readonly name = 'KbFileError';
   constructor(
     message: string,
     readonly key: string,

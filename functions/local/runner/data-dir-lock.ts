@@ -13,7 +13,9 @@ export const STALE_AFTER_MS = 6 * 60 * 60 * 1000;
 const UNREADABLE_STALE_MS = 60 * 1000;
 
 /** Another run holds the data directory (or took it while this one was recovering a stale lock). */
-export class DataDirLockedError extends WpkbError {}
+export class DataDirLockedError extends WpkbError {
+  override readonly name = 'DataDirLockedError';
+}
 
 /** What the lock file says about its holder. */
 export interface LockHolder {

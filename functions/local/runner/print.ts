@@ -14,6 +14,9 @@ export function progressPrinter(print: Print): (event: ProgressEvent) => void {
       case 'discover':
         print(`▸ discover   ${event.site}`);
         break;
+      case 'warning':
+        print(`  warning    ${event.message}`);
+        break;
       case 'extracted':
         print(
           `▸ extract    ${event.type.padEnd(12)} ${plural(event.items, 'item', 'items').padStart(11)}  ${plural(event.pages, 'page', 'pages').padStart(9)}  ${ms(event.durationMs)}`,

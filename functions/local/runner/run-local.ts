@@ -115,6 +115,12 @@ async function runLocked(options: LocalRunOptions): Promise<LocalRunOutcome> {
         : `${report.changes} document${report.changes === 1 ? '' : 's'} to ingest`,
     );
     print(lines.summary);
+    const warnings = report.warnings.length;
+    if (warnings) {
+      print(
+        `${warnings} warning${warnings === 1 ? '' : 's'}: the documents go without what ${warnings === 1 ? 'it names' : 'they name'} (listed above and in the report)`,
+      );
+    }
     print(`report: ${path.join(options.dataDir, 'runs', `${report.runId}.json`)}`);
     return { ok: true, report };
   } catch (error) {

@@ -8,6 +8,7 @@ import { transform } from '../../../functions/core/pipeline/transform.js';
 import { handler } from '../../../functions/handlers/actions.js';
 import { localActionEvent } from '../../../functions/local/actions/event.js';
 import { createLocalStorage } from '../../../functions/local/storage/directory.js';
+import { resolvedType } from '../resolved.js';
 import { actionFixture, mallConfig } from './helpers.js';
 
 const run = promisify(execFile);
@@ -57,7 +58,10 @@ describe('wpkb action (CLI)', () => {
     await transform({
       config,
       storage: createLocalStorage(dataDir),
-      inputs: config.contentTypes.map((type) => ({ type, items: actionFixture(type.name) })),
+      inputs: config.contentTypes.map((type) => ({
+        type: resolvedType(type),
+        items: actionFixture(type.name),
+      })),
       force: true,
     });
   });

@@ -7,6 +7,7 @@ import type { TermsByTaxonomy, WpItem } from '../../../functions/core/shared/typ
 import { createMemoryStorage, type MemoryStorage } from '../../../functions/core/storage/memory.js';
 import { makeActionHandler } from '../../../functions/handlers/actions.js';
 import { localActionEvent } from '../../../functions/local/actions/event.js';
+import { resolvedType } from '../resolved.js';
 
 export const actionFixture = (type: string): WpItem[] =>
   JSON.parse(
@@ -35,7 +36,11 @@ export async function buildStore(
 ): Promise<MemoryStorage> {
   const inputs = config.contentTypes
     .filter((type) => items[type.name] !== undefined)
-    .map((type) => ({ type, items: items[type.name] ?? [], terms: actionTerms()[type.name] ?? {} }));
+    .map((type) => ({
+      type: resolvedType(type),
+      items: items[type.name] ?? [],
+      terms: actionTerms()[type.name] ?? {},
+    }));
   await transform({ config, storage, inputs, force: true });
   return storage;
 }

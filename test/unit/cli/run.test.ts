@@ -59,8 +59,14 @@ describe('wpkb run (the local pipeline CLI)', () => {
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/▸ extract\s+stores\s+\d+ items/);
     expect(first.stdout).toMatch(/│ total\s+│/);
+    // The reference mall names tags for events; the demo site tags posts only: a warning, not a failure.
+    const warning =
+      'event: taxonomy "tags" does not classify post type "event" (it classifies: post); documents go without it';
+    expect(first.stdout).toContain(`  warning    ${warning}\n`);
+    expect(first.stdout).toContain('1 warning: the documents go without what it names');
     const latest = JSON.parse(await readFile(path.join(dataDir, 'runs/latest.json'), 'utf8'));
     expect(latest.status).toBe('succeeded');
+    expect(latest.warnings).toEqual([warning]);
     const published = site.site.items.stores?.filter((i) => i.status === 'publish').length;
     expect(latest.types.stores.fetched).toBe(published);
     expect(latest.types.stores.new).toBe(published);
@@ -101,6 +107,15 @@ describe('wpkb run (the local pipeline CLI)', () => {
     expect(added.every((file) => file.startsWith('raw/') || file.startsWith('runs/'))).toBe(true);
   }, 60_000);
 
+  it('stops on an unknown configuration key with one line naming it and the closest known key', async () => {
+    const misspelt = { WPKB_CONFIG: JSON.stringify({ wordpres: { maxRetries: 1 } }) };
+    const result = await wpkbWith(misspelt, '--wp-url', site.url, '--data-dir', dataDir);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      'wpkb: failed: config key wordpres: unknown key, did you mean "wordpress"?',
+    );
+  });
+
   it('fails with one line naming the URL, exit 1, and leaves kb/ as it was', async () => {
     const before = await files(path.join(dataDir, 'kb'));
     // few, short retries: the retry policy itself is tested in test/unit/wordpress
@@ -116,11 +131,11 @@ describe('wpkb run (the local pipeline CLI)', () => {
     expect(latest.error).toContain('127.0.0.1:9');
   }, 60_000);
 
-  it('stops on an unknown type with one line naming it', async () => {
+  it('stops on a type the site does not have, with one line naming it and what the site has', async () => {
     const result = await wpkb('--wp-url', site.url, '--data-dir', dataDir, '--types', 'stores,tiendas');
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(
-      'wpkb: failed: --types: unknown content type "tiendas" (configured: event, stores, restaurant)',
+      `wpkb: failed: WordPress site ${site.url} has no post type with REST base "tiendas" (type tiendas); the site has: posts (post), pages (page), media (attachment), event (event), stores (stores), restaurant (restaurant)`,
     );
   });
 

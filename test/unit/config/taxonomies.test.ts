@@ -10,28 +10,46 @@ const storesWith = (extra: Record<string, unknown>) => ({
 });
 
 describe('content type taxonomies', () => {
-  it('default to none for a configured type', () => {
+  it('default to "auto" (what the site attaches to the type) for a configured type', () => {
     const config = loadConfig({ overrides: storesWith({}) });
-    expect(config.contentTypes[0]?.taxonomies).toEqual([]);
+    expect(config.contentTypes[0]?.taxonomies).toBe('auto');
   });
 
-  it('give the reference mall a category taxonomy per type, all under the key "category"', () => {
+  it('are optional unless required', () => {
+    const config = loadConfig({
+      overrides: storesWith({
+        taxonomies: [
+          { restBase: 'a', name: 'a', label: 'A' },
+          { restBase: 'b', name: 'b', label: 'B', required: true },
+        ],
+      }),
+    });
+    expect(config.contentTypes[0]?.taxonomies).toEqual([
+      { restBase: 'a', name: 'a', label: 'A', required: false },
+      { restBase: 'b', name: 'b', label: 'B', required: true },
+    ]);
+  });
+
+  it('give the reference mall a category taxonomy per type, all under the key "category" (events may have tags)', () => {
     const config = loadConfig({ overrides: { site } });
     const byType = Object.fromEntries(config.contentTypes.map((t) => [t.name, t.taxonomies]));
+    const optional = { required: false };
     expect(byType).toEqual({
-      event: [{ restBase: 'categoria_evento', name: 'category', label: 'Categoría' }],
-      stores: [{ restBase: 'categoria_tienda', name: 'category', label: 'Categoría' }],
-      restaurant: [{ restBase: 'tipo_comida', name: 'category', label: 'Tipo de comida' }],
+      event: [
+        { restBase: 'categoria_evento', name: 'category', label: 'Categoría', ...optional },
+        { restBase: 'tags', name: 'tags', label: 'Etiquetas', ...optional },
+      ],
+      stores: [{ restBase: 'categoria_tienda', name: 'category', label: 'Categoría', ...optional }],
+      restaurant: [{ restBase: 'tipo_comida', name: 'category', label: 'Tipo de comida', ...optional }],
     });
   });
 
-  it('are the same in cdk.json (whose contentTypes replace the defaults for npm start and deploys)', () => {
+  it('come from the defaults in code: cdk.json does not repeat them', () => {
     const cdk = JSON.parse(readFileSync(new URL('../../../cdk.json', import.meta.url), 'utf8'));
+    expect(cdk.context.wpkb).not.toHaveProperty('contentTypes');
     const fromCdk = loadConfig({ context: cdk.context.wpkb });
     const defaults = loadConfig({ overrides: { site } });
-    expect(fromCdk.contentTypes.map((t) => [t.name, t.taxonomies])).toEqual(
-      defaults.contentTypes.map((t) => [t.name, t.taxonomies]),
-    );
+    expect(fromCdk.contentTypes).toEqual(defaults.contentTypes);
   });
 
   it.each<[string, Record<string, unknown>, string]>([
@@ -99,6 +117,31 @@ describe('content type taxonomies', () => {
         ],
       },
     });
-    expect(config.contentTypes.map((t) => t.taxonomies)).toEqual([taxonomies, taxonomies]);
+    const parsed = taxonomies.map((t) => ({ ...t, required: false }));
+    expect(config.contentTypes.map((t) => t.taxonomies)).toEqual([parsed, parsed]);
+  });
+});
+
+describe('--types', () => {
+  it('keeps configured types as configured and gives a type the configuration does not name defaults', () => {
+    const config = loadConfig({ overrides: { site }, types: ['posts', 'stores', 'page'] });
+    expect(config.contentTypes.map((t) => t.name)).toEqual(['posts', 'stores', 'page']);
+    expect(config.contentTypes[1]).toMatchObject({ restBase: 'stores', label: 'Tienda' });
+    for (const type of [config.contentTypes[0], config.contentTypes[2]]) {
+      // REST base = name (or the post type slug, resolved at discovery); labels from the site.
+      expect(type).toEqual({
+        name: type?.name,
+        textFields: ['content', 'excerpt', 'acf'],
+        metadata: [],
+        fieldLabels: {},
+        taxonomies: 'auto',
+      });
+    }
+  });
+
+  it('refuses a name that cannot be a type, in one line', () => {
+    expect(() => loadConfig({ overrides: { site }, types: ['Mis Posts'] })).toThrow(
+      '--types: "Mis Posts" is not a content type name (must be lowercase letters, digits, - or _)',
+    );
   });
 });

@@ -6,6 +6,7 @@ import { normaliseItem } from '../../../functions/core/normalize/item.js';
 import { indexTerms } from '../../../functions/core/normalize/terms.js';
 import { contentTypeSchema } from '../../../functions/core/shared/config/schema.js';
 import type { NormalisedItem, WpItem } from '../../../functions/core/shared/types.js';
+import { resolvedType } from '../resolved.js';
 
 const item = (over: Partial<NormalisedItem> = {}): NormalisedItem => ({
   sourceId: '42',
@@ -83,13 +84,15 @@ describe('documents with taxonomy terms', () => {
   });
 
   it('are byte-identical whatever order WordPress lists an item’s terms in', () => {
-    const type = contentTypeSchema.parse({
-      name: 'stores',
-      restBase: 'stores',
-      label: 'Tienda',
-      labelPlural: 'Tiendas',
-      taxonomies: [{ restBase: 'categoria_tienda', name: 'category', label: 'Categoría' }],
-    });
+    const type = resolvedType(
+      contentTypeSchema.parse({
+        name: 'stores',
+        restBase: 'stores',
+        label: 'Tienda',
+        labelPlural: 'Tiendas',
+        taxonomies: [{ restBase: 'categoria_tienda', name: 'category', label: 'Categoría' }],
+      }),
+    );
     const terms = indexTerms({
       categoria_tienda: [
         { id: 3, name: 'Moda' },

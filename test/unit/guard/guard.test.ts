@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { type ExecutionListItem, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { InvalidEventError } from '../../../functions/core/shared/event.js';
 import { silentLog } from '../../../functions/core/shared/logger.js';
-import { InvalidEventError } from '../../../functions/core/sync/errors.js';
 import { ConcurrentRunError, type GuardEvent, makeGuardHandler } from '../../../functions/handlers/guard.js';
 
 const event = JSON.parse(

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../../functions/core/shared/clock.js';
 import { lambdaSettings } from '../../../functions/core/shared/config/lambda-env.js';
 import { ConfigError, WordPressError } from '../../../functions/core/shared/errors.js';
+import { InvalidEventError } from '../../../functions/core/shared/event.js';
 import { silentLog } from '../../../functions/core/shared/logger.js';
 import { decodeJsonLinesGz, encodeJsonLinesGz, getJson } from '../../../functions/core/storage/codec.js';
 import { createMemoryStorage } from '../../../functions/core/storage/memory.js';
@@ -11,6 +12,7 @@ import type { WordPressClient } from '../../../functions/core/wordpress/client.j
 import { makeExtractHandler } from '../../../functions/handlers/extract.js';
 import { makeTransformHandler } from '../../../functions/handlers/transform.js';
 import { fixture, referenceConfig } from '../pipeline/helpers.js';
+import { resolvedType } from '../resolved.js';
 
 const event = (name: string) =>
   JSON.parse(readFileSync(new URL(`../../fixtures/events/${name}.json`, import.meta.url), 'utf8')) as Record<
@@ -21,16 +23,16 @@ const event = (name: string) =>
 const config = referenceConfig();
 
 /** A client double returning fixture pages: the real client has its own HTTP-level tests. */
-const fixtureClient = (
-  failing?: string,
-): Pick<WordPressClient, 'discover' | 'assertTypesExist' | 'fetchAll' | 'fetchTerms'> => ({
+const fixtureClient = (failing?: string): Omit<WordPressClient, 'fetchItem'> => ({
   discover: async () => ({
     name: 'Mall',
     apiRoot: 'https://mall.example.cl/wp-json/',
     routeStyle: 'pretty',
     postTypes: [],
   }),
-  assertTypesExist: async () => {},
+  resolveTypes: async (types) => types.map((type) => ({ type: resolvedType(type), warnings: [] })),
+  sampleItems: async () => ({ items: [], total: 0 }),
+  taxonomies: async () => [],
   fetchAll: async (type) => {
     if (type.name === failing) {
       throw new WordPressError(
@@ -82,6 +84,8 @@ describe('extract handler', () => {
     await expect(handler({ runId: '../../etc', type: 'stores' })).rejects.toThrow(
       'extract event: runId: must be a run id (letters, digits, . _ -)',
     );
+    await expect(handler({ runId: '../../etc', type: 'stores' })).rejects.toBeInstanceOf(InvalidEventError);
+    await expect(handler('r1')).rejects.toThrow('extract event: (root): must be a JSON object, got string');
     await expect(handler({ runId: 'r1', type: 'posts' })).rejects.toThrow(ConfigError);
   });
 
@@ -121,6 +125,10 @@ describe('transform handler', () => {
       skipped: 1,
     });
     expect(output.report.startedAt).toBe('2026-11-21T03:00:00.000Z');
+    // Extract's warnings reach the run report; the fixtures' paths are all there, so transform adds none.
+    expect(output.report.warnings).toEqual([
+      'event: taxonomy "tags" does not classify post type "event" (it classifies: post); documents go without it',
+    ]);
     expect(await getJson(storage, 'runs/latest.json')).toEqual(output.report);
     expect(await getJson(storage, 'runs/sfn-exec-20261121T030000Z.json')).toEqual(output.report);
     const again = await handler(event('transform'));

@@ -38,8 +38,9 @@ afterAll(async () => {
 /** What the nightly extract would hand to transform, read now. */
 async function extractNow(): Promise<TransformInput[]> {
   const client = clientFor(config);
+  const resolved = await client.resolveTypes(config.contentTypes);
   return Promise.all(
-    config.contentTypes.map(async (type) => {
+    resolved.map(async ({ type }) => {
       const { items } = await client.fetchAll(type);
       const reads = await Promise.all(type.taxonomies.map((t) => client.fetchTerms(t.restBase)));
       return { type, items, terms: Object.fromEntries(reads.map((r) => [r.taxonomy, r.terms])) };

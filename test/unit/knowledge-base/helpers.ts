@@ -7,6 +7,7 @@ import { createMemoryStorage, type MemoryStorage } from '../../../functions/core
 import { createHashingEmbedder } from '../../../functions/local/knowledge-base/embedder.js';
 import { ingestLocalKb } from '../../../functions/local/knowledge-base/ingest.js';
 import { fixture, referenceConfig } from '../pipeline/helpers.js';
+import { resolvedTypeNamed } from '../resolved.js';
 
 export const config = referenceConfig();
 export const chunking = config.cloud.knowledgeBase.chunking;
@@ -20,9 +21,7 @@ export const site = (): Record<string, WpItem[]> => ({
 
 export const inputs = (items: Record<string, WpItem[]>): TransformInput[] =>
   Object.entries(items).map(([name, list]) => {
-    const type = config.contentTypes.find((t) => t.name === name);
-    if (!type) throw new Error(`no type ${name}`);
-    return { type, items: list };
+    return { type: resolvedTypeNamed(config, name), items: list };
   });
 
 /** The real transform's documents for the WordPress fixtures, in a memory store. */

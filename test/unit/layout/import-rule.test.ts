@@ -25,7 +25,8 @@ const handlerFiles = readdirSync(path.join(REPO_ROOT, HANDLERS_DIR))
 /** Every `handlers/<name>.ts` the stacks name as a Lambda entry. */
 function entriesNamedByStacks(): string[] {
   const found = new Set<string>();
-  for (const name of readdirSync(path.join(REPO_ROOT, 'stacks'))) {
+  for (const name of readdirSync(path.join(REPO_ROOT, 'stacks'), { recursive: true, encoding: 'utf8' })) {
+    if (!name.endsWith('.ts')) continue;
     const text = readFileSync(path.join(REPO_ROOT, 'stacks', name), 'utf8');
     for (const match of text.matchAll(/['`](?:\.\.\/functions\/)?handlers\/([a-z-]+\.ts)['`]/g)) {
       found.add(`${HANDLERS_DIR}/${match[1]}`);

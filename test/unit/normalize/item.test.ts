@@ -1,15 +1,17 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { getPath, gmtToIso, normaliseItem } from '../../../functions/core/normalize/item.js';
 import { referenceMallConfig } from '../../../functions/core/shared/config/defaults.js';
-import { type ContentTypeConfig, configSchema } from '../../../functions/core/shared/config/schema.js';
+import {
+  type ContentTypeConfig,
+  configSchema,
+  type ResolvedContentType,
+} from '../../../functions/core/shared/config/schema.js';
 import type { WpItem } from '../../../functions/core/shared/types.js';
+import { resolvedTypeNamed } from '../resolved.js';
 
 const config = configSchema.parse(referenceMallConfig);
-const typeNamed = (name: string): ContentTypeConfig => {
-  const type = config.contentTypes.find((t) => t.name === name);
-  if (!type) throw new Error(`no type ${name}`);
-  return type;
-};
+const typeNamed = (name: string): ResolvedContentType => resolvedTypeNamed(config, name);
 const eventType = typeNamed('event');
 const storeType = typeNamed('stores');
 const options = { fieldLabels: config.fieldLabels };
@@ -221,7 +223,7 @@ describe('normaliseItem', () => {
   });
 
   it('types metadata and omits values that cannot be read as their type', () => {
-    const type: ContentTypeConfig = {
+    const type: ResolvedContentType = {
       ...storeType,
       metadata: [
         { name: 'level', path: 'acf.informacion_tienda.0.info.level', type: 'number' },
@@ -256,7 +258,7 @@ describe('normaliseItem', () => {
   });
 
   it('merges the type field labels over the global ones', () => {
-    const type: ContentTypeConfig = { ...storeType, fieldLabels: { schedule: 'Horario de atención' } };
+    const type: ResolvedContentType = { ...storeType, fieldLabels: { schedule: 'Horario de atención' } };
     const item = normaliseItem(storeItem(), type, options);
     expect(item.fields[0]).toEqual({
       label: 'Horario de atención',
@@ -265,7 +267,7 @@ describe('normaliseItem', () => {
   });
 
   it('reads string text fields as text, in the configured order', () => {
-    const type: ContentTypeConfig = {
+    const type: ResolvedContentType = {
       ...storeType,
       textFields: ['acf.informacion_tienda.0.info.schedule', 'content'],
     };
@@ -280,6 +282,51 @@ describe('normaliseItem', () => {
     const a = normaliseItem(storeItem(), storeType, options);
     const b = normaliseItem(structuredClone(storeItem()), storeType, options);
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+  });
+});
+
+describe('normaliseItem with an ACF shape other than the configuration expects', () => {
+  it('a string where an object is expected: the text is kept, the paths through it read nothing', () => {
+    const item = normaliseItem(
+      storeItem({ acf: { informacion_tienda: 'Local 214, nivel 2. Lunes a domingo de 10:00 a 21:00.' } }),
+      storeType,
+      options,
+    );
+    expect(item.fields.map((f) => f.value)).toContain(
+      'Local 214, nivel 2. Lunes a domingo de 10:00 a 21:00.',
+    );
+    expect(item.metadata).toEqual({});
+    expect(item.title).toBe('El Rincón – Café & Libros');
+  });
+
+  it.each<[string, WpItem['acf'] | undefined]>([
+    ['acf: false', false],
+    ['no acf at all', undefined],
+    ['acf: []', []],
+    ['the group missing', { otro_grupo: { nota: 'Cerrado por inventario' } }],
+    ['the repeater empty', { informacion_tienda: [] }],
+    ['a row that is null', { informacion_tienda: [null] }],
+  ])('%s: normalised with what it has', (_what, acf) => {
+    const raw = storeItem();
+    if (acf === undefined) delete raw.acf;
+    else raw.acf = acf;
+    const item = normaliseItem(raw, storeType, options);
+    expect(item.sourceId).toBe('101');
+    expect(item.body).toContain('Café de especialidad');
+    expect(item.metadata).toEqual({});
+  });
+
+  it('never throws on any JSON in acf, and keeps the item (property)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 5 }), (acf) => {
+        const raw = { ...storeItem(), acf: acf as WpItem['acf'] };
+        for (const type of [storeType, eventType]) {
+          const item = normaliseItem(raw, type, options);
+          expect(item.sourceId).toBe('101');
+          expect(item.title).not.toBe('');
+        }
+      }),
+    );
   });
 });
 

@@ -4,17 +4,20 @@ import { normaliseItem } from '../../../functions/core/normalize/item.js';
 import { indexTerms, resolveTermNames, sortTermNames } from '../../../functions/core/normalize/terms.js';
 import { contentTypeSchema } from '../../../functions/core/shared/config/schema.js';
 import type { WpItem } from '../../../functions/core/shared/types.js';
+import { resolvedType } from '../resolved.js';
 
-const storeType = contentTypeSchema.parse({
-  name: 'stores',
-  restBase: 'stores',
-  label: 'Tienda',
-  labelPlural: 'Tiendas',
-  taxonomies: [
-    { restBase: 'categoria_tienda', name: 'category', label: 'Categoría' },
-    { restBase: 'servicio', name: 'services', label: 'Servicios' },
-  ],
-});
+const storeType = resolvedType(
+  contentTypeSchema.parse({
+    name: 'stores',
+    restBase: 'stores',
+    label: 'Tienda',
+    labelPlural: 'Tiendas',
+    taxonomies: [
+      { restBase: 'categoria_tienda', name: 'category', label: 'Categoría' },
+      { restBase: 'servicio', name: 'services', label: 'Servicios' },
+    ],
+  }),
+);
 
 const terms = indexTerms({
   categoria_tienda: [

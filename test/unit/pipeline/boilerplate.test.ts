@@ -3,6 +3,7 @@ import { transform } from '../../../functions/core/pipeline/transform.js';
 import type { WpkbConfig } from '../../../functions/core/shared/config/schema.js';
 import type { WpItem } from '../../../functions/core/shared/types.js';
 import { createMemoryStorage, type MemoryStorage } from '../../../functions/core/storage/memory.js';
+import { resolvedTypeNamed } from '../resolved.js';
 import { recording, referenceConfig } from './helpers.js';
 
 const BRAND =
@@ -30,8 +31,7 @@ function run(
   items: WpItem[],
   config = base,
 ) {
-  const type = config.contentTypes.find((t) => t.name === 'stores');
-  if (!type) throw new Error('stores type');
+  const type = resolvedTypeNamed(config, 'stores');
   return transform({ config, storage, inputs: [{ type, items }] });
 }
 

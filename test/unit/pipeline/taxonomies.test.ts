@@ -15,17 +15,14 @@ import {
 } from '../../../functions/core/storage/codec.js';
 import { createMemoryStorage, type MemoryStorage } from '../../../functions/core/storage/memory.js';
 import { createWordPressClient } from '../../../functions/core/wordpress/client.js';
+import { resolvedFacts } from '../../../functions/core/wordpress/resolve-types.js';
 import { generateDemoSite, isPublic } from '../../../functions/local/demo-site/fixtures.js';
 import { type DemoSiteServer, startDemoSite } from '../../../functions/local/demo-site/server.js';
+import { resolvedType, resolvedTypeNamed } from '../resolved.js';
 import { fixture, referenceConfig } from './helpers.js';
 
 const config = referenceConfig();
-const typeOf = (name: string): ContentTypeConfig => {
-  const type = config.contentTypes.find((t) => t.name === name);
-  if (!type) throw new Error(name);
-  return type;
-};
-const stores = typeOf('stores');
+const stores = resolvedTypeNamed(config, 'stores');
 
 /** The fixture stores (101 Café El Rincón, 102 Zapatería Andes, 103, 104 protected) with term ids. */
 const storesWithTerms = (): WpItem[] => {
@@ -62,7 +59,9 @@ async function stored(items: WpItem[], terms?: TermsByTaxonomy): Promise<MemoryS
 }
 
 const load = (memory: MemoryStorage) =>
-  loadExtracted(memory, config.contentTypes, [{ type: 'stores', rawKey: 'raw/stores/run-1.jsonl.gz' }]);
+  loadExtracted(memory, config.contentTypes, [
+    { type: 'stores', rawKey: 'raw/stores/run-1.jsonl.gz', resolved: resolvedFacts(stores) },
+  ]);
 
 describe('transform with taxonomy terms', () => {
   it('resolves term ids from the terms file into the document line, sidecar key and catalog', async () => {
@@ -143,7 +142,7 @@ describe('extract with taxonomies', () => {
     const calls: [string, string | undefined][] = [];
     const client = {
       discover: async () => ({ name: '', apiRoot: '', routeStyle: 'pretty' as const, postTypes: [] }),
-      assertTypesExist: async () => {},
+      resolveTypes: async () => [],
       fetchAll: async () => ({
         type: 'stores',
         items: storesWithTerms(),
@@ -168,7 +167,12 @@ describe('extract with taxonomies', () => {
         };
       },
     };
-    const result = await extractType(stores, 'run-1', { client, storage: memory, log: silentLog });
+    const warnings = ['stores: something optional is missing'];
+    const result = await extractType({ type: stores, warnings }, 'run-1', {
+      client,
+      storage: memory,
+      log: silentLog,
+    });
 
     expect(calls).toEqual([['categoria_tienda', 'run-1']]);
     expect(result).toMatchObject({
@@ -176,6 +180,8 @@ describe('extract with taxonomies', () => {
       fetched: 4,
       requests: 3,
       retries: 1,
+      resolved: resolvedFacts(stores),
+      warnings,
     });
     const raw = await decodeJsonLinesGz<WpItem>(memory.snapshot().get(result.rawKey) ?? Buffer.alloc(0));
     expect(raw.find((i) => i.id === 101)?.categoria_tienda).toEqual([12, 15]);
@@ -183,7 +189,7 @@ describe('extract with taxonomies', () => {
     expect(await getJson(memory, 'raw/stores/run-1.terms.json')).toEqual(storeTerms());
 
     const plain = { ...stores, name: 'plain', taxonomies: [] };
-    await extractType(plain, 'run-1', { client, storage: memory, log: silentLog });
+    await extractType({ type: plain, warnings: [] }, 'run-1', { client, storage: memory, log: silentLog });
     expect(memory.snapshot().has('raw/plain/run-1.terms.json')).toBe(false);
   });
 });
@@ -208,7 +214,11 @@ describe('the pipeline on the demo site', () => {
     const report = await runPipeline({ config: siteConfig, storage: memory, client, runId: 'demo-1' });
     expect(report.status).toBe('succeeded');
 
-    for (const type of siteConfig.contentTypes) {
+    // The mall's optional `tags` on events: the demo site tags posts only, so the run warns and goes on.
+    expect(report.warnings).toEqual([
+      'event: taxonomy "tags" does not classify post type "event" (it classifies: post); documents go without it',
+    ]);
+    for (const type of siteConfig.contentTypes.map(resolvedType)) {
       const [taxonomy] = type.taxonomies;
       const demoTaxonomy = server.site.taxonomies.find((t) => t.restBase === taxonomy?.restBase);
       if (!taxonomy || !demoTaxonomy) throw new Error(`no taxonomy for ${type.name}`);

@@ -3,14 +3,11 @@ import { type TransformInput, transform } from '../../../functions/core/pipeline
 import { DeletionGuardError } from '../../../functions/core/shared/errors.js';
 import type { WpItem } from '../../../functions/core/shared/types.js';
 import { createMemoryStorage, type MemoryStorage } from '../../../functions/core/storage/memory.js';
+import { resolvedTypeNamed } from '../resolved.js';
 import { fixture, recording, referenceConfig } from './helpers.js';
 
 const config = referenceConfig();
-const typeOf = (name: string) => {
-  const type = config.contentTypes.find((t) => t.name === name);
-  if (!type) throw new Error(name);
-  return type;
-};
+const typeOf = (name: string) => resolvedTypeNamed(config, name);
 const inputs = (items: Record<string, WpItem[]>): TransformInput[] =>
   Object.entries(items).map(([name, list]) => ({ type: typeOf(name), items: list }));
 
@@ -139,5 +136,51 @@ describe('transform', () => {
       extra: [{ contentType: 'faq', documents: [] }],
     });
     expect(emptied.types.faq).toMatchObject({ deleted: 1 });
+  });
+});
+
+describe('transform: optional enrichment the items lack', () => {
+  it('warns about a metadata path and a date field no item has, and builds the documents without them', async () => {
+    const memory = createMemoryStorage();
+    const stores = typeOf('stores');
+    const withBrand = {
+      ...stores,
+      metadata: [...stores.metadata, { name: 'brand', path: 'acf.marca.nombre', type: 'string' as const }],
+    };
+    const event = { ...typeOf('event'), dateField: 'acf.fecha' };
+    const result = await transform({
+      config,
+      storage: memory,
+      inputs: [
+        { type: withBrand, items: fixture('stores') },
+        { type: event, items: fixture('event') },
+      ],
+    });
+    expect(result.warnings).toEqual([
+      'stores: metadata "brand": none of 3 items has acf.marca.nombre; documents go without it',
+      'event: date field acf.fecha: none of 2 items has it; documents go without dates',
+    ]);
+    expect(result.types.stores).toMatchObject({ new: 3, skipped: 1 });
+    expect(result.types.event).toMatchObject({ new: 2 });
+    const sidecars = [...memory.snapshot()].filter(([key]) => key.endsWith('.metadata.json'));
+    for (const [key, body] of sidecars) {
+      const attributes = JSON.parse(body.toString('utf8')).metadataAttributes;
+      expect(attributes, key).not.toHaveProperty('brand');
+      expect(attributes, key).not.toHaveProperty('start_date');
+    }
+  });
+
+  it('says nothing about paths some items have, nor about a type without items', async () => {
+    // The fixture stores: `local` is in two of three, `acf` is false in one.
+    const result = await transform({
+      config,
+      storage: createMemoryStorage(),
+      inputs: [
+        ...inputs(site()),
+        { type: { ...typeOf('event'), name: 'empty', dateField: 'acf.x' }, items: [] },
+      ],
+      force: true,
+    });
+    expect(result.warnings).toEqual([]);
   });
 });

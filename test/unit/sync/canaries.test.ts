@@ -8,9 +8,10 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../../functions/core/shared/clock.js';
+import { InvalidEventError } from '../../../functions/core/shared/event.js';
 import { createMemoryStorage } from '../../../functions/core/storage/memory.js';
 import type { CanariesReport, RunReportWithCanaries } from '../../../functions/core/sync/canaries.js';
-import { CanaryMissError, InvalidEventError } from '../../../functions/core/sync/errors.js';
+import { CanaryMissError } from '../../../functions/core/sync/errors.js';
 import { makeSyncHandler } from '../../../functions/handlers/sync.js';
 import {
   fixture,
@@ -329,7 +330,7 @@ describe('sync action "canaries"', () => {
 
   it.each([
     [{ timeZone: undefined }, 'sync event: timeZone: '],
-    [{ timeZone: 'Mars/Olympus' }, 'sync event: timeZone: must be an IANA time zone (e.g. America/Santiago)'],
+    [{ timeZone: 'Mars/Olympus' }, 'sync event: timeZone: must be an IANA time zone like America/Santiago'],
     [{ questions: [{ question: '', expected: '1' }] }, 'sync event: questions.0.question: '],
     [{ questions: [{ question: 'q', expected: '1', k: 0 }] }, 'sync event: questions.0.k: '],
     [

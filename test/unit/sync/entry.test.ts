@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../../functions/core/shared/errors.js';
-import { InvalidEventError } from '../../../functions/core/sync/errors.js';
+import { InvalidEventError } from '../../../functions/core/shared/event.js';
 import { handler as guardHandler } from '../../../functions/handlers/guard.js';
 import { handler } from '../../../functions/handlers/sync.js';
 import { fixture } from './helpers.js';

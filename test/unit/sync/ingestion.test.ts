@@ -10,10 +10,11 @@ import {
 } from '@aws-sdk/client-bedrock-agent';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { InvalidEventError } from '../../../functions/core/shared/event.js';
 import { getJson } from '../../../functions/core/storage/codec.js';
 import { DATA_LOCK_KEY, tryAcquireDataLock } from '../../../functions/core/storage/data-lock.js';
 import { createMemoryStorage } from '../../../functions/core/storage/memory.js';
-import { IngestionFailedError, InvalidEventError } from '../../../functions/core/sync/errors.js';
+import { IngestionFailedError } from '../../../functions/core/sync/errors.js';
 import { SYNCED_DATA_SOURCE_KEY } from '../../../functions/core/sync/synced-data-source.js';
 import type { IndexStatsFn } from '../../../functions/core/sync/verify.js';
 import { makeSyncHandler } from '../../../functions/handlers/sync.js';

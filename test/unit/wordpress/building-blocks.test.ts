@@ -4,6 +4,7 @@ import { parseJsonBody } from '../../../functions/core/wordpress/body.js';
 import { BASE_FIELDS, restFieldsFor } from '../../../functions/core/wordpress/fields.js';
 import { backoffDelay, isRetryableStatus, parseRetryAfter } from '../../../functions/core/wordpress/retry.js';
 import { restUrl } from '../../../functions/core/wordpress/routes.js';
+import { resolvedType } from '../resolved.js';
 
 describe('restFieldsFor', () => {
   it('asks for the base fields plus the root key of every path the type reads, once each', () => {
@@ -19,7 +20,7 @@ describe('restFieldsFor', () => {
         { name: 'venue', path: 'meta.venue_name' },
       ],
     });
-    expect(restFieldsFor(type)).toEqual([...BASE_FIELDS, 'acf', 'custom_text', 'meta']);
+    expect(restFieldsFor(resolvedType(type))).toEqual([...BASE_FIELDS, 'acf', 'custom_text', 'meta']);
   });
 });
 

@@ -201,14 +201,14 @@ describe('discovery', () => {
     fake = await startFakeWordPress({ collections: { stores: [] } });
     const client = createWordPressClient(baseOptions(fake.url), testDeps().deps);
     const types = [storesType, typeFor('event'), typeFor('restaurant')];
-    const error = await client.assertTypesExist(types).catch((e: unknown) => e);
+    const error = await client.resolveTypes(types).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WordPressError);
     const message = (error as Error).message;
     expect(message).toContain('"event"');
     expect(message).toContain('"restaurant"');
     expect(message).not.toContain('"stores"');
     expect(message).toMatch(/the site has: .*posts.*pages.*stores/);
-    await expect(client.assertTypesExist([storesType])).resolves.toBeUndefined();
+    await expect(client.resolveTypes([storesType])).resolves.toMatchObject([{ type: { name: 'stores' } }]);
   });
 
   it('fetchAll of a type the site lacks fails before reading any page', async () => {

@@ -1,9 +1,14 @@
-import { type ContentTypeConfig, contentTypeSchema } from '../../../functions/core/shared/config/schema.js';
+import {
+  type ContentTypeConfig,
+  contentTypeSchema,
+  type ResolvedContentType,
+} from '../../../functions/core/shared/config/schema.js';
 import type { Log } from '../../../functions/core/shared/logger.js';
 import type {
   WordPressClientDeps,
   WordPressClientOptions,
 } from '../../../functions/core/wordpress/client.js';
+import { resolvedType } from '../resolved.js';
 
 export const baseOptions = (
   siteUrl: string,
@@ -20,16 +25,19 @@ export const baseOptions = (
   ...overrides,
 });
 
-export const storesType: ContentTypeConfig = contentTypeSchema.parse({
-  name: 'stores',
-  restBase: 'stores',
-  label: 'Tienda',
-  labelPlural: 'Tiendas',
-  metadata: [{ name: 'level', path: 'acf.informacion_tienda.0.info.level' }],
-});
+export const storesType: ResolvedContentType = resolvedType(
+  contentTypeSchema.parse({
+    name: 'stores',
+    restBase: 'stores',
+    label: 'Tienda',
+    labelPlural: 'Tiendas',
+    metadata: [{ name: 'level', path: 'acf.informacion_tienda.0.info.level' }],
+    taxonomies: [],
+  }),
+);
 
-export const typeFor = (restBase: string, name = restBase): ContentTypeConfig =>
-  contentTypeSchema.parse({ name, restBase, label: name, labelPlural: name });
+export const typeFor = (restBase: string, name = restBase): ResolvedContentType =>
+  resolvedType(contentTypeSchema.parse({ name, restBase, label: name, labelPlural: name, taxonomies: [] }));
 
 export interface LogLine {
   level: keyof Log;

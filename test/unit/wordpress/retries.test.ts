@@ -172,7 +172,7 @@ describe('retries', () => {
     const error = await client.discover().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WordPressError);
     expect((error as Error).message).toBe(
-      `WordPress discovery: GET http://127.0.0.1:${port}/wp-json/?_fields=name,description,url,home,namespaces failed with ECONNREFUSED after 3 attempts`,
+      `WordPress discovery: GET http://127.0.0.1:${port}/wp-json/?_fields=name,description,url,home,namespaces,timezone_string failed with ECONNREFUSED after 3 attempts`,
     );
     expect(sleeps).toHaveLength(2);
   });

@@ -3,6 +3,7 @@ import { type ContentTypeConfig, contentTypeSchema } from '../../../functions/co
 import { WordPressError } from '../../../functions/core/shared/errors.js';
 import type { WpTerm } from '../../../functions/core/shared/types.js';
 import { createWordPressClient, restFieldsFor } from '../../../functions/core/wordpress/client.js';
+import { resolvedType } from '../resolved.js';
 import { type FakeWordPress, makeItems, type RecordedRequest, startFakeWordPress } from './fake-wordpress.js';
 import { baseOptions, testDeps } from './helpers.js';
 
@@ -21,7 +22,7 @@ const makeTerms = (count: number, startId = 2, step = 3): WpTerm[] =>
     parent: i > 3 && i % 5 === 0 ? startId : 0,
   }));
 
-const storesType: ContentTypeConfig = contentTypeSchema.parse({
+const storesType = contentTypeSchema.parse({
   name: 'stores',
   restBase: 'stores',
   label: 'Tienda',
@@ -255,7 +256,7 @@ describe('fetchTerms: cached per run', () => {
   });
 });
 
-describe('assertTypesExist with taxonomies', () => {
+describe('resolveTypes: taxonomies', () => {
   const restaurantType = contentTypeSchema.parse({
     name: 'restaurant',
     restBase: 'restaurant',
@@ -263,32 +264,58 @@ describe('assertTypesExist with taxonomies', () => {
     labelPlural: 'Restaurantes',
     taxonomies: [{ restBase: 'tipo_comida', name: 'category', label: 'Tipo de comida' }],
   });
+  const required = (type: ContentTypeConfig): ContentTypeConfig => ({
+    ...type,
+    taxonomies: type.taxonomies === 'auto' ? 'auto' : type.taxonomies.map((t) => ({ ...t, required: true })),
+  });
 
-  it('passes when every configured taxonomy exists and classifies the type', async () => {
+  it('keeps every configured taxonomy that exists and classifies the type, without warnings', async () => {
     fake = await startFakeWordPress({
       collections: { stores: [], restaurant: [] },
       terms: { categoria_tienda: [], tipo_comida: [] },
     });
     const client = createWordPressClient(baseOptions(fake.url), testDeps().deps);
-    await expect(client.assertTypesExist([storesType, restaurantType])).resolves.toBeUndefined();
+    const resolved = await client.resolveTypes([storesType, restaurantType]);
+    expect(resolved.map((r) => r.warnings)).toEqual([[], []]);
+    expect(resolved.map((r) => r.type.taxonomies.map((t) => [t.restBase, t.name, t.label]))).toEqual([
+      [['categoria_tienda', 'category', 'Categoría']],
+      [['tipo_comida', 'category', 'Tipo de comida']],
+    ]);
     expect(fake.requests.filter((r) => r.route === '/wp/v2/taxonomies')).toHaveLength(1);
-    await client.assertTypesExist([storesType]);
+    await client.resolveTypes([storesType]);
     expect(fake.requests.filter((r) => r.route === '/wp/v2/taxonomies')).toHaveLength(1); // cached
   });
 
-  it('names every missing taxonomy with its type, and the taxonomies the site has', async () => {
+  it('warns about each missing optional taxonomy, naming its type and what the site has, and goes on without it', async () => {
+    fake = await startFakeWordPress({ collections: { stores: [], restaurant: [] }, terms: { rubro: [] } });
+    const resolved = await createWordPressClient(baseOptions(fake.url), testDeps().deps).resolveTypes([
+      storesType,
+      restaurantType,
+    ]);
+    expect(resolved.map((r) => r.type.taxonomies)).toEqual([[], []]);
+    expect(resolved.map((r) => r.warnings)).toEqual([
+      [
+        'stores: the site has no taxonomy "categoria_tienda" (it has: categories (category), tags (post_tag), rubro (rubro)); documents go without it',
+      ],
+      [
+        'restaurant: the site has no taxonomy "tipo_comida" (it has: categories (category), tags (post_tag), rubro (rubro)); documents go without it',
+      ],
+    ]);
+  });
+
+  it('fails on a missing required taxonomy, naming every one with its type and what the site has', async () => {
     fake = await startFakeWordPress({ collections: { stores: [], restaurant: [] }, terms: { rubro: [] } });
     const error = await createWordPressClient(baseOptions(fake.url), testDeps().deps)
-      .assertTypesExist([storesType, restaurantType])
+      .resolveTypes([required(storesType), required(restaurantType)])
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WordPressError);
     expect((error as Error).message).toBe(
-      `WordPress site ${fake.url} has no taxonomy with REST base "categoria_tienda" (type stores), "tipo_comida" (type restaurant); the site has: categories (category), tags (post_tag), rubro (rubro)`,
+      `WordPress site ${fake.url} has no taxonomy with REST base "categoria_tienda" (type stores); the site has: categories (category), tags (post_tag), rubro (rubro); has no taxonomy with REST base "tipo_comida" (type restaurant); the site has: categories (category), tags (post_tag), rubro (rubro)`,
     );
     expect((error as WordPressError).url).toBe(`${fake.url}/wp-json/wp/v2/taxonomies`);
   });
 
-  it('says so when a taxonomy exists but does not classify the type’s post type', async () => {
+  it('a taxonomy that exists but does not classify the type: a warning, or an error when required', async () => {
     fake = await startFakeWordPress({
       collections: { stores: [] },
       taxonomies: {
@@ -300,9 +327,13 @@ describe('assertTypesExist with taxonomies', () => {
         },
       },
     });
-    await expect(
-      createWordPressClient(baseOptions(fake.url), testDeps().deps).assertTypesExist([storesType]),
-    ).rejects.toThrow(
+    const client = createWordPressClient(baseOptions(fake.url), testDeps().deps);
+    const [resolved] = await client.resolveTypes([storesType]);
+    expect(resolved?.type.taxonomies).toEqual([]);
+    expect(resolved?.warnings).toEqual([
+      'stores: taxonomy "categoria_tienda" does not classify post type "stores" (it classifies: restaurant); documents go without it',
+    ]);
+    await expect(client.resolveTypes([required(storesType)])).rejects.toThrow(
       'taxonomy "categoria_tienda" does not classify post type "stores" (type stores; it classifies: restaurant)',
     );
   });
@@ -310,17 +341,97 @@ describe('assertTypesExist with taxonomies', () => {
   it('reports a missing post type first and never asks for taxonomies when no type has any', async () => {
     fake = await startFakeWordPress({ collections: { restaurant: [] } });
     const client = createWordPressClient(baseOptions(fake.url), testDeps().deps);
-    await expect(client.assertTypesExist([storesType])).rejects.toThrow(
-      /no post type with REST base "stores"/,
-    );
+    await expect(client.resolveTypes([storesType])).rejects.toThrow(/no post type with REST base "stores"/);
     const plain = contentTypeSchema.parse({
       name: 'r',
       restBase: 'restaurant',
       label: 'R',
       labelPlural: 'Rs',
+      taxonomies: [],
     });
-    await client.assertTypesExist([plain]);
+    await client.resolveTypes([plain]);
     expect(fake.requests.some((r) => r.route === '/wp/v2/taxonomies')).toBe(false);
+  });
+
+  it('"auto": every taxonomy attached to the post type, keyed by slug, labelled by the site, sorted', async () => {
+    fake = await startFakeWordPress({
+      collections: { stores: [], restaurant: [] },
+      types: {
+        post: { slug: 'post', rest_base: 'posts', name: 'Entradas' },
+        stores: { slug: 'stores', rest_base: 'stores', name: 'Tiendas &amp; Servicios' },
+        restaurant: { slug: 'restaurant', rest_base: 'restaurant', name: 'Restaurantes' },
+      },
+      taxonomies: {
+        category: { slug: 'category', rest_base: 'categories', name: 'Categorías', types: ['post'] },
+        'tipo-de-tienda': {
+          slug: 'tipo-de-tienda',
+          rest_base: 'tipos',
+          name: 'Tipos &amp; rubros',
+          types: ['stores'],
+        },
+        marca: { slug: 'marca', rest_base: 'marca', name: 'Marcas', types: ['stores', 'post'] },
+        title: { slug: 'title', rest_base: 'titulos', name: 'Títulos', types: ['stores'] },
+      },
+    });
+    const client = createWordPressClient(baseOptions(fake.url), testDeps().deps);
+    const auto = (name: string) => contentTypeSchema.parse({ name });
+    const [stores, restaurant, posts] = await client.resolveTypes([
+      auto('stores'),
+      auto('restaurant'),
+      auto('post'),
+    ]);
+    expect(stores?.type).toMatchObject({
+      restBase: 'stores',
+      label: 'Tiendas & Servicios',
+      labelPlural: 'Tiendas & Servicios',
+    });
+    expect(stores?.type.taxonomies).toEqual([
+      { restBase: 'marca', name: 'marca', label: 'Marcas', required: false },
+      { restBase: 'tipos', name: 'tipo_de_tienda', label: 'Tipos & rubros', required: false },
+      // `title` is a built-in metadata key: the taxonomy gets another one rather than overwriting it.
+      { restBase: 'titulos', name: 'title_terms', label: 'Títulos', required: false },
+    ]);
+    expect(restaurant?.type.taxonomies).toEqual([]);
+    expect(restaurant?.warnings).toEqual([]);
+    // A post type slug finds its REST base (`--types post`).
+    expect(posts?.type).toMatchObject({ name: 'post', restBase: 'posts', label: 'Entradas' });
+    expect(posts?.type.taxonomies.map((t) => t.name)).toEqual(['category', 'marca']);
+  });
+
+  it.each([401, 403, 404])(
+    'a site that answers %i for its taxonomies: a warning, documents go without them',
+    async (status) => {
+      fake = await startFakeWordPress({ collections: { stores: [] }, terms: { categoria_tienda: [] } });
+      fake.intercept = (req, res) => {
+        if (req.route !== '/wp/v2/taxonomies') return false;
+        res.writeHead(status, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ code: 'rest_forbidden', message: 'no', data: { status } }));
+        return true;
+      };
+      const client = createWordPressClient(baseOptions(fake.url), testDeps().deps);
+      const [resolved] = await client.resolveTypes([storesType]);
+      expect(resolved?.type.taxonomies).toEqual([]);
+      expect(resolved?.warnings).toEqual([
+        `stores: the site lists no taxonomies (GET ${fake.url}/wp-json/wp/v2/taxonomies answered HTTP ${status}); documents go without taxonomies`,
+      ]);
+      await expect(client.resolveTypes([required(storesType)])).rejects.toThrow(
+        /lists no taxonomies .*yet type stores requires "categoria_tienda"/,
+      );
+    },
+  );
+
+  it('a site whose taxonomy list keeps failing (5xx) fails the run: no document loses its terms for one night', async () => {
+    fake = await startFakeWordPress({ collections: { stores: [] }, terms: { categoria_tienda: [] } });
+    fake.intercept = (req, res) => {
+      if (req.route !== '/wp/v2/taxonomies') return false;
+      res.writeHead(503, { 'Content-Type': 'text/html' });
+      res.end('<h1>busy</h1>');
+      return true;
+    };
+    const client = createWordPressClient(baseOptions(fake.url, { maxRetries: 1 }), testDeps().deps);
+    await expect(client.resolveTypes([contentTypeSchema.parse({ name: 'stores' })])).rejects.toThrow(
+      /wp\/v2\/taxonomies failed with HTTP 503/,
+    );
   });
 });
 
@@ -329,13 +440,15 @@ describe('fetchAll of a type with taxonomies', () => {
     fake = await startFakeWordPress({
       collections: { stores: makeItems(3).map((item) => ({ ...item, categoria_tienda: [5, 8] })) },
     });
-    const result = await createWordPressClient(baseOptions(fake.url), testDeps().deps).fetchAll(storesType);
+    const result = await createWordPressClient(baseOptions(fake.url), testDeps().deps).fetchAll(
+      resolvedType(storesType),
+    );
     expect(result.items.map((i) => i.categoria_tienda)).toEqual([
       [5, 8],
       [5, 8],
       [5, 8],
     ]);
-    expect(restFieldsFor(storesType).at(-1)).toBe('categoria_tienda');
+    expect(restFieldsFor(resolvedType(storesType)).at(-1)).toBe('categoria_tienda');
     expect(fake.collectionRequests('stores')[0]?.query.get('_fields')?.split(',')).toContain(
       'categoria_tienda',
     );

@@ -11,6 +11,7 @@
  *   {"op": "create_terms", "taxonomy": "t", "names": [...]} → {"terms": [{id, name}, ...]} (wp_insert_term)
  *   {"op": "rename_term", "taxonomy": "t", "name": "a", "to": "b"} → {"term": {id, name}} (wp_update_term)
  *   {"op": "delete_term", "taxonomy": "t", "name": "a"}     → {"deleted": id} (wp_delete_term)
+ *   {"op": "option", "name": "n", "value": "v"}             → {"option": "n"} (update_option)
  * A spec is {type, title, content?, excerpt?, status?, password?, date?, slug?, acf?, terms?, trash?};
  * "update" takes "terms" too ({taxonomy: [name, ...]}).
  */
@@ -115,6 +116,11 @@ switch ($input['op']) {
             wpkb_fail("wp_delete_term {$term->term_id} failed");
         }
         wpkb_out(['deleted' => (int) $term->term_id]);
+        break;
+
+    case 'option':
+        update_option((string) $input['name'], $input['value']);
+        wpkb_out(['option' => (string) $input['name']]);
         break;
 
     default:

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { isTimeZone } from '../validators.js';
 import { envIssueError } from './env-issue.js';
 import { bundledConfigText, loadBundledConfig } from './lambda-env.js';
 import type { WpkbConfig } from './load.js';
@@ -46,10 +47,8 @@ export function actionsSettings(
   const parsed = actionsEnvSchema.safeParse(input);
   if (!parsed.success) throw envIssueError(parsed.error, input);
   const config = loadBundledConfig(configText);
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: config.site.timeZone });
-  } catch (cause) {
-    throw new ConfigError(`config key site.timeZone: unknown time zone "${config.site.timeZone}"`, { cause });
+  if (!isTimeZone(config.site.timeZone)) {
+    throw new ConfigError(`config key site.timeZone: unknown time zone "${config.site.timeZone}"`);
   }
   return {
     config,

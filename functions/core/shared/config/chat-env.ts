@@ -1,20 +1,12 @@
 import { z } from 'zod';
+import { bedrockIdSchema as bedrockId, envFlag as flag, timeZoneSchema } from '../validators.js';
 import { envIssueError } from './env-issue.js';
-
-/** Bedrock agent and alias ids: ten letters or digits (`TSTALIASID` is the draft's test alias). */
-const bedrockId = (what: string) =>
-  z.string().regex(/^[0-9a-zA-Z]{10}$/, `must be an ${what} id (10 letters or digits)`);
-
-const flag = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0'], { error: 'must be "true" or "false"' })
-    .optional()
-    .transform((value) => (value === undefined ? fallback : value === 'true' || value === '1'));
 
 /** `https://mall.example.cl`, `http://localhost:3000`: scheme, host, optional port, nothing else. */
 const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
 
 const chatEnvSchema = z.object({
+  /** `TSTALIASID` is the draft's test alias. */
   AGENT_ID: bedrockId('agent'),
   AGENT_ALIAS_ID: bedrockId('agent alias'),
   ALLOWED_ORIGINS: z
@@ -40,20 +32,7 @@ const chatEnvSchema = z.object({
   REQUIRE_API_KEY: flag(true),
   /** The agent's knowledge base: each turn passes it the freshness filter (past events hidden). */
   KNOWLEDGE_BASE_ID: bedrockId('knowledge base').optional(),
-  SITE_TIME_ZONE: z
-    .string()
-    .default('America/Santiago')
-    .refine(
-      (zone) => {
-        try {
-          new Intl.DateTimeFormat('en', { timeZone: zone });
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      { message: 'must be an IANA time zone like America/Santiago' },
-    ),
+  SITE_TIME_ZONE: timeZoneSchema.default('America/Santiago'),
 });
 
 /** What the chat Lambda needs from its environment (validated once per container). */

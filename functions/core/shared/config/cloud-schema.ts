@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { strictObject } from '../../shared/config/strict.js';
 
 /**
  * Cloud-only configuration (CDK stacks): data bucket, Pinecone, embeddings, knowledge base, agent,
@@ -17,7 +18,7 @@ const secretId = z
     'must be a Secrets Manager secret name or ARN',
   );
 
-export const dataBucketSchema = z.object({
+export const dataBucketSchema = strictObject({
   /** `raw/` audit copies expire after this many days. */
   rawExpirationDays: positiveDays.default(30),
   /** Overwritten or deleted object versions are kept this long (the bucket is versioned). */
@@ -26,7 +27,7 @@ export const dataBucketSchema = z.object({
   accessLogExpirationDays: positiveDays.default(90),
 });
 
-export const pineconeSchema = z.object({
+export const pineconeSchema = strictObject({
   /** Existing Secrets Manager secret holding `{"apiKey": "…"}`: its name or ARN (default `wpkb/<env>/pinecone`). */
   apiKeySecret: secretId.optional(),
   /** Customer-managed KMS key of that secret, if it is not encrypted with the default `aws/secretsmanager` key. */
@@ -58,25 +59,25 @@ export const pineconeSchema = z.object({
   removalPolicy: z.enum(['retain', 'delete']).default('retain'),
 });
 
-export const embeddingSchema = z.object({
+export const embeddingSchema = strictObject({
   /** Titan Text Embeddings V2 output size; the Pinecone index dimension follows it. */
   dimensions: z.union([z.literal(1024), z.literal(512), z.literal(256)]).default(1024),
 });
 
 export const chunkingSchema = z.discriminatedUnion('strategy', [
-  z.object({
+  strictObject({
     strategy: z.literal('FIXED_SIZE'),
     maxTokens: z.number().int().min(1).max(8192).default(300),
     overlapPercentage: z.number().int().min(1).max(99).default(20),
   }),
-  z.object({ strategy: z.literal('NONE') }),
-  z.object({
+  strictObject({ strategy: z.literal('NONE') }),
+  strictObject({
     strategy: z.literal('HIERARCHICAL'),
     parentMaxTokens: z.number().int().min(1).max(8192).default(1500),
     childMaxTokens: z.number().int().min(1).max(8192).default(300),
     overlapTokens: z.number().int().min(1).default(60),
   }),
-  z.object({
+  strictObject({
     strategy: z.literal('SEMANTIC'),
     maxTokens: z.number().int().min(1).default(300),
     bufferSize: z.number().int().min(0).max(1).default(0),
@@ -84,7 +85,7 @@ export const chunkingSchema = z.discriminatedUnion('strategy', [
   }),
 ]);
 
-export const knowledgeBaseSchema = z.object({
+export const knowledgeBaseSchema = strictObject({
   description: z
     .string()
     .min(1)
@@ -104,7 +105,7 @@ export const knowledgeBaseSchema = z.object({
   dataDeletionPolicy: z.enum(['DELETE', 'RETAIN']).default('RETAIN'),
 });
 
-export const agentSchema = z.object({
+export const agentSchema = strictObject({
   /**
    * Model id or inference profile id. Default: Claude Haiku 4.5 through the US cross-region inference
    * profile (use the `eu.` / `apac.` / `global.` profile outside US regions).
@@ -140,13 +141,13 @@ export const agentSchema = z.object({
     .default('live'),
 });
 
-export const deniedTopicSchema = z.object({
+export const deniedTopicSchema = strictObject({
   name: z.string().regex(/^[0-9a-zA-Z-_ !?.]{1,100}$/, 'must be 1-100 letters, digits, spaces or -_!?.'),
   definition: z.string().min(1).max(200),
   examples: z.array(z.string().min(1).max(100)).max(5).default([]),
 });
 
-export const guardrailSchema = z.object({
+export const guardrailSchema = strictObject({
   /** Off by default (guardrails are billed per text unit); the reference prod environment turns it on. */
   enabled: z.boolean().default(false),
   /** Prompt-attack (jailbreak / injection) filter strength on user input. */
@@ -188,7 +189,7 @@ const scheduleExpression = z
   );
 
 /** The Step Functions pipeline (stacks/pipeline.ts): limits, polling, logs. */
-export const pipelineSchema = z.object({
+export const pipelineSchema = strictObject({
   /** The whole execution stops (TimedOut, alarmed) after this many minutes. */
   timeoutMinutes: z.number().int().min(5).max(1440).default(60),
   /**
@@ -213,7 +214,7 @@ export const pipelineSchema = z.object({
   strictVerify: z.boolean().default(true),
 });
 
-export const alarmsSchema = z.object({
+export const alarmsSchema = strictObject({
   /**
    * Alarm when no execution succeeded in this many hours (the nightly run plus slack). `null` turns the
    * alarm off; it is also off while `scheduleEnabled` is false. A weekday-only schedule needs ~74.
@@ -222,7 +223,7 @@ export const alarmsSchema = z.object({
 });
 
 /** The agent's "mall directory" action group Lambda (stacks/action-groups.ts). */
-export const actionsSchema = z.object({
+export const actionsSchema = strictObject({
   /** A loaded catalog is trusted this long before the bucket is listed again for a newer one. */
   catalogCheckSeconds: z.number().int().min(0).max(3600).default(60),
   /** Response bodies are cut to stay under this size (Bedrock caps action responses near 25 KB). */
@@ -239,7 +240,7 @@ const browserOrigin = z
     'must be an origin like https://mall.example.cl (scheme, host, optional port, no path) or *',
   );
 
-const throttleSchema = z.object({
+const throttleSchema = strictObject({
   /** Steady requests per second. */
   rateLimit: z.number().positive().max(10_000),
   /** Requests allowed at once above the steady rate. */
@@ -257,7 +258,7 @@ const wafSchema = (ipRateLimit: number) =>
     .default({ enabled: false, ipRateLimit });
 
 /** The chat endpoint (stacks/chat-api.ts): API Gateway REST API `POST /chat` → chat Lambda → agent alias. */
-export const chatSchema = z.object({
+export const chatSchema = strictObject({
   /** false: no API, no chat Lambda (the agent is still reachable with `wpkb chat` and IAM credentials). */
   enabled: z.boolean().default(true),
   /**
@@ -358,7 +359,7 @@ export const instantUpdatesSchema = z.object({
   logRetentionDays: logRetentionDays.default(30),
 });
 
-export const cloudSchema = z.object({
+export const cloudSchema = strictObject({
   /** Nightly schedule of the pipeline (EventBridge cron, UTC). */
   schedule: scheduleExpression.default('cron(0 3 * * ? *)'),
   scheduleEnabled: z.boolean().default(true),

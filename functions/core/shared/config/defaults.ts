@@ -42,7 +42,12 @@ export const referenceMallConfig = {
       textFields: ['content', 'excerpt', 'acf'],
       dateField: 'acf.informacion_tienda.0.cards.0.data.date',
       metadata: [{ name: 'place', path: 'acf.informacion_tienda.0.cards.0.data.place', type: 'string' }],
-      taxonomies: [{ restBase: 'categoria_evento', name: 'category', label: 'Categoría' }],
+      taxonomies: [
+        { restBase: 'categoria_evento', name: 'category', label: 'Categoría' },
+        // Optional, like every configured taxonomy: a site whose events carry no WordPress tags (the
+        // demo site's do not) runs with a warning and documents without the line.
+        { restBase: 'tags', name: 'tags', label: 'Etiquetas' },
+      ],
     },
     {
       name: 'stores',

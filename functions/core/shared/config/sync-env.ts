@@ -1,14 +1,6 @@
 import { z } from 'zod';
+import { bedrockIdSchema as bedrockId, envFlag } from '../validators.js';
 import { envIssueError } from './env-issue.js';
-
-/** Bedrock resource ids (knowledge base, data source, agent): ten letters or digits. */
-const bedrockId = (what: string) =>
-  z.string().regex(/^[0-9a-zA-Z]{10}$/, `must be a ${what} id (10 letters or digits)`);
-
-const booleanFlag = z
-  .enum(['true', 'false', '1', '0', ''], { error: 'must be "true" or "false"' })
-  .optional()
-  .transform((value) => value === undefined || value === '' || value === 'true' || value === '1');
 
 const syncEnvSchema = z.object({
   DATA_BUCKET: z.string().min(3, 'must name the data bucket'),
@@ -34,7 +26,7 @@ const syncEnvSchema = z.object({
     .min(1, 'must be at least 1')
     .max(20_000, 'must be at most 20000'),
   ENV_NAME: z.string().regex(/^[\w.-]{1,64}$/, 'must name the environment (1-64 letters, digits, ". _ -")'),
-  STRICT_VERIFY: booleanFlag,
+  STRICT_VERIFY: envFlag(true),
 });
 
 /** What the sync Lambda needs from its environment (validated once per container). */
