@@ -48,7 +48,7 @@ export class DeletionGuardError extends WpkbError {
 
 /** Reading or writing the data store failed. */
 export class StorageError extends WpkbError {
-  override readonly name = 'StorageError';
+  override readonly name: string = 'StorageError';
   constructor(
     message: string,
     readonly key: string,
