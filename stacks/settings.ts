@@ -14,6 +14,8 @@ export interface CloudNames {
   pineconeNamespace: string;
   /** Secrets Manager secret name or ARN, as configured. */
   pineconeSecret: string;
+  /** The webhook's shared secret (instant updates): name or ARN, as configured. */
+  webhookSecret: string;
 }
 
 export function cloudNames(config: WpkbConfig): CloudNames {
@@ -26,6 +28,7 @@ export function cloudNames(config: WpkbConfig): CloudNames {
     pineconeIndex: pinecone.indexName ?? prefix.slice(0, 45),
     pineconeNamespace: pinecone.namespace ?? config.env,
     pineconeSecret: pinecone.apiKeySecret ?? `wpkb/${config.env}/pinecone`,
+    webhookSecret: config.cloud.instantUpdates.secret ?? `wpkb/${config.env}/webhook`,
   };
 }
 

@@ -8,7 +8,7 @@ import { InstantUpdateQueue } from '../../stacks/instant-update-queue.js';
 import { InstantUpdateWorker, workerTimeout } from '../../stacks/instant-update-worker.js';
 import { lambdaConfig } from '../../stacks/pipeline-functions.js';
 import { WebhookApi } from '../../stacks/webhook-api.js';
-import { acknowledgements, bareStack, configFor, nagFindings, only } from './synth.js';
+import { acknowledgements, bareStack, configFor, nagFindings, only, synthesizeStack } from './synth.js';
 
 const KB_ARN = 'arn:aws:bedrock:us-east-1:123456789012:knowledge-base/KB12345678';
 
@@ -291,5 +291,39 @@ describe('cdk-nag', () => {
     const acks = acknowledgements(built.app);
     expect(acks.length).toBeGreaterThan(0);
     for (const ack of acks) expect(ack.reason.length, ack.id).toBeGreaterThan(40);
+  });
+});
+
+describe('the stack with cloud.instantUpdates', () => {
+  it('builds nothing of it by default', () => {
+    const { template, json } = synthesizeStack({ env: 'dev' });
+    expect(template.findResources('AWS::SQS::Queue')).toEqual({});
+    expect(template.findResources('AWS::Lambda::EventSourceMapping')).toEqual({});
+    expect(Object.keys(json.Outputs as object)).not.toContain('WebhookUrl');
+  });
+
+  it('composes webhook, queue and worker when enabled: outputs, alarms the alert topic lets publish, nag clean', () => {
+    const enabled = synthesizeStack({
+      env: 'dev',
+      overrides: { cloud: { instantUpdates: { enabled: true, secret: 'wpkb/dev/plugin-secret' } } },
+    });
+    const { template, json, stack } = enabled;
+    expect(Object.keys(template.findResources('AWS::SQS::Queue'))).toHaveLength(2);
+    expect(Object.keys(json.Outputs as object)).toEqual(
+      expect.arrayContaining(['WebhookUrl', 'InstantUpdatesDeadLetterQueue']),
+    );
+    const instant = stack.instantUpdates;
+    if (!instant) throw new Error('instant updates not built');
+    // The configured secret, and the knowledge base's own ids.
+    const receiver =
+      template.toJSON().Resources[stack.getLogicalId(instant.webhook.function.fn.node.defaultChild as never)];
+    expect(receiver.Properties.Environment.Variables.WEBHOOK_SECRET).toBe('wpkb/dev/plugin-secret');
+    // The chat endpoint owns the account's API Gateway logs role: the webhook API does not add a second.
+    expect(Object.keys(template.findResources('AWS::ApiGateway::Account'))).toHaveLength(1);
+    // The alert topic's policy names the instant-update alarms, so CloudWatch may publish them.
+    const topicPolicy = JSON.stringify(template.findResources('AWS::SNS::TopicPolicy'));
+    expect(topicPolicy).toContain('wpkb-dev-instant-updates-dlq');
+    expect(topicPolicy).toContain('wpkb-dev-instant-updates-worker-errors');
+    expect(nagFindings(enabled.app)).toEqual([]);
   });
 });
