@@ -14,6 +14,7 @@ describe('cloudNames', () => {
       pineconeIndex: 'wpkb-staging',
       pineconeNamespace: 'staging',
       pineconeSecret: 'wpkb/staging/pinecone',
+      webhookSecret: 'wpkb/staging/webhook',
     });
   });
 
