@@ -135,21 +135,29 @@ export function createLocalUpdater(options: LocalUpdaterOptions): LocalUpdater {
     const retry: Pending[] = [];
     const applied: UpdateOutcome[] = [];
     const now = performance.now();
+    const single = results.filter((r) => r.ok).length === 1;
     for (const result of results) {
       const first = Math.min(...result.refs.map((r) => r.receivedAt));
       if (result.ok) {
         applied.push(result.outcome);
-        options.print(updateLine(result.outcome, index, Math.round(now - first)));
+        // The index was updated once for the whole batch: its counts go on the line of a lone update.
+        options.print(updateLine(result.outcome, single ? index : undefined, Math.round(now - first)));
         continue;
       }
       const attempt = Math.max(...result.refs.map((r) => r.attempt));
       if (attempt < maxAttempts) {
+        options.print(`retrying update ${result.target} (attempt ${attempt + 1} of ${maxAttempts}): ${oneLine(result.error)}`);
         retry.push(...result.refs.map((r) => ({ ...r, attempt: attempt + 1 })));
       } else {
         options.print(
           `error: update ${result.target} failed after ${attempt} attempts: ${oneLine(result.error)} (the next npm start reconciles it)`,
         );
       }
+    }
+    if (!single && index && (index.chunksAdded || index.chunksRemoved)) {
+      options.print(
+        `local index: +${index.chunksAdded}/−${index.chunksRemoved} chunks for ${index.filesIndexed + index.filesRemoved} documents (${applied.length} updates) in ${index.durationMs} ms`,
+      );
     }
     options.onApplied?.(applied);
     if (retry.length) {
