@@ -23,6 +23,7 @@ import type { ContentTypeConfig, ResolvedContentType } from '../../functions/cor
 import { wordpressSchema } from '../../functions/core/shared/config/schema.js';
 import { silentLog } from '../../functions/core/shared/logger.js';
 import { createWordPressClient, restFieldsFor } from '../../functions/core/wordpress/client.js';
+import { instantBench } from './instant.js';
 import { localKbBench } from './local-kb.js';
 import type { SiteReady, SiteStats } from './site-process.js';
 import { widgetSize, widgetSizeLine } from './widget-size.js';
@@ -203,6 +204,12 @@ main().then(
       console.error(error);
       process.exitCode = 1;
     });
+    await instantBench()
+      .then((lines) => console.log(`\n${lines.join('\n')}`))
+      .catch((error: unknown) => {
+        console.error(error);
+        process.exitCode = 1;
+      });
     console.log(`\n${widgetSizeLine(await widgetSize())}`);
     console.log(`\n${speedUpLine}`);
   },

@@ -243,6 +243,32 @@ describe('applyHints: several hints', () => {
     expect(catalog.count).toBe(catalog.items.length);
   });
 
+  it('never has more than wordpress.concurrency item reads in flight towards WordPress', async () => {
+    const items = Array.from({ length: 12 }, (_, i) => storeWithHours(server.site, 20 + i));
+    const client = clientFor(config);
+    let inFlight = 0;
+    let most = 0;
+    const counting = {
+      ...client,
+      fetchItem: async (...args: Parameters<typeof client.fetchItem>) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        try {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          return await client.fetchItem(...args);
+        } finally {
+          inFlight--;
+        }
+      },
+    };
+    const results = await applyHints(
+      items.map((item) => ({ hint: hintFor(config, 'stores', item.id), ref: item.id })),
+      { ...deps(config, storage), client: counting },
+    );
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(most).toBe(config.wordpress.concurrency);
+  });
+
   it('re-reads the whole type on a term rename and rewrites only the documents that carry the term', async () => {
     const taxonomy = server.site.taxonomies.find((t) => t.restBase === 'categoria_tienda');
     const stores = server.site.items.stores ?? [];
