@@ -62,6 +62,7 @@ export class InstantUpdateWorker extends Construct {
     const passwordSecret = props.wordpressPasswordSecret;
 
     this.function = new WpkbFunction(this, 'Worker', {
+      functionName: `${props.namePrefix}-instant-worker`,
       entry: 'handlers/webhook-worker.ts',
       description: `wpkb ${props.env}: applies WordPress change hints to S3 and ingests them directly`,
       memorySize: 1024,

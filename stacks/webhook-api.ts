@@ -54,6 +54,7 @@ export class WebhookApi extends Construct {
     const { settings, namePrefix } = props;
 
     this.function = new WpkbFunction(this, 'Receiver', {
+      functionName: `${namePrefix}-webhook-receiver`,
       entry: 'handlers/webhook-receiver.ts',
       description: `wpkb ${props.env}: POST /webhook, verifies a WordPress change notification and queues it`,
       memorySize: 256,
