@@ -1,18 +1,19 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
 import cdkNag from 'cdk-nag';
 import { loadConfig, type WpkbConfig } from '../functions/core/shared/config/load.js';
 import { ConfigError } from '../functions/core/shared/errors.js';
-import { MALL_DIRECTORY_SCHEMA_FILE } from '../stacks/action-groups.js';
 import { WpkbStack } from '../stacks/wpkb-stack.js';
+import { readAssistantFiles } from './assistant-files.js';
+import { contextOverrides } from './cdk-context.js';
 
 /**
  * The CDK app: one stack per environment, `wpkb-<env>`. Configuration is read here, once
- * (`cdk.json` context `wpkb` ← `wpkb.environments.<env>` ← WPKB_* variables); `-c env=prod` picks the
- * environment. Stacks receive typed values and never read context or the process environment.
+ * (`cdk.json` context `wpkb` ← `wpkb.environments.<env>` ← WPKB_* variables ← `-c wpkb.<key>=<value>`);
+ * `-c env=prod` picks the environment. Stacks receive typed values and never read context or the
+ * process environment.
  */
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -20,11 +21,9 @@ const app = new App();
 const envName = app.node.tryGetContext('env') as string | undefined;
 let config: WpkbConfig;
 try {
-  config = loadConfig({
-    context: app.node.tryGetContext('wpkb'),
-    env: process.env,
-    overrides: envName ? { env: envName } : undefined,
-  });
+  // `-c wpkb.<key path>=<value>` overrides one key for this command (docs/configuration.md).
+  const overrides = { ...contextOverrides(app.node.getAllContext()), ...(envName ? { env: envName } : {}) };
+  config = loadConfig({ context: app.node.tryGetContext('wpkb'), env: process.env, overrides });
 } catch (error) {
   // One line naming the key (a stack trace would bury it): `cdk synth` stops here.
   if (!(error instanceof ConfigError)) throw error;
@@ -32,24 +31,9 @@ try {
   process.exit(1);
 }
 
-const instructionFile = path.resolve(REPO_ROOT, config.cloud.agent.instructionFile);
-let instruction: string;
-try {
-  instruction = readFileSync(instructionFile, 'utf8');
-} catch (cause) {
-  throw new ConfigError(`config key cloud.agent.instructionFile: cannot read ${instructionFile}`, { cause });
-}
-
-// The action group's OpenAPI schema, inline in the template: a schema change re-prepares the agent.
-const schemaFile = path.resolve(REPO_ROOT, MALL_DIRECTORY_SCHEMA_FILE);
-let mallDirectorySchema: string;
-try {
-  mallDirectorySchema = readFileSync(schemaFile, 'utf8');
-} catch (cause) {
-  throw new ConfigError(`action group mall-directory: cannot read its OpenAPI schema ${schemaFile}`, {
-    cause,
-  });
-}
+// The instruction and the action group's OpenAPI schema: inline in the template (agent engine: a change
+// re-prepares the agent), or built into the chat Lambda's code (knowledge-base engine).
+const { instruction, openApi: mallDirectorySchema } = readAssistantFiles(REPO_ROOT, config);
 
 new WpkbStack(app, `wpkb-${config.env}`, {
   config,

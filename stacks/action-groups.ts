@@ -1,6 +1,5 @@
-import { type CfnElement, Duration, Stack, Tokenization } from 'aws-cdk-lib';
+import { Duration, Stack, Tokenization } from 'aws-cdk-lib';
 import type * as bedrock from 'aws-cdk-lib/aws-bedrock';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -8,15 +7,12 @@ import { parse } from 'yaml';
 import type { ActionsCloudConfig } from '../functions/core/shared/config/cloud-schema.js';
 import type { WpkbConfig } from '../functions/core/shared/config/schema.js';
 import { ConfigError } from '../functions/core/shared/errors.js';
-import { DATA_PREFIXES } from './data-bucket.js';
-import { acknowledge } from './nag.js';
+import { acknowledgeCatalogRead, catalogReadStatements } from './catalog-access.js';
 import type { CloudNames } from './settings.js';
 import { WpkbFunction } from './wpkb-function.js';
 
 /** The action group's name, as the agent and the local `wpkb action` command know it. */
 export const MALL_DIRECTORY = 'mall-directory';
-/** Its OpenAPI schema, relative to the repository root (bin/app.ts reads it; stacks receive the text). */
-export const MALL_DIRECTORY_SCHEMA_FILE = 'agent-schemas/mall-directory.openapi.yaml';
 export const MALL_DIRECTORY_DESCRIPTION =
   'Fechas de eventos, horarios de apertura, listas y fichas de tiendas y restaurantes';
 
@@ -102,28 +98,9 @@ export class MallDirectory extends Construct {
       bundledConfig: actionsLambdaConfig(config),
       sourceMaps: config.cloud.sourceMaps,
       logRetentionDays: settings.logRetentionDays,
-      statements: [
-        new iam.PolicyStatement({
-          sid: 'ListCatalog',
-          actions: ['s3:ListBucket'],
-          resources: [bucket.bucketArn],
-          conditions: { StringLike: { 's3:prefix': `${DATA_PREFIXES.catalog}*` } },
-        }),
-        new iam.PolicyStatement({
-          sid: 'ReadCatalog',
-          actions: ['s3:GetObject'],
-          resources: [bucket.arnForObjects(`${DATA_PREFIXES.catalog}*`)],
-        }),
-      ],
+      statements: catalogReadStatements(bucket),
     });
-    // cdk-nag names an object ARN by the bucket's logical id: `<DataBucketE3889A50.Arn>/catalog/*`.
-    const bucketArnId = `${Stack.of(this).getLogicalId(bucket.node.defaultChild as CfnElement)}.Arn`;
-    acknowledge(
-      this.function.role,
-      'AwsSolutions-IAM5',
-      'The action group reads catalog/<type>.json, one object per content type, rewritten nightly: read-only on the catalog/ prefix.',
-      `Resource::<${bucketArnId}>/${DATA_PREFIXES.catalog}*`,
-    );
+    acknowledgeCatalogRead(this.function.role, bucket);
 
     this.actionGroup = {
       actionGroupName: MALL_DIRECTORY,

@@ -1,13 +1,10 @@
-import { ArnFormat, Aws, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Stack } from 'aws-cdk-lib';
 import * as bedrock from 'aws-cdk-lib/aws-bedrock';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { ConfigError } from '../functions/core/shared/errors.js';
-import { acknowledge } from './nag.js';
-import { fingerprint, parseModelReference } from './settings.js';
-
-export const INSTRUCTION_MIN = 40;
-export const INSTRUCTION_MAX = 4000;
+import { checkedInstruction } from '../functions/core/assistant/build-definition.js';
+import { acknowledgeModelRegions, modelResources } from './model-access.js';
+import { fingerprint } from './settings.js';
 
 export interface AgentKnowledgeBaseRef {
   knowledgeBaseId: string;
@@ -41,54 +38,6 @@ export interface WpkbAgentProps {
 }
 
 /**
- * IAM resources to invoke the configured model (an inference profile routes to the model in several
- * regions): `invoke` for InvokeModel, `profiles` for GetInferenceProfile, `models` (the foundation models
- * behind it) for GetFoundationModel.
- */
-function modelResources(
-  scope: Construct,
-  foundationModel: string,
-): { invoke: string[]; profiles: string[]; models: string[] } {
-  const stack = Stack.of(scope);
-  const foundationModelArn = (modelId: string, region?: string) =>
-    stack.formatArn({
-      service: 'bedrock',
-      account: '',
-      region,
-      resource: 'foundation-model',
-      resourceName: modelId,
-      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-    });
-  const model = parseModelReference(foundationModel);
-  switch (model.kind) {
-    case 'foundation-model':
-      return {
-        invoke: [foundationModelArn(model.modelId)],
-        profiles: [],
-        models: [foundationModelArn(model.modelId)],
-      };
-    case 'inference-profile': {
-      const profile = stack.formatArn({
-        service: 'bedrock',
-        resource: 'inference-profile',
-        resourceName: model.profileId,
-        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-      });
-      const models = [foundationModelArn(model.modelId, '*')];
-      return { invoke: [profile, ...models], profiles: [profile], models };
-    }
-    case 'arn':
-      if (model.arn.includes(':inference-profile/'))
-        return { invoke: [model.arn], profiles: [model.arn], models: [] };
-      return {
-        invoke: [model.arn],
-        profiles: [],
-        models: model.arn.includes(':foundation-model/') ? [model.arn] : [],
-      };
-  }
-}
-
-/**
  * The Bedrock agent, its service role, its knowledge base association and ONE stable alias.
  *
  * Getting changes to users: `autoPrepare` prepares the DRAFT after every agent update, but an alias
@@ -116,12 +65,7 @@ export class WpkbAgent extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
 
-    const instruction = props.instruction.trim();
-    if (instruction.length < INSTRUCTION_MIN || instruction.length > INSTRUCTION_MAX) {
-      throw new ConfigError(
-        `agent instruction: must be ${INSTRUCTION_MIN}-${INSTRUCTION_MAX} characters (got ${instruction.length})`,
-      );
-    }
+    const instruction = checkedInstruction(props.instruction, 'agent instruction');
 
     const models = modelResources(this, props.foundationModel);
     const statements = [
@@ -182,17 +126,7 @@ export class WpkbAgent extends Construct {
       }),
       inlinePolicies: { Agent: new iam.PolicyDocument({ statements }) },
     });
-    const model = parseModelReference(props.foundationModel);
-    if (model.kind === 'inference-profile') {
-      // cdk-nag names the finding after the rendered ARN: the partition is a literal once the region is known.
-      const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
-      acknowledge(
-        this.role,
-        'AwsSolutions-IAM5',
-        'A cross-region inference profile routes each request to the model in any region of its geography; the model ARN is exact, only its region is open.',
-        `Resource::arn:${partition}:bedrock:*::foundation-model/${model.modelId}`,
-      );
-    }
+    acknowledgeModelRegions(this.role, props.foundationModel);
 
     const agentProps: bedrock.CfnAgentProps = {
       agentName: props.agentName,

@@ -1,6 +1,7 @@
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
+import { acknowledge } from './nag.js';
 
 export interface ApiWafProps {
   /** Web ACL name and metric prefix (`wpkb-dev-chat`). */
@@ -69,5 +70,46 @@ export function apiWebAcl(scope: Construct, props: ApiWafProps): wafv2.CfnWebACL
     webAclArn: webAcl.attrArn,
   });
   association.node.addDependency(props.stage);
+  return webAcl;
+}
+
+export interface StageProtectionProps {
+  /** `cloud.<api>.waf`. */
+  waf: { enabled: boolean; ipRateLimit: number };
+  /** Web ACL name and metric prefix. */
+  name: string;
+  description: string;
+  /** Why the stage is acceptable without WAF (the cdk-nag APIG3 acknowledgement). */
+  withoutWaf: string;
+}
+
+/**
+ * What every REST API of the stack does about its stage: AWS WAF when configured (else the APIG3 finding
+ * acknowledged with the API's own reason), and the acknowledgement of API Gateway's account-wide logs
+ * role when this API creates it.
+ */
+export function protectStage(scope: Construct, api: apigw.RestApi, props: StageProtectionProps) {
+  const stage = api.deploymentStage;
+  let webAcl: wafv2.CfnWebACL | undefined;
+  if (props.waf.enabled) {
+    webAcl = apiWebAcl(scope, {
+      name: props.name,
+      description: props.description,
+      stage,
+      ipRateLimit: props.waf.ipRateLimit,
+    });
+  } else {
+    acknowledge(stage, 'AwsSolutions-APIG3', props.withoutWaf);
+  }
+  const cloudWatchRole = api.node.tryFindChild('CloudWatchRole');
+  if (cloudWatchRole) {
+    acknowledge(
+      cloudWatchRole,
+      'AwsSolutions-IAM4',
+      "API Gateway's account-wide CloudWatch Logs role must write to every API's log groups in the account and region; AWS provides AmazonAPIGatewayPushToCloudWatchLogs for exactly that role.",
+      // The managed policy's ARN always carries the AWS::Partition pseudo parameter.
+      'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs',
+    );
+  }
   return webAcl;
 }

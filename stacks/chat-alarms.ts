@@ -15,6 +15,11 @@ export interface ChatAlarmsProps {
   serverErrorsThreshold?: number;
   /** p95 latency that alarms when it lasts 15 minutes (default 20 s; the integration gives up at 29 s). */
   latencyP95Ms?: number;
+  /**
+   * Requests on the visitors' route that alarm within an hour: its throttle caps spend per second, this
+   * tells a person (docs/threat-model.md). Default: no such alarm.
+   */
+  visitorRequests?: { method: apigw.Method; stage: apigw.Stage; perHour: number };
 }
 
 /**
@@ -25,6 +30,7 @@ export interface ChatAlarmsProps {
 export class ChatAlarms extends Construct {
   readonly serverErrors: cloudwatch.Alarm;
   readonly latency: cloudwatch.Alarm;
+  readonly visitorVolume?: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: ChatAlarmsProps) {
     super(scope, id);
@@ -52,7 +58,25 @@ export class ChatAlarms extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
-    for (const alarm of [this.serverErrors, this.latency]) {
+    const visitor = props.visitorRequests;
+    if (visitor) {
+      this.visitorVolume = new cloudwatch.Alarm(this, 'VisitorVolume', {
+        alarmName: `${props.namePrefix}-chat-visitor-volume`,
+        alarmDescription:
+          "Unusually many questions on the widget's route in an hour (Bedrock spend): see docs/threat-model.md",
+        metric: visitor.method.metricCount(visitor.stage, { period: Duration.hours(1), statistic: 'Sum' }),
+        threshold: visitor.perHour,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
+
+    for (const alarm of [
+      this.serverErrors,
+      this.latency,
+      ...(this.visitorVolume ? [this.visitorVolume] : []),
+    ]) {
       alarm.addAlarmAction(notify);
       alarm.addOkAction(notify);
     }

@@ -1,9 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { notifyAlerts } from './alert-topic.js';
 import { acknowledge } from './nag.js';
 
 export interface InstantUpdateQueueProps {
@@ -66,8 +66,6 @@ export class InstantUpdateQueue extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    const notify = new actions.SnsAction(props.alertTopic);
-    this.deadLetterAlarm.addAlarmAction(notify);
-    this.deadLetterAlarm.addOkAction(notify);
+    notifyAlerts(props.alertTopic, this.deadLetterAlarm);
   }
 }

@@ -1,6 +1,5 @@
 import { type CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -8,9 +7,10 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { InstantUpdatesCloudConfig } from '../functions/core/shared/config/cloud-schema.js';
+import { notifyAlerts } from './alert-topic.js';
 import { DATA_LOCK_OBJECT, DATA_PREFIXES } from './data-bucket.js';
 import { acknowledge } from './nag.js';
-import { secretResourceArn } from './pinecone-index.js';
+import { secretReadStatements } from './pinecone-index.js';
 import { WpkbFunction } from './wpkb-function.js';
 
 /** Direct-ingestion calls per second per API, account-wide default quota (bedrock-facts.md). */
@@ -139,15 +139,7 @@ export class InstantUpdateWorker extends Construct {
           ],
           resources: [props.queue.queueArn],
         }),
-        ...(passwordSecret
-          ? [
-              new iam.PolicyStatement({
-                sid: 'ReadWordPressPassword',
-                actions: ['secretsmanager:GetSecretValue'],
-                resources: [secretResourceArn(this, passwordSecret)],
-              }),
-            ]
-          : []),
+        ...(passwordSecret ? secretReadStatements(this, passwordSecret, undefined, 'WordPressPassword') : []),
       ],
       logRetentionDays: settings.logRetentionDays,
       bundledConfig: props.bundledConfig,
@@ -181,8 +173,6 @@ export class InstantUpdateWorker extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    const notify = new actions.SnsAction(props.alertTopic);
-    this.errors.addAlarmAction(notify);
-    this.errors.addOkAction(notify);
+    notifyAlerts(props.alertTopic, this.errors);
   }
 }

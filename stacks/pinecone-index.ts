@@ -34,7 +34,7 @@ export function secretResourceArn(scope: Construct, nameOrArn: string): string {
 
 /**
  * Statements that let a principal read a secret (and decrypt it with its CMK): by default the Pinecone API
- * key; `name` names the statements for another secret (`WebhookSecret` → `ReadWebhookSecret`).
+ * key; `name` names the statements for another secret (`SiteSecret` → `ReadSiteSecret`).
  */
 export function secretReadStatements(
   scope: Construct,

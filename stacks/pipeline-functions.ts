@@ -6,11 +6,10 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { WpkbConfig } from '../functions/core/shared/config/schema.js';
-import { ConfigError } from '../functions/core/shared/errors.js';
 import { SYNCED_DATA_SOURCE_KEY } from '../functions/core/sync/synced-data-source.js';
 import { DATA_LOCK_OBJECT, DATA_PREFIXES } from './data-bucket.js';
 import { acknowledge } from './nag.js';
-import { secretReadStatements, secretResourceArn } from './pinecone-index.js';
+import { secretReadStatements } from './pinecone-index.js';
 import type { CloudNames } from './settings.js';
 import { WpkbFunction, type WpkbFunctionProps } from './wpkb-function.js';
 
@@ -33,9 +32,11 @@ export interface PipelineFunctionsProps {
   readonly knowledgeBaseId: string;
   readonly knowledgeBaseArn: string;
   readonly dataSourceId: string;
-  /** The agent sync prepares after an ingestion. */
-  readonly agentId: string;
-  readonly agentArn: string;
+  /**
+   * The agent whose DRAFT sync prepares after an ingestion (agent engine). Absent with the
+   * knowledge-base engine: no AGENT_ID, no PrepareAgent grant.
+   */
+  readonly agent?: { readonly agentId: string; readonly agentArn: string };
   /** The index sync checks after an ingestion. */
   readonly pinecone: {
     readonly indexName: string;
@@ -108,15 +109,7 @@ export class PipelineFunctions extends Construct {
           actions: ['s3:PutObject'],
           resources: [objects(DATA_PREFIXES.raw)],
         }),
-        ...(passwordSecret
-          ? [
-              new iam.PolicyStatement({
-                sid: 'ReadWordPressPassword',
-                actions: ['secretsmanager:GetSecretValue'],
-                resources: [secretResourceArn(this, passwordSecret)],
-              }),
-            ]
-          : []),
+        ...(passwordSecret ? secretReadStatements(this, passwordSecret, undefined, 'WordPressPassword') : []),
       ],
     });
     acknowledge(
@@ -211,14 +204,14 @@ export class PipelineFunctions extends Construct {
     const { pinecone } = props;
     this.sync = this.function('Sync', {
       entry: 'handlers/sync.ts',
-      description: `wpkb ${names.env}: ingestion job, agent preparation, Pinecone check and canaries`,
+      description: `wpkb ${names.env}: ingestion job, ${props.agent ? 'agent DRAFT preparation, ' : ''}Pinecone check and canaries`,
       memorySize: 256,
       timeout: Duration.seconds(60),
       environment: {
         DATA_BUCKET: bucket.bucketName,
         KNOWLEDGE_BASE_ID: props.knowledgeBaseId,
         DATA_SOURCE_ID: props.dataSourceId,
-        AGENT_ID: props.agentId,
+        ...(props.agent ? { AGENT_ID: props.agent.agentId } : {}),
         PINECONE_SECRET_ARN: pinecone.apiKeySecretArn,
         PINECONE_INDEX_HOST: pinecone.indexHost,
         PINECONE_NAMESPACE: pinecone.namespace,
@@ -232,11 +225,15 @@ export class PipelineFunctions extends Construct {
           actions: ['bedrock:StartIngestionJob', 'bedrock:GetIngestionJob', 'bedrock:ListIngestionJobs'],
           resources: [props.knowledgeBaseArn],
         }),
-        new iam.PolicyStatement({
-          sid: 'PrepareAgent',
-          actions: ['bedrock:PrepareAgent', 'bedrock:GetAgent'],
-          resources: [props.agentArn],
-        }),
+        ...(props.agent
+          ? [
+              new iam.PolicyStatement({
+                sid: 'PrepareAgent',
+                actions: ['bedrock:PrepareAgent', 'bedrock:GetAgent'],
+                resources: [props.agent.agentArn],
+              }),
+            ]
+          : []),
         ...secretReadStatements(this, pinecone.apiKeySecret, pinecone.apiKeySecretKmsKeyArn),
         new iam.PolicyStatement({
           sid: 'UpdateRunReports',

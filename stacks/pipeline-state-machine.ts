@@ -31,6 +31,8 @@ export interface PipelineStateMachineProps {
   alertTopic: sns.ITopic;
   /** The data bucket, for the pending-sync marker (PENDING_SYNC_KEY). */
   dataBucket: s3.IBucket;
+  /** Agent engine: prepare the agent's DRAFT after each ingestion. false (knowledge-base engine): no agent states. */
+  agentSteps: boolean;
   /**
    * The configuration's `canaries` and the site's time zone. With questions, `Run canaries` follows
    * `Clear pending sync`; without (the default), the states are not built at all.
@@ -44,7 +46,7 @@ export interface PipelineStateMachineProps {
  * input defaults → input check → concurrency guard → Map(extract per content type) → transform →
  * "any changes?" (or `forceSync`, or a sync left pending by an earlier run) → mark the sync pending →
  * start ingestion (BUSY: wait, start again) → wait/poll until
- * COMPLETE → prepare the agent's DRAFT → wait/poll until PREPARED → verify the Pinecone index → clear
+ * COMPLETE → [agent engine: prepare the agent's DRAFT → wait/poll until PREPARED →] verify the Pinecone index → clear
  * the pending mark → [canaries configured: run the canaries → a miss: canary alert (not strict) →] Synced.
  * The canary questions travel in the `Run canaries` event (baked in at synth, like the content types):
  * no room is taken in the sync Lambda's 4 KB environment, and a change deploys as a definition update.
@@ -61,7 +63,9 @@ export class PipelineStateMachine extends Construct {
     const kit = new StateKit(this, props.env, props.alertTopic);
 
     const synced = new sfn.Succeed(this, STATES.synced, {
-      comment: 'Documents synced, agent prepared, index verified',
+      comment: props.agentSteps
+        ? 'Documents synced, agent DRAFT prepared, index verified'
+        : 'Documents synced, index verified',
     });
     const canaries = props.canaries;
     const afterSync =
@@ -85,6 +89,7 @@ export class PipelineStateMachine extends Construct {
           dataBucket: props.dataBucket,
           ingestionPollSeconds: settings.ingestionPollSeconds,
           agentPollSeconds: settings.agentPollSeconds,
+          agentSteps: props.agentSteps,
           afterSync,
         }),
       );

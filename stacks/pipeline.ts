@@ -49,6 +49,7 @@ export class Pipeline extends Construct {
       functions: this.functions,
       alertTopic: props.alertTopic,
       dataBucket: props.dataBucket,
+      agentSteps: props.agent !== undefined,
       canaries: { ...config.canaries, timeZone: config.site.timeZone },
     });
     const machine = this.stateMachine.stateMachine;

@@ -14,12 +14,21 @@ export interface CloudNames {
   pineconeNamespace: string;
   /** Secrets Manager secret name or ARN, as configured. */
   pineconeSecret: string;
-  /** The webhook's shared secret (instant updates): name or ARN, as configured. */
+  /**
+   * The site's shared secret (the plugin's WPKB_SECRET), name or ARN: visitor tokens and change
+   * notifications use the same one. Default `wpkb/<env>/webhook`.
+   */
+  siteSecret: string;
+  /**
+   * The webhook's secret (instant updates): `cloud.instantUpdates.secret`, else the site's shared secret —
+   * by default one secret per site signs the plugin's notifications and its visitor tokens.
+   */
   webhookSecret: string;
 }
 
 export function cloudNames(config: WpkbConfig): CloudNames {
   const prefix = `wpkb-${config.env}`;
+  const siteSecret = config.cloud.chat.visitorTokens.secret ?? `wpkb/${config.env}/webhook`;
   const pinecone = config.cloud.pinecone;
   return {
     env: config.env,
@@ -28,7 +37,8 @@ export function cloudNames(config: WpkbConfig): CloudNames {
     pineconeIndex: pinecone.indexName ?? prefix.slice(0, 45),
     pineconeNamespace: pinecone.namespace ?? config.env,
     pineconeSecret: pinecone.apiKeySecret ?? `wpkb/${config.env}/pinecone`,
-    webhookSecret: config.cloud.instantUpdates.secret ?? `wpkb/${config.env}/webhook`,
+    siteSecret,
+    webhookSecret: config.cloud.instantUpdates.secret ?? siteSecret,
   };
 }
 

@@ -6,7 +6,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import type { InstantUpdatesCloudConfig } from '../functions/core/shared/config/cloud-schema.js';
-import { apiWebAcl } from './api-waf.js';
+import { protectStage } from './api-waf.js';
 import { ACCESS_LOG_FORMAT, GATEWAY_ERROR_TEMPLATE } from './chat-api.js';
 import { acknowledge } from './nag.js';
 import { secretReadStatements } from './pinecone-index.js';
@@ -19,8 +19,10 @@ export interface WebhookApiProps {
   settings: InstantUpdatesCloudConfig;
   namePrefix: string;
   env: string;
-  /** The webhook secret's name or ARN (`cloud.instantUpdates.secret`, default `wpkb/<env>/webhook`). */
+  /** The webhook secret's name or ARN (`cloud.instantUpdates.secret`, default the site's shared secret). */
   secret: string;
+  /** Its customer-managed KMS key, if any. */
+  secretKmsKeyArn?: string;
   queue: sqs.IQueue;
   /** The configuration the receiver validates hints against (site, content types), compiled into its bundle. */
   bundledConfig: Record<string, unknown>;
@@ -70,7 +72,7 @@ export class WebhookApi extends Construct {
           actions: ['sqs:SendMessage'],
           resources: [props.queue.queueArn],
         }),
-        ...secretReadStatements(this, props.secret, settings.secretKmsKeyArn, 'WebhookSecret'),
+        ...secretReadStatements(this, props.secret, props.secretKmsKeyArn, 'WebhookSecret'),
       ],
       logRetentionDays: settings.logRetentionDays,
       bundledConfig: props.bundledConfig,
@@ -136,30 +138,13 @@ export class WebhookApi extends Construct {
       'No request model: an unsigned or wrongly signed request must be answered 401, not 400, so the receiver checks the signature before the body; it then validates the body with zod.',
     );
 
-    const stage = this.api.deploymentStage;
-    if (settings.waf.enabled) {
-      this.webAcl = apiWebAcl(this, {
-        name: `${namePrefix}-webhook`,
-        description: 'wpkb webhook: IP reputation, rate limit per client IP, body size',
-        stage,
-        ipRateLimit: settings.waf.ipRateLimit,
-      });
-    } else {
-      acknowledge(
-        stage,
-        'AwsSolutions-APIG3',
+    this.webAcl = protectStage(this, this.api, {
+      waf: settings.waf,
+      name: `${namePrefix}-webhook`,
+      description: 'wpkb webhook: IP reputation, rate limit per client IP, body size',
+      withoutWaf:
         'AWS WAF is optional (cloud.instantUpdates.waf.enabled): without it the stage throttles every caller together and the receiver refuses bodies over 16 KB and unsigned requests before doing any work.',
-      );
-    }
-    const cloudWatchRole = this.api.node.tryFindChild('CloudWatchRole');
-    if (cloudWatchRole) {
-      acknowledge(
-        cloudWatchRole,
-        'AwsSolutions-IAM4',
-        "API Gateway's account-wide CloudWatch Logs role must write to every API's log groups in the account and region; AWS provides AmazonAPIGatewayPushToCloudWatchLogs for exactly that role.",
-        'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs',
-      );
-    }
+    });
     this.url = this.api.urlForPath('/webhook');
     this.api.node.tryRemoveChild('Endpoint');
   }

@@ -51,6 +51,11 @@ export interface WpkbFunctionProps {
    * at the cost of a larger bundle and a slower cold start (`cloud.sourceMaps`). Default true.
    */
   sourceMaps?: boolean;
+  /**
+   * More esbuild `define`s besides `bundledConfig`'s: identifiers replaced by JSON values at build time
+   * (the knowledge-base engine's system prompt and tools). Default none.
+   */
+  define?: Record<string, string>;
 }
 
 /**
@@ -64,6 +69,8 @@ export class WpkbFunction extends Construct {
   readonly logGroup: logs.LogGroup;
   /** The JSON text compiled into the bundle (`bundledConfig`), if any. */
   readonly bundledConfig?: string;
+  /** esbuild's `define` for this bundle: `bundledConfig` and any other data built into the code. */
+  readonly define: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: WpkbFunctionProps) {
     super(scope, id);
@@ -78,6 +85,13 @@ export class WpkbFunction extends Construct {
       );
     }
     if (props.bundledConfig !== undefined) this.bundledConfig = JSON.stringify(props.bundledConfig);
+    this.define = {
+      ...props.define,
+      ...(this.bundledConfig === undefined
+        ? {}
+        : { [BUNDLED_CONFIG_GLOBAL]: JSON.stringify(this.bundledConfig) }),
+    };
+    const define = this.define;
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       ...(props.functionName ? { logGroupName: `/aws/lambda/${props.functionName}` } : {}),
       retention: props.logRetentionDays as logs.RetentionDays,
@@ -136,9 +150,7 @@ export class WpkbFunction extends Construct {
         minify: true,
         sourceMap: sourceMaps,
         ...(props.keepNames ? { keepNames: true } : {}),
-        ...(this.bundledConfig === undefined
-          ? {}
-          : { define: { [BUNDLED_CONFIG_GLOBAL]: JSON.stringify(this.bundledConfig) } }),
+        ...(Object.keys(define).length ? { define } : {}),
         target: 'node22',
         format: nodejs.OutputFormat.CJS,
         externalModules: props.externalModules ?? ['@aws-sdk/*'],

@@ -1,11 +1,13 @@
 import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { buildAssistantDefinition } from '../functions/core/assistant/build-definition.js';
 import type { WpkbConfig } from '../functions/core/shared/config/schema.js';
 import { ActionGroupInvokePermissions, MallDirectory } from './action-groups.js';
 import { WpkbAgent } from './agent.js';
 import { AlertTopic } from './alert-topic.js';
 import { ChatAlarms } from './chat-alarms.js';
 import { ChatApi } from './chat-api.js';
+import { agentChatAssistant, type ChatAssistant, KnowledgeBaseChatAssistant } from './chat-assistant.js';
 import { CuratedKnowledge } from './curated-knowledge.js';
 import { DATA_PREFIXES, DataBucket } from './data-bucket.js';
 import { AgentGuardrail } from './guardrail.js';
@@ -21,35 +23,44 @@ import { WebhookApi } from './webhook-api.js';
 export interface WpkbStackProps extends StackProps {
   /** Validated configuration (bin/app.ts loads it once). */
   config: WpkbConfig;
-  /** The agent's instruction text (bin/app.ts reads `cloud.agent.instructionFile`). */
+  /**
+   * The instruction text (bin/app.ts reads `cloud.agent.instructionFile`): the agent's instruction, or
+   * the system prompt of the knowledge-base engine.
+   */
   instruction: string;
   /** Directory uploaded to `curated/` (the repository's `knowledge/`). */
   knowledgeDir: string;
   /**
    * The mall-directory action group's OpenAPI schema text (bin/app.ts reads
    * agent-schemas/mall-directory.openapi.yaml): inline in the template, so a schema change re-prepares
-   * the agent.
+   * the agent; with the knowledge-base engine, the source of the Converse tool specifications.
    */
   mallDirectorySchema: string;
 }
 
 /**
  * One environment of wpkb (`wpkb-<env>`), in the order the data flows: data bucket and alert topic,
- * Pinecone index, knowledge base + data source, curated knowledge upload; the assistant (agent + alias,
- * its mall-directory action group, the guardrail where configured); the ingestion pipeline that keeps
- * the knowledge base current; the chat endpoint in front of the agent (unless `cloud.chat.enabled` is
- * false); instant updates from the WordPress plugin when `cloud.instantUpdates.enabled` (webhook →
- * FIFO queue → worker → direct ingestion).
+ * Pinecone index, knowledge base + data source, curated knowledge upload; the assistant — by
+ * `cloud.assistant.engine`: the agent + alias with its mall-directory action group (`agent`), or nothing
+ * but what the chat Lambda needs to answer itself (`knowledge-base`: a conversation table) — and the
+ * guardrail where configured; the ingestion pipeline that keeps the knowledge base current (agent steps
+ * for the agent engine only); the chat endpoint (unless `cloud.chat.enabled` is false); instant updates
+ * from the WordPress plugin when `cloud.instantUpdates.enabled` (webhook → FIFO queue → worker → direct
+ * ingestion).
  */
 export class WpkbStack extends Stack {
   readonly names: CloudNames;
   readonly data: DataBucket;
   readonly index: PineconeIndex;
   readonly knowledgeBase: KnowledgeBase;
-  readonly agent: WpkbAgent;
+  /** Agent engine: the agent, its alias and role. */
+  readonly agent?: WpkbAgent;
+  /** Agent engine: the mall-directory action group and its Lambda. */
+  readonly mallDirectory?: MallDirectory;
+  /** Knowledge-base engine: the chat Lambda's engine (conversation table, grant, bundled definition). */
+  readonly knowledgeBaseAssistant?: KnowledgeBaseChatAssistant;
   readonly guardrail?: AgentGuardrail;
   readonly alerts: AlertTopic;
-  readonly mallDirectory: MallDirectory;
   readonly pipeline: Pipeline;
   readonly chat?: ChatApi;
   readonly instantUpdates?: { webhook: WebhookApi; queue: InstantUpdateQueue; worker: InstantUpdateWorker };
@@ -121,35 +132,59 @@ export class WpkbStack extends Stack {
       });
     }
 
-    this.mallDirectory = new MallDirectory(this, 'MallDirectory', {
-      config,
-      names,
-      dataBucket: this.data.bucket,
-      schema: mallDirectorySchema,
-    });
-    const actionGroups = [this.mallDirectory.actionGroup];
+    let chatAssistant: ChatAssistant;
+    if (cloud.assistant.engine === 'agent') {
+      this.mallDirectory = new MallDirectory(this, 'MallDirectory', {
+        config,
+        names,
+        dataBucket: this.data.bucket,
+        schema: mallDirectorySchema,
+      });
+      const actionGroups = [this.mallDirectory.actionGroup];
 
-    this.agent = new WpkbAgent(this, 'Agent', {
-      agentName: `${names.prefix}-agent`,
-      description: cloud.agent.description,
-      instruction,
-      foundationModel: cloud.agent.foundationModel,
-      idleSessionTtlSeconds: cloud.agent.idleSessionTtlSeconds,
-      aliasName: cloud.agent.aliasName,
-      knowledgeBase: {
+      this.agent = new WpkbAgent(this, 'Agent', {
+        agentName: `${names.prefix}-agent`,
+        description: cloud.agent.description,
+        instruction,
+        foundationModel: cloud.agent.foundationModel,
+        idleSessionTtlSeconds: cloud.agent.idleSessionTtlSeconds,
+        aliasName: cloud.agent.aliasName,
+        knowledgeBase: {
+          knowledgeBaseId: this.knowledgeBase.knowledgeBaseId,
+          knowledgeBaseArn: this.knowledgeBase.knowledgeBaseArn,
+          description: cloud.agent.knowledgeBaseDescription,
+          fingerprint: this.knowledgeBase.fingerprint,
+        },
+        guardrail: this.guardrail,
+        actionGroups,
+      });
+      // The agent may invoke its action groups' Lambdas (on behalf of this agent only).
+      new ActionGroupInvokePermissions(this, 'ActionGroupPermissions', {
+        agentArn: this.agent.agentArn,
+        actionGroups,
+      });
+      chatAssistant = agentChatAssistant({
+        agentId: this.agent.agentId,
+        agentAliasId: this.agent.aliasId,
+        agentAliasArn: this.agent.aliasArn,
+        knowledgeBaseId: this.knowledgeBase.knowledgeBaseId,
+      });
+    } else {
+      // No agent in this account (Agents Classic takes no new customers): the chat Lambda answers.
+      this.knowledgeBaseAssistant = new KnowledgeBaseChatAssistant(this, 'Assistant', {
+        config,
         knowledgeBaseId: this.knowledgeBase.knowledgeBaseId,
         knowledgeBaseArn: this.knowledgeBase.knowledgeBaseArn,
-        description: cloud.agent.knowledgeBaseDescription,
-        fingerprint: this.knowledgeBase.fingerprint,
-      },
-      guardrail: this.guardrail,
-      actionGroups,
-    });
-    // The agent may invoke its action groups' Lambdas (on behalf of this agent only).
-    new ActionGroupInvokePermissions(this, 'ActionGroupPermissions', {
-      agentArn: this.agent.agentArn,
-      actionGroups,
-    });
+        dataBucket: this.data.bucket,
+        ...(this.guardrail ? { guardrail: this.guardrail } : {}),
+        definition: buildAssistantDefinition({
+          instruction,
+          openApi: mallDirectorySchema,
+          knowledgeBaseDescription: cloud.agent.knowledgeBaseDescription,
+        }),
+      });
+      chatAssistant = this.knowledgeBaseAssistant;
+    }
 
     this.pipeline = new Pipeline(this, 'Pipeline', {
       config,
@@ -158,8 +193,7 @@ export class WpkbStack extends Stack {
       knowledgeBaseId: this.knowledgeBase.knowledgeBaseId,
       knowledgeBaseArn: this.knowledgeBase.knowledgeBaseArn,
       dataSourceId: this.knowledgeBase.dataSourceId,
-      agentId: this.agent.agentId,
-      agentArn: this.agent.agentArn,
+      ...(this.agent ? { agent: { agentId: this.agent.agentId, agentArn: this.agent.agentArn } } : {}),
       alertTopic: this.alerts.topic,
       pinecone: {
         indexName: names.pineconeIndex,
@@ -172,14 +206,20 @@ export class WpkbStack extends Stack {
     });
 
     if (cloud.chat.enabled) {
+      const visitorTokens = cloud.chat.visitorTokens;
       this.chat = new ChatApi(this, 'ChatApi', {
         settings: cloud.chat,
+        ...(visitorTokens.enabled && {
+          visitorTokens: {
+            secret: names.siteSecret,
+            ...(visitorTokens.secretKmsKeyArn && { secretKmsKeyArn: visitorTokens.secretKmsKeyArn }),
+            site: visitorTokens.site ?? config.site.url,
+            throttle: visitorTokens.throttle,
+          },
+        }),
         namePrefix: names.prefix,
         env: names.env,
-        agentId: this.agent.agentId,
-        agentAliasId: this.agent.aliasId,
-        agentAliasArn: this.agent.aliasArn,
-        knowledgeBaseId: this.knowledgeBase.knowledgeBaseId,
+        assistant: chatAssistant,
         siteTimeZone: config.site.timeZone,
         sourceMaps: cloud.sourceMaps,
       });
@@ -187,6 +227,14 @@ export class WpkbStack extends Stack {
         namePrefix: names.prefix,
         api: this.chat.api,
         topic: this.alerts.topic,
+        ...(this.chat.visitorMethod &&
+          visitorTokens.alarmRequestsPerHour !== null && {
+            visitorRequests: {
+              method: this.chat.visitorMethod,
+              stage: this.chat.api.deploymentStage,
+              perHour: visitorTokens.alarmRequestsPerHour,
+            },
+          }),
       });
     }
 
@@ -205,6 +253,10 @@ export class WpkbStack extends Stack {
         namePrefix: names.prefix,
         env: names.env,
         secret: names.webhookSecret,
+        // The site's shared secret unless instant updates name their own: then its KMS key goes with it.
+        secretKmsKeyArn:
+          settings.secretKmsKeyArn ??
+          (settings.secret ? undefined : cloud.chat.visitorTokens.secretKmsKeyArn),
         queue: queue.queue,
         bundledConfig,
         sourceMaps: cloud.sourceMaps,
@@ -235,8 +287,25 @@ export class WpkbStack extends Stack {
       ],
       KnowledgeBaseId: [this.knowledgeBase.knowledgeBaseId, 'Bedrock knowledge base id'],
       DataSourceId: [this.knowledgeBase.dataSourceId, 'Knowledge base data source id (kb/)'],
-      AgentId: [this.agent.agentId, 'Bedrock agent id'],
-      AgentAliasId: [this.agent.aliasId, 'Agent alias users talk to'],
+      AssistantEngine: [cloud.assistant.engine, 'Which assistant answers the chat: agent or knowledge-base'],
+      ...(this.agent && {
+        AgentId: [this.agent.agentId, 'Bedrock agent id'],
+        AgentAliasId: [this.agent.aliasId, 'Agent alias users talk to'],
+      }),
+      ...(this.knowledgeBaseAssistant && {
+        AssistantModelId: [
+          this.knowledgeBaseAssistant.modelId,
+          'Model or inference profile the chat Lambda converses with',
+        ],
+        ConversationTableName: [
+          this.knowledgeBaseAssistant.conversations.table.tableName,
+          'DynamoDB table of the chat conversations (TTL attribute expiresAt)',
+        ],
+      }),
+      ...(this.guardrail && {
+        GuardrailId: [this.guardrail.guardrailId, 'Guardrail applied to the assistant'],
+        GuardrailVersion: [this.guardrail.versionNumber, 'Guardrail version applied to the assistant'],
+      }),
       AlertTopicArn: [this.alerts.topic.topicArn, 'SNS topic for pipeline alerts'],
       PineconeIndexHost: [this.index.host, 'Pinecone index host'],
       PineconeNamespace: [names.pineconeNamespace, 'Pinecone namespace of this environment'],
@@ -249,6 +318,12 @@ export class WpkbStack extends Stack {
           this.chat.apiKey.keyId,
           'API key id of the chat endpoint (its value: see ChatApiKeyCommand)',
         ],
+        ...(this.chat.visitorUrl && {
+          ChatVisitorUrl: [
+            this.chat.visitorUrl,
+            "Chat endpoint for the widget (the plugin's chat endpoint URL): POST with Authorization: Bearer <visitor token>",
+          ],
+        }),
         ChatApiKeyCommand: [
           `aws apigateway get-api-key --api-key ${this.chat.apiKey.keyId} --include-value --query value --output text`,
           'Prints the chat endpoint API key value',

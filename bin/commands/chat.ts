@@ -1,22 +1,30 @@
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import type { Command } from 'commander';
-import { loadConfig } from '../../functions/core/shared/config/load.js';
-import { oneLine, WpkbError } from '../../functions/core/shared/errors.js';
+import { agentAssistant } from '../../functions/core/assistant/agent-engine.js';
+import type { Assistant } from '../../functions/core/assistant/assistant.js';
+import { buildAssistantDefinition } from '../../functions/core/assistant/build-definition.js';
+import { memoryHistory } from '../../functions/core/assistant/history.js';
+import { awsKnowledgeBaseAssistant } from '../../functions/core/assistant/knowledge-base-engine.js';
+import { type Clock, systemClock } from '../../functions/core/shared/clock.js';
+import { loadConfig, type WpkbConfig } from '../../functions/core/shared/config/load.js';
+import { WpkbError } from '../../functions/core/shared/errors.js';
+import { type Log, silentLog } from '../../functions/core/shared/logger.js';
 import {
-  agentIdsFromOutputs,
+  assistantFromOutputs,
   type ChatBackend,
+  type DeployedAssistant,
   directBackend,
   endpointBackend,
   runTerminalChat,
 } from '../../functions/local/chat/terminal.js';
+import { readAssistantFiles } from '../assistant-files.js';
 import { readCdkContext } from '../cdk-context.js';
 import { exitOnError } from '../exit-on-error.js';
 import { bedrockId, integer, sessionId } from '../options.js';
+import { readStackOutputs } from '../stack-outputs.js';
 
-interface ChatFlags {
+export interface ChatFlags {
   env?: string;
   stack?: string;
   region?: string;
@@ -30,64 +38,110 @@ interface ChatFlags {
   timeout: number;
 }
 
-/** Agent and alias ids: flags, else a `cdk deploy --outputs-file` file, else the stack's outputs. */
-async function agentIds(flags: ChatFlags): Promise<{ agentId: string; agentAliasId: string; from: string }> {
+/** The deployed assistant: flags (agent and alias ids), else the stack's outputs. */
+export async function deployedAssistant(
+  flags: ChatFlags,
+): Promise<{ deployed: DeployedAssistant; from: string }> {
   if (flags.agentId && flags.aliasId)
-    return { agentId: flags.agentId, agentAliasId: flags.aliasId, from: 'flags' };
-  let outputs: Record<string, string>;
-  let from: string;
-  if (flags.outputsFile) {
-    const file = JSON.parse(readFileSync(flags.outputsFile, 'utf8')) as Record<
-      string,
-      Record<string, string>
-    >;
-    const stacks = Object.keys(file);
-    const name = flags.stack ?? (stacks.length === 1 ? stacks[0] : undefined);
-    if (!name || !file[name])
-      throw new WpkbError(
-        `${flags.outputsFile}: name the stack with --stack (it has: ${stacks.join(', ') || 'none'})`,
-      );
-    outputs = file[name];
-    from = `${flags.outputsFile} (${name})`;
-  } else {
-    const env = flags.env ?? loadConfig({ context: readCdkContext(), env: process.env }).env;
-    const stack = flags.stack ?? `wpkb-${env}`;
-    const cfn = new CloudFormationClient(flags.region ? { region: flags.region } : {});
-    const result = await cfn.send(new DescribeStacksCommand({ StackName: stack })).catch((cause: unknown) => {
-      throw new WpkbError(`cannot read the outputs of stack ${stack}: ${oneLine(cause)}`, { cause });
-    });
-    outputs = Object.fromEntries(
-      (result.Stacks?.[0]?.Outputs ?? []).flatMap((o) =>
-        o.OutputKey && o.OutputValue ? [[o.OutputKey, o.OutputValue]] : [],
-      ),
-    );
-    from = `stack ${stack}`;
-  }
-  const ids = agentIdsFromOutputs(outputs);
-  const agentId = flags.agentId ?? ids.agentId;
-  const agentAliasId = flags.aliasId ?? ids.agentAliasId;
-  if (!agentId || !agentAliasId) throw new WpkbError(`${from} has no AgentId / AgentAliasId outputs`);
-  return { agentId, agentAliasId, from };
+    return {
+      deployed: { engine: 'agent', agentId: flags.agentId, agentAliasId: flags.aliasId },
+      from: 'flags',
+    };
+  const { outputs, from } = await readStackOutputs(flags);
+  const deployed = assistantFromOutputs(outputs);
+  return {
+    deployed: {
+      ...deployed,
+      ...(flags.agentId ? { agentId: flags.agentId } : {}),
+      ...(flags.aliasId ? { agentAliasId: flags.aliasId } : {}),
+    },
+    from,
+  };
 }
 
 /**
- * `wpkb chat`: talk to the deployed agent from a terminal. By default InvokeAgent with your AWS
- * credentials (ids from the stack outputs); `--endpoint` goes through the HTTP endpoint instead, as a
- * website does. One session for the whole conversation; sources printed under each answer.
+ * The assistant `wpkb chat` talks to with the caller's credentials: InvokeAgent on the alias (agent
+ * engine), or the knowledge-base engine run in this process exactly as the chat Lambda runs it —
+ * Retrieve on the stack's knowledge base, the directory read from its data bucket, Converse with the
+ * configured model and the stack's guardrail — with the conversation kept in memory for the session.
+ */
+export function assistantFor(
+  deployed: DeployedAssistant,
+  from: string,
+  options: { config: WpkbConfig; root: string; region?: string; clock?: Clock; log?: Log },
+): Assistant {
+  const { config } = options;
+  const region = options.region ? { region: options.region } : {};
+  const clock = options.clock ?? systemClock;
+  if (deployed.engine === 'agent') {
+    const { agentId, agentAliasId } = deployed;
+    if (!agentId || !agentAliasId) throw new WpkbError(`${from} has no AgentId / AgentAliasId outputs`);
+    return agentAssistant({
+      client: new BedrockAgentRuntimeClient(region),
+      agentId,
+      agentAliasId,
+      streamFinalResponse: true,
+      ...(deployed.knowledgeBaseId ? { knowledgeBaseId: deployed.knowledgeBaseId } : {}),
+      siteTimeZone: config.site.timeZone,
+      clock,
+    });
+  }
+  const { knowledgeBaseId, dataBucket, guardrailId, guardrailVersion } = deployed;
+  // The model the stack deployed, else the configured one (a stack from before that output).
+  if (!knowledgeBaseId || !dataBucket)
+    throw new WpkbError(`${from} has no KnowledgeBaseId / DataBucketName outputs`);
+  const files = readAssistantFiles(options.root, config);
+  const settings = config.cloud.assistant;
+  return awsKnowledgeBaseAssistant({
+    dataBucket,
+    knowledgeBaseId,
+    clientConfig: region,
+    definition: buildAssistantDefinition({
+      instruction: files.instruction,
+      openApi: files.openApi,
+      knowledgeBaseDescription: config.cloud.agent.knowledgeBaseDescription,
+    }),
+    config,
+    history: memoryHistory({
+      maxTurns: settings.historyTurns,
+      ttlSeconds: config.cloud.agent.idleSessionTtlSeconds,
+      clock,
+    }),
+    modelId: deployed.modelId ?? config.cloud.agent.foundationModel,
+    ...(guardrailId && guardrailVersion ? { guardrail: { id: guardrailId, version: guardrailVersion } } : {}),
+    maxToolRounds: settings.maxToolRounds,
+    maxAnswerTokens: settings.maxAnswerTokens,
+    retrievalResults: settings.retrievalResults,
+    catalogCheckSeconds: config.cloud.actions.catalogCheckSeconds,
+    maxBodyBytes: config.cloud.actions.maxBodyBytes,
+    clock,
+    log: options.log ?? silentLog,
+  });
+}
+
+/**
+ * `wpkb chat`: talk to the deployed assistant from a terminal. By default with your AWS credentials
+ * (the engine and ids from the stack outputs, see assistantFor); `--endpoint` goes through the HTTP
+ * endpoint instead, as a website does. One session for the whole conversation; sources printed under each answer.
  */
 export function registerChat(program: Command): void {
   program
     .command('chat')
-    .description('interactive chat with the deployed Bedrock agent (stack outputs or flags)')
-    .option('--env <name>', 'environment whose stack (wpkb-<env>) holds the agent (default: configured env)')
+    .description(
+      'interactive chat with the deployed assistant, agent or knowledge-base engine (stack outputs or flags)',
+    )
+    .option(
+      '--env <name>',
+      'environment whose stack (wpkb-<env>) holds the assistant (default: configured env)',
+    )
     .option('--stack <name>', 'CloudFormation stack name (default wpkb-<env>)')
     .option('--region <region>', 'AWS region (default: AWS_REGION / your profile)')
     .option('--agent-id <id>', 'agent id (skips the stack lookup with --alias-id)', bedrockId)
     .option('--alias-id <id>', 'agent alias id', bedrockId)
-    .option('--outputs-file <file>', 'read the ids from `cdk deploy --outputs-file` output instead')
+    .option('--outputs-file <file>', 'read the stack outputs from a `cdk deploy --outputs-file` file instead')
     .option(
       '--endpoint <url>',
-      'talk through the chat endpoint (POST {message, sessionId}) instead of InvokeAgent',
+      'talk through the chat endpoint (POST {message, sessionId}) instead of calling Bedrock yourself',
     )
     .option('--api-key <key>', 'API key for --endpoint (default: WPKB_CHAT_API_KEY)')
     .option('--session <id>', 'continue this session', sessionId)
@@ -104,14 +158,20 @@ export function registerChat(program: Command): void {
             timeoutMs: flags.timeout * 1000,
           });
         } else {
-          const ids = await agentIds(flags);
-          backend = directBackend({
-            client: new BedrockAgentRuntimeClient(flags.region ? { region: flags.region } : {}),
-            agentId: ids.agentId,
-            agentAliasId: ids.agentAliasId,
-            streamFinalResponse: true,
-            timeoutMs: flags.timeout * 1000,
+          const { deployed, from } = await deployedAssistant(flags);
+          const config = loadConfig({
+            context: readCdkContext(),
+            env: process.env,
+            ...(flags.env ? { overrides: { env: flags.env } } : {}),
           });
+          backend = directBackend(
+            assistantFor(deployed, from, {
+              config,
+              root: process.cwd(),
+              ...(flags.region ? { region: flags.region } : {}),
+            }),
+            flags.timeout * 1000,
+          );
         }
         const interactive = flags.message === undefined && process.stdin.isTTY === true;
         const rl =

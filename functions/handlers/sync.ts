@@ -5,7 +5,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { bedrockRetrieve } from '../core/retrieval/retriever.js';
 import { type Clock, systemClock } from '../core/shared/clock.js';
 import { type SyncSettings, syncSettings } from '../core/shared/config/sync-env.js';
-import { parseEvent } from '../core/shared/event.js';
+import { InvalidEventError, parseEvent } from '../core/shared/event.js';
 import { type Log, logger, powertoolsLog } from '../core/shared/logger.js';
 import type { Storage } from '../core/storage/port.js';
 import { createS3Storage } from '../core/storage/s3.js';
@@ -55,12 +55,19 @@ export function makeSyncHandler(deps: SyncHandlerDeps) {
     clock: deps.clock,
     metrics: deps.metrics,
   };
-  const agent = {
-    bedrock: deps.bedrock,
-    agentId: settings.agentId,
-    storage: deps.storage,
-    log: deps.log,
-    clock: deps.clock,
+  const agent = () => {
+    if (!settings.agentId) {
+      throw new InvalidEventError(
+        'sync event: action: this stack has no agent (knowledge-base engine); the agent steps do not apply',
+      );
+    }
+    return {
+      bedrock: deps.bedrock,
+      agentId: settings.agentId,
+      storage: deps.storage,
+      log: deps.log,
+      clock: deps.clock,
+    };
   };
 
   return async (input: unknown): Promise<SyncOutput> => {
@@ -71,9 +78,9 @@ export function makeSyncHandler(deps: SyncHandlerDeps) {
       case 'status':
         return ingestionStatus(ingestion, event.runId, event.jobId);
       case 'prepare':
-        return prepareAgent(agent);
+        return prepareAgent(agent());
       case 'agentStatus':
-        return agentStatus(agent, event.runId);
+        return agentStatus(agent(), event.runId, event.reprepared);
       case 'verify':
         return verifyIndex(
           {

@@ -1,5 +1,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { type SecretSource, secretCache } from '../core/auth/secret-cache.js';
+import { readSharedSecret } from '../core/auth/shared-secret.js';
 import type { ApiGatewayEvent, ApiGatewayResult, LambdaContextLike } from '../core/chat/http.js';
 import { type Clock, systemClock } from '../core/shared/clock.js';
 import type { ContentTypeConfig } from '../core/shared/config/schema.js';
@@ -8,13 +10,12 @@ import { oneLine } from '../core/shared/errors.js';
 import { type Log, powertoolsLog } from '../core/shared/logger.js';
 import { queueMessageFor } from '../core/webhook/queue-message.js';
 import { decideWebhook, webhookErrorBody } from '../core/webhook/request.js';
-import { readWebhookSecret } from '../core/webhook/secret.js';
 
 export interface WebhookReceiverDeps {
   siteUrl: string;
   contentTypes: readonly ContentTypeConfig[];
-  /** The shared secret (cached by the caller). */
-  secret: () => Promise<string>;
+  /** The site's shared secret, cached; read again early when a signature fails (a rotated secret). */
+  secret: SecretSource;
   sqs: Pick<SQSClient, 'send'>;
   queueUrl: string;
   log: Log;
@@ -41,20 +42,26 @@ export function makeWebhookReceiverHandler(deps: WebhookReceiverDeps) {
     }
     const raw = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
     const sourceIp = event.requestContext?.identity?.sourceIp;
-    let secret: string;
+    const now = deps.clock.now();
+    const decide = (secret: string) =>
+      decideWebhook(raw, event.headers, {
+        secret,
+        siteUrl: deps.siteUrl,
+        contentTypes: deps.contentTypes,
+        nowSeconds: Math.floor(now.getTime() / 1000),
+      });
+    let decision: ReturnType<typeof decide>;
     try {
-      secret = await deps.secret();
+      decision = decide(await deps.secret.get());
+      if (!decision.accepted && decision.reason === 'signature does not match') {
+        // The secret may have been rotated since it was cached: one fresh read (rate-limited).
+        const fresh = await deps.secret.refresh();
+        if (fresh !== undefined) decision = decide(fresh);
+      }
     } catch (error) {
       deps.log.error('webhook secret unavailable', { requestId, error: oneLine(error) });
       return reply(503, JSON.stringify({ error: { code: 'unavailable', message: 'try again later' } }));
     }
-    const now = deps.clock.now();
-    const decision = decideWebhook(raw, event.headers, {
-      secret,
-      siteUrl: deps.siteUrl,
-      contentTypes: deps.contentTypes,
-      nowSeconds: Math.floor(now.getTime() / 1000),
-    });
     if (!decision.accepted) {
       deps.log.warn('webhook refused', {
         requestId,
@@ -95,25 +102,6 @@ export function makeWebhookReceiverHandler(deps: WebhookReceiverDeps) {
   };
 }
 
-/** The secret is read once per container and again after this long (rotation without redeploy). */
-const SECRET_CACHE_MS = 5 * 60_000;
-
-/** Caches a secret read; a failed read is not cached. */
-export function cachedSecret(read: () => Promise<string>, clock: Clock, ttlMs = SECRET_CACHE_MS) {
-  let cached: { value: Promise<string>; at: number } | undefined;
-  return (): Promise<string> => {
-    const now = clock.now().getTime();
-    if (!cached || now - cached.at > ttlMs) {
-      const value = read();
-      cached = { value, at: now };
-      value.catch(() => {
-        if (cached?.value === value) cached = undefined;
-      });
-    }
-    return cached.value;
-  };
-}
-
 let cached: ReturnType<typeof makeWebhookReceiverHandler> | undefined;
 
 export const handler = async (
@@ -126,7 +114,7 @@ export const handler = async (
     cached = makeWebhookReceiverHandler({
       siteUrl: settings.config.site.url,
       contentTypes: settings.config.contentTypes,
-      secret: cachedSecret(() => readWebhookSecret(secrets, settings.secretId), systemClock),
+      secret: secretCache(() => readSharedSecret(secrets, settings.secretId), systemClock),
       sqs: new SQSClient({}),
       queueUrl: settings.queueUrl,
       log: powertoolsLog,

@@ -34,8 +34,27 @@ export function syncTask(
   );
 }
 
+/**
+ * A deploy updating the agent while the run prepares it (AgentBusyError: PrepareAgent's
+ * ConflictException): retried with backoff — 30 s, 1, 2, 4 min, … about 15 minutes in all, longer than
+ * a CloudFormation update of the agent takes — before the failure path alerts.
+ */
+export const AGENT_BUSY_RETRY: sfn.RetryProps = {
+  errors: [SYNC_ERRORS.agentBusy],
+  interval: Duration.seconds(30),
+  backoffRate: 2,
+  maxAttempts: 5,
+  maxDelay: Duration.minutes(8),
+  jitterStrategy: sfn.JitterType.FULL,
+};
+
 export interface SyncLoopProps {
   sync: lambda.IFunction;
+  /**
+   * The agent engine: after the ingestion, prepare the agent's DRAFT and wait for it. The
+   * knowledge-base engine has no agent: the loop goes from the ingestion straight to the verification.
+   */
+  agentSteps: boolean;
   /** The data bucket, for the pending-sync marker (PENDING_SYNC_KEY). */
   dataBucket: s3.IBucket;
   ingestionPollSeconds: number;
@@ -47,9 +66,16 @@ export interface SyncLoopProps {
 /**
  * Check pending sync → Any changes? (changes, `forceSync`, or a sync left pending by an earlier run;
  * otherwise No changes) → Mark sync pending → Start ingestion (BUSY: wait, start again) → wait/poll
- * until COMPLETE → Prepare agent → wait/poll until PREPARED → Verify index → Clear pending sync →
- * `afterSync`. FAILED / STOPPED jobs and failed preparations make the sync Lambda throw (caught into the
- * failure path), so each Choice only tells "done" from "poll again". Returns the loop's first state.
+ * until COMPLETE → [agent engine: Prepare agent DRAFT → wait/poll until PREPARED →] Verify index → Clear
+ * pending sync → `afterSync`. FAILED / STOPPED jobs and failed preparations make the sync Lambda throw
+ * (caught into the failure path), so each Choice only tells "done" from "poll again"; a deploy racing
+ * the preparation is retried (AGENT_BUSY_RETRY), and a DRAFT a deploy reset to NOT_PREPARED is prepared
+ * again by `Check agent DRAFT` (the count travels in `$.agent.reprepared`). Returns the first state.
+ *
+ * Why the agent step is there at all: users talk to the alias, which serves the numbered version the
+ * last deploy made, and every version reads the knowledge base at query time — new documents reach
+ * users without it. PrepareAgent refreshes the DRAFT (the console's test window) and shows the agent
+ * still prepares against the synced knowledge base; it never moves the alias.
  */
 export function syncLoopStates(scope: Construct, kit: StateKit, props: SyncLoopProps): sfn.IChainable {
   const bucket = props.dataBucket;
@@ -113,8 +139,6 @@ export function syncLoopStates(scope: Construct, kit: StateKit, props: SyncLoopP
     { jobId: sfn.JsonPath.stringAt('$.ingestion.jobId') },
     '$.ingestion',
   );
-  const prepareAgent = sync(STATES.prepareAgent, 'prepare', {}, '$.agent');
-  const checkAgent = sync(STATES.checkAgent, 'agentStatus', {}, '$.agent');
   const verify = sync(STATES.verify, 'verify', {}, '$.verify');
 
   const waitForRunningJob = new sfn.Wait(scope, STATES.waitForRunningJob, {
@@ -124,23 +148,17 @@ export function syncLoopStates(scope: Construct, kit: StateKit, props: SyncLoopP
   const waitForIngestion = new sfn.Wait(scope, STATES.waitForIngestion, {
     time: sfn.WaitTime.duration(Duration.seconds(props.ingestionPollSeconds)),
   });
-  const waitForAgent = new sfn.Wait(scope, STATES.waitForAgent, {
-    time: sfn.WaitTime.duration(Duration.seconds(props.agentPollSeconds)),
-  });
   const noChanges = new sfn.Succeed(scope, STATES.noChanges, {
     comment: 'Nothing changed under kb/: no ingestion job, no agent preparation',
   });
 
   const ingestionComplete = new sfn.Choice(scope, STATES.ingestionComplete)
-    .when(sfn.Condition.stringEquals('$.ingestion.status', 'COMPLETE'), prepareAgent)
+    .when(
+      sfn.Condition.stringEquals('$.ingestion.status', 'COMPLETE'),
+      props.agentSteps ? agentDraftStates(scope, kit, props, verify) : verify,
+    )
     .otherwise(waitForIngestion);
   waitForIngestion.next(checkIngestion).next(ingestionComplete);
-
-  const agentPrepared = new sfn.Choice(scope, STATES.agentPrepared)
-    .when(sfn.Condition.stringEquals('$.agent.agentStatus', 'PREPARED'), verify)
-    .otherwise(waitForAgent);
-  waitForAgent.next(checkAgent).next(agentPrepared);
-  prepareAgent.next(agentPrepared);
   verify.next(clearPendingSync);
   clearPendingSync.next(props.afterSync);
 
@@ -163,4 +181,37 @@ export function syncLoopStates(scope: Construct, kit: StateKit, props: SyncLoopP
   markSyncPending.next(startIngestion);
   checkPendingSync.next(anyChanges);
   return checkPendingSync;
+}
+
+/**
+ * Prepare agent DRAFT → Agent DRAFT prepared? (PREPARED: `next`) → Wait for agent DRAFT → Check agent
+ * DRAFT → … Both Lambda steps retry AgentBusyError with backoff: a deploy changing the agent meanwhile is
+ * waited out, not alerted.
+ */
+function agentDraftStates(
+  scope: Construct,
+  kit: StateKit,
+  props: SyncLoopProps,
+  next: sfn.IChainable,
+): sfn.IChainable {
+  const prepareAgent = syncTask(kit, props.sync, STATES.prepareAgent, 'prepare', {}, '$.agent');
+  const checkAgent = syncTask(
+    kit,
+    props.sync,
+    STATES.checkAgent,
+    'agentStatus',
+    { reprepared: sfn.JsonPath.numberAt('$.agent.reprepared') },
+    '$.agent',
+  );
+  prepareAgent.addRetry(AGENT_BUSY_RETRY);
+  checkAgent.addRetry(AGENT_BUSY_RETRY);
+  const waitForAgent = new sfn.Wait(scope, STATES.waitForAgent, {
+    time: sfn.WaitTime.duration(Duration.seconds(props.agentPollSeconds)),
+  });
+  const agentPrepared = new sfn.Choice(scope, STATES.agentPrepared)
+    .when(sfn.Condition.stringEquals('$.agent.agentStatus', 'PREPARED'), next)
+    .otherwise(waitForAgent);
+  waitForAgent.next(checkAgent).next(agentPrepared);
+  prepareAgent.next(agentPrepared);
+  return prepareAgent;
 }

@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import axios from 'axios';
 import Table from 'cli-table3';
 import { loadConfig } from '../../functions/core/shared/config/load.js';
-import type { ContentTypeConfig, ResolvedContentType } from '../../functions/core/shared/config/schema.js';
+import type { ResolvedContentType } from '../../functions/core/shared/config/schema.js';
 import { wordpressSchema } from '../../functions/core/shared/config/schema.js';
 import { silentLog } from '../../functions/core/shared/logger.js';
 import { createWordPressClient, restFieldsFor } from '../../functions/core/wordpress/client.js';

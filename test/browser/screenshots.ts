@@ -33,6 +33,8 @@ try {
       deviceScaleFactor: shot.mobile ? 2 : 1,
       isMobile: shot.mobile,
       hasTouch: shot.mobile,
+      // The log scrolls smoothly otherwise, and the picture would catch it half-way.
+      reducedMotion: 'reduce',
     });
     const page = await context.newPage();
     await page.goto(`${serve.url}${shot.url}`);

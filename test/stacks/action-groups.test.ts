@@ -16,7 +16,7 @@ import {
   statementsOf,
   synthesizeAgentStack,
 } from './agent-synth.js';
-import { acknowledgements, configFor, find, logicalIdOf, nagFindings, only } from './synth.js';
+import { acknowledgements, agentOf, configFor, find, logicalIdOf, nagFindings, only } from './synth.js';
 
 let dev: AgentSynth;
 let prod: AgentSynth;
@@ -89,7 +89,7 @@ describe('the mall-directory action group', () => {
     expect(payload(changed)).toBe(changedSchema);
     expect(alias(changed).Properties.Description).not.toBe(alias(dev).Properties.Description);
     expect(alias(changed).logicalId).toBe(alias(dev).logicalId);
-    expect(changed.stack.agent.definitionHash).not.toBe(dev.stack.agent.definitionHash);
+    expect(agentOf(changed.stack).definitionHash).not.toBe(agentOf(dev.stack).definitionHash);
 
     expect(same.json).toEqual(dev.json);
     expect(alias(same).Properties.Description).toBe(alias(dev).Properties.Description);
@@ -226,7 +226,7 @@ describe('the action group Lambda', () => {
         Action: 'lambda:InvokeFunction',
         FunctionName: getAtt(logicalId, 'Arn'),
         Principal: 'bedrock.amazonaws.com',
-        SourceArn: getAtt(logicalIdOf(dev.stack.agent.agent), 'AgentArn'),
+        SourceArn: getAtt(logicalIdOf(agentOf(dev.stack).agent), 'AgentArn'),
         SourceAccount: { Ref: 'AWS::AccountId' },
       },
     ]);

@@ -40,9 +40,15 @@ beforeAll(async () => {
 
 /** The alarms of the reference configuration (cdk.json): pipeline and chat endpoint, no canaries. */
 const EXPECTED_ALARMS = (env: string) =>
-  ['chat-5xx', 'chat-latency', 'ingestion-documents-failed', 'pipeline-failed', 'pipeline-no-success'].map(
-    (name) => `wpkb-${env}-${name}`,
-  );
+  [
+    'chat-5xx',
+    'chat-latency',
+    // The reference prod has visitor tokens on (cdk.json), and with them the widget route's volume alarm.
+    ...(env === 'prod' ? ['chat-visitor-volume'] : []),
+    'ingestion-documents-failed',
+    'pipeline-failed',
+    'pipeline-no-success',
+  ].map((name) => `wpkb-${env}-${name}`);
 
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 const ofType = (t: AppTemplate, type: string) =>

@@ -28,9 +28,10 @@ function run(
   command: string,
   args: string[],
   cwd = REPO_ROOT,
+  extraEnv: Record<string, string> = {},
 ): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: environmentWithoutAws() });
+    const child = spawn(command, args, { cwd, env: { ...environmentWithoutAws(), ...extraEnv } });
     let output = '';
     child.stdout.on('data', (chunk) => (output += String(chunk)));
     child.stderr.on('data', (chunk) => (output += String(chunk)));
@@ -39,18 +40,13 @@ function run(
   });
 }
 
+/** `npx cdk synth --quiet` with these context arguments, into `out`, with no AWS credentials. */
+const cdkSynth = (context: string[], out: string) =>
+  run('npx', ['cdk', 'synth', '--quiet', '--no-notices', ...context, '-o', out]);
+
 describe('cdk synth', () => {
   it('works offline without AWS credentials, for the environment chosen with -c env=', async () => {
-    const { code, output } = await run('npx', [
-      'cdk',
-      'synth',
-      '--quiet',
-      '--no-notices',
-      '-c',
-      'env=prod',
-      '-o',
-      path.join(outdir, 'cdk.out'),
-    ]);
+    const { code, output } = await cdkSynth(['-c', 'env=prod'], path.join(outdir, 'cdk.out'));
     expect(code, output).toBe(0);
     const manifest = JSON.parse(readFileSync(path.join(outdir, 'cdk.out', 'manifest.json'), 'utf8')) as {
       artifacts: Record<string, { type: string }>;
@@ -78,6 +74,69 @@ describe('cdk synth', () => {
     expect(template).not.toContain('"labelPlural\\":\\"Restaurantes');
     expect(template).not.toContain('WPKB_CONFIG');
   }, 180_000);
+
+  it('synthesizes the knowledge-base engine with -c wpkb.cloud.assistant.engine=knowledge-base: no agent, a working chat bundle', async () => {
+    const out = path.join(outdir, 'cdk.out.kb');
+    const { code, output } = await cdkSynth(
+      ['-c', 'env=prod', '-c', 'wpkb.cloud.assistant.engine=knowledge-base'],
+      out,
+    );
+    expect(code, output).toBe(0);
+    const template = JSON.parse(readFileSync(path.join(out, 'wpkb-prod.template.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+    };
+    const types = Object.values(template.Resources).map((r) => r.Type);
+    expect(types).not.toContain('AWS::Bedrock::Agent');
+    expect(types).not.toContain('AWS::Bedrock::AgentAlias');
+    expect(types).toContain('AWS::DynamoDB::Table');
+
+    // The chat Lambda's bundle as esbuild wrote it, run with its environment: the engine builds from what
+    // is compiled in (definition, configuration) and answers a preflight — no AWS call is made.
+    const chat = Object.values(template.Resources).find(
+      (r) =>
+        r.Type === 'AWS::Lambda::Function' &&
+        (r.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables
+          ?.ASSISTANT_ENGINE === 'knowledge-base',
+    );
+    const key = (chat?.Properties.Code as { S3Key?: string } | undefined)?.S3Key ?? '';
+    const bundle = path.join(out, `asset.${key.replace(/\.zip$/, '')}`, 'index.js');
+    expect(existsSync(bundle), bundle).toBe(true);
+    const variables =
+      (chat?.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+    // Deploy-time values, as CloudFormation fills them in.
+    const deployed: Record<string, string> = {
+      KNOWLEDGE_BASE_ID: 'KB12345678',
+      HISTORY_TABLE: 'wpkb-prod-AssistantConversationsTable-1A2B3C',
+      DATA_BUCKET: 'wpkb-prod-data-1a2b3c',
+      GUARDRAIL_ID: 'gr1234abcd',
+      GUARDRAIL_VERSION: '1',
+    };
+    const env = Object.fromEntries(
+      Object.entries(variables).map(([name, value]) => [
+        name,
+        typeof value === 'string' ? value : (deployed[name] ?? `no deploy-time value for ${name}`),
+      ]),
+    );
+    const preflight = (extra: Record<string, string>) =>
+      run(
+        process.execPath,
+        [
+          '-e',
+          `require(${JSON.stringify(bundle)}).handler({httpMethod: 'OPTIONS', headers: {Origin: 'https://mall.example.cl'}, requestContext: {requestId: 'r1'}}).then((r) => console.log('STATUS ' + r.statusCode))`,
+        ],
+        REPO_ROOT,
+        {
+          ...env,
+          AWS_REGION: 'us-east-1',
+          ...extra,
+        },
+      );
+    const ok = await preflight({});
+    expect(ok.output).toContain('STATUS 204');
+    // The same bundle with a broken environment answers 500: the 204 above is the engine built, not luck.
+    const broken = await preflight({ MAX_TOOL_ROUNDS: '0' });
+    expect(broken.output).toContain('STATUS 500');
+  }, 240_000);
 
   it('fails with one line naming a misspelt cdk.json key, even one in an environment not deployed', async () => {
     // cdk.json as it is, with one key misspelt under environments.prod, in a directory of its own.

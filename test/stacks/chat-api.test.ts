@@ -10,7 +10,7 @@ import {
   statementsOf,
   synthesizeAgentStack,
 } from './agent-synth.js';
-import { acknowledgements, configFor, logicalIdOf, nagFindings, only } from './synth.js';
+import { acknowledgements, agentOf, configFor, logicalIdOf, nagFindings, only } from './synth.js';
 
 const ONE_ORIGIN = ['https://mall.example.cl'];
 const TWO_ORIGINS = ['https://mall.example.cl', 'https://www.mall.example.cl'];
@@ -25,7 +25,12 @@ beforeAll(() => {
   one = synthesizeAgentStack({ env: 'dev', overrides: chatOverrides({ allowedOrigins: ONE_ORIGIN }) });
   two = synthesizeAgentStack({
     env: 'prod',
-    overrides: chatOverrides({ allowedOrigins: TWO_ORIGINS, waf: { enabled: true, ipRateLimit: 800 } }),
+    // The API-key route alone (the visitors' route of the reference prod: chat-visitors.test.ts).
+    overrides: chatOverrides({
+      allowedOrigins: TWO_ORIGINS,
+      waf: { enabled: true, ipRateLimit: 800 },
+      visitorTokens: { enabled: false },
+    }),
   });
 });
 
@@ -149,8 +154,9 @@ describe('the chat Lambda', () => {
     const { fn } = chatFunction(two);
     const variables = variablesOf(fn);
     expect(variables).toMatchObject({
-      AGENT_ID: getAtt(logicalIdOf(two.stack.agent.agent), 'AgentId'),
-      AGENT_ALIAS_ID: getAtt(logicalIdOf(two.stack.agent.alias), 'AgentAliasId'),
+      ASSISTANT_ENGINE: 'agent',
+      AGENT_ID: getAtt(logicalIdOf(agentOf(two.stack).agent), 'AgentId'),
+      AGENT_ALIAS_ID: getAtt(logicalIdOf(agentOf(two.stack).alias), 'AgentAliasId'),
       ALLOWED_ORIGINS: TWO_ORIGINS.join(','),
       AGENT_TIMEOUT_MS: String(AGENT_TIMEOUT_MS),
       STREAM_FINAL_RESPONSE: 'true',
@@ -167,11 +173,14 @@ describe('the chat Lambda', () => {
       KNOWLEDGE_BASE_ID: 'UVWXYZ0123',
     } as Record<string, string>;
     expect(chatSettings(deployed)).toMatchObject({
-      agentId: 'ABCDEFGHIJ',
-      agentAliasId: 'KLMNOPQRST',
+      assistant: {
+        engine: 'agent',
+        agentId: 'ABCDEFGHIJ',
+        agentAliasId: 'KLMNOPQRST',
+        streamFinalResponse: true,
+      },
       allowedOrigins: TWO_ORIGINS,
       agentTimeoutMs: AGENT_TIMEOUT_MS,
-      streamFinalResponse: true,
       logUserMessages: false,
       requireApiKey: true,
       knowledgeBaseId: 'UVWXYZ0123',
@@ -194,7 +203,7 @@ describe('the chat Lambda', () => {
       {
         Effect: 'Allow',
         Action: 'bedrock:InvokeAgent',
-        Resource: getAtt(logicalIdOf(none.stack.agent.alias), 'AgentAliasArn'),
+        Resource: getAtt(logicalIdOf(agentOf(none.stack).alias), 'AgentAliasArn'),
       },
     ]);
     expect(statements.flatMap((s) => [s.Action].flat()).sort()).toEqual([

@@ -156,8 +156,12 @@ describe('POST /webhook', () => {
     );
     expect(settings.secretId).toBe('wpkb/dev/webhook');
     expect(settings.config.contentTypes.map((t) => t.name)).toEqual(['event', 'stores', 'restaurant']);
-    expect(built.resources[built.id(built.api.function.fn)]?.Properties.FunctionName).toBe('wpkb-dev-webhook-receiver');
-    expect(built.resources[built.id(built.worker.function.fn)]?.Properties.FunctionName).toBe('wpkb-dev-instant-worker');
+    expect(built.resources[built.id(built.api.function.fn)]?.Properties.FunctionName).toBe(
+      'wpkb-dev-webhook-receiver',
+    );
+    expect(built.resources[built.id(built.worker.function.fn)]?.Properties.FunctionName).toBe(
+      'wpkb-dev-instant-worker',
+    );
     const roleId = built.id(built.api.function.role);
     const sids = statements(built, roleId);
     expect(Object.keys(sids).sort()).toEqual([

@@ -2,11 +2,10 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lambdaSettings } from '../../functions/core/shared/config/lambda-env.js';
-import { loadConfig } from '../../functions/core/shared/config/load.js';
 import { lambdaConfig } from '../../stacks/pipeline-functions.js';
 import type { WpkbFunction } from '../../stacks/wpkb-function.js';
-import { buildPipeline, type PipelineSynth, synthesizePipelineStack } from './pipeline-synth.js';
-import { acknowledgements, configFor, logicalIdOf, nagFindings } from './synth.js';
+import { type PipelineSynth, synthesizePipelineStack } from './pipeline-synth.js';
+import { acknowledgements, agentOf, configFor, logicalIdOf, nagFindings } from './synth.js';
 
 let dev: PipelineSynth;
 let prod: PipelineSynth;
@@ -118,7 +117,7 @@ describe('pipeline Lambda functions', () => {
       DATA_BUCKET: ref(id(dev.stack.data.bucket)),
       KNOWLEDGE_BASE_ID: getAtt(id(dev.stack.knowledgeBase), 'KnowledgeBaseId'),
       DATA_SOURCE_ID: getAtt(id(dev.stack.knowledgeBase.dataSource), 'DataSourceId'),
-      AGENT_ID: getAtt(id(dev.stack.agent), 'AgentId'),
+      AGENT_ID: getAtt(id(agentOf(dev.stack)), 'AgentId'),
       PINECONE_SECRET_ARN: getAtt(indexId, 'SecretArn'),
       PINECONE_INDEX_HOST: getAtt(indexId, 'Host'),
       PINECONE_NAMESPACE: 'dev',
@@ -258,7 +257,7 @@ describe('pipeline IAM (least privilege)', () => {
         Sid: 'PrepareAgent',
         Effect: 'Allow',
         Action: ['bedrock:GetAgent', 'bedrock:PrepareAgent'],
-        Resource: getAtt(id(dev.stack.agent), 'AgentArn'),
+        Resource: getAtt(id(agentOf(dev.stack)), 'AgentArn'),
       },
       expect.objectContaining({ Sid: 'ReadPineconeApiKey', Action: 'secretsmanager:GetSecretValue' }),
       {

@@ -14,6 +14,7 @@ describe('cloudNames', () => {
       pineconeIndex: 'wpkb-staging',
       pineconeNamespace: 'staging',
       pineconeSecret: 'wpkb/staging/pinecone',
+      siteSecret: 'wpkb/staging/webhook',
       webhookSecret: 'wpkb/staging/webhook',
     });
   });
@@ -32,6 +33,13 @@ describe('cloudNames', () => {
       pineconeNamespace: 'qa-mall',
       pineconeSecret: 'team/pinecone',
     });
+  });
+
+  it('uses the configured site secret as it is', () => {
+    const config = loadConfig({
+      overrides: { env: 'qa', cloud: { chat: { visitorTokens: { secret: 'mall/site-secret' } } } },
+    });
+    expect(cloudNames(config).siteSecret).toBe('mall/site-secret');
   });
 });
 

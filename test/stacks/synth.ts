@@ -5,9 +5,11 @@ import { App, CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import cdkNag from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { MALL_DIRECTORY_SCHEMA_FILE } from '../../bin/assistant-files.js';
 import { loadConfig } from '../../functions/core/shared/config/load.js';
 import type { WpkbConfig } from '../../functions/core/shared/config/schema.js';
-import { MALL_DIRECTORY_SCHEMA_FILE } from '../../stacks/action-groups.js';
+import type { MallDirectory } from '../../stacks/action-groups.js';
+import type { WpkbAgent } from '../../stacks/agent.js';
 import { WpkbStack } from '../../stacks/wpkb-stack.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -122,4 +124,16 @@ export function find(scope: IConstruct, suffix: string): IConstruct {
   const found = scope.node.findAll().find((c) => c.node.path.endsWith(suffix));
   if (!found) throw new Error(`no construct at …${suffix}`);
   return found;
+}
+
+/** The agent of an agent-engine stack (fails for a knowledge-base stack, which has none). */
+export function agentOf(stack: WpkbStack): WpkbAgent {
+  if (!stack.agent) throw new Error(`${stack.stackName} has no agent (knowledge-base engine)`);
+  return stack.agent;
+}
+
+/** The mall-directory action group of an agent-engine stack. */
+export function mallDirectoryOf(stack: WpkbStack): MallDirectory {
+  if (!stack.mallDirectory) throw new Error(`${stack.stackName} has no action group`);
+  return stack.mallDirectory;
 }

@@ -10,10 +10,12 @@ import { AlertTopic } from '../../stacks/alert-topic.js';
 import { DataBucket } from '../../stacks/data-bucket.js';
 import {
   acknowledgements,
+  agentOf,
   bareStack,
   find,
   INSTRUCTION,
   logicalIdOf,
+  mallDirectoryOf,
   nagFindings,
   only,
   type Synthesized,
@@ -382,7 +384,7 @@ describe('agent', () => {
       FoundationModel: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
       IdleSessionTTLInSeconds: 600,
       AutoPrepare: true,
-      AgentResourceRoleArn: getAtt(logicalIdOf(dev.stack.agent.role), 'Arn'),
+      AgentResourceRoleArn: getAtt(logicalIdOf(agentOf(dev.stack).role), 'Arn'),
     });
   });
 
@@ -401,7 +403,7 @@ describe('agent', () => {
     const alias = only(dev.template, 'AWS::Bedrock::AgentAlias');
     expect(alias.Properties).toMatchObject({
       AgentAliasName: 'live',
-      AgentId: getAtt(logicalIdOf(dev.stack.agent), 'AgentId'),
+      AgentId: getAtt(logicalIdOf(agentOf(dev.stack)), 'AgentId'),
       Description: expect.stringMatching(/definition [0-9a-f]{16}$/),
     });
     expect(alias.Properties.RoutingConfiguration).toBeUndefined();
@@ -429,7 +431,7 @@ describe('agent', () => {
       GuardrailIdentifier: getAtt(guardrail.logicalId, 'GuardrailId'),
       GuardrailVersion: getAtt(version.logicalId, 'Version'),
     });
-    const agentRole = roleOf(prod, prod.stack.agent.role);
+    const agentRole = roleOf(prod, agentOf(prod.stack).role);
     expect(statementsOf(agentRole)).toContainEqual(
       expect.objectContaining({
         Action: 'bedrock:ApplyGuardrail',
@@ -439,7 +441,7 @@ describe('agent', () => {
   });
 
   it('lets the agent retrieve from its own knowledge base only', () => {
-    const statements = statementsOf(roleOf(dev, dev.stack.agent.role));
+    const statements = statementsOf(roleOf(dev, agentOf(dev.stack).role));
     expect(statements).toContainEqual(
       expect.objectContaining({
         Action: 'bedrock:Retrieve',
@@ -548,7 +550,7 @@ describe('synthesis', () => {
       ).Properties.Environment.Variables;
     const bucket = { Ref: dataBucketId(dev) };
     const knowledgeBaseId = getAtt(logicalIdOf(dev.stack.knowledgeBase), 'KnowledgeBaseId');
-    const agentId = getAtt(logicalIdOf(dev.stack.agent), 'AgentId');
+    const agentId = getAtt(logicalIdOf(agentOf(dev.stack)), 'AgentId');
 
     expect(variables(dev.stack.pipeline.functions.sync)).toMatchObject({
       DATA_BUCKET: bucket,
@@ -557,18 +559,18 @@ describe('synthesis', () => {
       AGENT_ID: agentId,
       PINECONE_NAMESPACE: 'dev',
     });
-    expect(variables(dev.stack.mallDirectory.function.fn)).toMatchObject({ DATA_BUCKET: bucket });
+    expect(variables(mallDirectoryOf(dev.stack).function.fn)).toMatchObject({ DATA_BUCKET: bucket });
     expect(only(dev.template, 'AWS::Bedrock::Agent').Properties.ActionGroups).toEqual([
       expect.objectContaining({
         ActionGroupName: 'mall-directory',
-        ActionGroupExecutor: { Lambda: getAtt(logicalIdOf(dev.stack.mallDirectory.function.fn), 'Arn') },
+        ActionGroupExecutor: { Lambda: getAtt(logicalIdOf(mallDirectoryOf(dev.stack).function.fn), 'Arn') },
       }),
     ]);
     const chat = dev.stack.chat;
     if (!chat) throw new Error('dev has the chat endpoint enabled');
     expect(variables(chat.function.fn)).toMatchObject({
       AGENT_ID: agentId,
-      AGENT_ALIAS_ID: getAtt(logicalIdOf(dev.stack.agent.alias), 'AgentAliasId'),
+      AGENT_ALIAS_ID: getAtt(logicalIdOf(agentOf(dev.stack).alias), 'AgentAliasId'),
       KNOWLEDGE_BASE_ID: knowledgeBaseId,
     });
   });

@@ -5,7 +5,7 @@ import { todayNumber } from '../../functions/core/retrieval/freshness.js';
 import { systemClock } from '../../functions/core/shared/clock.js';
 import { getJson } from '../../functions/core/storage/codec.js';
 import type { RunReportWithCanaries } from '../../functions/core/sync/canaries.js';
-import { generateDemoSite } from '../../functions/local/demo-site/fixtures.js';
+import { generateDemoSite } from '../../functions/local/demo-site/generate.js';
 import { failedAt, PENDING_SYNC_KEY, STATES } from '../../stacks/pipeline-states/names.js';
 import { synthesizePipelineStack } from '../stacks/pipeline-synth.js';
 import { logicalIdOf } from '../stacks/synth.js';

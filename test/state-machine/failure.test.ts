@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-bedrock-agent';
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { generateDemoSite } from '../../functions/local/demo-site/fixtures.js';
+import { generateDemoSite } from '../../functions/local/demo-site/generate.js';
 import { startDemoSite } from '../../functions/local/demo-site/server.js';
 import { failedAt, INVALID_INPUT, PENDING_SYNC_KEY, STATES } from '../../stacks/pipeline-states/names.js';
 import { ACCOUNT, REGION } from './harness.js';
@@ -106,7 +106,7 @@ describe('pipeline executions that fail, and what they leave', () => {
     expect(w.alerts).toHaveLength(4);
   });
 
-  it('agent preparation FAILED: alerts naming Check agent and the reasons, then fails; no verify', async () => {
+  it('agent DRAFT preparation FAILED: alerts naming Check agent DRAFT and the reasons, then fails; no verify', async () => {
     bedrockHappy();
     alone('nightly-0005');
     bedrockMock
@@ -119,8 +119,8 @@ describe('pipeline executions that fail, and what they leave', () => {
     expect(execution.path.slice(-3)).toEqual([failedAt(STATES.checkAgent), STATES.sendAlert, STATES.failed]);
     expect(execution.path).not.toContain(STATES.verify);
     expect(w.alerts).toHaveLength(1);
-    expect(w.alerts[0]?.Subject).toBe('wpkb dev: pipeline failed at Check agent');
-    expect(w.alerts[0]?.Message).toContain('failed in state Check agent');
+    expect(w.alerts[0]?.Subject).toBe('wpkb dev: pipeline failed at Check agent DRAFT');
+    expect(w.alerts[0]?.Message).toContain('failed in state Check agent DRAFT');
     expect(w.alerts[0]?.Message).toContain('Error: AgentPrepareError');
     expect(w.alerts[0]?.Message).toContain('Action group schema invalid');
     expect(await report(w.storage, 'nightly-0005')).toMatchObject({

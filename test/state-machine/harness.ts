@@ -78,6 +78,8 @@ function getAtt(id: string, attribute: string, resources: Resources): string {
       return `arn:aws:bedrock:${REGION}:${ACCOUNT}:agent/${FAKE.agentId}`;
     case 'AgentAliasId':
       return FAKE.agentAliasId;
+    case 'AgentAliasArn':
+      return `arn:aws:bedrock:${REGION}:${ACCOUNT}:agent-alias/${FAKE.agentId}/${FAKE.agentAliasId}`;
     case 'Host':
       return FAKE.pineconeHost;
     case 'ConnectionString':

@@ -39,7 +39,7 @@ import { makeExtractHandler } from '../../functions/handlers/extract.js';
 import { makeGuardHandler } from '../../functions/handlers/guard.js';
 import { makeSyncHandler } from '../../functions/handlers/sync.js';
 import { makeTransformHandler } from '../../functions/handlers/transform.js';
-import { generateDemoSite } from '../../functions/local/demo-site/fixtures.js';
+import { generateDemoSite } from '../../functions/local/demo-site/generate.js';
 import { type DemoSiteServer, startDemoSite } from '../../functions/local/demo-site/server.js';
 import { STATES } from '../../stacks/pipeline-states/names.js';
 import { type PipelineSynth, synthesizePipelineStack } from '../stacks/pipeline-synth.js';

@@ -27,8 +27,6 @@ const PHP_DIR = join(HERE, 'php');
 const MU_PLUGIN_DIR = join(HERE, 'mu-plugins');
 /** WP_PLUGIN_DIR of the test site: the repository's plugins, served at /wp-content/plugins/ by the router. */
 export const PLUGIN_ROOT = join(HERE, '..', '..', 'wordpress-plugin');
-/** The plugin the harness activates, as WordPress names it (relative to WP_PLUGIN_DIR). */
-export const PLUGIN_FILE = 'wpkb-connector/wpkb-connector.php';
 const WP_ROOT = '/usr/share/wordpress';
 const WP_CONFIG_DIR = '/etc/wordpress';
 const SETUP_HINT = 'run .ci/wordpress-setup.sh (as root) first';

@@ -55,6 +55,10 @@ export const OPERATIONS: readonly Operation[] = [
 export const findOperation = (method: string, apiPath: string): Operation | undefined =>
   OPERATIONS.find((o) => o.method === method.toUpperCase() && o.path === apiPath);
 
+/** The operation with this operationId (a Converse tool's name), if any. */
+export const findOperationById = (operationId: string): Operation | undefined =>
+  OPERATIONS.find((o) => o.operationId === operationId);
+
 /**
  * Matches a concrete path (`/items/123`) to an operation's template, with its path parameters.
  * Bedrock sends the template itself as `apiPath`; the local CLI starts from a concrete URL.

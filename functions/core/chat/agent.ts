@@ -6,25 +6,15 @@ import {
   type RetrievedReference,
   type RetrievalFilter as SdkRetrievalFilter,
 } from '@aws-sdk/client-bedrock-agent-runtime';
+import {
+  type AssistantAnswer,
+  AssistantError,
+  classifyFailure,
+  deadlineOf,
+  upstreamFailure,
+} from '../assistant/assistant.js';
 import type { RetrievalFilter } from '../retrieval/filter.js';
-import { WpkbError } from '../shared/errors.js';
-import { type ChatCitation, citationsFrom } from './citations.js';
-
-/** How a failed turn is answered: 429 (retry later), 502 (upstream failure), 504 (took too long). */
-export type AgentFailure = 'throttled' | 'upstream' | 'timeout' | 'empty';
-
-/** The agent did not produce an answer. `upstream` names Bedrock's exception (for logs, never users). */
-export class AgentError extends WpkbError {
-  override readonly name = 'AgentError';
-  constructor(
-    readonly failure: AgentFailure,
-    message: string,
-    readonly upstream?: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+import { citationsFrom } from './citations.js';
 
 export interface AgentTarget {
   client: Pick<BedrockAgentRuntimeClient, 'send'>;
@@ -61,42 +51,17 @@ export interface AgentTurn {
   onText?: (piece: string) => void;
 }
 
-export interface AgentAnswer {
-  sessionId: string;
-  answer: string;
-  citations: ChatCitation[];
-}
-
-/** Bedrock's throttling-like exceptions: the caller should retry later. */
-const THROTTLING = new Set(['ThrottlingException', 'ServiceQuotaExceededException']);
+export type AgentAnswer = AssistantAnswer;
 
 /** `throttlingException` (stream member) / `ThrottlingException` (error name) → `ThrottlingException`. */
 const exceptionName = (key: string) => key.charAt(0).toUpperCase() + key.slice(1);
-
-function failureOf(name: string, message: string, cause?: unknown): AgentError {
-  if (THROTTLING.has(name))
-    return new AgentError('throttled', `agent throttled: ${message}`, name, { cause });
-  return new AgentError('upstream', `agent failed: ${name}: ${message}`, name, { cause });
-}
-
-/** Maps anything InvokeAgent or its stream threw to an AgentError. */
-function classify(error: unknown, signal: AbortSignal, timeoutMs: number): AgentError {
-  if (error instanceof AgentError) return error;
-  const e = error as { name?: string; message?: string } | undefined;
-  if (signal.aborted || e?.name === 'AbortError' || e?.name === 'TimeoutError') {
-    return new AgentError('timeout', `agent did not answer within ${timeoutMs} ms`, e?.name, {
-      cause: error,
-    });
-  }
-  return failureOf(e?.name ?? 'Error', e?.message ?? String(error), error);
-}
 
 /**
  * One turn with the agent: InvokeAgent on the alias, the `completion` stream read to its end, chunk
  * bytes decoded (TextDecoder, streaming-safe across chunk boundaries) and joined, citations collected
  * from every chunk's attribution and merged per document. Trace events are ignored. An in-stream
  * exception — a stream member like `throttlingException`, or an error the SDK throws while iterating
- * (what it does for modelled exception events) — ends the turn with an AgentError; so do a
+ * (what it does for modelled exception events) — ends the turn with an AssistantError; so do a
  * `returnControl` (this agent has no such action group), a timeout, and an empty answer.
  */
 export async function askAgent(target: AgentTarget, turn: AgentTurn): Promise<AgentAnswer> {
@@ -111,10 +76,7 @@ export async function askAgent(target: AgentTarget, turn: AgentTurn): Promise<Ag
   };
   // The SDK honours abortSignal; racing every await against it as well bounds the turn whatever the
   // transport does (a stalled stream ends at the deadline, not at Lambda's timeout).
-  const deadline = new Promise<never>((_, reject) => {
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
-  deadline.catch(() => {});
+  const deadline = deadlineOf(signal);
   let iterator: AsyncIterator<ResponseStream> | undefined;
   try {
     const response = await Promise.race([
@@ -133,7 +95,7 @@ export async function askAgent(target: AgentTarget, turn: AgentTurn): Promise<Ag
       deadline,
     ]);
     if (!response.completion) {
-      throw new AgentError('upstream', 'agent response has no completion stream', 'NoCompletion');
+      throw new AssistantError('upstream', 'agent response has no completion stream', 'NoCompletion');
     }
     iterator = response.completion[Symbol.asyncIterator]();
     for (;;) {
@@ -149,7 +111,7 @@ export async function askAgent(target: AgentTarget, turn: AgentTurn): Promise<Ag
       }
       if (event.trace || event.files) continue;
       if (event.returnControl) {
-        throw new AgentError(
+        throw new AssistantError(
           'upstream',
           'agent asked to return control, which this endpoint does not do',
           'ReturnControl',
@@ -158,14 +120,14 @@ export async function askAgent(target: AgentTarget, turn: AgentTurn): Promise<Ag
       const [key, value] = Object.entries(event).find(([, v]) => v !== undefined) ?? [];
       if (key === undefined || key === '$unknown') continue; // an event type newer than this SDK
       const message = (value as { message?: string } | undefined)?.message ?? 'no message';
-      throw failureOf(exceptionName(key), message);
+      throw upstreamFailure('agent', exceptionName(key), message);
     }
     add(decoder.decode());
   } catch (error) {
     // Stop reading (closes the HTTP stream) when leaving early; never let that hide the real error.
     void Promise.resolve(iterator?.return?.()).catch(() => {});
-    throw classify(error, signal, target.timeoutMs);
+    throw classifyFailure('agent', error, signal, target.timeoutMs);
   }
-  if (!answer.trim()) throw new AgentError('empty', 'agent returned an empty answer', 'EmptyAnswer');
+  if (!answer.trim()) throw new AssistantError('empty', 'agent returned an empty answer', 'EmptyAnswer');
   return { sessionId: turn.sessionId, answer: answer.trim(), citations: citationsFrom(references) };
 }

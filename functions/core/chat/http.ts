@@ -4,6 +4,8 @@ import { z } from 'zod';
 export interface ApiGatewayEvent {
   httpMethod?: string;
   path?: string;
+  /** The API's resource path the request matched (`/chat`, `/visitor/chat`), without the stage. */
+  resource?: string;
   headers?: Record<string, string | undefined> | null;
   body?: string | null;
   isBase64Encoded?: boolean;
@@ -24,6 +26,9 @@ export interface LambdaContextLike {
   awsRequestId?: string;
   getRemainingTimeInMillis?: () => number;
 }
+
+/** The deployed API's route for the widget (visitor tokens); `/chat` is for clients with an API key. */
+export const VISITOR_CHAT_RESOURCE = '/visitor/chat';
 
 export const MESSAGE_MAX = 2000;
 /** InvokeAgent's sessionId rule. */
@@ -71,7 +76,7 @@ export function corsHeaders(origin: string | undefined, allowed: readonly string
   else if (allowed.includes(normalised)) out['Access-Control-Allow-Origin'] = normalised;
   else return out;
   out['Access-Control-Allow-Methods'] = 'POST, OPTIONS';
-  out['Access-Control-Allow-Headers'] = 'Content-Type, X-Api-Key';
+  out['Access-Control-Allow-Headers'] = 'Content-Type, X-Api-Key, Authorization';
   out['Access-Control-Max-Age'] = '600';
   return out;
 }

@@ -1,6 +1,7 @@
+import type { AssistantError } from '../assistant/assistant.js';
+import type { ChatAccess, SecretUnavailable } from '../auth/chat-access.js';
 import type { ChatSettings } from '../shared/config/chat-env.js';
 import { WpkbError } from '../shared/errors.js';
-import type { AgentError } from './agent.js';
 import {
   type ApiGatewayEvent,
   BODY_MAX_BYTES,
@@ -36,22 +37,35 @@ export function checkPreflight(
   if (!originAllowed(origin, settings.allowedOrigins)) throw originNotAllowed();
 }
 
+/** Only `POST` asks a question (`OPTIONS` is the preflight): 405 otherwise. */
+export function checkPost(event: ApiGatewayEvent): void {
+  if ((event.httpMethod ?? '').toUpperCase() !== 'POST')
+    throw new ChatHttpError(405, 'method_not_allowed', 'Use POST.', { Allow: 'POST, OPTIONS' });
+}
+
+/** A refused credential (chat-access.ts) as the endpoint answers it, with the 401's challenge. */
+export function accessHttpError(
+  refusal: Exclude<ChatAccess | SecretUnavailable, { ok: true }>,
+): ChatHttpError {
+  return new ChatHttpError(
+    refusal.status,
+    refusal.code,
+    refusal.message,
+    'challenge' in refusal && refusal.challenge ? { 'WWW-Authenticate': refusal.challenge } : {},
+  );
+}
+
 /**
- * `POST /chat {message, sessionId?}` read and checked, in the order that costs least: method, API key
- * (API Gateway checked it; `requireApiKey` makes sure it did), origin, body size, JSON, fields. Throws a
- * ChatHttpError: 405, 403, 413 or 400 naming the field.
+ * `POST /chat {message, sessionId?}` read and checked once the caller is known (chat-access.ts), in the
+ * order that costs least: method, origin, body size, JSON, fields. Throws a ChatHttpError: 405, 403, 413
+ * or 400 naming the field.
  */
 export function readChatRequest(
   event: ApiGatewayEvent,
   origin: string | undefined,
-  settings: Pick<ChatSettings, 'allowedOrigins' | 'requireApiKey'>,
+  settings: Pick<ChatSettings, 'allowedOrigins'>,
 ): ChatRequest {
-  const method = (event.httpMethod ?? '').toUpperCase();
-  if (method !== 'POST')
-    throw new ChatHttpError(405, 'method_not_allowed', 'Use POST.', { Allow: 'POST, OPTIONS' });
-  if (settings.requireApiKey && !event.requestContext?.identity?.apiKeyId) {
-    throw new ChatHttpError(403, 'forbidden', 'A valid API key is required.');
-  }
+  checkPost(event);
   if (!originAllowed(origin, settings.allowedOrigins)) throw originNotAllowed();
 
   const raw = event.isBase64Encoded
@@ -86,8 +100,8 @@ export function readChatRequest(
 }
 
 /** How a turn that failed is answered: 429 throttled, 502 upstream failure or empty answer, 504 timeout. */
-export function agentHttpError(error: unknown): ChatHttpError {
-  switch ((error as Partial<AgentError>).failure ?? 'upstream') {
+export function assistantHttpError(error: unknown): ChatHttpError {
+  switch ((error as Partial<AssistantError>).failure ?? 'upstream') {
     case 'throttled':
       return new ChatHttpError(
         429,

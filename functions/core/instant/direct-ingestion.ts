@@ -124,6 +124,31 @@ export class DirectIngestionError extends Error {
   }
 }
 
+/**
+ * One call of a document API for these documents: paced, its statuses collected, a failure (after the
+ * SDK's retries) turned into a DirectIngestionError naming the call's documents.
+ */
+async function documentCall(
+  api: 'IngestKnowledgeBaseDocuments' | 'DeleteKnowledgeBaseDocuments',
+  keys: readonly string[],
+  send: () => Promise<{ documentDetails?: KnowledgeBaseDocumentDetail[] }>,
+  context: { bucket: string; statuses: DocumentStatusMap; pace: (api: string) => Promise<void> },
+): Promise<void> {
+  await context.pace(api);
+  try {
+    collect(context.bucket, (await send()).documentDetails, context.statuses);
+  } catch (cause) {
+    const error = cause as Error;
+    throw new DirectIngestionError(
+      `${api} (${keys.length} documents) failed: ${error.name}: ${error.message}`,
+      [...keys],
+      {
+        cause,
+      },
+    );
+  }
+}
+
 export async function ingestDocuments(
   target: DirectIngestionTarget,
   documents: readonly DocumentToIngest[],
@@ -133,30 +158,26 @@ export async function ingestDocuments(
   const statuses: DocumentStatusMap = new Map();
   for (const batch of ingestBatches(documents)) {
     const keys = batch.map((doc) => doc.key);
-    await pace('ingest');
-    try {
-      const response = await deps.bedrock.send(
-        new IngestKnowledgeBaseDocumentsCommand({
-          knowledgeBaseId: target.knowledgeBaseId,
-          dataSourceId: target.dataSourceId,
-          clientToken: batchToken('ingest', keys, batch.map((d) => d.bytes).join(',')),
-          documents: batch.map((doc) => ({
-            content: { dataSourceType: 'S3', s3: { s3Location: { uri: s3Uri(target.bucket, doc.key) } } },
-            metadata: {
-              type: 'S3_LOCATION',
-              s3Location: { uri: s3Uri(target.bucket, sidecarKeyFor(doc.key)) },
-            },
-          })),
-        }),
-      );
-      collect(target.bucket, response.documentDetails, statuses);
-    } catch (cause) {
-      throw new DirectIngestionError(
-        `IngestKnowledgeBaseDocuments (${keys.length} documents) failed: ${(cause as Error).name}: ${(cause as Error).message}`,
-        keys,
-        { cause },
-      );
-    }
+    await documentCall(
+      'IngestKnowledgeBaseDocuments',
+      keys,
+      () =>
+        deps.bedrock.send(
+          new IngestKnowledgeBaseDocumentsCommand({
+            knowledgeBaseId: target.knowledgeBaseId,
+            dataSourceId: target.dataSourceId,
+            clientToken: batchToken('ingest', keys, batch.map((d) => d.bytes).join(',')),
+            documents: batch.map((doc) => ({
+              content: { dataSourceType: 'S3', s3: { s3Location: { uri: s3Uri(target.bucket, doc.key) } } },
+              metadata: {
+                type: 'S3_LOCATION',
+                s3Location: { uri: s3Uri(target.bucket, sidecarKeyFor(doc.key)) },
+              },
+            })),
+          }),
+        ),
+      { bucket: target.bucket, statuses, pace },
+    );
   }
   return statuses;
 }
@@ -170,24 +191,20 @@ export async function deleteDocuments(
   const statuses: DocumentStatusMap = new Map();
   for (let start = 0; start < keys.length; start += MAX_DOCUMENTS_PER_CALL) {
     const batch = keys.slice(start, start + MAX_DOCUMENTS_PER_CALL);
-    await pace('delete');
-    try {
-      const response = await deps.bedrock.send(
-        new DeleteKnowledgeBaseDocumentsCommand({
-          knowledgeBaseId: target.knowledgeBaseId,
-          dataSourceId: target.dataSourceId,
-          clientToken: batchToken('delete', batch),
-          documentIdentifiers: batch.map((key) => identifier(target.bucket, key)),
-        }),
-      );
-      collect(target.bucket, response.documentDetails, statuses);
-    } catch (cause) {
-      throw new DirectIngestionError(
-        `DeleteKnowledgeBaseDocuments (${batch.length} documents) failed: ${(cause as Error).name}: ${(cause as Error).message}`,
-        batch,
-        { cause },
-      );
-    }
+    await documentCall(
+      'DeleteKnowledgeBaseDocuments',
+      batch,
+      () =>
+        deps.bedrock.send(
+          new DeleteKnowledgeBaseDocumentsCommand({
+            knowledgeBaseId: target.knowledgeBaseId,
+            dataSourceId: target.dataSourceId,
+            clientToken: batchToken('delete', batch),
+            documentIdentifiers: batch.map((key) => identifier(target.bucket, key)),
+          }),
+        ),
+      { bucket: target.bucket, statuses, pace },
+    );
   }
   return statuses;
 }

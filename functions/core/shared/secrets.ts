@@ -28,3 +28,27 @@ export async function readApiKeySecret(
   }
   return { apiKey: apiKey.trim(), ...(out.ARN ? { arn: out.ARN } : {}) };
 }
+
+/**
+ * A secret that people store either as the plain string or as `{"<field>": "…"}` (what the Secrets
+ * Manager console's key/value editor writes): the value, trimmed. Messages name the secret, never its
+ * value.
+ */
+export async function readSecretString(
+  client: Pick<SecretsManagerClient, 'send'>,
+  secretId: string,
+  field: string,
+): Promise<string> {
+  const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+  const text = (out.SecretString ?? '').trim();
+  if (!text.startsWith('{')) return text;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (cause) {
+    throw new ConfigError(`secret ${secretId}: looks like JSON but does not parse`, { cause });
+  }
+  const value = (parsed as Record<string, unknown> | null)?.[field];
+  if (typeof value !== 'string') throw new ConfigError(`secret ${secretId}: has no "${field}" string`);
+  return value.trim();
+}

@@ -3,8 +3,8 @@ import type { Clock } from '../shared/clock.js';
 import { WpkbError } from '../shared/errors.js';
 import type { Log } from '../shared/logger.js';
 import type { Storage } from '../storage/port.js';
-import { AGENT_POLL_STATUSES, type AgentOutput, type AgentStatus } from './contract.js';
-import { AgentPrepareError } from './errors.js';
+import { AGENT_POLL_STATUSES, type AgentOutput, type AgentStatus, MAX_REPREPARES } from './contract.js';
+import { AgentBusyError, AgentPrepareError } from './errors.js';
 import { updateRunReport } from './run-report.js';
 
 export interface AgentDeps {
@@ -16,25 +16,39 @@ export interface AgentDeps {
 }
 
 /**
- * PrepareAgent (builds the DRAFT version from the agent's current knowledge). A ConflictException
- * means the agent is already preparing or updating: `{agentStatus: 'PREPARING'}`, and the state
- * machine polls `agentStatus` as after a normal prepare.
+ * What the pipeline's agent step does, and what it does not: PrepareAgent builds the agent's DRAFT — the
+ * version the console's test window (alias TSTALIASID) runs — from its current definition. Users talk
+ * to the `live` alias, which serves a numbered version made at deploy time (stacks/agent.ts); the
+ * knowledge base is read at query time, so newly synced documents reach users without this step. The
+ * step keeps the DRAFT current and shows that the agent still prepares against the synced knowledge
+ * base; a deploy that changes the agent makes the new version itself.
  */
-export async function prepareAgent(deps: AgentDeps): Promise<AgentOutput> {
+
+/**
+ * PrepareAgent on the DRAFT. A ConflictException means someone else is changing the agent right now —
+ * typically a deploy updating it, or its auto-prepare: AgentBusyError, which the state machine retries
+ * with backoff (the deploy finishes, the next attempt is accepted) rather than alerting.
+ */
+export async function prepareAgent(deps: AgentDeps, reprepared = 0): Promise<AgentOutput> {
   try {
     const out = await deps.bedrock.send(new PrepareAgentCommand({ agentId: deps.agentId }));
     if (out.agentStatus === undefined) {
       throw new WpkbError(`PrepareAgent ${deps.agentId} returned no agentStatus`);
     }
-    deps.log.info('Agent preparation requested', { agentId: deps.agentId, agentStatus: out.agentStatus });
-    return { agentStatus: out.agentStatus as AgentStatus };
+    deps.log.info('Agent DRAFT preparation requested', {
+      agentId: deps.agentId,
+      agentStatus: out.agentStatus,
+      reprepared,
+    });
+    return { agentStatus: out.agentStatus as AgentStatus, reprepared };
   } catch (error) {
     if ((error as Error | undefined)?.name !== 'ConflictException') throw error;
-    deps.log.info('PrepareAgent conflict: the agent is already preparing or updating', {
+    const message = (error as Error).message;
+    deps.log.info('PrepareAgent conflict: the agent is being changed (a deploy?); retrying later', {
       agentId: deps.agentId,
-      message: (error as Error).message,
+      message,
     });
-    return { agentStatus: 'PREPARING' };
+    throw new AgentBusyError(`agent ${deps.agentId} is busy (ConflictException: ${message})`);
   }
 }
 
@@ -42,12 +56,12 @@ export async function prepareAgent(deps: AgentDeps): Promise<AgentOutput> {
  * GetAgent after a prepare.
  * - CREATING / PREPARING / VERSIONING / UPDATING → returned: the state machine waits and polls again.
  * - PREPARED → an `agent` section in the run report, returned.
+ * - NOT_PREPARED → the DRAFT changed after the prepare request (a deploy updated the agent meanwhile):
+ *   prepared again and returned as such, at most MAX_REPREPARES times per run; then AgentPrepareError.
  * - FAILED → AgentPrepareError with the agent's failureReasons.
- * - NOT_PREPARED → AgentPrepareError too: after a prepare request it means the preparation did not
- *   take (e.g. the agent was updated meanwhile, which resets it to NOT_PREPARED); re-run the sync.
  * - DELETING or an unknown status → AgentPrepareError (never poll forever).
  */
-export async function agentStatus(deps: AgentDeps, runId: string): Promise<AgentOutput> {
+export async function agentStatus(deps: AgentDeps, runId: string, reprepared = 0): Promise<AgentOutput> {
   const { agentId, log } = deps;
   const out = await deps.bedrock.send(new GetAgentCommand({ agentId }));
   const agent = out.agent;
@@ -56,8 +70,15 @@ export async function agentStatus(deps: AgentDeps, runId: string): Promise<Agent
     throw new WpkbError(`GetAgent ${agentId} returned no agentStatus`);
   }
   if ((AGENT_POLL_STATUSES as readonly string[]).includes(status)) {
-    log.debug('Agent not prepared yet', { agentId, agentStatus: status });
-    return { agentStatus: status };
+    log.debug('Agent DRAFT not prepared yet', { agentId, agentStatus: status });
+    return { agentStatus: status, reprepared };
+  }
+  if (status === 'NOT_PREPARED' && reprepared < MAX_REPREPARES) {
+    log.warn('Agent DRAFT is NOT_PREPARED after a prepare request (updated meanwhile?); preparing it again', {
+      agentId,
+      reprepared: reprepared + 1,
+    });
+    return prepareAgent(deps, reprepared + 1);
   }
   const failureReasons = agent.failureReasons ?? [];
   const section = {
@@ -69,8 +90,8 @@ export async function agentStatus(deps: AgentDeps, runId: string): Promise<Agent
   };
   if (status === 'PREPARED') {
     await updateRunReport(deps.storage, runId, log, (report) => ({ ...report, agent: section }));
-    log.info('Agent prepared', { agentId, preparedAt: section.preparedAt });
-    return { agentStatus: status };
+    log.info('Agent DRAFT prepared', { agentId, preparedAt: section.preparedAt });
+    return { agentStatus: status, reprepared };
   }
 
   const reasons = failureReasons.length ? failureReasons.join('; ') : 'no failure reason given';
@@ -78,7 +99,7 @@ export async function agentStatus(deps: AgentDeps, runId: string): Promise<Agent
     status === 'FAILED'
       ? `agent ${agentId} FAILED to prepare: ${reasons}`
       : status === 'NOT_PREPARED'
-        ? `agent ${agentId} is NOT_PREPARED after a prepare request (updated meanwhile?): ${reasons}`
+        ? `agent ${agentId} is still NOT_PREPARED after ${reprepared} more prepare requests: ${reasons}`
         : `agent ${agentId} is ${status}, not PREPARED: ${reasons}`;
   const oneLine = message.replace(/\s+/g, ' ').trim();
   await updateRunReport(deps.storage, runId, log, (report) => ({

@@ -10,8 +10,9 @@ import { runIdSchema as runId, timeZoneSchema as timeZone } from '../shared/vali
  * Events (one Lambda, discriminated by `action`):
  * - `{"action":"start","runId","executionId"}` → StartOutput
  * - `{"action":"status","runId","jobId"}` → StatusOutput (throws IngestionFailedError on FAILED / STOPPED)
- * - `{"action":"prepare","runId"}` → AgentOutput
- * - `{"action":"agentStatus","runId"}` → AgentOutput (throws AgentPrepareError on FAILED / NOT_PREPARED / DELETING)
+ * - `{"action":"prepare","runId"}` → AgentOutput (throws AgentBusyError when a deploy is updating the agent)
+ * - `{"action":"agentStatus","runId","reprepared"}` → AgentOutput (NOT_PREPARED: prepares again, up to
+ *   MAX_REPREPARES times; throws AgentPrepareError on FAILED / DELETING, AgentBusyError while busy)
  * - `{"action":"verify","runId"}` → VerifyOutput (throws VerifyError when STRICT_VERIFY is on, the default)
  * - `{"action":"canaries","runId","questions","strict","timeZone"}` → CanariesOutput (throws CanaryMissError
  *   on a miss when `strict`); the state machine carries the configuration's `canaries` section and
@@ -39,7 +40,12 @@ export const syncEventSchema = z.discriminatedUnion(
       jobId: z.string().regex(/^[0-9a-zA-Z]{1,64}$/, 'must be an ingestion job id'),
     }),
     z.object({ action: z.literal('prepare'), runId }),
-    z.object({ action: z.literal('agentStatus'), runId }),
+    z.object({
+      action: z.literal('agentStatus'),
+      runId,
+      /** How often this run already prepared the DRAFT again after finding it NOT_PREPARED. */
+      reprepared: z.number().int().min(0).default(0),
+    }),
     z.object({ action: z.literal('verify'), runId }),
     z.object({
       action: z.literal('canaries'),
@@ -94,8 +100,16 @@ export type AgentStatus =
 /** Statuses for which the state machine waits and calls `agentStatus` again; PREPARED goes on. */
 export const AGENT_POLL_STATUSES = ['CREATING', 'PREPARING', 'VERSIONING', 'UPDATING'] as const;
 
+/**
+ * A deploy that updates the agent while the run prepares it resets the DRAFT to NOT_PREPARED; the run
+ * prepares it again, at most this many times, before calling it a failure.
+ */
+export const MAX_REPREPARES = 3;
+
 export interface AgentOutput {
   agentStatus: AgentStatus;
+  /** Times this run prepared the DRAFT again (carried by the state machine into the next `agentStatus`). */
+  reprepared: number;
 }
 
 export interface VerifyOutput {
@@ -129,6 +143,8 @@ export const SYNC_ERRORS = {
   ingestionFailed: 'IngestionFailedError',
   /** Final: the agent could not be prepared. */
   agentPrepare: 'AgentPrepareError',
+  /** Transient: a deploy is updating the agent (ConflictException); retry with backoff. */
+  agentBusy: 'AgentBusyError',
   /** Final: the Pinecone index does not match (no records, wrong dimension). */
   verify: 'VerifyError',
   /** Transient: Pinecone could not be reached; retry with backoff. */

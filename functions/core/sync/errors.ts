@@ -27,6 +27,15 @@ export class AgentPrepareError extends WpkbError {
   }
 }
 
+/**
+ * The agent is busy with a change someone else started — a deploy updating it (PrepareAgent answered
+ * ConflictException), or one that reset the DRAFT to NOT_PREPARED again and again. Transient: the state
+ * machine retries the step with backoff instead of alerting.
+ */
+export class AgentBusyError extends WpkbError {
+  override readonly name = 'AgentBusyError';
+}
+
 /** The Pinecone index does not look like a synced knowledge base (no records, wrong dimension). */
 export class VerifyError extends WpkbError {
   override readonly name = 'VerifyError';

@@ -1,20 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { type AgentAnswer, type AgentTarget, askAgent } from '../../core/chat/agent.js';
+import type { Assistant, AssistantAnswer, AssistantEngine } from '../../core/assistant/assistant.js';
 import type { ChatCitation } from '../../core/chat/citations.js';
 import { oneLine, WpkbError } from '../../core/shared/errors.js';
 
-/** Where a terminal chat sends its turns: the agent directly (AWS credentials) or the HTTP endpoint. */
+/** Where a terminal chat sends its turns: the assistant directly (AWS credentials) or the HTTP endpoint. */
 export interface ChatBackend {
   /** What the banner says it talks to. */
   readonly description: string;
-  ask(sessionId: string, message: string, onText: (piece: string) => void): Promise<AgentAnswer>;
+  ask(sessionId: string, message: string, onText: (piece: string) => void): Promise<AssistantAnswer>;
 }
 
-/** InvokeAgent with the caller's AWS credentials; the answer is printed as it streams in. */
-export function directBackend(target: AgentTarget): ChatBackend {
+/**
+ * The deployed assistant with the caller's AWS credentials, whichever engine: InvokeAgent on the alias
+ * (the answer printed as it streams in), or Retrieve + Converse run here.
+ */
+export function directBackend(assistant: Assistant, timeoutMs: number): ChatBackend {
   return {
-    description: `agent ${target.agentId}, alias ${target.agentAliasId}`,
-    ask: (sessionId, message, onText) => askAgent(target, { sessionId, message, onText }),
+    description: assistant.description,
+    ask: (sessionId, message, onText) => assistant.ask({ sessionId, message, timeoutMs, onText }),
   };
 }
 
@@ -56,25 +59,47 @@ export function endpointBackend(options: EndpointOptions): ChatBackend {
         const id = e?.requestId ?? response.headers.get('x-amzn-requestid') ?? undefined;
         throw new WpkbError(`HTTP ${response.status}: ${detail}${id ? ` (request id ${id})` : ''}`);
       }
-      return json as AgentAnswer;
+      return json as AssistantAnswer;
     },
   };
 }
 
-/** The agent and alias ids among CloudFormation / `cdk deploy --outputs-file` outputs of the stack. */
-export function agentIdsFromOutputs(outputs: Record<string, string>): {
+/** What `wpkb chat` reads from the stack's outputs to talk to its assistant directly. */
+export interface DeployedAssistant {
+  /** `AssistantEngine` output; stacks from before the engine choice have none and run the agent. */
+  engine: AssistantEngine;
   agentId?: string;
   agentAliasId?: string;
-} {
+  knowledgeBaseId?: string;
+  dataBucket?: string;
+  /** knowledge-base engine: the model the chat Lambda was deployed with. */
+  modelId?: string;
+  guardrailId?: string;
+  guardrailVersion?: string;
+}
+
+/** The assistant's ids among CloudFormation / `cdk deploy --outputs-file` outputs of the stack. */
+export function assistantFromOutputs(outputs: Record<string, string>): DeployedAssistant {
   // Top-level outputs are named exactly; outputs of nested constructs carry a path prefix and a hash.
   const named = Object.entries(outputs).map(
     ([key, value]) => [key.replace(/[0-9A-F]{8}$/, ''), value] as const,
   );
   const pick = (name: string, unless?: RegExp) =>
     outputs[name] ?? named.find(([key]) => key.endsWith(name) && !unless?.test(key))?.[1];
-  const agentId = pick('AgentId', /AliasId$/);
-  const agentAliasId = pick('AgentAliasId');
-  return { ...(agentId ? { agentId } : {}), ...(agentAliasId ? { agentAliasId } : {}) };
+  const found = {
+    agentId: pick('AgentId', /AliasId$/),
+    agentAliasId: pick('AgentAliasId'),
+    knowledgeBaseId: pick('KnowledgeBaseId'),
+    dataBucket: pick('DataBucketName'),
+    modelId: pick('AssistantModelId'),
+    guardrailId: pick('GuardrailId'),
+    guardrailVersion: pick('GuardrailVersion'),
+  };
+  const engine = pick('AssistantEngine') === 'knowledge-base' ? 'knowledge-base' : 'agent';
+  return {
+    engine,
+    ...Object.fromEntries(Object.entries(found).filter(([, value]) => value !== undefined)),
+  };
 }
 
 export function formatCitations(citations: readonly ChatCitation[]): string[] {
@@ -94,7 +119,7 @@ export interface TerminalChatOptions {
 }
 
 /**
- * The interactive loop of `wpkb chat`: every line is one turn in the same session (the agent
+ * The interactive loop of `wpkb chat`: every line is one turn in the same session (the assistant
  * remembers the conversation), `/new` starts another session, `/exit` (or end of input) quits.
  * Answers print as they stream in, then their sources. A failed turn prints one line and the chat
  * goes on. Returns the last session id and how many turns failed.

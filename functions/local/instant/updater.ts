@@ -146,7 +146,9 @@ export function createLocalUpdater(options: LocalUpdaterOptions): LocalUpdater {
       }
       const attempt = Math.max(...result.refs.map((r) => r.attempt));
       if (attempt < maxAttempts) {
-        options.print(`retrying update ${result.target} (attempt ${attempt + 1} of ${maxAttempts}): ${oneLine(result.error)}`);
+        options.print(
+          `retrying update ${result.target} (attempt ${attempt + 1} of ${maxAttempts}): ${oneLine(result.error)}`,
+        );
         retry.push(...result.refs.map((r) => ({ ...r, attempt: attempt + 1 })));
       } else {
         options.print(

@@ -5,7 +5,8 @@ import {
 } from '@aws-sdk/client-bedrock-agent-runtime';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type AgentError, askAgent } from '../../../functions/core/chat/agent.js';
+import type { AssistantError } from '../../../functions/core/assistant/assistant.js';
+import { askAgent } from '../../../functions/core/chat/agent.js';
 import { completionFixture, stream } from './helpers.js';
 
 const bedrock = mockClient(BedrockAgentRuntimeClient);
@@ -21,7 +22,7 @@ const completing = (events: ResponseStream[]) =>
 const failureOf = (promise: Promise<unknown>) =>
   promise.then(
     () => undefined,
-    (error: AgentError) => ({ failure: error.failure, upstream: error.upstream, message: error.message }),
+    (error: AssistantError) => ({ failure: error.failure, upstream: error.upstream, message: error.message }),
   );
 
 beforeEach(() => bedrock.reset());

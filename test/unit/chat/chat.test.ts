@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-bedrock-agent-runtime';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { agentAssistant } from '../../../functions/core/assistant/agent-engine.js';
 import { fixedClock } from '../../../functions/core/shared/clock.js';
 import type { ChatSettings } from '../../../functions/core/shared/config/chat-env.js';
 import { type ApiGatewayEvent, makeChatHandler } from '../../../functions/handlers/chat.js';
@@ -15,14 +16,17 @@ const bedrock = mockClient(BedrockAgentRuntimeClient);
 const client = new BedrockAgentRuntimeClient({ region: 'us-east-1' });
 
 const settings: ChatSettings = {
-  agentId: 'AGENT12345',
-  agentAliasId: 'ALIAS12345',
   allowedOrigins: ['https://mall.example.cl', 'http://localhost:3000'],
   agentTimeoutMs: 5000,
-  streamFinalResponse: true,
   logUserMessages: false,
   requireApiKey: true,
   siteTimeZone: 'America/Santiago',
+  assistant: {
+    engine: 'agent',
+    agentId: 'AGENT12345',
+    agentAliasId: 'ALIAS12345',
+    streamFinalResponse: true,
+  },
 };
 
 const USER_TEXT = '¿Dónde está Óptica Chucao? Mi RUT es 12.345.678-5';
@@ -41,13 +45,21 @@ function request(body: unknown, overrides: Partial<ApiGatewayEvent> = {}): ApiGa
 
 function setup(over: Partial<ChatSettings> = {}) {
   const { log, entries } = recordingLog();
+  const merged = { ...settings, ...over };
   const chat = makeChatHandler({
-    settings: { ...settings, ...over },
-    client,
+    settings: merged,
+    assistant: agentAssistant({
+      client,
+      agentId: 'AGENT12345',
+      agentAliasId: 'ALIAS12345',
+      streamFinalResponse: true,
+      ...(merged.knowledgeBaseId ? { knowledgeBaseId: merged.knowledgeBaseId } : {}),
+      siteTimeZone: merged.siteTimeZone,
+      // 02:30 UTC on 18 March 2026 is still 17 March in Santiago
+      clock: fixedClock('2026-03-18T02:30:00Z'),
+    }),
     log,
     newSessionId: () => 'new-session-0001',
-    // 02:30 UTC on 18 March 2026 is still 17 March in Santiago
-    clock: fixedClock('2026-03-18T02:30:00Z'),
   });
   const send = async (event: ApiGatewayEvent) => {
     const result = await chat(event);
@@ -288,7 +300,7 @@ describe('POST /chat: API key and CORS', () => {
     expect(preflight.headers).toMatchObject({
       'Access-Control-Allow-Origin': 'http://localhost:3000',
       'Access-Control-Allow-Methods': 'POST, OPTIONS',
-      'Access-Control-Allow-Headers': 'Content-Type, X-Api-Key',
+      'Access-Control-Allow-Headers': 'Content-Type, X-Api-Key, Authorization',
     });
     const evil = await send(request({ message: 'Hola' }, { headers: { Origin: 'https://evil.example' } }));
     expect(evil.statusCode).toBe(403);

@@ -7,14 +7,17 @@ const env = { AGENT_ID: 'AGENT12345', AGENT_ALIAS_ID: 'ALIAS12345' };
 describe('chatSettings', () => {
   it('has safe defaults: streaming on, messages not logged, API key required, no browser origins', () => {
     expect(chatSettings(env)).toEqual({
-      agentId: 'AGENT12345',
-      agentAliasId: 'ALIAS12345',
       allowedOrigins: [],
       agentTimeoutMs: 25_000,
-      streamFinalResponse: true,
       logUserMessages: false,
       requireApiKey: true,
       siteTimeZone: 'America/Santiago',
+      assistant: {
+        engine: 'agent',
+        agentId: 'AGENT12345',
+        agentAliasId: 'ALIAS12345',
+        streamFinalResponse: true,
+      },
     });
   });
 
@@ -39,7 +42,8 @@ describe('chatSettings', () => {
       'https://www.mall.example.cl',
       'http://localhost:3000',
     ]);
-    expect([s.agentTimeoutMs, s.streamFinalResponse, s.logUserMessages, s.requireApiKey]).toEqual([
+    const streams = s.assistant.engine === 'agent' && s.assistant.streamFinalResponse;
+    expect([s.agentTimeoutMs, streams, s.logUserMessages, s.requireApiKey]).toEqual([
       20_000,
       false,
       true,
@@ -57,6 +61,61 @@ describe('chatSettings', () => {
     [{ ...env, ALLOWED_ORIGINS: 'https://mall.example.cl/chat' }, 'environment ALLOWED_ORIGINS'],
     [{ ...env, AGENT_TIMEOUT_MS: '100' }, 'environment AGENT_TIMEOUT_MS: must be at least 1000'],
     [{ ...env, LOG_USER_MESSAGES: 'yes' }, 'environment LOG_USER_MESSAGES: must be "true" or "false"'],
+  ])('%j → %s', (input, message) => {
+    expect(() => chatSettings(input)).toThrow(ConfigError);
+    expect(() => chatSettings(input)).toThrow(message);
+  });
+});
+
+describe('chatSettings: the knowledge-base engine', () => {
+  const kb = {
+    ASSISTANT_ENGINE: 'knowledge-base',
+    KNOWLEDGE_BASE_ID: 'KB12345678',
+    MODEL_ID: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+    HISTORY_TABLE: 'wpkb-prod-conversations',
+    DATA_BUCKET: 'wpkb-prod-data',
+  };
+
+  it('needs no agent, and has bounded defaults', () => {
+    expect(chatSettings(kb).assistant).toEqual({
+      engine: 'knowledge-base',
+      knowledgeBaseId: 'KB12345678',
+      modelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+      historyTable: 'wpkb-prod-conversations',
+      dataBucket: 'wpkb-prod-data',
+      historyTurns: 10,
+      sessionTtlSeconds: 600,
+      maxToolRounds: 4,
+      retrievalResults: 5,
+      maxAnswerTokens: 1024,
+      catalogCheckSeconds: 60,
+      maxBodyBytes: 20_000,
+    });
+  });
+
+  it('reads the guardrail as a pair', () => {
+    expect(
+      chatSettings({ ...kb, GUARDRAIL_ID: 'gr1234abcd', GUARDRAIL_VERSION: '3' }).assistant,
+    ).toMatchObject({
+      guardrail: { id: 'gr1234abcd', version: '3' },
+    });
+    expect(() => chatSettings({ ...kb, GUARDRAIL_ID: 'gr1234abcd' })).toThrow(
+      'environment GUARDRAIL_VERSION: is not set (GUARDRAIL_ID and GUARDRAIL_VERSION go together)',
+    );
+  });
+
+  it.each([
+    [
+      { ...kb, ASSISTANT_ENGINE: 'agents' },
+      'environment ASSISTANT_ENGINE: must be "agent" or "knowledge-base"',
+    ],
+    [{ ...kb, HISTORY_TABLE: undefined }, 'environment HISTORY_TABLE: is not set'],
+    [{ ...kb, KNOWLEDGE_BASE_ID: undefined }, 'environment KNOWLEDGE_BASE_ID: is not set'],
+    [{ ...kb, MAX_TOOL_ROUNDS: '0' }, 'environment MAX_TOOL_ROUNDS: must be at least 1'],
+    [
+      { ...kb, GUARDRAIL_ID: 'gr1234abcd', GUARDRAIL_VERSION: 'DRAFT' },
+      'environment GUARDRAIL_VERSION: must be a published',
+    ],
   ])('%j → %s', (input, message) => {
     expect(() => chatSettings(input)).toThrow(ConfigError);
     expect(() => chatSettings(input)).toThrow(message);

@@ -6,10 +6,12 @@ import { promisify } from 'node:util';
 import { BedrockAgentRuntimeClient, InvokeAgentCommand } from '@aws-sdk/client-bedrock-agent-runtime';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { agentAssistant } from '../../../functions/core/assistant/agent-engine.js';
+import { systemClock } from '../../../functions/core/shared/clock.js';
 import { silentLog } from '../../../functions/core/shared/logger.js';
 import { makeChatHandler } from '../../../functions/handlers/chat.js';
 import {
-  agentIdsFromOutputs,
+  assistantFromOutputs,
   type ChatBackend,
   directBackend,
   endpointBackend,
@@ -53,14 +55,16 @@ function terminal(backend: ChatBackend, lines: string[], sessionId?: string) {
   return done.then((result) => ({ ...result, out }));
 }
 
-const direct = () =>
-  directBackend({
+const agent = () =>
+  agentAssistant({
     client,
     agentId: 'AGENT12345',
     agentAliasId: 'ALIAS12345',
     streamFinalResponse: true,
-    timeoutMs: 5000,
+    siteTimeZone: 'America/Santiago',
+    clock: systemClock,
   });
+const direct = () => directBackend(agent(), 5000);
 
 describe('wpkb chat: the terminal loop', () => {
   it('keeps one session across turns, streams answers and prints their sources', async () => {
@@ -99,19 +103,34 @@ describe('wpkb chat: the terminal loop', () => {
     expect(failures).toBe(1);
   });
 
-  it('finds the agent ids among stack outputs', () => {
+  it('finds the engine and its ids among stack outputs', () => {
     expect(
-      agentIdsFromOutputs({ AgentId: 'AGENT12345', AgentAliasId: 'ALIAS12345', DataBucketName: 'b' }),
-    ).toEqual({
+      assistantFromOutputs({ AgentId: 'AGENT12345', AgentAliasId: 'ALIAS12345', DataBucketName: 'b' }),
+    ).toEqual({ engine: 'agent', agentId: 'AGENT12345', agentAliasId: 'ALIAS12345', dataBucket: 'b' });
+    expect(
+      assistantFromOutputs({ AssistantAgentAliasId0F1E: 'ALIAS12345', AssistantAgentId9A8B: 'AGENT12345' }),
+    ).toEqual({ engine: 'agent' });
+    expect(assistantFromOutputs({ XAgentAliasId: 'ALIAS12345', XAgentId: 'AGENT12345' })).toEqual({
+      engine: 'agent',
       agentId: 'AGENT12345',
       agentAliasId: 'ALIAS12345',
     });
     expect(
-      agentIdsFromOutputs({ AssistantAgentAliasId0F1E: 'ALIAS12345', AssistantAgentId9A8B: 'AGENT12345' }),
-    ).toEqual({});
-    expect(agentIdsFromOutputs({ XAgentAliasId: 'ALIAS12345', XAgentId: 'AGENT12345' })).toEqual({
-      agentId: 'AGENT12345',
-      agentAliasId: 'ALIAS12345',
+      assistantFromOutputs({
+        AssistantEngine: 'knowledge-base',
+        KnowledgeBaseId: 'KB12345678',
+        DataBucketName: 'wpkb-prod-data',
+        AssistantModelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+        GuardrailId: 'gr1234abcd',
+        GuardrailVersion: '3',
+      }),
+    ).toEqual({
+      engine: 'knowledge-base',
+      knowledgeBaseId: 'KB12345678',
+      dataBucket: 'wpkb-prod-data',
+      modelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+      guardrailId: 'gr1234abcd',
+      guardrailVersion: '3',
     });
   });
 });
@@ -124,16 +143,19 @@ describe('wpkb chat --endpoint (through HTTP, as a website backend calls it)', (
   beforeAll(async () => {
     const chat = makeChatHandler({
       settings: {
-        agentId: 'AGENT12345',
-        agentAliasId: 'ALIAS12345',
         allowedOrigins: [],
         agentTimeoutMs: 5000,
-        streamFinalResponse: true,
         logUserMessages: false,
         siteTimeZone: 'America/Santiago',
         requireApiKey: true,
+        assistant: {
+          engine: 'agent',
+          agentId: 'AGENT12345',
+          agentAliasId: 'ALIAS12345',
+          streamFinalResponse: true,
+        },
       },
-      client,
+      assistant: agent(),
       log: silentLog,
     });
     // A stand-in for API Gateway: checks the key like a usage plan would, then proxies the event.

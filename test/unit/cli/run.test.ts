@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BRAND_BLOCK } from '../../../functions/local/demo-site/fixtures.js';
+import { BRAND_BLOCK } from '../../../functions/local/demo-site/data/vocabulary.js';
 import { type DemoSiteServer, startDemoSite } from '../../../functions/local/demo-site/server.js';
 
 const run = promisify(execFile);

@@ -3,12 +3,9 @@ import { loadConfig } from '../../../functions/core/shared/config/load.js';
 import { wordpressSchema } from '../../../functions/core/shared/config/schema.js';
 import { silentLog } from '../../../functions/core/shared/logger.js';
 import { createWordPressClient } from '../../../functions/core/wordpress/client.js';
-import {
-  DEMO_PUBLIC_ORIGIN,
-  generateDemoSite,
-  isPublic,
-} from '../../../functions/local/demo-site/fixtures.js';
+import { generateDemoSite } from '../../../functions/local/demo-site/generate.js';
 import { type DemoSiteServer, startDemoSite } from '../../../functions/local/demo-site/server.js';
+import { DEMO_PUBLIC_ORIGIN, isPublic } from '../../../functions/local/demo-site/site.js';
 
 // The demo site is what `npm start` reads: the project's own client must read it completely — items
 // and, with the reference configuration's taxonomies, every term — in either permalink mode.

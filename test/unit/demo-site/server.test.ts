@@ -1,12 +1,8 @@
 import axios, { type AxiosResponse } from 'axios';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DEMO_PUBLIC_ORIGIN,
-  type DemoItem,
-  generateDemoSite,
-  isPublic,
-} from '../../../functions/local/demo-site/fixtures.js';
+import { generateDemoSite } from '../../../functions/local/demo-site/generate.js';
 import { type DemoSiteServer, startDemoSite } from '../../../functions/local/demo-site/server.js';
+import { DEMO_PUBLIC_ORIGIN, type DemoItem, isPublic } from '../../../functions/local/demo-site/site.js';
 
 type Json = Record<string, unknown>;
 

@@ -5,7 +5,8 @@ import { inferFields, metadataKey } from '../../../functions/core/normalize/infe
 import { normaliseItem } from '../../../functions/core/normalize/item.js';
 import { contentTypeSchema } from '../../../functions/core/shared/config/schema.js';
 import type { WpItem } from '../../../functions/core/shared/types.js';
-import { generateDemoSite, isPublic } from '../../../functions/local/demo-site/fixtures.js';
+import { generateDemoSite } from '../../../functions/local/demo-site/generate.js';
+import { isPublic } from '../../../functions/local/demo-site/site.js';
 import { resolvedType } from '../resolved.js';
 
 /** Items as the reference site serves them (test/fixtures/wp). */

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline } from '../../../functions/core/pipeline/run.js';
 import { loadConfig } from '../../../functions/core/shared/config/load.js';
 import { createMemoryStorage } from '../../../functions/core/storage/memory.js';
-import { generateDemoSite } from '../../../functions/local/demo-site/fixtures.js';
+import { generateDemoSite } from '../../../functions/local/demo-site/generate.js';
 import { type DemoSiteServer, startDemoSite } from '../../../functions/local/demo-site/server.js';
 import { runInit } from '../../../functions/local/init/run-init.js';
 

@@ -7,28 +7,15 @@ import { WordPressError } from '../../../functions/core/shared/errors.js';
 import { createMemoryStorage, type MemoryStorage } from '../../../functions/core/storage/memory.js';
 import type { DemoSiteServer } from '../../../functions/local/demo-site/server.js';
 import { recording } from '../pipeline/helpers.js';
-import {
-  clientFor,
-  configFor,
-  demoSite,
-  deps,
-  hintFor,
-  nightly,
-  setHours,
-  storeWithHours,
-  text,
-} from './helpers.js';
+import { clientFor, deps, hintFor, nightly, setHours, storeWithHours, text, useDemoSite } from './helpers.js';
 
 let server: DemoSiteServer;
 let config: WpkbConfig;
 let storage: MemoryStorage;
 
-beforeAll(async () => {
-  server = await demoSite();
-  config = configFor(server);
-});
-afterAll(async () => {
-  await server?.close();
+useDemoSite((s, c) => {
+  server = s;
+  config = c;
 });
 beforeEach(async () => {
   storage = createMemoryStorage();

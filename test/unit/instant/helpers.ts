@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import type { InstantDeps } from '../../../functions/core/instant/item.js';
 import { runPipeline } from '../../../functions/core/pipeline/run.js';
 import { loadConfig } from '../../../functions/core/shared/config/load.js';
@@ -7,9 +8,24 @@ import { createMemoryStorage, type MemoryStorage } from '../../../functions/core
 import type { Storage } from '../../../functions/core/storage/port.js';
 import type { Hint } from '../../../functions/core/webhook/hint.js';
 import { createWordPressClient } from '../../../functions/core/wordpress/client.js';
-import type { DemoItem, DemoSite } from '../../../functions/local/demo-site/fixtures.js';
-import { generateDemoSite } from '../../../functions/local/demo-site/fixtures.js';
+import { generateDemoSite } from '../../../functions/local/demo-site/generate.js';
 import { type DemoSiteServer, startDemoSite } from '../../../functions/local/demo-site/server.js';
+import type { DemoItem, DemoSite } from '../../../functions/local/demo-site/site.js';
+
+/**
+ * The suite's demo site: started before its tests (`onStart` gets it and the configuration reading it),
+ * closed after them.
+ */
+export function useDemoSite(onStart: (server: DemoSiteServer, config: WpkbConfig) => void): void {
+  let started: DemoSiteServer | undefined;
+  beforeAll(async () => {
+    started = await demoSite();
+    onStart(started, configFor(started));
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+}
 
 /** The demo site (small, fixed seed) on 127.0.0.1; its items are live: edits show in the REST API. */
 export async function demoSite(): Promise<DemoSiteServer> {

@@ -13,26 +13,13 @@ import {
 } from '../../../functions/core/storage/data-lock.js';
 import { createMemoryStorage } from '../../../functions/core/storage/memory.js';
 import type { DemoSiteServer } from '../../../functions/local/demo-site/server.js';
-import {
-  clientFor,
-  configFor,
-  demoSite,
-  deps,
-  hintFor,
-  nightly,
-  setHours,
-  storeWithHours,
-  text,
-} from './helpers.js';
+import { clientFor, deps, hintFor, nightly, setHours, storeWithHours, text, useDemoSite } from './helpers.js';
 
 let server: DemoSiteServer;
 let config: WpkbConfig;
-beforeAll(async () => {
-  server = await demoSite();
-  config = configFor(server);
-});
-afterAll(async () => {
-  await server?.close();
+useDemoSite((s, c) => {
+  server = s;
+  config = c;
 });
 
 /** What the nightly extract would hand to transform, read now. */

@@ -27,16 +27,7 @@ import { queueMessageFor } from '../../../functions/core/webhook/queue-message.j
 import { makeWebhookWorkerHandler, queueUrlOf } from '../../../functions/handlers/webhook-worker.js';
 import type { DemoSiteServer } from '../../../functions/local/demo-site/server.js';
 import { type S3rverFixture, startS3rver } from '../storage/s3rver-fixture.js';
-import {
-  clientFor,
-  configFor,
-  demoSite,
-  hintFor,
-  nightly,
-  setHours,
-  storeWithHours,
-  text,
-} from './helpers.js';
+import { clientFor, hintFor, nightly, setHours, storeWithHours, text, useDemoSite } from './helpers.js';
 
 const BUCKET = 'wpkb-dev-data';
 const fixtures = (name: string) =>
@@ -66,12 +57,9 @@ const bedrock = new BedrockAgentClient({
 
 let server: DemoSiteServer;
 let config: WpkbConfig;
-beforeAll(async () => {
-  server = await demoSite();
-  config = configFor(server);
-});
-afterAll(async () => {
-  await server?.close();
+useDemoSite((s, c) => {
+  server = s;
+  config = c;
 });
 
 const NOW = new Date('2026-03-01T12:00:00Z');

@@ -2,11 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { getPath, gmtToIso, normaliseItem } from '../../../functions/core/normalize/item.js';
 import { referenceMallConfig } from '../../../functions/core/shared/config/defaults.js';
-import {
-  type ContentTypeConfig,
-  configSchema,
-  type ResolvedContentType,
-} from '../../../functions/core/shared/config/schema.js';
+import { configSchema, type ResolvedContentType } from '../../../functions/core/shared/config/schema.js';
 import type { WpItem } from '../../../functions/core/shared/types.js';
 import { resolvedTypeNamed } from '../resolved.js';
 

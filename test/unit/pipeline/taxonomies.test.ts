@@ -3,7 +3,6 @@ import { extractType } from '../../../functions/core/pipeline/extract.js';
 import { loadExtracted } from '../../../functions/core/pipeline/raw.js';
 import { runPipeline } from '../../../functions/core/pipeline/run.js';
 import { transform } from '../../../functions/core/pipeline/transform.js';
-import type { ContentTypeConfig } from '../../../functions/core/shared/config/schema.js';
 import { StorageError } from '../../../functions/core/shared/errors.js';
 import { type Log, silentLog } from '../../../functions/core/shared/logger.js';
 import type { TermsByTaxonomy, WpItem } from '../../../functions/core/shared/types.js';
@@ -16,8 +15,9 @@ import {
 import { createMemoryStorage, type MemoryStorage } from '../../../functions/core/storage/memory.js';
 import { createWordPressClient } from '../../../functions/core/wordpress/client.js';
 import { resolvedFacts } from '../../../functions/core/wordpress/resolve-types.js';
-import { generateDemoSite, isPublic } from '../../../functions/local/demo-site/fixtures.js';
+import { generateDemoSite } from '../../../functions/local/demo-site/generate.js';
 import { type DemoSiteServer, startDemoSite } from '../../../functions/local/demo-site/server.js';
+import { isPublic } from '../../../functions/local/demo-site/site.js';
 import { resolvedType, resolvedTypeNamed } from '../resolved.js';
 import { fixture, referenceConfig } from './helpers.js';
 

@@ -18,18 +18,15 @@ import { openLocalKb } from '../../../functions/local/knowledge-base/retrieve.js
 import { webhookRoutes } from '../../../functions/local/serve/routes/webhook.js';
 import { buildServe } from '../../../functions/local/serve/server.js';
 import { createLocalStorage } from '../../../functions/local/storage/directory.js';
-import { clientFor, configFor, demoSite, nightly, setHours, storeWithHours } from '../instant/helpers.js';
+import { clientFor, nightly, setHours, storeWithHours, useDemoSite } from '../instant/helpers.js';
 
 const SECRET = 'the-site-shared-secret-0123456789';
 
 let server: DemoSiteServer;
 let config: WpkbConfig;
-beforeAll(async () => {
-  server = await demoSite();
-  config = configFor(server);
-});
-afterAll(async () => {
-  await server?.close();
+useDemoSite((s, c) => {
+  server = s;
+  config = c;
 });
 
 interface Setup {

@@ -24,6 +24,10 @@ async function localStore(): Promise<Storage> {
   return createLocalStorage(dir);
 }
 
+/** One attempt to take the lock, as `owner` for `purpose`. */
+const take = (storage: Storage, owner: string, purpose: string, ttlMs: number, now?: () => Date) =>
+  tryAcquireDataLock(storage, { owner, purpose, ttlMs, ...(now ? { now } : {}) });
+
 /** A clock the test moves. */
 function manualClock(start = '2026-03-01T03:00:00Z') {
   let now = Date.parse(start);
@@ -38,19 +42,9 @@ for (const [name, factory] of [
     it('is held by one taker at a time, names its holder, and can be taken again once released', async () => {
       const storage = await factory();
       const clock = manualClock();
-      const a = await tryAcquireDataLock(storage, {
-        owner: 'nightly:run-1',
-        purpose: 'transform',
-        ttlMs: 600_000,
-        now: clock.now,
-      });
+      const a = await take(storage, 'nightly:run-1', 'transform', 600_000, clock.now);
       expect(a.acquired).toBe(true);
-      const b = await tryAcquireDataLock(storage, {
-        owner: 'worker:req-1',
-        purpose: 'instant update',
-        ttlMs: 120_000,
-        now: clock.now,
-      });
+      const b = await take(storage, 'worker:req-1', 'instant update', 120_000, clock.now);
       expect(b).toEqual({
         acquired: false,
         holder: {
@@ -63,12 +57,7 @@ for (const [name, factory] of [
       if (!a.acquired) throw new Error('unreachable');
       expect(await a.lock.release()).toBe(true);
       expect(await storage.get(DATA_LOCK_KEY)).toBeUndefined();
-      const c = await tryAcquireDataLock(storage, {
-        owner: 'worker:req-1',
-        purpose: 'instant update',
-        ttlMs: 120_000,
-        now: clock.now,
-      });
+      const c = await take(storage, 'worker:req-1', 'instant update', 120_000, clock.now);
       expect(c.acquired).toBe(true);
     });
 
@@ -90,19 +79,9 @@ for (const [name, factory] of [
     it('takes over an expired lock; the old holder then cannot release the new one', async () => {
       const storage = await factory();
       const clock = manualClock();
-      const old = await tryAcquireDataLock(storage, {
-        owner: 'worker:crashed',
-        purpose: 'instant update',
-        ttlMs: 60_000,
-        now: clock.now,
-      });
+      const old = await take(storage, 'worker:crashed', 'instant update', 60_000, clock.now);
       clock.advance(60_001);
-      const next = await tryAcquireDataLock(storage, {
-        owner: 'nightly:run-2',
-        purpose: 'transform',
-        ttlMs: 600_000,
-        now: clock.now,
-      });
+      const next = await take(storage, 'nightly:run-2', 'transform', 600_000, clock.now);
       expect(next.acquired).toBe(true);
       if (!old.acquired || !next.acquired) throw new Error('unreachable');
       expect(await old.lock.release()).toBe(false);
@@ -120,12 +99,7 @@ for (const [name, factory] of [
     it('waits for the holder to release, or gives up naming the holder', async () => {
       const storage = await factory();
       const clock = manualClock();
-      const holder = await tryAcquireDataLock(storage, {
-        owner: 'nightly:run-3',
-        purpose: 'transform',
-        ttlMs: 600_000,
-        now: clock.now,
-      });
+      const holder = await take(storage, 'nightly:run-3', 'transform', 600_000, clock.now);
       if (!holder.acquired) throw new Error('unreachable');
       let sleeps = 0;
       const sleep = async (ms: number) => {

@@ -8,7 +8,8 @@ import {
 } from '@aws-sdk/client-bedrock-agent';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AgentPrepareError } from '../../../functions/core/sync/errors.js';
+import { MAX_REPREPARES, SYNC_ERRORS } from '../../../functions/core/sync/contract.js';
+import { AgentBusyError, AgentPrepareError } from '../../../functions/core/sync/errors.js';
 import { makeSyncHandler } from '../../../functions/handlers/sync.js';
 import {
   clock,
@@ -75,19 +76,29 @@ describe('sync prepare', () => {
       preparedAt: new Date('2026-11-21T03:08:00.000Z'),
     });
 
-    await expect(handler(fixture('prepare.json'))).resolves.toEqual({ agentStatus: 'PREPARING' });
+    await expect(handler(fixture('prepare.json'))).resolves.toEqual({
+      agentStatus: 'PREPARING',
+      reprepared: 0,
+    });
     expect(bedrockMock.commandCalls(PrepareAgentCommand)[0]?.args[0].input).toEqual({
       agentId: 'AG12345678',
     });
   });
 
-  it('treats ConflictException (already preparing or updating) as PREPARING', async () => {
-    const { handler } = await setup();
+  it('answers ConflictException (a deploy is updating the agent) with AgentBusyError, for the state machine to retry', async () => {
+    const { handler, storage } = await setup();
+    const before = await readReports(storage);
     bedrockMock
       .on(PrepareAgentCommand)
-      .rejects(new ConflictException({ message: 'Agent is in PREPARING state', $metadata: {} }));
+      .rejects(new ConflictException({ message: 'Agent is in UPDATING state', $metadata: {} }));
 
-    await expect(handler(fixture('prepare.json'))).resolves.toEqual({ agentStatus: 'PREPARING' });
+    const error = await handler(fixture('prepare.json')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AgentBusyError);
+    expect(error).toMatchObject({ name: SYNC_ERRORS.agentBusy });
+    expect((error as Error).message).toBe(
+      'agent AG12345678 is busy (ConflictException: Agent is in UPDATING state)',
+    );
+    expect(await readReports(storage)).toEqual(before);
   });
 
   it('lets other errors through under their own name', async () => {
@@ -110,7 +121,7 @@ describe('sync agentStatus', () => {
       const before = await readReports(storage);
       bedrockMock.on(GetAgentCommand).resolves({ agent: agent({ agentStatus, preparedAt: undefined }) });
 
-      await expect(handler(fixture('agent-status.json'))).resolves.toEqual({ agentStatus });
+      await expect(handler(fixture('agent-status.json'))).resolves.toEqual({ agentStatus, reprepared: 0 });
       expect(bedrockMock.commandCalls(GetAgentCommand)[0]?.args[0].input).toEqual({ agentId: 'AG12345678' });
       expect(await readReports(storage)).toEqual(before);
     },
@@ -120,7 +131,10 @@ describe('sync agentStatus', () => {
     const { handler, storage } = await setup();
     bedrockMock.on(GetAgentCommand).resolves({ agent: agent({ agentStatus: 'PREPARED' }) });
 
-    await expect(handler(fixture('agent-status.json'))).resolves.toEqual({ agentStatus: 'PREPARED' });
+    await expect(handler(fixture('agent-status.json'))).resolves.toEqual({
+      agentStatus: 'PREPARED',
+      reprepared: 0,
+    });
     const { run, latest } = await readReports(storage);
     expect(run?.status).toBe('succeeded');
     expect(run?.agent).toEqual({
@@ -154,17 +168,58 @@ describe('sync agentStatus', () => {
     expect(run?.agent?.agentStatus).toBe('FAILED');
   });
 
-  it('treats NOT_PREPARED after a prepare as a failure', async () => {
+  it('prepares again when a deploy reset the DRAFT to NOT_PREPARED, counting the attempts', async () => {
+    const { handler, storage } = await setup();
+    const before = await readReports(storage);
+    bedrockMock
+      .on(GetAgentCommand)
+      .resolves({ agent: agent({ agentStatus: 'NOT_PREPARED', preparedAt: undefined }) });
+    bedrockMock.on(PrepareAgentCommand).resolves({ agentId: 'AG12345678', agentStatus: 'PREPARING' });
+
+    await expect(handler({ ...(fixture('agent-status.json') as object), reprepared: 1 })).resolves.toEqual({
+      agentStatus: 'PREPARING',
+      reprepared: 2,
+    });
+    expect(bedrockMock.commandCalls(PrepareAgentCommand)).toHaveLength(1);
+    expect(await readReports(storage)).toEqual(before);
+  });
+
+  it(`fails NOT_PREPARED once it was prepared again ${MAX_REPREPARES} times`, async () => {
     const { handler, storage } = await setup();
     bedrockMock
       .on(GetAgentCommand)
       .resolves({ agent: agent({ agentStatus: 'NOT_PREPARED', preparedAt: undefined }) });
 
-    const error = await handler(fixture('agent-status.json')).catch((e: unknown) => e);
+    const error = await handler({
+      ...(fixture('agent-status.json') as object),
+      reprepared: MAX_REPREPARES,
+    }).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(AgentPrepareError);
-    expect((error as Error).message).toMatch(/^agent AG12345678 is NOT_PREPARED after a prepare request/);
+    expect((error as Error).message).toMatch(
+      new RegExp(`^agent AG12345678 is still NOT_PREPARED after ${MAX_REPREPARES} more prepare requests`),
+    );
+    expect(bedrockMock.commandCalls(PrepareAgentCommand)).toHaveLength(0);
     expect((await readReports(storage)).run?.status).toBe('failed');
+  });
+
+  it('refuses the agent steps on a stack without an agent (knowledge-base engine)', async () => {
+    const storage = await seededStorage();
+    const { agentId: _none, ...withoutAgent } = settings;
+    const handler = makeSyncHandler({
+      settings: withoutAgent,
+      bedrock,
+      runtime,
+      indexStats: () => Promise.reject(new Error('unused')),
+      storage,
+      log: recordingLog(),
+      clock,
+      metrics: recordingMetrics(),
+    });
+    await expect(handler(fixture('prepare.json'))).rejects.toThrow(
+      'sync event: action: this stack has no agent (knowledge-base engine); the agent steps do not apply',
+    );
+    expect(bedrockMock.commandCalls(PrepareAgentCommand)).toHaveLength(0);
   });
 
   it('treats DELETING as a failure rather than polling forever', async () => {

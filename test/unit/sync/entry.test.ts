@@ -24,12 +24,12 @@ afterEach(() => {
 describe('Lambda entry points (no AWS call is made)', () => {
   it('sync: a missing variable fails the cold start with a ConfigError, then the real deps are built', async () => {
     for (const [name, value] of Object.entries(env))
-      vi.stubEnv(name, name === 'AGENT_ID' ? undefined : value);
+      vi.stubEnv(name, name === 'DATA_SOURCE_ID' ? undefined : value);
     await expect(handler(fixture('verify.json'))).rejects.toThrow(
-      new ConfigError('environment AGENT_ID: is not set'),
+      new ConfigError('environment DATA_SOURCE_ID: is not set'),
     );
 
-    vi.stubEnv('AGENT_ID', env.AGENT_ID);
+    vi.stubEnv('DATA_SOURCE_ID', env.DATA_SOURCE_ID);
     vi.stubEnv('AWS_REGION', 'us-east-1');
     await expect(handler(fixture('unknown-action.json'))).rejects.toBeInstanceOf(InvalidEventError);
   });

@@ -30,6 +30,11 @@ describe('syncSettings', () => {
     });
   });
 
+  it('takes no agent (the knowledge-base engine has none)', () => {
+    const { AGENT_ID: _, ...rest } = env;
+    expect(syncSettings(rest).agentId).toBeUndefined();
+  });
+
   it('defaults the namespace to the default one and takes STRICT_VERIFY=false', () => {
     const { PINECONE_NAMESPACE: _, ...rest } = env;
     const settings = syncSettings({ ...rest, STRICT_VERIFY: 'false' });
@@ -44,7 +49,7 @@ describe('syncSettings', () => {
   });
 
   it.each([
-    [{ AGENT_ID: undefined }, 'environment AGENT_ID: is not set'],
+    [{ AGENT_ID: 'live' }, 'environment AGENT_ID: must be an agent id (10 letters or digits)'],
     [
       { KNOWLEDGE_BASE_ID: 'kb-1' },
       'environment KNOWLEDGE_BASE_ID: must be a knowledge base id (10 letters or digits)',

@@ -1,18 +1,16 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { SecretSource } from '../../../functions/core/auth/secret-cache.js';
 import type { ApiGatewayEvent } from '../../../functions/core/chat/http.js';
 import { fixedClock } from '../../../functions/core/shared/clock.js';
 import { loadConfig } from '../../../functions/core/shared/config/load.js';
-import { ConfigError } from '../../../functions/core/shared/errors.js';
 import type { Log } from '../../../functions/core/shared/logger.js';
 import { readQueuedHint } from '../../../functions/core/webhook/queue-message.js';
-import { readWebhookSecret } from '../../../functions/core/webhook/secret.js';
 import { signWebhook } from '../../../functions/core/webhook/signature.js';
-import { cachedSecret, makeWebhookReceiverHandler } from '../../../functions/handlers/webhook-receiver.js';
+import { makeWebhookReceiverHandler } from '../../../functions/handlers/webhook-receiver.js';
 
 const SECRET = 'whsec-0123456789abcdef';
 const NOW = '2026-03-01T12:00:00Z';
@@ -34,7 +32,22 @@ function recordingLog() {
   return { log, lines };
 }
 
-function setup(secret: () => Promise<string> = async () => SECRET) {
+/** A secret source: `get` answers the current value; `refresh` a newer one when the test rotates it. */
+function source(values: { current: string; rotated?: string }): SecretSource & { refreshes: number } {
+  const s = {
+    refreshes: 0,
+    get: async () => values.current,
+    refresh: async () => {
+      s.refreshes++;
+      if (values.rotated === undefined) return undefined;
+      values.current = values.rotated;
+      return values.current;
+    },
+  };
+  return s;
+}
+
+function setup(secret: SecretSource = source({ current: SECRET })) {
   const { log, lines } = recordingLog();
   const handler = makeWebhookReceiverHandler({
     siteUrl: config.site.url,
@@ -158,8 +171,11 @@ describe('webhook receiver', () => {
       .on(SendMessageCommand)
       .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
     expect((await setup().handler(post(hint()))).statusCode).toBe(503);
-    const broken = setup(async () => {
-      throw new Error('AccessDeniedException');
+    const broken = setup({
+      get: async () => {
+        throw new Error('AccessDeniedException');
+      },
+      refresh: async () => undefined,
     });
     expect((await broken.handler(post(hint()))).statusCode).toBe(503);
   });
@@ -169,48 +185,23 @@ describe('webhook receiver', () => {
   });
 });
 
-describe('webhook secret', () => {
-  const smMock = mockClient(SecretsManagerClient);
-  const sm = new SecretsManagerClient({
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  });
-  beforeEach(() => smMock.reset());
-
-  it('reads the plain string or {"secret": …}, at least 16 characters, naming the secret only', async () => {
-    smMock
-      .on(GetSecretValueCommand)
-      .resolvesOnce({ SecretString: ` ${SECRET}\n` })
-      .resolvesOnce({ SecretString: JSON.stringify({ secret: SECRET }) })
-      .resolvesOnce({ SecretString: 'short' });
-    expect(await readWebhookSecret(sm, 'wpkb/dev/webhook')).toBe(SECRET);
-    expect(await readWebhookSecret(sm, 'wpkb/dev/webhook')).toBe(SECRET);
-    const error = await readWebhookSecret(sm, 'wpkb/dev/webhook').catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).toBe(
-      'secret wpkb/dev/webhook: the webhook secret must be at least 16 characters',
-    );
+describe('webhook secret rotation', () => {
+  it('reads the secret again once when a signature does not match, and accepts what the new one signed', async () => {
+    const rotated = 'the-new-secret-0123456789abcdef';
+    const secrets = source({ current: SECRET, rotated });
+    const { handler } = setup(secrets);
+    const body = hint();
+    const result = await handler(post(body, signWebhook(body, rotated, NOW_S)));
+    expect(result.statusCode).toBe(202);
+    expect(secrets.refreshes).toBe(1);
   });
 
-  it('is cached for five minutes, and a failed read is not cached', async () => {
-    let now = Date.parse(NOW);
-    let reads = 0;
-    let fail = true;
-    const secret = cachedSecret(
-      async () => {
-        reads++;
-        if (fail) throw new Error('down');
-        return SECRET;
-      },
-      { now: () => new Date(now) },
-    );
-    await expect(secret()).rejects.toThrow('down');
-    fail = false;
-    expect(await secret()).toBe(SECRET);
-    expect(await secret()).toBe(SECRET);
-    expect(reads).toBe(2);
-    now += 5 * 60_000 + 1;
-    await secret();
-    expect(reads).toBe(3);
+  it('still refuses a forgery when no newer secret comes back (refresh is rate-limited by the cache)', async () => {
+    const secrets = source({ current: SECRET });
+    const { handler } = setup(secrets);
+    const result = await handler(post(hint(), signWebhook(hint(), 'forged-secret-0123456789', NOW_S)));
+    expect(result.statusCode).toBe(401);
+    expect(secrets.refreshes).toBe(1);
+    expect(sqsMock.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 });

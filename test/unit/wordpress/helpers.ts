@@ -1,8 +1,4 @@
-import {
-  type ContentTypeConfig,
-  contentTypeSchema,
-  type ResolvedContentType,
-} from '../../../functions/core/shared/config/schema.js';
+import { contentTypeSchema, type ResolvedContentType } from '../../../functions/core/shared/config/schema.js';
 import type { Log } from '../../../functions/core/shared/logger.js';
 import type {
   WordPressClientDeps,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { strictObject } from '../../shared/config/strict.js';
+import { assistantSchema } from './assistant-schema.js';
 
 /**
  * Cloud-only configuration (CDK stacks): data bucket, Pinecone, embeddings, knowledge base, agent,
@@ -18,6 +19,11 @@ const secretId = z
     'must be a Secrets Manager secret name or ARN',
   );
 
+/** A customer-managed KMS key (of a secret). */
+const kmsKeyArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/, 'must be a KMS key ARN');
+
 export const dataBucketSchema = strictObject({
   /** `raw/` audit copies expire after this many days. */
   rawExpirationDays: positiveDays.default(30),
@@ -31,10 +37,7 @@ export const pineconeSchema = strictObject({
   /** Existing Secrets Manager secret holding `{"apiKey": "…"}`: its name or ARN (default `wpkb/<env>/pinecone`). */
   apiKeySecret: secretId.optional(),
   /** Customer-managed KMS key of that secret, if it is not encrypted with the default `aws/secretsmanager` key. */
-  apiKeySecretKmsKeyArn: z
-    .string()
-    .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/, 'must be a KMS key ARN')
-    .optional(),
+  apiKeySecretKmsKeyArn: kmsKeyArn.optional(),
   /** Serverless index name (default `wpkb-<env>`): 1–45 lowercase letters, digits or `-`. */
   indexName: z
     .string()
@@ -249,13 +252,41 @@ const throttleSchema = strictObject({
 
 /** AWS WAF on a REST API stage (stacks/api-waf.ts): a rate limit per client IP, IP reputation, body size. */
 const wafSchema = (ipRateLimit: number) =>
-  z
-    .object({
-      enabled: z.boolean().default(false),
-      /** Requests per client IP in any 5 minutes. */
-      ipRateLimit: z.number().int().min(10).max(2_000_000_000).default(ipRateLimit),
-    })
-    .default({ enabled: false, ipRateLimit });
+  strictObject({
+    enabled: z.boolean().default(false),
+    /** Requests per client IP in any 5 minutes. */
+    ipRateLimit: z.number().int().min(10).max(2_000_000_000).default(ipRateLimit),
+  }).default({ enabled: false, ipRateLimit });
+
+/**
+ * Visitor tokens on the chat endpoint (docs/threat-model.md): the widget's own route, `POST /visitor/chat`,
+ * takes a short-lived token the WordPress plugin signs with the site's shared secret instead of an API key.
+ * `POST /chat` keeps the API key for server-to-server clients.
+ */
+export const visitorTokensSchema = strictObject({
+  /** Off by default: it needs the plugin and the shared secret in Secrets Manager. */
+  enabled: z.boolean().default(false),
+  /**
+   * Existing Secrets Manager secret holding the site's shared secret (the plugin's WPKB_SECRET, which also
+   * signs its change notifications), as the plain string or `{"secret": "…"}`, at least 16 characters: its
+   * name or ARN. Default `wpkb/<env>/webhook`, the instant updates' secret: one secret per site.
+   */
+  secret: secretId.optional(),
+  /** Customer-managed KMS key of that secret, if it is not encrypted with the default key. */
+  secretKmsKeyArn: kmsKeyArn.optional(),
+  /** The site tokens are bound to: WordPress's `home_url()`. Default: `site.url`. */
+  site: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /**
+   * The visitors' route's throttle, every visitor together (no API key, so no usage plan and no daily
+   * quota that one address could use up for everyone). Per address, the WAF rate rule applies.
+   */
+  throttle: throttleSchema.default({ rateLimit: 5, burstLimit: 10 }),
+  /**
+   * Alarm (to the alert topic) when the visitors' route gets this many requests in an hour: the throttle
+   * caps spend per second, this tells a person within the hour. `null`: no alarm.
+   */
+  alarmRequestsPerHour: z.number().int().min(1).nullable().default(1000),
+});
 
 /** The chat endpoint (stacks/chat-api.ts): API Gateway REST API `POST /chat` → chat Lambda → agent alias. */
 export const chatSchema = strictObject({
@@ -313,6 +344,22 @@ export const chatSchema = strictObject({
    * mall Wi-Fi's address), AWS's IP reputation list, a body size limit.
    */
   waf: wafSchema(500),
+  visitorTokens: visitorTokensSchema.default(visitorTokensSchema.parse({})),
+}).superRefine((chat, ctx) => {
+  if (!chat.visitorTokens.enabled) return;
+  // A route anyone can get a token for needs a limit per address, and named pages to be called from.
+  if (!chat.waf.enabled)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['waf', 'enabled'],
+      message: 'must be true when visitorTokens.enabled is (the per-IP rate rule bounds the visitors’ route)',
+    });
+  if (chat.allowedOrigins.length === 0 || chat.allowedOrigins.includes('*'))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['allowedOrigins'],
+      message: 'must list the origins of the pages that show the widget when visitorTokens.enabled is true',
+    });
 });
 
 /**
@@ -320,19 +367,19 @@ export const chatSchema = strictObject({
  * `POST /webhook` → receiver Lambda → SQS FIFO → worker Lambda (re-reads the item, writes S3, ingests it
  * directly). Off by default: it needs the plugin and a shared secret in Secrets Manager.
  */
-export const instantUpdatesSchema = z.object({
+export const instantUpdatesSchema = strictObject({
   enabled: z.boolean().default(false),
   /**
    * Existing Secrets Manager secret holding the webhook's shared secret (the plugin's WPKB_SECRET), as
-   * the plain string or `{"secret": "…"}`, at least 16 characters: its name or ARN (default
-   * `wpkb/<env>/webhook`).
+   * the plain string or `{"secret": "…"}`, at least 16 characters: its name or ARN. Default: the site's
+   * shared secret (`chat.visitorTokens.secret`, default `wpkb/<env>/webhook`) — one secret per site.
    */
   secret: secretId.optional(),
-  /** Customer-managed KMS key of that secret, if it is not encrypted with the default key. */
-  secretKmsKeyArn: z
-    .string()
-    .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/, 'must be a KMS key ARN')
-    .optional(),
+  /**
+   * Customer-managed KMS key of that secret, if it is not encrypted with the default key (default: the
+   * visitor tokens' one when the secret is the site's shared secret).
+   */
+  secretKmsKeyArn: kmsKeyArn.optional(),
   /** The API's stage: `https://<api-id>.execute-api.<region>.amazonaws.com/<stageName>/webhook`. */
   stageName: z
     .string()
@@ -382,19 +429,15 @@ export const cloudSchema = strictObject({
   embedding: embeddingSchema.default(embeddingSchema.parse({})),
   knowledgeBase: knowledgeBaseSchema.default(knowledgeBaseSchema.parse({})),
   agent: agentSchema.default(agentSchema.parse({})),
+  assistant: assistantSchema.default(assistantSchema.parse({})),
   guardrail: guardrailSchema.default(guardrailSchema.parse({})),
   actions: actionsSchema.default(actionsSchema.parse({})),
   chat: chatSchema.default(chatSchema.parse({})),
   instantUpdates: instantUpdatesSchema.default(instantUpdatesSchema.parse({})),
 });
 
-export type CloudConfig = z.infer<typeof cloudSchema>;
 export type PipelineCloudConfig = z.infer<typeof pipelineSchema>;
-export type AlarmsCloudConfig = z.infer<typeof alarmsSchema>;
-export type PineconeCloudConfig = z.infer<typeof pineconeSchema>;
 export type ChunkingConfig = z.infer<typeof chunkingSchema>;
-export type AgentCloudConfig = z.infer<typeof agentSchema>;
-export type GuardrailCloudConfig = z.infer<typeof guardrailSchema>;
 export type DeniedTopicConfig = z.infer<typeof deniedTopicSchema>;
 export type ActionsCloudConfig = z.infer<typeof actionsSchema>;
 export type ChatCloudConfig = z.infer<typeof chatSchema>;

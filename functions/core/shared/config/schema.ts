@@ -258,8 +258,6 @@ export type ResolvedContentType = Omit<
   taxonomies: TaxonomyConfig[];
 };
 export type DeletionGuardConfig = z.infer<typeof deletionGuardSchema>;
-export type BoilerplateConfig = z.infer<typeof boilerplateSchema>;
 /** What a config file or cdk.json context may hold: everything optional, merged over the defaults. */
 export type ConfigInput = z.input<typeof configSchema>;
-export type LocalKbConfig = z.infer<typeof localKbSchema>;
 export type CanaryConfig = z.infer<typeof canarySchema>;

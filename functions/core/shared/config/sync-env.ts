@@ -6,7 +6,8 @@ const syncEnvSchema = z.object({
   DATA_BUCKET: z.string().min(3, 'must name the data bucket'),
   KNOWLEDGE_BASE_ID: bedrockId('knowledge base'),
   DATA_SOURCE_ID: bedrockId('data source'),
-  AGENT_ID: bedrockId('agent'),
+  /** The agent engine's agent; absent with the knowledge-base engine (no agent steps run). */
+  AGENT_ID: bedrockId('agent').optional(),
   PINECONE_SECRET_ARN: z
     .string()
     .regex(
@@ -34,7 +35,8 @@ export interface SyncSettings {
   bucket: string;
   knowledgeBaseId: string;
   dataSourceId: string;
-  agentId: string;
+  /** The agent (agent engine); undefined with the knowledge-base engine, which has none. */
+  agentId?: string;
   /** Secrets Manager secret holding `{"apiKey": "…"}`. */
   pineconeSecretArn: string;
   /** The index host URL, as given to the knowledge base's `connectionString`. */
@@ -63,7 +65,7 @@ export function syncSettings(env: Record<string, string | undefined>): SyncSetti
     bucket: e.DATA_BUCKET,
     knowledgeBaseId: e.KNOWLEDGE_BASE_ID,
     dataSourceId: e.DATA_SOURCE_ID,
-    agentId: e.AGENT_ID,
+    ...(e.AGENT_ID ? { agentId: e.AGENT_ID } : {}),
     pineconeSecretArn: e.PINECONE_SECRET_ARN,
     pineconeIndexHost: e.PINECONE_INDEX_HOST,
     pineconeNamespace: e.PINECONE_NAMESPACE,

@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import {
-  bearerToken,
-  mintVisitorToken,
-  unixSeconds,
-  verifyVisitorToken,
-} from '../../../core/auth/visitor-token.js';
+import { checkVisitorToken } from '../../../core/auth/chat-access.js';
+import { mintVisitorToken, unixSeconds } from '../../../core/auth/visitor-token.js';
 import { BODY_MAX_BYTES, type ChatRequest, chatRequestSchema } from '../../../core/chat/http.js';
 import type { Clock } from '../../../core/shared/clock.js';
 import { LocalIndexMissingError } from '../../knowledge-base/index-file.js';
@@ -94,23 +90,16 @@ export function chatRoutes(options: ChatRoutesOptions): ServeRoutes {
       app.post('/chat', { bodyLimit: BODY_MAX_BYTES }, async (request, reply) => {
         const authorization = request.headers.authorization;
         if (tokens) {
-          const token = bearerToken(authorization);
-          if (!token)
-            return refuse(reply, request, 401, 'token_required', 'A visitor token is required (GET /token).');
-          const verdict = verifyVisitorToken(token, {
+          // The cloud endpoint's check (origins aside: CORS guards the pages here).
+          const access = checkVisitorToken(authorization, {
             secret: tokens.secret,
             site: tokens.site,
             now: unixSeconds(tokens.clock.now()),
           });
-          if (!verdict.ok) {
-            reply.header('WWW-Authenticate', 'Bearer error="invalid_token"');
-            return refuse(
-              reply,
-              request,
-              401,
-              'invalid_token',
-              `The visitor token is not valid (${verdict.reason}).`,
-            );
+          if (!access.ok) {
+            if (access.challenge) reply.header('WWW-Authenticate', access.challenge);
+            const message = access.reason ? `${access.message} (${access.reason})` : access.message;
+            return refuse(reply, request, access.status, access.code, message);
           }
         }
         const raw = typeof request.body === 'string' ? request.body : '';

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BRAND_BLOCK,
-  type DemoItem,
-  type DemoSite,
-  generateDemoSite,
-  isPublic,
-} from '../../../functions/local/demo-site/fixtures.js';
+import { BRAND_BLOCK } from '../../../functions/local/demo-site/data/vocabulary.js';
+import { generateDemoSite } from '../../../functions/local/demo-site/generate.js';
+import { type DemoItem, type DemoSite, isPublic } from '../../../functions/local/demo-site/site.js';
 
 const site = generateDemoSite();
 const all = (s: DemoSite): DemoItem[] => Object.values(s.items).flat();
