@@ -142,6 +142,9 @@ export class InstantUpdateWorker extends Construct {
         ...(passwordSecret ? secretReadStatements(this, passwordSecret, undefined, 'WordPressPassword') : []),
       ],
       logRetentionDays: settings.logRetentionDays,
+      // Bundled, not the runtime's copy: the direct-ingestion commands and S3's conditional writes are
+      // recent, and the bundle is the version the worker was tested with.
+      externalModules: [],
       bundledConfig: props.bundledConfig,
       sourceMaps: props.sourceMaps,
     });
