@@ -21,7 +21,10 @@ export const DATA_PREFIXES = {
   runs: 'runs/',
   /** The instant-update ledger (functions/core/instant/ledger.ts): one object per applied hint. */
   instant: 'instant/',
-  /** What a full transform leaves for instant updates: each type's boilerplate blocks. */
+  /**
+   * Per content type, its last complete run (what the next run's incremental read compares with, and the
+   * boilerplate blocks an instant update leaves out).
+   */
   state: 'state/',
 } as const;
 

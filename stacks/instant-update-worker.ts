@@ -45,8 +45,8 @@ export interface InstantUpdateWorkerProps {
  * The instant-update worker (functions/handlers/webhook-worker.ts) on the FIFO queue: batches of up to
  * `batchSize` hints, `workerConcurrency` invocations at most (WordPress's load and each worker's share
  * of the 5 requests/s per document API), ReportBatchItemFailures. Its role may write exactly what one
- * item's update writes (the document, sidecar and catalog entry; for a type hint the type's export and
- * boilerplate state), its ledger record and the data lock; call the knowledge base's document APIs;
+ * item's update writes (the document, sidecar and catalog entry; for a type hint the type's export), its
+ * ledger record and the data lock; read the types' state (the boilerplate blocks); call the knowledge base's document APIs;
  * consume and delay messages of its queue. An alarm on its errors goes to the alert topic.
  */
 export class InstantUpdateWorker extends Construct {
@@ -103,7 +103,6 @@ export class InstantUpdateWorker extends Construct {
             objects(DATA_PREFIXES.kb),
             objects(DATA_PREFIXES.catalog),
             objects(DATA_PREFIXES.exports),
-            objects(DATA_PREFIXES.state),
             objects(DATA_PREFIXES.instant),
             lock,
           ],
@@ -153,7 +152,9 @@ export class InstantUpdateWorker extends Construct {
       acknowledge(
         this.function.role,
         'AwsSolutions-IAM5',
-        `The worker writes the objects of the items it updates under ${DATA_PREFIXES[prefix]} (which item is known only at run time), so the grant is on the prefix.`,
+        prefix === 'state'
+          ? 'The worker reads state/<type>.json of the type it updates (known only at run time), so the grant is on the prefix.'
+          : `The worker writes the objects of the items it updates under ${DATA_PREFIXES[prefix]} (which item is known only at run time), so the grant is on the prefix.`,
         `Resource::<${bucketArnId}>/${DATA_PREFIXES[prefix]}*`,
       );
     }

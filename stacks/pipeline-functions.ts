@@ -23,6 +23,13 @@ export function lambdaConfig(config: WpkbConfig): Record<string, unknown> {
   return { env, site, wordpress, contentTypes, fieldLabels, deletionGuard };
 }
 
+/** Extract's memory (MB): measured peaks and the rule in docs/sizing.md. */
+export const EXTRACT_MEMORY_MB = 512;
+/** Transform's memory (MB): one full vCPU; the measured peak is far below (docs/sizing.md). */
+export const TRANSFORM_MEMORY_MB = 1769;
+/** Transform's `/tmp` (MiB): its spool, catalogs and exports (docs/sizing.md). */
+export const TRANSFORM_TMP_MIB = 2048;
+
 /** What the pipeline's functions read, write and call; every resource already exists. */
 export interface PipelineFunctionsProps {
   readonly config: WpkbConfig;
@@ -55,7 +62,14 @@ export interface PipelineFunctionsProps {
 /** What differs between the pipeline's functions; the rest is common to all four (see `function`). */
 type FunctionSpec = Pick<
   WpkbFunctionProps,
-  'entry' | 'description' | 'memorySize' | 'timeout' | 'environment' | 'statements' | 'bundledConfig'
+  | 'entry'
+  | 'description'
+  | 'memorySize'
+  | 'ephemeralStorageMiB'
+  | 'timeout'
+  | 'environment'
+  | 'statements'
+  | 'bundledConfig'
 >;
 
 /**
@@ -96,9 +110,10 @@ export class PipelineFunctions extends Construct {
     const passwordSecret = config.cloud.wordpressPasswordSecret;
     this.extract = this.function('Extract', {
       entry: 'handlers/extract.ts',
-      description: `wpkb ${names.env}: reads one WordPress content type into raw/`,
+      description: `wpkb ${names.env}: lists a WordPress content type, reads a batch of it, or assembles raw/`,
+      // Sized from `npm run bench` (docs/sizing.md): one batch's read-ahead and the type's listing.
       bundledConfig: this.bundledConfig,
-      memorySize: 512,
+      memorySize: EXTRACT_MEMORY_MB,
       timeout: Duration.seconds(pipeline.extractTimeoutSeconds),
       environment: passwordSecret
         ? { ...coreEnvironment, WP_APP_PASSWORD_SECRET: passwordSecret }
@@ -109,21 +124,48 @@ export class PipelineFunctions extends Construct {
           actions: ['s3:PutObject'],
           resources: [objects(DATA_PREFIXES.raw)],
         }),
+        // The plan, the batches and the previous complete run's raw file; the state that names it.
+        new iam.PolicyStatement({
+          sid: 'ReadRawAndState',
+          actions: ['s3:GetObject'],
+          resources: [objects(DATA_PREFIXES.raw), objects(DATA_PREFIXES.state)],
+        }),
+        // Whether the state and the previous raw file exist: a listing of exactly their keys. And the
+        // instant-update ledger's keys: items an instant update touched are read again (extract-plan.ts).
+        new iam.PolicyStatement({
+          sid: 'ListRawAndState',
+          actions: ['s3:ListBucket'],
+          resources: [bucket.bucketArn],
+          conditions: {
+            StringLike: {
+              's3:prefix': [`${DATA_PREFIXES.raw}*`, `${DATA_PREFIXES.state}*`, `${DATA_PREFIXES.instant}*`],
+            },
+          },
+        }),
         ...(passwordSecret ? secretReadStatements(this, passwordSecret, undefined, 'WordPressPassword') : []),
       ],
     });
     acknowledge(
       this.roleOf('Extract'),
       'AwsSolutions-IAM5',
-      'Extract writes raw/<type>/<runId>.jsonl.gz: a new key every run, so the grant is on the raw/ prefix.',
+      'Extract writes and reads raw/<type>/<runId>…: new keys every run, so the grant is on the raw/ prefix.',
       `Resource::<${bucketArnId}>/raw/*`,
+    );
+    acknowledge(
+      this.roleOf('Extract'),
+      'AwsSolutions-IAM5',
+      'Extract reads state/<type>.json, one key per content type: the grant is on the state/ prefix.',
+      `Resource::<${bucketArnId}>/state/*`,
     );
 
     this.transform = this.function('Transform', {
       entry: 'handlers/transform.ts',
       description: `wpkb ${names.env}: normalises raw/ into kb/ documents, catalog, exports and the run report`,
       bundledConfig: this.bundledConfig,
-      memorySize: 1024,
+      // Memory is bounded (docs/sizing.md); time is not: 1,769 MB is one full vCPU for the CPU-bound passes.
+      memorySize: TRANSFORM_MEMORY_MB,
+      // The normalised items of every type, and the catalogs and exports, spooled before they are written.
+      ephemeralStorageMiB: TRANSFORM_TMP_MIB,
       timeout: Duration.seconds(pipeline.transformTimeoutSeconds),
       // A data source that kb/ was not last ingested into (replaced) forces a full sync.
       environment: {
@@ -143,9 +185,10 @@ export class PipelineFunctions extends Construct {
                 DATA_PREFIXES.curated,
                 DATA_PREFIXES.catalog,
                 DATA_PREFIXES.exports,
-                `${DATA_PREFIXES.state}boilerplate/`,
                 DATA_PREFIXES.instant,
                 SYNCED_DATA_SOURCE_KEY,
+                // state/<type>.json: what the previous run's transform made of a type (skip when unchanged).
+                `${DATA_PREFIXES.state}*`,
               ],
             },
           },
@@ -160,6 +203,7 @@ export class PipelineFunctions extends Construct {
             objects(DATA_PREFIXES.catalog),
             objects(DATA_PREFIXES.instant),
             lock,
+            objects(DATA_PREFIXES.state),
             bucket.arnForObjects(SYNCED_DATA_SOURCE_KEY),
           ],
         }),

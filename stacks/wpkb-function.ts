@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -20,6 +20,8 @@ export interface WpkbFunctionProps {
   entry: string;
   description: string;
   memorySize: number;
+  /** `/tmp` size in MiB (512–10240). Default: Lambda's 512. */
+  ephemeralStorageMiB?: number;
   timeout: Duration;
   environment: Record<string, string>;
   /** What the function may do besides writing its own logs and traces. */
@@ -135,6 +137,9 @@ export class WpkbFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       description: props.description,
       memorySize: props.memorySize,
+      ...(props.ephemeralStorageMiB
+        ? { ephemeralStorageSize: Size.mebibytes(props.ephemeralStorageMiB) }
+        : {}),
       timeout: props.timeout,
       role: this.role.withoutPolicyUpdates(),
       logGroup: this.logGroup,

@@ -13,6 +13,7 @@ interface RunFlags {
   knowledgeDir: string;
   types?: string[];
   force: boolean;
+  full: boolean;
   verbose: boolean;
 }
 
@@ -34,6 +35,7 @@ export function registerRun(program: Command): void {
     )
     .option('--knowledge-dir <dir>', 'curated knowledge (FAQ CSV files) to include', 'knowledge')
     .option('--force', 'skip the deletion guard', false)
+    .option('--full', 'read every item again, not only what changed since the last run', false)
     .option('--verbose', 'structured logs (Powertools JSON) on stdout', false)
     .action(
       exitOnError(async (opts: RunFlags) => {
@@ -43,9 +45,11 @@ export function registerRun(program: Command): void {
           knowledgeDir: path.resolve(opts.knowledgeDir),
           ...(opts.types ? { types: opts.types } : {}),
           force: opts.force,
+          full: opts.full,
           context: readCdkContext(),
           env: process.env,
           print: (line) => console.log(line),
+          ...(process.stdout.isTTY ? { tty: process.stdout } : {}),
           ...(opts.verbose ? { log: powertoolsLog } : {}),
         });
         if (!outcome.ok) throw new WpkbError(outcome.error);

@@ -1,7 +1,10 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
-import { type ExtractResult, extractType } from '../core/pipeline/extract.js';
+import { assembleExtract, type ExtractResult } from '../core/pipeline/extract-assemble.js';
+import { type PlanSummary, planExtract } from '../core/pipeline/extract-plan.js';
+import { type BatchResult, readBatch } from '../core/pipeline/extract-read.js';
+import { type Clock, systemClock } from '../core/shared/clock.js';
 import { lambdaSettings } from '../core/shared/config/lambda-env.js';
 import type { WpkbConfig } from '../core/shared/config/schema.js';
 import { ConfigError } from '../core/shared/errors.js';
@@ -13,34 +16,79 @@ import { createS3Storage } from '../core/storage/s3.js';
 import { createWordPressClient, type WordPressClient } from '../core/wordpress/client.js';
 import { applicationPassword } from '../core/wordpress/password.js';
 
-export const extractEventSchema = z.object({
-  runId: runIdSchema,
-  type: z.string().min(1),
-});
+const type = z.string().min(1);
+
+/**
+ * The three steps of a type's extract, one invocation each (the state machine's item processor):
+ * `plan` lists the type and decides what to read; `read` reads one batch of ids; `assemble` merges the
+ * batches (and the previous run's unchanged items) into the raw file.
+ */
+export const extractEventSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('plan'), runId: runIdSchema, type, full: z.boolean().default(false) }),
+  z.object({ action: z.literal('read'), runId: runIdSchema, type, batch: z.number().int().min(0) }),
+  z.object({
+    action: z.literal('assemble'),
+    runId: runIdSchema,
+    type,
+    batches: z.array(
+      z.object({
+        batch: z.number().int().min(0),
+        missing: z.array(z.number().int().min(0)),
+        requests: z.number().int().min(0),
+        retries: z.number().int().min(0),
+        bytes: z.number().int().min(0),
+      }),
+    ),
+  }),
+]);
+export type ExtractOutput = PlanSummary | BatchResult | ExtractResult;
 
 export interface ExtractHandlerDeps {
   config: WpkbConfig;
   storage: Storage;
-  client: Pick<WordPressClient, 'resolveTypes' | 'fetchAll' | 'fetchTerms'>;
+  client: WordPressClient;
   log: Log;
+  clock?: Clock;
+  /** Reads carry an application password. */
+  authenticated?: boolean;
 }
 
-/** One content type per invocation (the state machine's Map runs one per type). */
 export function makeExtractHandler(deps: ExtractHandlerDeps) {
-  return async (input: unknown): Promise<ExtractResult> => {
-    const { runId, type: name } = parseEvent(extractEventSchema, input, 'extract event');
-    const type = deps.config.contentTypes.find((t) => t.name === name);
-    if (!type) throw new ConfigError(`extract event: type "${name}" is not configured`);
-    logger.appendKeys({ runId, type: name });
-    const [resolution] = await deps.client.resolveTypes([type]);
-    if (!resolution) throw new ConfigError(`extract event: type "${name}" could not be resolved`);
-    return extractType(resolution, runId, deps);
+  return async (input: unknown): Promise<ExtractOutput> => {
+    const event = parseEvent(extractEventSchema, input, 'extract event');
+    const configured = deps.config.contentTypes.find((t) => t.name === event.type);
+    if (!configured) throw new ConfigError(`extract event: type "${event.type}" is not configured`);
+    logger.appendKeys({ runId: event.runId, type: event.type, action: event.action });
+    // Every step resolves the type against the site (discovery is cached by a warm client).
+    const [resolution] = await deps.client.resolveTypes([configured]);
+    if (!resolution) throw new ConfigError(`extract event: type "${event.type}" could not be resolved`);
+    const { type: contentType, warnings } = resolution;
+    const { wordpress } = deps.config;
+    switch (event.action) {
+      case 'plan':
+        for (const warning of warnings) deps.log.warn(`warning: ${warning}`, { type: contentType.name });
+        return planExtract(
+          contentType,
+          event.runId,
+          { ...deps, clock: deps.clock ?? systemClock },
+          {
+            full: event.full,
+            fullReadEveryDays: wordpress.fullReadEveryDays,
+            batchSize: wordpress.readBatchSize,
+            authenticated: deps.authenticated ?? false,
+          },
+        );
+      case 'read':
+        return readBatch(contentType, event.runId, event.batch, deps, { perPage: wordpress.perPage });
+      case 'assemble':
+        return assembleExtract(contentType, event.runId, event.batches, deps, { warnings });
+    }
   };
 }
 
 let cached: ReturnType<typeof makeExtractHandler> | undefined;
 
-export const handler = async (event: unknown): Promise<ExtractResult> => {
+export const handler = async (event: unknown): Promise<ExtractOutput> => {
   if (!cached) {
     const { config, bucket, passwordSecret } = lambdaSettings(process.env);
     const password = passwordSecret
@@ -54,6 +102,8 @@ export const handler = async (event: unknown): Promise<ExtractResult> => {
         { log: powertoolsLog },
       ),
       log: powertoolsLog,
+      clock: systemClock,
+      authenticated: !!password,
     });
   }
   return cached(event);

@@ -2,6 +2,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { CLOUD_NIGHTLY_LOCK, type NightlyLockSettings, nightlyTransform } from '../core/instant/nightly.js';
 import { loadCurated } from '../core/pipeline/curated.js';
+import { stateSources, writeExtractStates } from '../core/pipeline/extract-state.js';
 import { loadExtracted } from '../core/pipeline/raw.js';
 import { buildRunReport, type RunReport, writeRunReport } from '../core/pipeline/report.js';
 import { type Clock, systemClock } from '../core/shared/clock.js';
@@ -22,6 +23,16 @@ const extractResultSchema = z.object({
   requests: z.number().int().min(0),
   retries: z.number().int().min(0),
   durationMs: z.number().min(0),
+  bytes: z.number().int().min(0).optional(),
+  mode: z.enum(['full', 'incremental']).optional(),
+  reason: z.string().optional(),
+  read: z.number().int().min(0).optional(),
+  reused: z.number().int().min(0).optional(),
+  gone: z.number().int().min(0).optional(),
+  fingerprint: z.string().min(1).optional(),
+  fullReadAt: z.iso.datetime().optional(),
+  termsMd5: z.string().optional(),
+  sameItemsAs: z.string().min(1).optional(),
   /** What extract found on the site for the type: transform builds documents with it. */
   resolved: z.object({
     restBase: z.string().min(1),
@@ -86,6 +97,8 @@ export function makeTransformHandler(deps: TransformHandlerDeps) {
       ? await markSyncPendingIfReplaced(deps, deps.dataSource, runId)
       : undefined;
     const finished = deps.clock.now();
+    // The run is complete: the next one reads only what changed since.
+    await writeExtractStates(deps.storage, runId, stateSources(extracts), finished, result.memories);
     const report = buildRunReport({
       runId,
       site: deps.config.site.url,

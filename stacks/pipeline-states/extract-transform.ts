@@ -13,7 +13,8 @@ export interface ExtractTransformProps {
 }
 
 /**
- * List content types → Extract content types (a Map: one extract Lambda per type) → Transform, whose
+ * List content types → Extract content types (a Map per type: Plan extract → Read batches, an inner Map of
+ * one extract invocation per batch of ids → Assemble extract) → Transform, whose
  * state keeps `{changes, totals}` in `$.transform` (the run report itself is in S3).
  */
 export function extractTransformStates(
@@ -27,23 +28,67 @@ export function extractTransformStates(
     resultPath: '$.types',
   });
 
-  // Its input is the Map's item selection, {runId, type}: the extract event as it is.
-  const extractType = kit.invoke(STATES.extractType, props.extract, undefined, {
+  // One content type per iteration, in three invocations of the extract Lambda: plan (list the type,
+  // decide full or incremental, store the ids to read), read the batches of ids (one invocation each, so
+  // a large type never runs into Lambda's 15 minutes), assemble the raw file. Errors inside cannot leave
+  // the Map's iteration: the outer Map state catches them.
+  const planExtract = kit.invoke(
+    STATES.planExtract,
+    props.extract,
+    {
+      action: 'plan',
+      runId: sfn.JsonPath.stringAt('$.runId'),
+      type: sfn.JsonPath.stringAt('$.type'),
+      full: sfn.JsonPath.stringAt('$.full'),
+    },
+    { resultPath: '$.plan', transient: ['StorageError'], catchErrors: false },
+  );
+  // Its input is the inner Map's item selection: the read event as it is.
+  const readBatch = kit.invoke(STATES.readBatch, props.extract, undefined, {
     replaceInput: true,
     transient: ['StorageError'],
     catchErrors: false,
   });
+  // Inline, not distributed: a type has one batch per readBatchSize ids (10 for 100,000 items), the
+  // results are small, and aws-local-stepfunctions, which the state machine tests execute this
+  // definition with, does not run a Distributed Map.
+  const readBatches = new sfn.Map(scope, STATES.readBatches, {
+    comment: 'One extract invocation per batch of ids to read (wordpress.readBatchSize), one at a time',
+    itemsPath: '$.plan.batches',
+    itemSelector: {
+      action: 'read',
+      runId: sfn.JsonPath.stringAt('$.runId'),
+      type: sfn.JsonPath.stringAt('$.type'),
+      batch: sfn.JsonPath.numberAt('$$.Map.Item.Value'),
+    },
+    // One batch at a time per type: the site's load stays at wordpress.concurrency per type.
+    maxConcurrency: 1,
+    resultPath: '$.batches',
+  });
+  readBatches.itemProcessor(readBatch);
+  const assembleExtract = kit.invoke(
+    STATES.assembleExtract,
+    props.extract,
+    {
+      action: 'assemble',
+      runId: sfn.JsonPath.stringAt('$.runId'),
+      type: sfn.JsonPath.stringAt('$.type'),
+      batches: sfn.JsonPath.listAt('$.batches'),
+    },
+    { replaceInput: true, transient: ['StorageError'], catchErrors: false },
+  );
   const extractAll = new sfn.Map(scope, STATES.extractAll, {
-    comment: 'One extract Lambda per content type',
+    comment: 'Per content type: plan, read the batches, assemble the raw file',
     itemsPath: '$.types',
     itemSelector: {
       runId: sfn.JsonPath.stringAt('$.runId'),
       type: sfn.JsonPath.stringAt('$$.Map.Item.Value'),
+      full: sfn.JsonPath.stringAt('$.options.full'),
     },
     maxConcurrency: props.maxConcurrentExtracts,
     resultPath: '$.extracts',
   });
-  extractAll.itemProcessor(extractType);
+  extractAll.itemProcessor(planExtract.next(readBatches).next(assembleExtract));
   kit.catchInto(extractAll, STATES.extractAll);
 
   const transform = kit.invoke(

@@ -15,12 +15,15 @@ export interface InputStates {
 
 /**
  * Read input → Apply defaults → Check input → (invalid: Invalid input → failure path) → Concurrency
- * guard. The run id is the execution name; `{"force"}` and `{"forceSync"}` must be booleans.
+ * guard. The run id is the execution name; `{"force"}`, `{"forceSync"}` and `{"full"}` must be booleans.
  */
 export function inputStates(scope: Construct, kit: StateKit, guardFunction: lambda.IFunction): InputStates {
   const readInput = new sfn.Pass(scope, STATES.readInput, {
     comment: 'Keeps the execution input beside the defaults',
-    parameters: { defaults: { force: false, forceSync: false }, input: sfn.JsonPath.entirePayload },
+    parameters: {
+      defaults: { force: false, forceSync: false, full: false },
+      input: sfn.JsonPath.entirePayload,
+    },
   });
   const applyDefaults = new sfn.Pass(scope, STATES.applyDefaults, {
     comment: 'runId = the execution name; options = defaults overridden by the input',
@@ -34,7 +37,7 @@ export function inputStates(scope: Construct, kit: StateKit, guardFunction: lamb
     result: sfn.Result.fromObject({
       Error: INVALID_INPUT,
       Cause:
-        'the input must be a JSON object like {}, {"force": true} or {"forceSync": true} (force and forceSync true or false), and the execution name must start with a letter or a digit',
+        'the input must be a JSON object like {}, {"force": true}, {"forceSync": true} or {"full": true} (force, forceSync and full true or false), and the execution name must start with a letter or a digit',
     }),
     resultPath: '$.error',
   });
@@ -52,6 +55,7 @@ export function inputStates(scope: Construct, kit: StateKit, guardFunction: lamb
       sfn.Condition.or(
         sfn.Condition.not(sfn.Condition.isBoolean('$.options.force')),
         sfn.Condition.not(sfn.Condition.isBoolean('$.options.forceSync')),
+        sfn.Condition.not(sfn.Condition.isBoolean('$.options.full')),
         sfn.Condition.stringMatches('$.runId', '-*'),
         sfn.Condition.stringMatches('$.runId', '_*'),
       ),

@@ -1,69 +1,31 @@
-/**
- * Extraction benchmark (`npm run bench`): the project's WordPress client (bounded concurrency after
- * page 1) against a plain sequential page loop, over the same types of the demo site, in one run.
- *
- *   npm run bench -- --scale 15 --latency 100 --concurrency 4
- *
- * Both read the same URLs (per_page, orderby, _fields as the client sends them). The headline
- * `speed-up` is the sequential loop over every type against the client used as the pipeline uses it
- * (every type at once through one client, whose limiter keeps `concurrency` requests in flight
- * overall); the per-type table shows each type read alone. Discovery is done once before timing and
- * reported apart. The
- * demo site runs in a child process (a remote site has its own CPU) on 127.0.0.1 and adds `latency`
- * ms to every request. Exit code 1 when the two reads disagree on the items.
- */
-import { type ChildProcess, fork } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import axios from 'axios';
 import Table from 'cli-table3';
 import { loadConfig } from '../../functions/core/shared/config/load.js';
-import type { ResolvedContentType } from '../../functions/core/shared/config/schema.js';
 import { wordpressSchema } from '../../functions/core/shared/config/schema.js';
 import { silentLog } from '../../functions/core/shared/logger.js';
-import { createWordPressClient, restFieldsFor } from '../../functions/core/wordpress/client.js';
+import { createWordPressClient } from '../../functions/core/wordpress/client.js';
 import { instantBench } from './instant.js';
 import { localKbBench } from './local-kb.js';
-import type { SiteReady, SiteStats } from './site-process.js';
-import { widgetSize, widgetSizeLine } from './widget-size.js';
+import {
+  endToEndBench,
+  memoryBench,
+  sequentialPages,
+  startSiteProcess,
+  unchangedNightBench,
+} from './scale.js';
 
 const { values: args } = parseArgs({
   options: {
     scale: { type: 'string', default: '15' },
     latency: { type: 'string', default: '100' },
     concurrency: { type: 'string', default: '4' },
+    /** Also measure memory at 100,000 stores (a few minutes more). */
+    big: { type: 'boolean', default: false },
   },
 });
 const scale = Number(args.scale);
 const latencyMs = Number(args.latency);
 const concurrency = Number(args.concurrency);
-
-interface SequentialResult {
-  ids: number[];
-  pages: number;
-  durationMs: number;
-}
-
-/** The naive way: page 1, 2, … one request at a time until X-WP-TotalPages. */
-async function sequential(
-  siteUrl: string,
-  type: ResolvedContentType,
-  perPage: number,
-): Promise<SequentialResult> {
-  const started = performance.now();
-  const ids: number[] = [];
-  const fields = restFieldsFor(type).join(',');
-  let totalPages = 1;
-  for (let page = 1; page <= totalPages; page++) {
-    const response = await axios.get<{ id: number }[]>(`${siteUrl}/wp-json/wp/v2/${type.restBase}`, {
-      params: { page, per_page: perPage, orderby: 'id', order: 'asc', _fields: fields },
-    });
-    totalPages = Number(response.headers['x-wp-totalpages']);
-    for (const item of response.data) ids.push(item.id);
-  }
-  return { ids, pages: totalPages, durationMs: performance.now() - started };
-}
 
 const ms = (value: number): string => Math.round(value).toLocaleString('en-US');
 const ratio = (a: number, b: number): string => `${(a / b).toFixed(1)}×`;
@@ -74,31 +36,12 @@ const sameIds = (a: readonly number[], b: readonly number[]): boolean => {
   return a.length === b.length && set.size === a.length && b.every((id) => set.has(id));
 };
 
-/** Next message of a kind from the site process. */
-async function message<T extends { kind: string }>(child: ChildProcess, kind: T['kind']): Promise<T> {
-  for (;;) {
-    const [value] = (await once(child, 'message')) as [T];
-    if (value.kind === kind) return value;
-  }
-}
-
-async function startSite(): Promise<{ child: ChildProcess; ready: SiteReady }> {
-  const script = fileURLToPath(new URL('./site-process.ts', import.meta.url));
-  // fork passes process.execArgv on, tsx's loader included, so the child runs TypeScript too.
-  const child = fork(script, [String(scale), String(latencyMs)], { stdio: 'inherit' });
-  const exited = once(child, 'exit').then(([code]) => {
-    throw new Error(`demo site process exited (code ${String(code)}) before it was ready`);
-  });
-  const ready = await Promise.race([message<SiteReady>(child, 'ready'), exited]);
-  exited.catch(() => {});
-  return { child, ready };
-}
-
 /** The extraction headline, printed last so the run ends with it. */
 let speedUpLine = '';
 
 async function main(): Promise<number> {
-  const { child, ready } = await startSite();
+  const site = await startSiteProcess(scale, latencyMs);
+  const { ready } = site;
   const siteUrl = ready.url;
   try {
     const config = loadConfig({ overrides: { site: { url: siteUrl } } });
@@ -125,7 +68,7 @@ async function main(): Promise<number> {
     let clientRounds = 0;
     let mismatch = false;
     for (const type of types) {
-      const seq = await sequential(siteUrl, type, wordpress.perPage);
+      const seq = await sequentialPages(siteUrl, type, wordpress.perPage);
       const fetched = await client.fetchAll(type);
       if (
         !sameIds(
@@ -182,8 +125,7 @@ async function main(): Promise<number> {
         `${ms(togetherMs)} ms for ${togetherItems} items, sequential ${ms(sequentialTotal)} ms`,
     );
 
-    child.send('stats');
-    const stats = await message<SiteStats>(child, 'stats');
+    const stats = await site.stats();
     const mb = (kb: number): string => `${(kb / 1024).toFixed(0)} MB`;
     console.log(
       `memory peak (maxRSS): ${mb(process.resourceUsage().maxRSS)} benchmark process, ` +
@@ -192,8 +134,7 @@ async function main(): Promise<number> {
     speedUpLine = `speed-up: ${(sequentialTotal / togetherMs).toFixed(1)}×`;
     return mismatch ? 1 : 0;
   } finally {
-    child.send('close');
-    if (child.exitCode === null) await once(child, 'exit');
+    await site.close();
   }
 }
 
@@ -210,8 +151,17 @@ main().then(
         console.error(error);
         process.exitCode = 1;
       });
-    console.log(`\n${widgetSizeLine(await widgetSize())}`);
+    let endToEnd: string[] = [];
+    try {
+      await memoryBench(args.big ? [5000, 30000, 100_000] : [5000, 30000]);
+      await unchangedNightBench();
+      endToEnd = await endToEndBench();
+    } catch (error) {
+      console.error(error);
+      process.exitCode = 1;
+    }
     console.log(`\n${speedUpLine}`);
+    for (const line of endToEnd) console.log(line);
   },
   (error: unknown) => {
     console.error(error);

@@ -262,6 +262,9 @@ describe('instant-update worker', () => {
     expect(resources('DeleteGoneDocuments')).toContain('/kb/*');
     expect(resources('DeleteGoneDocuments')).toContain('/locks/data.json');
     expect(resources('DeleteGoneDocuments')).not.toContain('/catalog/');
+    // The types' state (boilerplate blocks) is read, never written: only a complete run writes it.
+    expect(resources('ReadItemObjects')).toContain('/state/*');
+    expect(resources('WriteItemObjects')).not.toContain('/state/');
     expect(asList(sids.DirectIngestion?.Resource)).toEqual([KB_ARN]);
     expect(asList(sids.DirectIngestion?.Action)).toEqual(
       expect.arrayContaining([

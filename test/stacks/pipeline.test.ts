@@ -152,12 +152,33 @@ describe('pipeline Lambda functions', () => {
     }
     expect(resource(s, s.pipeline.stateMachine.logGroup).Properties.RetentionInDays).toBe(90);
   });
+
+  it('are sized as docs/sizing.md says: transform one full vCPU and 2 GiB of /tmp for its spool', () => {
+    const props = (fn: keyof typeof dev.pipeline.functions) =>
+      resource(dev, dev.pipeline.functions[fn] as never).Properties;
+    expect(props('extract')).toMatchObject({ MemorySize: 512 });
+    expect(props('extract')).not.toHaveProperty('EphemeralStorage');
+    expect(props('transform')).toMatchObject({ MemorySize: 1769, EphemeralStorage: { Size: 2048 } });
+  });
 });
 
 describe('pipeline IAM (least privilege)', () => {
-  it('extract may only write raw/', () => {
+  it('extract may only write raw/, read raw/ and state/, and list keys under them and under instant/ (the ledger)', () => {
     expect(ownStatements(dev, 'Extract')).toEqual([
       { Sid: 'WriteRaw', Effect: 'Allow', Action: 's3:PutObject', Resource: objects(dev, 'raw/') },
+      {
+        Sid: 'ReadRawAndState',
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: [objects(dev, 'raw/'), objects(dev, 'state/')],
+      },
+      {
+        Sid: 'ListRawAndState',
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: bucketArn(dev),
+        Condition: { StringLike: { 's3:prefix': ['raw/*', 'state/*', 'instant/*'] } },
+      },
     ]);
   });
 
@@ -201,9 +222,9 @@ describe('pipeline IAM (least privilege)', () => {
               'curated/',
               'catalog/',
               'exports/',
-              'state/boilerplate/',
               'instant/',
               'runs/synced-data-source.json',
+              'state/*',
             ],
           },
         },
@@ -220,6 +241,7 @@ describe('pipeline IAM (least privilege)', () => {
           lockObject(dev),
           objects(dev, 'raw/'),
           { 'Fn::Join': ['', [bucketArn(dev), '/runs/synced-data-source.json']] },
+          objects(dev, 'state/'),
         ],
       },
       {
@@ -706,6 +728,7 @@ describe('cdk-nag AwsSolutions with the pipeline', () => {
     expect(byPath('/Functions/Extract/Role')).toEqual([
       `AwsSolutions-IAM5[Resource::*]`,
       `AwsSolutions-IAM5[Resource::<${bucket}.Arn>/raw/*]`,
+      `AwsSolutions-IAM5[Resource::<${bucket}.Arn>/state/*]`,
     ]);
     expect(byPath('/Functions/Sync/Role')).toEqual([
       `AwsSolutions-IAM5[Resource::*]`,

@@ -39,7 +39,9 @@ describe('the synthesized definition', () => {
     const { functions } = shared.synth.pipeline;
     const expected: Record<string, string> = {
       [STATES.guard]: functionArn(logicalIdOf(functions.guard)),
-      [STATES.extractType]: functionArn(logicalIdOf(functions.extract)),
+      [STATES.planExtract]: functionArn(logicalIdOf(functions.extract)),
+      [STATES.readBatch]: functionArn(logicalIdOf(functions.extract)),
+      [STATES.assembleExtract]: functionArn(logicalIdOf(functions.extract)),
       [STATES.transform]: functionArn(logicalIdOf(functions.transform)),
       [STATES.startIngestion]: functionArn(logicalIdOf(functions.sync)),
       [STATES.checkIngestion]: functionArn(logicalIdOf(functions.sync)),
@@ -98,7 +100,9 @@ describe('pipeline executions that succeed', () => {
       STATES.clearPendingSync,
       STATES.synced,
     ]);
-    expect(countOf(execution, STATES.extractType)).toBe(3);
+    // Per type (two at a time): plan, one read batch, assemble.
+    for (const state of [STATES.planExtract, STATES.readBatches, STATES.readBatch, STATES.assembleExtract])
+      expect(countOf(execution, state), state).toBe(3);
     expect(countOf(execution, STATES.checkIngestion)).toBe(2);
     expect(countOf(execution, STATES.checkAgent)).toBe(2);
     expect(transitions(execution)).toEqual(

@@ -29,12 +29,13 @@ import type { RetrievalFilter } from '../../functions/core/retrieval/filter.js';
 import { fold } from '../../functions/core/retrieval/fold.js';
 import { systemClock } from '../../functions/core/shared/clock.js';
 import { lambdaSettings } from '../../functions/core/shared/config/lambda-env.js';
+import type { WpkbConfig } from '../../functions/core/shared/config/schema.js';
 import { syncSettings } from '../../functions/core/shared/config/sync-env.js';
 import { silentLog } from '../../functions/core/shared/logger.js';
 import { getJson } from '../../functions/core/storage/codec.js';
 import { createMemoryStorage, type MemoryStorage } from '../../functions/core/storage/memory.js';
 import type { IndexStats } from '../../functions/core/sync/verify.js';
-import { createWordPressClient } from '../../functions/core/wordpress/client.js';
+import { createWordPressClient, type WordPressClient } from '../../functions/core/wordpress/client.js';
 import { makeExtractHandler } from '../../functions/handlers/extract.js';
 import { makeGuardHandler } from '../../functions/handlers/guard.js';
 import { makeSyncHandler } from '../../functions/handlers/sync.js';
@@ -260,6 +261,10 @@ export function world(
     storage?: MemoryStorage;
     /** The data source id CloudFormation gave the deployed data source (a replacement: a new one). */
     dataSourceId?: string;
+    /** The configuration the Lambdas read, changed before the handlers are built. */
+    configure?: (config: WpkbConfig) => WpkbConfig;
+    /** The WordPress client the extract Lambda uses, wrapped (to make some reads fail). */
+    client?: (real: WordPressClient) => WordPressClient;
   } = {},
 ): World {
   const site = options.site ?? shared.demo;
@@ -271,7 +276,8 @@ export function world(
     ...functions.bundledConfig,
     site: { ...(functions.bundledConfig.site as object), url: site.url },
   };
-  const { config } = lambdaSettings(coreEnvironment, JSON.stringify(bundled));
+  const settled = lambdaSettings(coreEnvironment, JSON.stringify(bundled)).config;
+  const config = options.configure ? options.configure(settled) : settled;
   const transformEnvironment = functionEnvironment(machine.synth, logicalIdOf(functions.transform));
   const replaced = options.dataSourceId ? { DATA_SOURCE_ID: options.dataSourceId } : {};
   const { dataSource } = lambdaSettings({ ...transformEnvironment, ...replaced }, JSON.stringify(bundled));
@@ -284,7 +290,9 @@ export function world(
   const alerts: Alert[] = [];
   const metrics: World['metrics'] = [];
   const stats = options.stats ?? { namespaces: { dev: { recordCount: 40 } }, dimension: 1024 };
-  const client = createWordPressClient({ ...config.wordpress, siteUrl: config.site.url }, { log: silentLog });
+  const real = createWordPressClient({ ...config.wordpress, siteUrl: config.site.url }, { log: silentLog });
+  const client = options.client ? options.client(real) : real;
+  const extract = asLambda(makeExtractHandler({ config, storage, client, log: silentLog }));
   const sync = asLambda(
     makeSyncHandler({
       settings,
@@ -311,7 +319,9 @@ export function world(
     [STATES.guard]: asLambda(
       makeGuardHandler({ sfn: new SFNClient({ region: REGION, credentials }), log: silentLog }),
     ),
-    [STATES.extractType]: asLambda(makeExtractHandler({ config, storage, client, log: silentLog })),
+    [STATES.planExtract]: extract,
+    [STATES.readBatch]: extract,
+    [STATES.assembleExtract]: extract,
     [STATES.transform]: asLambda(
       makeTransformHandler({ config, storage, log: silentLog, clock: systemClock, dataSource }),
     ),

@@ -100,6 +100,8 @@ export interface WordPressSite {
    * core's wp_untrash_post_set_previous_status filter so it gets its status from before the trash.
    */
   untrash(id: number, options?: { restorePreviousStatus?: boolean }): Promise<PostRow>;
+  /** Rewrites the post's ACF-like meta with update_post_meta only: its modified_gmt does not move. */
+  setAcfMeta(id: number, acf: Record<string, unknown> | false): Promise<PostRow>;
   remove(id: number): Promise<void>;
   get(id: number): Promise<PostRow>;
   /** Creates terms (wp_insert_term), e.g. ones no post uses yet. */
@@ -470,6 +472,9 @@ define('WP_ENVIRONMENT_TYPE', 'local');
       },
       async update(postId, changes) {
         return ((await php('posts.php', { op: 'update', id: postId, ...changes })) as { row: PostRow }).row;
+      },
+      async setAcfMeta(postId, acf) {
+        return ((await php('posts.php', { op: 'set_acf', id: postId, acf })) as { row: PostRow }).row;
       },
       async trash(postId) {
         return ((await php('posts.php', { op: 'trash', id: postId })) as { row: PostRow }).row;

@@ -372,6 +372,11 @@ describe('pipeline runs', () => {
     const report = await runPipeline({ config, storage, runId: 'wp-it-run-2', log: silentLog });
     expect(report.status).toBe('succeeded');
     expect(report.changes).toBe(0);
+    // An incremental read: the listing only, nothing read with all its fields.
+    for (const name of TYPES) {
+      expect(report.extract[name], name).toMatchObject({ mode: 'incremental', read: 0, gone: 0 });
+      expect(report.extract[name]?.reused, name).toBe(report.types[name]?.fetched);
+    }
     for (const name of TYPES) {
       const published = seeded.published[name].length;
       expect(report.types[name], name).toMatchObject({
@@ -415,6 +420,10 @@ describe('pipeline runs', () => {
     expect(report.types.event).toMatchObject({ new: 0, changed: 0, deleted: 1 });
     expect(report.types.restaurant).toMatchObject({ new: 1, changed: 0, deleted: 0 });
     expect(report.changes).toBe(3);
+    // Read with every field: exactly the edited store and the added restaurant.
+    expect(report.extract.stores).toMatchObject({ mode: 'incremental', read: 1, gone: 0 });
+    expect(report.extract.event).toMatchObject({ mode: 'incremental', read: 0, gone: 1 });
+    expect(report.extract.restaurant).toMatchObject({ mode: 'incremental', read: 1, gone: 0 });
 
     for (const name of TYPES) expect(await documentIds(name), name).toEqual(await site.publishedIds(name));
     expect(await csvOf('stores', edited.id)).toContain(newSchedule);
@@ -469,5 +478,77 @@ describe('pipeline runs', () => {
       `kb/stores/${store(title).id}.csv.metadata.json`,
     ]);
     expect(touched).toEqual(expected.sort());
+  });
+
+  describe('between full reads', () => {
+    /** Days after now: the runs below happen "later" than runs 1–4 (which use the system clock). */
+    const later = (days: number) => ({ now: () => new Date(Date.now() + days * 24 * 60 * 60 * 1000) });
+    const store = (title: string) => {
+      const row = seeded.published.stores.find((r) => r.title === title);
+      if (!row) throw new Error(`no store ${title}`);
+      return row;
+    };
+    const quietSchedule = 'Horario cambiado por un script: 09:00 a 18:00 hrs.';
+
+    it('run 5 (a day later): an unpublished store is gone; a meta-only change is not seen yet', async () => {
+      const unpublished = store('Lippi');
+      const quiet = store('Doite');
+      expect((await site.update(unpublished.id, { status: 'draft' })).status).toBe('draft');
+      const before = await site.get(quiet.id);
+      await site.setAcfMeta(quiet.id, {
+        informacion_tienda: [{ info: { schedule: quietSchedule, level: '1', local: '101' }, rrss: [] }],
+      });
+      expect((await site.get(quiet.id)).modified_gmt).toBe(before.modified_gmt); // the premise
+
+      const report = await runPipeline({
+        config,
+        storage,
+        runId: 'wp-it-run-5',
+        clock: later(1),
+        log: silentLog,
+      });
+      expect(report.extract.stores).toMatchObject({ mode: 'incremental', read: 0, gone: 1 });
+      expect(report.types.stores).toMatchObject({ new: 0, changed: 0, deleted: 1 });
+      expect(await documentIds('stores')).toEqual(await site.publishedIds('stores'));
+      expect(await csvOf('stores', quiet.id)).not.toContain(quietSchedule);
+    });
+
+    it('run 6 (a week after the last full read): the scheduled full read catches the meta-only change', async () => {
+      const quiet = store('Doite');
+      const report = await runPipeline({
+        config,
+        storage,
+        runId: 'wp-it-run-6',
+        clock: later(8),
+        log: silentLog,
+      });
+      for (const name of TYPES) {
+        expect(report.extract[name]?.mode, name).toBe('full');
+        expect(report.extract[name]?.reason, name).toMatch(/^scheduled: the last full read was 8 days ago/);
+      }
+      expect(report.types.stores).toMatchObject({ new: 0, changed: 1, deleted: 0 });
+      expect(await csvOf('stores', quiet.id)).toContain(quietSchedule);
+    });
+
+    it('run 7: a changed type configuration reads that type in full, the others incrementally', async () => {
+      const changed: WpkbConfig = {
+        ...config,
+        contentTypes: config.contentTypes.map((type) =>
+          type.name === 'restaurant' ? { ...type, labelPlural: 'Restaurantes y cafés' } : type,
+        ),
+      };
+      const report = await runPipeline({
+        config: changed,
+        storage,
+        runId: 'wp-it-run-7',
+        clock: later(9),
+        log: silentLog,
+      });
+      expect(report.extract.restaurant?.mode).toBe('full');
+      expect(report.extract.restaurant?.reason).toMatch(/configuration or the pipeline version changed/);
+      expect(report.extract.stores).toMatchObject({ mode: 'incremental', read: 0 });
+      expect(report.extract.event).toMatchObject({ mode: 'incremental', read: 0 });
+      expect(report.changes).toBe(0);
+    });
   });
 });

@@ -78,6 +78,14 @@ export function readChatRequest(
       `The request body must be at most ${BODY_MAX_BYTES} bytes.`,
     );
   }
+  return parseChatBody(raw);
+}
+
+/**
+ * The JSON body of a chat request, validated: `{message, sessionId?}`. Throws a ChatHttpError 400
+ * (`invalid_json`, or `invalid_request` naming the field). Shared by the Lambda and `wpkb serve`.
+ */
+export function parseChatBody(raw: string): ChatRequest {
   let json: unknown;
   try {
     json = JSON.parse(raw);

@@ -57,48 +57,101 @@ export function catalogEntry(item: NormalisedItem): CatalogEntry {
   };
 }
 
+/** Text written piece by piece: the whole of a catalog or an export, in order. */
+export interface PieceWriter {
+  /** Everything before the first item. */
+  head(): string;
+  /** One item (items come sorted by id). */
+  item(item: NormalisedItem): string;
+  /** Everything after the last item. */
+  tail(): string;
+}
+
+/** catalogWriter: a PieceWriter that also takes catalog entries as they are (kept from a stored catalog). */
+export interface CatalogWriter extends PieceWriter {
+  /** One entry (entries and items together come sorted by id). */
+  entry(entry: CatalogEntry): string;
+}
+
+/**
+ * `catalog/<type>.json` one entry at a time: the same bytes as `JSON.stringify(catalog, null, 2)` plus a
+ * newline, for `count` items given in id order, without holding them.
+ */
+export function catalogWriter(contentType: string, count: number): CatalogWriter {
+  let written = 0;
+  const head = `{\n  "content_type": ${JSON.stringify(contentType)},\n  "count": ${count},\n  "items": [`;
+  const entry = (value: CatalogEntry) =>
+    `${written++ === 0 ? '' : ','}\n    ${JSON.stringify(value, null, 2).replace(/\n/g, '\n    ')}`;
+  return {
+    head: () => (count === 0 ? `${head}]` : head),
+    entry,
+    item: (item) => entry(catalogEntry(item)),
+    tail: () => (count === 0 ? '\n}\n' : '\n  ]\n}\n'),
+  };
+}
+
 const byEntryId = (a: CatalogEntry, b: CatalogEntry): number =>
   a.source_id.localeCompare(b.source_id, 'en', { numeric: true });
 
 /**
- * The catalog's bytes from its entries, sorted by id: deterministic (no run time), so the nightly
- * transform and an instant update that hold the same entries write the same bytes.
+ * The catalog's bytes from its entries, sorted by id: what catalogWriter streams for the same items, so
+ * the nightly transform and an instant update holding the same entries write the same file.
  */
 export function catalogJson(contentType: string, entries: readonly CatalogEntry[]): string {
-  const items = [...entries].sort(byEntryId);
-  const catalog: Catalog = { content_type: contentType, count: items.length, items };
-  return `${JSON.stringify(catalog, null, 2)}\n`;
+  const writer = catalogWriter(contentType, entries.length);
+  return writer.head() + [...entries].sort(byEntryId).map(writer.entry).join('') + writer.tail();
+}
+
+/** Everything a writer produces for these items, as one string. */
+function writeAll(writer: PieceWriter, items: readonly NormalisedItem[]): string {
+  return writer.head() + [...items].sort(byNumericId).map(writer.item).join('') + writer.tail();
 }
 
 /** `catalog/<type>.json`: every item of a type, sorted by id, deterministic bytes (no run time). */
 export function buildCatalog(contentType: string, items: readonly NormalisedItem[]): string {
-  return catalogJson(contentType, items.map(catalogEntry));
+  return writeAll(catalogWriter(contentType, items.length), items);
 }
 
+const EXPORT_FIELDS = [
+  'source_id',
+  'title',
+  'url',
+  'modified_at',
+  'date_text',
+  'start_date',
+  'end_date',
+  'content',
+];
+const CSV = { quotes: true, newline: '\r\n' } as const;
+
 /**
- * `exports/<type>.csv`: one row per item for people reviewing content in a spreadsheet.
- * A UTF-8 BOM so Excel opens the Spanish text correctly; not ingested (outside `kb/`).
+ * `exports/<type>.csv` one row at a time: a UTF-8 BOM so Excel opens the Spanish text correctly, the header,
+ * one quoted CRLF row per item; not ingested (outside `kb/`).
  */
+export function exportWriter(): PieceWriter {
+  let written = 0;
+  return {
+    head: () => `\uFEFF${Papa.unparse([EXPORT_FIELDS], CSV)}`,
+    item: (item) => {
+      written++;
+      const row = [
+        item.sourceId,
+        item.title,
+        item.url,
+        item.modifiedAt,
+        item.dateText ?? '',
+        item.startDate ?? '',
+        item.endDate ?? '',
+        documentText(item),
+      ].map(String);
+      return `\r\n${Papa.unparse([row], CSV)}`;
+    },
+    // An empty export keeps the blank line Papa.unparse gave a header without rows.
+    tail: () => (written === 0 ? '\r\n\r\n' : '\r\n'),
+  };
+}
+
+/** `exports/<type>.csv`: one row per item for people reviewing content in a spreadsheet. */
 export function buildExport(items: readonly NormalisedItem[]): string {
-  const rows = [...items].sort(byNumericId).map((item) => ({
-    source_id: item.sourceId,
-    title: item.title,
-    url: item.url,
-    modified_at: item.modifiedAt,
-    date_text: item.dateText ?? '',
-    start_date: item.startDate ?? '',
-    end_date: item.endDate ?? '',
-    content: documentText(item),
-  }));
-  const fields = [
-    'source_id',
-    'title',
-    'url',
-    'modified_at',
-    'date_text',
-    'start_date',
-    'end_date',
-    'content',
-  ];
-  return `\uFEFF${Papa.unparse({ fields, data: rows.map((r) => fields.map((f) => String(r[f as keyof typeof r]))) }, { quotes: true, newline: '\r\n' })}\r\n`;
+  return writeAll(exportWriter(), items);
 }

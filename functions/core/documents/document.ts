@@ -95,10 +95,31 @@ function sortedObject<T>(record: Record<string, T>): Record<string, T> {
  * file-level attributes already carry them (column metadata would be strings only).
  */
 export function buildDocument(item: NormalisedItem): KbDocument {
-  const metadata = sortedObject(documentMetadata(item));
+  const { metadata, sidecar } = documentMetadataSidecar(item);
   const columns = [...Object.keys(metadata), CONTENT_FIELD];
   const row = [...Object.values(metadata).map(String), documentText(item)];
   const csv = `${Papa.unparse({ fields: columns, data: [row] }, { quotes: true, newline: '\r\n' })}\r\n`;
+  const key = documentKey(item.contentType, item.sourceId);
+  return {
+    contentType: item.contentType,
+    sourceId: item.sourceId,
+    key,
+    csv,
+    sidecarKey: sidecarKeyFor(key),
+    sidecar,
+  };
+}
+
+/**
+ * A document's metadata (sorted keys) and its sidecar's bytes; an ItemError naming the item when the
+ * sidecar is over Bedrock's limit. The sidecar does not depend on the body, so the streaming transform
+ * checks it before boilerplate is known.
+ */
+export function documentMetadataSidecar(item: NormalisedItem): {
+  metadata: Record<string, MetadataValue>;
+  sidecar: string;
+} {
+  const metadata = sortedObject(documentMetadata(item));
   const sidecarValue = {
     metadataAttributes: metadata,
     documentStructureConfiguration: {
@@ -120,13 +141,5 @@ export function buildDocument(item: NormalisedItem): KbDocument {
       item.sourceId,
     );
   }
-  const key = documentKey(item.contentType, item.sourceId);
-  return {
-    contentType: item.contentType,
-    sourceId: item.sourceId,
-    key,
-    csv,
-    sidecarKey: sidecarKeyFor(key),
-    sidecar,
-  };
+  return { metadata, sidecar };
 }

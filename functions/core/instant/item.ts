@@ -1,13 +1,13 @@
 import { catalogEntry } from '../documents/catalog.js';
 import { buildDocument, documentKey, sidecarKeyFor } from '../documents/document.js';
-import { stripBlocks } from '../normalize/boilerplate.js';
+import { BoilerplateRemover } from '../normalize/boilerplate.js';
 import { isProtectedItem } from '../normalize/item.js';
-import { keys } from '../pipeline/keys.js';
-import { type BoilerplateState, normaliseAll } from '../pipeline/transform.js';
+import { readExtractState } from '../pipeline/extract-state.js';
+import { boilerplateSettings, itemNormaliser } from '../pipeline/transform.js';
 import type { ResolvedContentType, WpkbConfig } from '../shared/config/schema.js';
 import type { Log } from '../shared/logger.js';
 import type { TermsByTaxonomy } from '../shared/types.js';
-import { getJson, md5Hex } from '../storage/codec.js';
+import { md5Hex } from '../storage/codec.js';
 import type { Storage } from '../storage/port.js';
 import type { WordPressClient } from '../wordpress/client.js';
 import { updateCatalogEntry } from './catalog.js';
@@ -62,14 +62,15 @@ export async function applyItemUpdate(
     ),
   );
   const terms: TermsByTaxonomy = Object.fromEntries(termReads.map((r) => [r.taxonomy, r.terms]));
-  const { items } = normaliseAll({ type, items: [read.item], terms }, deps.config, log);
-  const normalised = items[0];
-  if (!normalised) return removeItem(type, id, 'password-protected', deps);
-  // Boilerplate is a property of the whole type: the blocks the last full transform found are left out
-  // here too, so this document has the bytes the next nightly run would give it (unless this very edit
-  // moves a block across the threshold; the nightly run then rewrites what changed).
-  const state = await getJson<BoilerplateState>(storage, keys.boilerplate(type.name));
-  const item = stripBlocks(normalised, new Set(state?.blocks ?? [])).item;
+  const normalised = itemNormaliser(type, deps.config, terms)(read.item);
+  // Boilerplate is a property of the whole type: the blocks the last complete run found (kept in the
+  // type's state) are left out here too, so this document has the bytes the next nightly run would give
+  // it (unless this very edit moves a block across the threshold; the nightly run then rewrites it).
+  const blocks = boilerplateSettings(type, deps.config).enabled
+    ? ((await readExtractState(storage, type.name)).state?.transform?.boilerplateBlocks ?? [])
+    : [];
+  const remover = new BoilerplateRemover({ enabled: true, blocks: new Map(blocks.map((hash) => [hash, 0])) });
+  const item = remover.apply(normalised);
   const document = buildDocument(item);
 
   const [csv, sidecar] = await Promise.all([storage.get(document.key), storage.get(document.sidecarKey)]);

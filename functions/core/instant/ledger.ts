@@ -46,6 +46,21 @@ export async function recordInstantUpdate(storage: Storage, record: InstantRecor
   return key;
 }
 
+const RECORD_KEY = /^instant\/[0-9TZ]+-(.+)-(\d+)-[0-9a-f]{4}\.json$/;
+
+/**
+ * Ids of the type's items that instant updates touched since the ledger was last consumed (the previous
+ * run), from the records' keys alone (one listing, no reads); type-level records (id 0) left out.
+ */
+export async function instantIdsOf(storage: Storage, type: string): Promise<Set<number>> {
+  const ids = new Set<number>();
+  for (const { key } of await storage.list(INSTANT_PREFIX)) {
+    const match = RECORD_KEY.exec(key);
+    if (match?.[1] === type && match[2] !== '0') ids.add(Number(match[2]));
+  }
+  return ids;
+}
+
 /** Every record in the ledger with its key; unreadable objects are skipped with a warning. */
 export async function readInstantLedger(
   storage: Storage,

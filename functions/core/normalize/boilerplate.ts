@@ -25,8 +25,12 @@
  * it, once. A memory of the previous block set would damp that, but documents would then depend on run
  * history, and a rebuilt bucket could differ from the one it replaces.
  *
- * Pure and dependency-free: it runs in the transform Lambda, the local runner and tests alike.
+ * Pure (node:crypto hashes the counted paragraphs): it runs in the transform Lambda, the local runner and
+ * tests alike, over an array (`removeBoilerplate`) or one item at a time in two passes (the streaming
+ * transform: `BoilerplateCounter`, then `BoilerplateRemover`), with the same result.
  */
+
+import { createHash } from 'node:crypto';
 
 export interface BoilerplateSettings {
   /** Off: bodies are left as they are. */
@@ -70,11 +74,6 @@ export interface BoilerplateResult<T extends BodyItem> {
   /** The items in the order given; an item that lost nothing is the same object. */
   items: T[];
   counts: BoilerplateCounts;
-  /**
-   * The keys (paragraphKey) of the blocks found, sorted: what an instant update of one item of the type
-   * applies with stripBlocks until the next full transform computes them again.
-   */
-  blocks: string[];
 }
 
 const MAX_EXAMPLES = 5;
@@ -133,80 +132,145 @@ const noBoilerplate = (enabled: boolean): BoilerplateCounts => ({
   examples: [],
 });
 
+/** A paragraph's key as counted: its MD5 (base64), so that counting a type's paragraphs costs 16 bytes each. */
+const hashKey = (key: string): string => createHash('md5').update(key).digest('base64');
+
+/**
+ * The first pass over a type's items, one at a time: counts, per paragraph key (hashed), the items holding
+ * it. `blocks()` then tells which keys are boilerplate. Memory: one small entry per distinct paragraph of
+ * at least `minWords` words, whatever the items' size — the streaming transform's first pass.
+ */
+export class BoilerplateCounter {
+  private readonly counts = new Map<string, number>();
+  private items = 0;
+
+  constructor(private readonly settings: BoilerplateSettings) {}
+
+  add(item: BodyItem): void {
+    this.items++;
+    if (!this.settings.enabled) return;
+    const seen = new Set<string>();
+    for (const paragraph of paragraphsOf(item.body)) {
+      const key = paragraphKey(paragraph);
+      if (wordCount(key) < this.settings.minWords) continue;
+      const hash = hashKey(key);
+      if (seen.has(hash)) continue;
+      seen.add(hash);
+      this.counts.set(hash, (this.counts.get(hash) ?? 0) + 1);
+    }
+  }
+
+  /** The type's boilerplate: hashed key → items holding it (empty when off or the type is too small). */
+  blocks(): BoilerplateBlocks {
+    const blocks = new Map<string, number>();
+    const { settings } = this;
+    if (settings.enabled && this.items >= settings.minItems) {
+      const required = requiredItems(settings.minShare, this.items);
+      for (const [hash, count] of this.counts) if (count >= required) blocks.set(hash, count);
+    }
+    return { enabled: settings.enabled, blocks };
+  }
+}
+
+export interface BoilerplateBlocks {
+  enabled: boolean;
+  /** Hashed paragraph key → items of the type holding it. */
+  blocks: ReadonlyMap<string, number>;
+}
+
+/**
+ * The second pass, one item at a time: leaves the blocks out of the item's body (except where the item's
+ * title names the block) and counts what it did. `counts()` at the end gives the type's report.
+ */
+export class BoilerplateRemover {
+  private readonly tally = noBoilerplate(true);
+  /** Per block: its smallest spelling seen (examples must not depend on item order). */
+  private readonly texts = new Map<string, string>();
+
+  constructor(private readonly found: BoilerplateBlocks) {}
+
+  /** The item without the type's boilerplate paragraphs; the same object when it loses nothing. */
+  apply<T extends BodyItem>(item: T): T {
+    const { blocks } = this.found;
+    if (blocks.size === 0) return item;
+    const title = paragraphKey(item.title);
+    const paragraphs = paragraphsOf(item.body);
+    const seen = new Set<string>();
+    const kept = paragraphs.filter((paragraph) => {
+      const key = paragraphKey(paragraph);
+      const hash = hashKey(key);
+      if (!blocks.has(hash)) return true;
+      // Spellings count once per item, its first (as the counting pass sees the item).
+      if (!seen.has(hash)) {
+        seen.add(hash);
+        const text = paragraph.trim();
+        const known = this.texts.get(hash);
+        if (known === undefined || text < known) this.texts.set(hash, text);
+      }
+      return names(key, title);
+    });
+    if (kept.length === paragraphs.length) return item;
+    this.tally.paragraphsRemoved += paragraphs.length - kept.length;
+    this.tally.itemsChanged++;
+    return { ...item, body: kept.join(PARAGRAPH_BREAK) };
+  }
+
+  counts(): BoilerplateCounts {
+    const { enabled, blocks } = this.found;
+    if (blocks.size === 0) return noBoilerplate(enabled);
+    const examples = [...blocks].map(([hash, items]) => ({ text: this.texts.get(hash) ?? '', items }));
+    return {
+      ...this.tally,
+      blocks: blocks.size,
+      examples: examples
+        .sort((a, b) => b.items - a.items || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0))
+        .slice(0, MAX_EXAMPLES)
+        .map((block) => ({
+          text: block.text.length > EXAMPLE_CHARS ? `${block.text.slice(0, EXAMPLE_CHARS - 1)}…` : block.text,
+          items: block.items,
+        })),
+    };
+  }
+}
+
 /** Finds the type's boilerplate paragraphs: key → the block. Exported for tests. */
 export function detectBoilerplate(
   items: readonly BodyItem[],
   settings: BoilerplateSettings,
 ): Map<string, BoilerplateBlock> {
+  const counter = new BoilerplateCounter(settings);
+  for (const item of items) counter.add(item);
+  const { blocks: hashed } = counter.blocks();
   const blocks = new Map<string, BoilerplateBlock>();
-  if (!settings.enabled || items.length < settings.minItems) return blocks;
-  const seen = new Map<string, BoilerplateBlock>();
+  if (hashed.size === 0) return blocks;
   for (const item of items) {
-    const keys = new Set<string>();
+    const seen = new Set<string>();
     for (const paragraph of paragraphsOf(item.body)) {
       const key = paragraphKey(paragraph);
-      if (keys.has(key) || wordCount(key) < settings.minWords) continue;
-      keys.add(key);
+      const items = hashed.get(hashKey(key));
+      if (items === undefined || seen.has(key)) continue;
+      seen.add(key);
       const text = paragraph.trim();
-      const block = seen.get(key);
-      if (!block) seen.set(key, { text, items: 1 });
-      else {
-        block.items++;
-        if (text < block.text) block.text = text;
-      }
+      const block = blocks.get(key);
+      if (!block) blocks.set(key, { text, items });
+      else if (text < block.text) block.text = text;
     }
   }
-  const required = requiredItems(settings.minShare, items.length);
-  for (const [key, block] of seen) if (block.items >= required) blocks.set(key, block);
   return blocks;
 }
 
 /**
  * Leaves the type's boilerplate paragraphs out of its items' bodies (see the module comment) and counts
- * what it did. Same items, in any order ⇒ the same bodies and counts.
+ * what it did. Same items, in any order ⇒ the same bodies and counts. The two passes of the streaming
+ * transform (BoilerplateCounter, then BoilerplateRemover) over an array.
  */
 export function removeBoilerplate<T extends BodyItem>(
   items: readonly T[],
   settings: BoilerplateSettings,
 ): BoilerplateResult<T> {
-  const blocks = detectBoilerplate(items, settings);
-  if (blocks.size === 0) return { items: [...items], counts: noBoilerplate(settings.enabled), blocks: [] };
-  const counts = noBoilerplate(true);
-  counts.blocks = blocks.size;
-  const keys = new Set(blocks.keys());
-  const out = items.map((item) => {
-    const stripped = stripBlocks(item, keys);
-    if (stripped.removed === 0) return item;
-    counts.paragraphsRemoved += stripped.removed;
-    counts.itemsChanged++;
-    return stripped.item;
-  });
-  counts.examples = [...blocks.values()]
-    .sort((a, b) => b.items - a.items || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0))
-    .slice(0, MAX_EXAMPLES)
-    .map((block) => ({
-      text: block.text.length > EXAMPLE_CHARS ? `${block.text.slice(0, EXAMPLE_CHARS - 1)}…` : block.text,
-      items: block.items,
-    }));
-  return { items: out, counts, blocks: [...keys].sort() };
-}
-
-/**
- * One item without the given blocks (paragraph keys), except those that name it: the removal rule of
- * removeBoilerplate for a block set known beforehand. `removed` counts the paragraphs left out; an item
- * that lost nothing is returned as it is.
- */
-export function stripBlocks<T extends BodyItem>(
-  item: T,
-  blocks: ReadonlySet<string>,
-): { item: T; removed: number } {
-  if (blocks.size === 0) return { item, removed: 0 };
-  const title = paragraphKey(item.title);
-  const paragraphs = paragraphsOf(item.body);
-  const kept = paragraphs.filter((paragraph) => {
-    const key = paragraphKey(paragraph);
-    return !blocks.has(key) || names(key, title);
-  });
-  if (kept.length === paragraphs.length) return { item, removed: 0 };
-  return { item: { ...item, body: kept.join(PARAGRAPH_BREAK) }, removed: paragraphs.length - kept.length };
+  const counter = new BoilerplateCounter(settings);
+  for (const item of items) counter.add(item);
+  const remover = new BoilerplateRemover(counter.blocks());
+  const out = items.map((item) => remover.apply(item));
+  return { items: out, counts: remover.counts() };
 }

@@ -257,6 +257,10 @@ const KNOWN_SHORTCODES = new Set([
 /** Page-builder shortcode families: `[vc_row]`, `[et_pb_section]`, `[fusion_text]`, `[av_one_half]`… */
 const BUILDER_PREFIX = /^(?:vc|et_pb|fusion|av|cs|tatsu|ux|mk|themify|su|elementor)_/;
 const SHORTCODE_NAME = '[a-z][a-z0-9_-]*';
+/** `[embed …]url[/embed]` and the like, one expression per embed shortcode, compiled once. */
+const EMBED_SHORTCODE_BLOCKS = EMBED_SHORTCODES.map(
+  (name) => new RegExp(`\\[${name}(?:\\s[^\\]\\n]*)?\\][^\\[]*\\[\\/${name}\\]`, 'g'),
+);
 /** `[name attr="v" …]`, `[name]`, `[name /]`, `[/name]`; never spans lines or nested brackets. */
 const SHORTCODE_TAG = new RegExp(`\\[(\\/)?(${SHORTCODE_NAME})((?:\\s[^\\[\\]\\n]*?)?)\\s*(\\/)?\\]`, 'g');
 
@@ -276,10 +280,10 @@ function isRemovableShortcode(name: string, closing: boolean, attributes: string
  * shortcodes lose their content (a media URL); others keep it (a caption's text).
  */
 export function stripShortcodes(text: string): string {
+  // Most text holds no bracket at all: nothing to scan for (and no regular expression to run).
+  if (!text.includes('[')) return text;
   let out = text;
-  for (const name of EMBED_SHORTCODES) {
-    out = out.replace(new RegExp(`\\[${name}(?:\\s[^\\]\\n]*)?\\][^\\[]*\\[\\/${name}\\]`, 'g'), '');
-  }
+  for (const embed of EMBED_SHORTCODE_BLOCKS) out = out.replace(embed, '');
   const source = out;
   return out.replace(SHORTCODE_TAG, (match, slash: string | undefined, name: string, attributes: string) =>
     isRemovableShortcode(name, slash === '/', attributes, source) ? '' : match,
@@ -299,6 +303,7 @@ const COMMENT_LIKE = /<!--[^\n]*?-->/g;
  * comment gets a space after it (`a<b` → `a< b`), so the output never holds markup.
  */
 function neutraliseMarkup(text: string): string {
+  if (!text.includes('<')) return text; // nothing that could be markup
   let out = text;
   for (let previous = ''; previous !== out; ) {
     previous = out;

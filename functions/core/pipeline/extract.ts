@@ -1,78 +1,69 @@
+import { type Clock, systemClock } from '../shared/clock.js';
+import type { WordPressConfig } from '../shared/config/schema.js';
 import type { Log } from '../shared/logger.js';
-import type { TermsByTaxonomy } from '../shared/types.js';
-import { encodeJsonLinesGz, putJson } from '../storage/codec.js';
 import type { Storage } from '../storage/port.js';
 import type { WordPressClient } from '../wordpress/client.js';
-import { type ResolvedFacts, resolvedFacts, type TypeResolution } from '../wordpress/resolve-types.js';
-import { keys } from './keys.js';
-import { redactProtected } from './redact.js';
+import type { TypeResolution } from '../wordpress/resolve-types.js';
+import { assembleExtract, type ExtractResult } from './extract-assemble.js';
+import { loadPlan, type PlanSummary, planExtract } from './extract-plan.js';
+import { type BatchResult, readBatch } from './extract-read.js';
 
-/** What extract hands to transform (and what the Map state collects). */
-export interface ExtractResult {
-  type: string;
-  rawKey: string;
-  fetched: number;
-  pages: number;
-  requests: number;
-  retries: number;
-  durationMs: number;
-  /** What discovery decided for the type (REST base, labels, taxonomies): transform never calls WordPress. */
-  resolved: ResolvedFacts;
-  /** What the type's documents go without and why, one line each (the run report's `warnings`). */
-  warnings: string[];
-}
+export type { ExtractResult } from './extract-assemble.js';
 
 export interface ExtractDeps {
-  client: Pick<WordPressClient, 'fetchAll' | 'fetchTerms'>;
+  client: WordPressClient;
   storage: Storage;
   log: Log;
+  clock?: Clock;
+  /** The plan is made (mode decided, ids to read known). */
+  onPlan?: (plan: PlanSummary) => void;
+  /** Items read with every field so far in this call (progress). */
+  onItems?: (count: number) => void;
+}
+
+export interface ExtractOptions {
+  /** The `wordpress` configuration: perPage, fullReadEveryDays, readBatchSize, username. */
+  wordpress: Pick<WordPressConfig, 'perPage' | 'fullReadEveryDays' | 'readBatchSize' | 'username'>;
+  /** Read everything whatever the previous run says (`--full`). */
+  full?: boolean;
+  /** Reads carry an application password. */
+  authenticated?: boolean;
 }
 
 /**
- * Reads every published item of one type (as resolved against the site by the client's
- * `resolveTypes`) and stores them, as fetched (protected items redacted), at
- * `raw/<type>/<runId>.jsonl.gz`. When the type has taxonomies, every term of each is stored, as
- * fetched, at `raw/<type>/<runId>.terms.json` (`{"<restBase>": [{id, name, slug, parent}, …]}`): items
- * keep their term ids and transform, which never calls WordPress, resolves the names from this file.
- * The resolution's warnings are logged and passed on. Throws when the type or a taxonomy cannot be read
- * completely.
+ * One type's extract in one process (as resolved against the site by the client's `resolveTypes`) — the
+ * three steps the state machine runs as separate invocations: plan (list, decide full or incremental),
+ * read the batches one after the other (the client's limiter keeps the site's load at
+ * `wordpress.concurrency`), assemble `raw/<type>/<runId>.jsonl.gz` and the terms. The resolution's
+ * warnings are logged and passed on. Throws when the type cannot be read completely.
  */
 export async function extractType(
   resolution: TypeResolution,
   runId: string,
   deps: ExtractDeps,
+  options: ExtractOptions,
 ): Promise<ExtractResult> {
+  const started = performance.now();
   const { type, warnings } = resolution;
   for (const warning of warnings) deps.log.warn(`warning: ${warning}`, { type: type.name });
-  const result = await deps.client.fetchAll(type);
-  // Terms after the items: a term created and assigned while the items were being read is then known.
-  const termReads = await Promise.all(
-    type.taxonomies.map((taxonomy) => deps.client.fetchTerms(taxonomy.restBase, { runId })),
+  const { wordpress } = options;
+  const summary = await planExtract(
+    type,
+    runId,
+    { ...deps, clock: deps.clock ?? systemClock },
+    {
+      full: options.full ?? false,
+      fullReadEveryDays: wordpress.fullReadEveryDays,
+      batchSize: wordpress.readBatchSize,
+      authenticated: options.authenticated ?? false,
+    },
   );
-  const rawKey = keys.raw(type.name, runId);
-  await deps.storage.put(rawKey, await encodeJsonLinesGz(result.items.map(redactProtected)));
-  if (termReads.length) {
-    const terms: TermsByTaxonomy = Object.fromEntries(termReads.map((read) => [read.taxonomy, read.terms]));
-    await putJson(deps.storage, keys.terms(type.name, runId), terms);
+  deps.onPlan?.(summary);
+  const plan = await loadPlan(deps.storage, type.name, runId);
+  // One batch after the other, as the state machine reads them: memory holds one batch's read-ahead.
+  const batches: BatchResult[] = [];
+  for (const batch of summary.batches) {
+    batches.push(await readBatch(type, runId, batch, deps, { perPage: wordpress.perPage, plan }));
   }
-  deps.log.info('extracted', {
-    type: type.name,
-    items: result.items.length,
-    pages: result.pages,
-    rawKey,
-    ...(termReads.length
-      ? { terms: Object.fromEntries(termReads.map((read) => [read.taxonomy, read.total])) }
-      : {}),
-  });
-  return {
-    type: type.name,
-    rawKey,
-    fetched: result.items.length,
-    pages: result.pages,
-    requests: result.requests + termReads.reduce((sum, read) => sum + read.requests, 0),
-    retries: result.retries + termReads.reduce((sum, read) => sum + read.retries, 0),
-    durationMs: result.durationMs + Math.max(0, ...termReads.map((read) => read.durationMs)),
-    resolved: resolvedFacts(type),
-    warnings,
-  };
+  return assembleExtract(type, runId, batches, deps, { plan, started, warnings });
 }

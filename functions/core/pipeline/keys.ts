@@ -3,10 +3,15 @@ export const keys = {
   raw: (type: string, runId: string) => `raw/${type}/${runId}.jsonl.gz`,
   /** The terms of the type's taxonomies, read in the same extract (see termsKeyFor). */
   terms: (type: string, runId: string) => `raw/${type}/${runId}.terms.json`,
+  /** What extract reads this run and how (extract-plan.ts): listing, mode, ids to read. */
+  plan: (type: string, runId: string) => `raw/${type}/${runId}.plan.json`,
+  /** The items of one read batch, as fetched (redacted), sorted by id. */
+  part: (type: string, runId: string, batch: number) =>
+    `raw/${type}/${runId}.part-${String(batch).padStart(4, '0')}.jsonl.gz`,
+  /** The type's last complete run: its raw file, when it last read everything (extract-state.ts). */
+  state: (type: string) => `state/${type}.json`,
   kbPrefix: (type: string) => `kb/${type}/`,
   catalog: (type: string) => `catalog/${type}.json`,
-  /** The type's boilerplate blocks as the last full transform found them (read by instant updates). */
-  boilerplate: (type: string) => `state/boilerplate/${type}.json`,
   export: (type: string) => `exports/${type}.csv`,
   run: (runId: string) => `runs/${runId}.json`,
   latestRun: 'runs/latest.json',

@@ -72,11 +72,9 @@ export function planDocuments(
  * The deletion guard: a site that suddenly lost many items is more likely broken (a plugin
  * update, a WAF page, a wrong URL) than emptied on purpose, so refuse before deleting anything.
  */
-export function checkDeletionGuard(plan: TypePlan, guard: DeletionGuardConfig): void {
-  const { deleted } = plan.counts;
-  const before = plan.existingDocuments;
+export function checkDeletionGuard(plan: GuardInput | TypePlan, guard: DeletionGuardConfig): void {
+  const { deleted, before, after } = guardFigures(plan);
   if (deleted === 0 || before === 0) return;
-  const after = plan.counts.new + plan.counts.changed + plan.counts.unchanged;
   if (after === 0) {
     throw new DeletionGuardError(
       `deletion guard: ${plan.contentType} came back empty but had ${before} documents; nothing was deleted (use --force if this is intended)`,
@@ -88,4 +86,24 @@ export function checkDeletionGuard(plan: TypePlan, guard: DeletionGuardConfig): 
       `deletion guard: ${plan.contentType} would delete ${deleted} of ${before} documents (${Math.round(share * 100)}% > ${Math.round(guard.maxShare * 100)}%); nothing was deleted (use --force if this is intended)`,
     );
   }
+}
+
+/** What the guard judges of a type: its documents before the run, those that would go, those after it. */
+export interface GuardInput {
+  contentType: string;
+  existingDocuments: number;
+  deleted: number;
+  after: number;
+}
+
+function guardFigures(plan: GuardInput | TypePlan): { deleted: number; before: number; after: number } {
+  if ('counts' in plan) {
+    const { counts } = plan;
+    return {
+      deleted: counts.deleted,
+      before: plan.existingDocuments,
+      after: counts.new + counts.changed + counts.unchanged,
+    };
+  }
+  return { deleted: plan.deleted, before: plan.existingDocuments, after: plan.after };
 }

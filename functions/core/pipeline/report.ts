@@ -9,6 +9,46 @@ export interface ExtractStats {
   requests: number;
   retries: number;
   durationMs: number;
+  /** Response body bytes received from WordPress. */
+  bytes?: number;
+  /** `full`: every item read; `incremental`: the listing, then only new and changed items. */
+  mode?: 'full' | 'incremental';
+  /** Why this mode (`scheduled: the last full read was 7 days ago …`, `no previous complete run`…). */
+  reason?: string;
+  /** Items read with every field. */
+  read?: number;
+  /** Items taken over from the previous complete run. */
+  reused?: number;
+  /** Items of the previous complete run no longer published. */
+  gone?: number;
+}
+
+/** The run report's extract section for one type, from its extract result. */
+export function extractStats(result: {
+  pages: number;
+  requests: number;
+  retries: number;
+  durationMs: number;
+  bytes?: number | undefined;
+  mode?: 'full' | 'incremental' | undefined;
+  reason?: string | undefined;
+  read?: number | undefined;
+  reused?: number | undefined;
+  gone?: number | undefined;
+}): ExtractStats {
+  const { pages, requests, retries, durationMs, bytes, mode, reason, read, reused, gone } = result;
+  return {
+    pages,
+    requests,
+    retries,
+    durationMs,
+    ...(bytes !== undefined ? { bytes } : {}),
+    ...(mode !== undefined ? { mode } : {}),
+    ...(reason !== undefined ? { reason } : {}),
+    ...(read !== undefined ? { read } : {}),
+    ...(reused !== undefined ? { reused } : {}),
+    ...(gone !== undefined ? { gone } : {}),
+  };
 }
 
 /** `runs/<runId>.json` and `runs/latest.json`: what a run did, for people and alarms. */
@@ -178,12 +218,7 @@ export function buildRunReport(outcome: RunOutcome): RunReport {
     totals: sumCounts(types),
     ...(outcome.transform?.boilerplate ? { boilerplate: outcome.transform.boilerplate } : {}),
     changes: outcome.transform?.changes ?? 0,
-    extract: Object.fromEntries(
-      outcome.extracts.map((e) => [
-        e.type,
-        { pages: e.pages, requests: e.requests, retries: e.retries, durationMs: e.durationMs },
-      ]),
-    ),
+    extract: Object.fromEntries(outcome.extracts.map((e) => [e.type, extractStats(e)])),
     durationsMs: outcome.durationsMs,
     warnings: [...outcome.extracts.flatMap((e) => e.warnings ?? []), ...(outcome.transform?.warnings ?? [])],
     ...(outcome.error === undefined ? {} : { error: outcome.error }),

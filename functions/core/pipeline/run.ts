@@ -7,6 +7,8 @@ import type { Storage } from '../storage/port.js';
 import { createWordPressClient, type WordPressClient } from '../wordpress/client.js';
 import { loadCurated } from './curated.js';
 import { type ExtractResult, extractType } from './extract.js';
+import type { PlanSummary } from './extract-plan.js';
+import { stateSources, writeExtractStates } from './extract-state.js';
 import { newRunId } from './keys.js';
 import { loadExtracted } from './raw.js';
 import { buildRunReport, type InstantUpdatesReport, type RunReport, writeRunReport } from './report.js';
@@ -16,7 +18,10 @@ export type ProgressEvent =
   | { step: 'discover'; site: string }
   | { step: 'warning'; message: string }
   | { step: 'extract'; type: string; page: number; pages: number; items: number }
-  | { step: 'extracted'; type: string; items: number; pages: number; durationMs: number }
+  | { step: 'planned'; plan: PlanSummary }
+  | { step: 'read'; type: string; items: number }
+  | { step: 'extracted'; type: string; result: ExtractResult }
+  | { step: 'transform-items'; type: string; pass: 1 | 2; items: number; total: number }
   | { step: 'transform' }
   | { step: 'transformed'; result: TransformResult; durationMs: number };
 
@@ -25,6 +30,8 @@ export interface PipelineOptions {
   storage: Storage;
   runId?: string;
   force?: boolean;
+  /** Read every item of every type, whatever the previous run says (`--full`). */
+  full?: boolean;
   /** Application password for `config.wordpress.username`. */
   password?: string;
   client?: WordPressClient;
@@ -76,14 +83,20 @@ export async function runPipeline(options: PipelineOptions): Promise<RunReport> 
     extracted = await Promise.all(
       resolutions.map(async (resolution) => {
         const { type } = resolution;
-        const result = await extractType(resolution, runId, { client, storage, log });
-        progress({
-          step: 'extracted',
-          type: type.name,
-          items: result.fetched,
-          pages: result.pages,
-          durationMs: result.durationMs,
-        });
+        const result = await extractType(
+          resolution,
+          runId,
+          {
+            client,
+            storage,
+            log,
+            clock,
+            onPlan: (plan) => progress({ step: 'planned', plan }),
+            onItems: (items) => progress({ step: 'read', type: type.name, items }),
+          },
+          { wordpress: config.wordpress, full: options.full ?? false, authenticated: !!options.password },
+        );
+        progress({ step: 'extracted', type: type.name, result });
         return result;
       }),
     );
@@ -103,12 +116,18 @@ export async function runPipeline(options: PipelineOptions): Promise<RunReport> 
       runId,
       runStartedAt: started,
       lock: options.lock ?? LOCAL_NIGHTLY_LOCK,
+      onItems: ({ type, pass, items, total }) => {
+        const fetched = extracted.find((e) => e.type === type)?.fetched ?? items;
+        progress({ step: 'transform-items', type, pass, items, total: total ?? fetched });
+      },
     });
     transformed = nightly.result;
     instantUpdates = nightly.instantUpdates;
     durationsMs.transform = since(transformStart);
     for (const message of transformed.warnings) progress({ step: 'warning', message });
     progress({ step: 'transformed', result: transformed, durationMs: durationsMs.transform });
+    // The run is complete: the next one reads only what changed since.
+    await writeExtractStates(storage, runId, stateSources(extracted), clock.now(), transformed.memories);
   } catch (error) {
     failure = oneLine(error);
     throw error;

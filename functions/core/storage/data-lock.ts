@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConditionFailedError, WpkbError } from '../shared/errors.js';
+import { ConditionFailedError, StorageError, WpkbError } from '../shared/errors.js';
 import { type Log, silentLog } from '../shared/logger.js';
 import type { Storage } from './port.js';
 
@@ -90,7 +90,7 @@ export async function tryAcquireDataLock(storage: Storage, options: LockOptions)
     } catch (error) {
       if (!(error instanceof ConditionFailedError)) throw error;
     }
-    const current = await storage.getTagged(DATA_LOCK_KEY);
+    const current = await readLock(storage);
     if (current === undefined) continue;
     const holder = parseRecord(current.body);
     if (holder && Date.parse(holder.expiresAt) > taken.getTime()) return { acquired: false, holder };
@@ -105,9 +105,24 @@ export async function tryAcquireDataLock(storage: Storage, options: LockOptions)
       // Someone else took it over first: look again.
     }
   }
-  const current = await storage.getTagged(DATA_LOCK_KEY);
+  const current = await readLock(storage);
   const holder = current && parseRecord(current.body);
   return holder ? { acquired: false, holder } : { acquired: false };
+}
+
+/**
+ * The lock as stored, undefined when it is not there. A holder may release it between a failed create
+ * and this read, and S3 answers a GetObject of a missing key with 403, not 404, to a role without a
+ * bucket-wide ListBucket grant (the nightly Lambdas list only their prefixes): a read that fails is
+ * taken as "released meanwhile" — the next create tells, and a lock that cannot be read is never taken.
+ */
+async function readLock(storage: Storage): Promise<{ body: Buffer; etag: string } | undefined> {
+  try {
+    return await storage.getTagged(DATA_LOCK_KEY);
+  } catch (error) {
+    if (error instanceof StorageError) return undefined;
+    throw error;
+  }
 }
 
 export interface WaitOptions extends LockOptions {

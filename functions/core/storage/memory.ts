@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { ConditionFailedError } from '../shared/errors.js';
 import { md5Hex } from './codec.js';
 import { conditionProblem } from './conditions.js';
@@ -55,6 +57,15 @@ export function createMemoryStorage(): MemoryStorage {
       if (objects.get(key)?.md5 !== etag) return false;
       objects.delete(key);
       return true;
+    },
+
+    async getStream(key) {
+      const body = await this.get(key);
+      return body === undefined ? undefined : Readable.from([body]);
+    },
+
+    async putFile(key, file) {
+      await this.put(key, await readFile(file));
     },
 
     async list(prefix) {

@@ -1,3 +1,6 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import {
   DeleteObjectCommand,
   DeleteObjectsCommand,
@@ -105,6 +108,39 @@ export function createS3Storage(options: S3StorageOptions): Storage {
       } catch (error) {
         if (isConditionFailure(error)) return false;
         throw fail('DeleteObject', key, error);
+      }
+    },
+
+    async getStream(key) {
+      assertNonEmpty(key, location);
+      try {
+        const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        if (response.Body === undefined) return Readable.from([]);
+        // In Node the SDK's body is an IncomingMessage: a Readable of the bytes as they arrive.
+        return response.Body as Readable;
+      } catch (error) {
+        if (error instanceof NoSuchKey || (error as Error | undefined)?.name === 'NoSuchKey')
+          return undefined;
+        throw fail('GetObject', key, error);
+      }
+    },
+
+    async putFile(key, file, putOptions) {
+      assertValidKey(key, location);
+      try {
+        const { size } = await stat(file);
+        // A single PutObject with a known length streams the file; its ETag stays the MD5 of the bytes.
+        await client.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: createReadStream(file),
+            ContentLength: size,
+            ContentType: putOptions?.contentType ?? contentTypeFor(key),
+          }),
+        );
+      } catch (error) {
+        throw fail('PutObject', key, error);
       }
     },
 

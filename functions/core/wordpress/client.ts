@@ -24,10 +24,17 @@ import {
   type SiteDiscovery,
 } from './discovery.js';
 import { restFieldsFor, TERM_FIELDS } from './fields.js';
-import { createHttp, RequestAborted, type RequestStats, statusError, wpErrorCode } from './http.js';
+import {
+  createHttp,
+  type HttpResponse,
+  RequestAborted,
+  type RequestStats,
+  statusError,
+  wpErrorCode,
+} from './http.js';
 import { type ItemRead, readItemResponse } from './item.js';
 import { backoffDelay } from './retry.js';
-import { normaliseSiteUrl, restUrl } from './routes.js';
+import { normaliseSiteUrl, type Query, restUrl } from './routes.js';
 
 export type { TypeResolution } from '../wordpress/resolve-types.js';
 export type { DiscoveredPostType, DiscoveredTaxonomy, SiteDiscovery } from './discovery.js';
@@ -37,7 +44,8 @@ import type { DiscoveredPostType } from './discovery.js';
 export { restFieldsFor, TERM_FIELDS } from './fields.js';
 export type { ItemRead } from './item.js';
 
-export interface WordPressClientOptions extends WordPressConfig {
+/** The `wordpress` configuration, less what decides which reads a run makes (pipeline/extract-plan.ts). */
+export interface WordPressClientOptions extends Omit<WordPressConfig, 'fullReadEveryDays' | 'readBatchSize'> {
   siteUrl: string;
   /** Application password (with `username`); sent as HTTP Basic auth, never logged. */
   password?: string;
@@ -72,6 +80,35 @@ export interface FetchResult {
   requests: number;
   retries: number;
   durationMs: number;
+}
+
+/** One entry of a type's listing: what `_fields=id,modified_gmt` tells of an item. */
+export interface ListedItem {
+  id: number;
+  /** `modified_gmt` as the site sends it; null when the item has none (then changes cannot be told). */
+  modified: string | null;
+}
+
+export interface ListResult {
+  type: string;
+  /** Every published item of the type, each id once, sorted by id. */
+  items: ListedItem[];
+  pages: number;
+  requests: number;
+  retries: number;
+  /** Response body bytes received. */
+  bytes: number;
+  durationMs: number;
+}
+
+export interface FetchByIdsResult {
+  /** The items the site returned, each id once, sorted by id. */
+  items: WpItem[];
+  /** Ids asked for that the site did not return (unpublished or deleted since they were listed?). */
+  missing: number[];
+  requests: number;
+  retries: number;
+  bytes: number;
 }
 
 export interface TermsResult {
@@ -116,6 +153,17 @@ export interface WordPressClient {
    */
   fetchTerms(taxonomy: string, options?: FetchTermsOptions): Promise<TermsResult>;
   /**
+   * The type's listing: every published item's id and `modified_gmt` (`_fields=id,modified_gmt`), with
+   * the pages, limiter, retries and consistency checks of `fetchAll` — a few KB per 100 items.
+   */
+  listItems(type: ResolvedContentType): Promise<ListResult>;
+  /**
+   * Items by id with every field `fetchAll` reads: `include=` requests of up to `perPage` ids through the
+   * same limiter and retries. Ids the site does not return are reported in `missing`, never dropped
+   * silently: the caller decides what they mean.
+   */
+  fetchByIds(type: ResolvedContentType, ids: readonly number[]): Promise<FetchByIdsResult>;
+  /**
    * One item of a type (`/wp/v2/<restBase>/<id>`, the same fields, retries and auth as `fetchAll`),
    * classified by the nightly visibility rule: see ItemRead.
    */
@@ -134,6 +182,9 @@ export interface SampleResult {
   /** X-WP-Total: published items of the type (undefined when the site does not say). */
   total: number | undefined;
 }
+
+/** `_fields` of a type's listing. */
+export const LISTING_FIELDS = ['id', 'modified_gmt'] as const;
 
 /** Reads of a type after the first when the collection changed under it. */
 const MAX_EXTRA_PASSES = 2;
@@ -285,6 +336,50 @@ export function createWordPressClient(
   }
 
   /**
+   * The entries of a collection response: a JSON array whose entries all have a numeric id (and pass
+   * `check`), or a WordPressError naming the URL and what is wrong.
+   */
+  function entriesOf(
+    response: HttpResponse,
+    label: string,
+    noun: 'item' | 'term',
+    check?: (entry: Record<string, unknown>) => string | undefined,
+  ): WpItem[] {
+    const { url } = response;
+    const fail = (what: string) =>
+      new WordPressError(`${label}: GET ${url} ${what} (HTTP ${response.status})`, url, response.status);
+    const parsed = parseJsonBody(response.body);
+    if (!parsed.ok) {
+      const contentType = response.headers['content-type'] ?? 'none';
+      throw fail(
+        `returned ${parsed.what} instead of JSON, content-type ${contentType}: "${snippet(response.body)}"`,
+      );
+    }
+    if (parsed.skipped > 0) {
+      log.warn('wordpress: non-JSON text before the JSON (a PHP notice?) was ignored', {
+        url,
+        skipped: snippet(response.body.slice(0, parsed.skipped)),
+      });
+    }
+    if (!Array.isArray(parsed.value))
+      throw fail(`returned ${jsonKind(parsed.value)} instead of an array of ${noun}s`);
+    const items = parsed.value as unknown[];
+    items.forEach((item, index) => {
+      const id = typeof item === 'object' && item !== null ? (item as { id?: unknown }).id : undefined;
+      if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) {
+        throw fail(
+          `returned ${noun === 'item' ? 'an' : 'a'} ${noun} without a numeric id at index ${index}: ${snippet(JSON.stringify(item), 60)}`,
+        );
+      }
+      const problem = check?.(item as Record<string, unknown>);
+      if (problem !== undefined) {
+        throw fail(`returned a ${noun} ${problem} at index ${index}: ${snippet(JSON.stringify(item), 60)}`);
+      }
+    });
+    return items as WpItem[];
+  }
+
+  /**
    * Reads a collection completely: page 1, then the other pages with bounded concurrency, judged for
    * consistency (X-WP-Total stable, no page past the end, distinct ids = X-WP-Total) and read again up to
    * twice when it is not. Never returns a possibly incomplete list.
@@ -305,36 +400,7 @@ export function createWordPressClient(
         return { kind: 'past-end' };
       }
       if (response.status < 200 || response.status > 299) throw statusError(label, outcome);
-      const fail = (what: string) =>
-        new WordPressError(`${label}: GET ${url} ${what} (HTTP ${response.status})`, url, response.status);
-      const parsed = parseJsonBody(response.body);
-      if (!parsed.ok) {
-        const contentType = response.headers['content-type'] ?? 'none';
-        throw fail(
-          `returned ${parsed.what} instead of JSON, content-type ${contentType}: "${snippet(response.body)}"`,
-        );
-      }
-      if (parsed.skipped > 0) {
-        log.warn('wordpress: non-JSON text before the JSON (a PHP notice?) was ignored', {
-          url,
-          skipped: snippet(response.body.slice(0, parsed.skipped)),
-        });
-      }
-      if (!Array.isArray(parsed.value))
-        throw fail(`returned ${jsonKind(parsed.value)} instead of an array of ${noun}s`);
-      const items = parsed.value as unknown[];
-      items.forEach((item, index) => {
-        const id = typeof item === 'object' && item !== null ? (item as { id?: unknown }).id : undefined;
-        if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) {
-          throw fail(
-            `returned ${noun === 'item' ? 'an' : 'a'} ${noun} without a numeric id at index ${index}: ${snippet(JSON.stringify(item), 60)}`,
-          );
-        }
-        const problem = spec.check?.(item as Record<string, unknown>);
-        if (problem !== undefined) {
-          throw fail(`returned a ${noun} ${problem} at index ${index}: ${snippet(JSON.stringify(item), 60)}`);
-        }
-      });
+      const items = entriesOf(response, label, noun, spec.check);
       const totalPagesHeader = response.headers['x-wp-totalpages'];
       let totalPages = countHeader(totalPagesHeader);
       if (totalPages !== undefined && totalPages > MAX_TOTAL_PAGES) totalPages = undefined;
@@ -462,30 +528,120 @@ export function createWordPressClient(
     return { items: [...pass.items.values()].sort((a, b) => a.id - b.id), pages: pass.pages };
   }
 
-  async function fetchAll(type: ResolvedContentType): Promise<FetchResult> {
-    const started = performance.now();
+  /** The collection URL of a type, with `query` after it. */
+  async function typeUrl(type: ResolvedContentType): Promise<(query: Query) => string> {
     const site = await assertPostTypes([type]);
     const namespace = site.postTypes.find((t) => t.restBase === type.restBase)?.namespace ?? 'wp/v2';
     const route = `/${namespace}/${type.restBase}`;
-    const fields = restFieldsFor(type).join(',');
-    const stats: RequestStats = { requests: 0, retries: 0 };
-    const { items, pages } = await readCollection({
+    return (query) => restUrl(siteUrl, site.routeStyle, route, query);
+  }
+
+  /** Every page of a type with these `_fields`, read completely (readCollection). */
+  async function readType(type: ResolvedContentType, fields: readonly string[], stats: RequestStats) {
+    const url = await typeUrl(type);
+    return readCollection({
       kind: 'type',
       label: type.name,
       logFields: { type: type.name },
       pageUrl: (page: number) =>
-        restUrl(siteUrl, site.routeStyle, route, [
+        url([
           ['page', page],
           ['per_page', perPage],
           ['orderby', 'id'],
           ['order', 'asc'],
-          ['_fields', fields],
+          ['_fields', fields.join(',')],
         ]),
       pastEndCode: 'rest_post_invalid_page_number',
       stats,
       onPage: (page, pageCount, count) =>
         deps.onPage?.({ type: type.name, page, pages: pageCount, items: count }),
     });
+  }
+
+  async function listItems(type: ResolvedContentType): Promise<ListResult> {
+    const started = performance.now();
+    const stats: RequestStats = { requests: 0, retries: 0, bytes: 0 };
+    const { items, pages } = await readType(type, LISTING_FIELDS, stats);
+    const result: ListResult = {
+      type: type.name,
+      items: items.map((item) => ({
+        id: item.id,
+        modified: typeof item.modified_gmt === 'string' ? item.modified_gmt : null,
+      })),
+      pages,
+      requests: stats.requests,
+      retries: stats.retries,
+      bytes: stats.bytes ?? 0,
+      durationMs: Math.round(performance.now() - started),
+    };
+    log.info('wordpress: listed type', {
+      type: type.name,
+      items: result.items.length,
+      pages,
+      requests: result.requests,
+      bytes: result.bytes,
+      durationMs: result.durationMs,
+    });
+    return result;
+  }
+
+  async function fetchByIds(type: ResolvedContentType, ids: readonly number[]): Promise<FetchByIdsResult> {
+    const url = await typeUrl(type);
+    const fields = restFieldsFor(type).join(',');
+    const stats: RequestStats = { requests: 0, retries: 0, bytes: 0 };
+    const wanted = [...new Set(ids)].sort((a, b) => a - b);
+    const chunks: number[][] = [];
+    for (let start = 0; start < wanted.length; start += perPage)
+      chunks.push(wanted.slice(start, start + perPage));
+    const controller = new AbortController();
+    const read = await Promise.all(
+      chunks.map((chunk) =>
+        limit(async () => {
+          const pageUrl = url([
+            ['include', chunk.join(',')],
+            ['per_page', chunk.length],
+            ['orderby', 'id'],
+            ['order', 'asc'],
+            ['_fields', fields],
+          ]);
+          try {
+            const outcome = await http.get(pageUrl, { label: type.name, stats, signal: controller.signal });
+            const { response } = outcome;
+            if (response.status < 200 || response.status > 299) throw statusError(type.name, outcome);
+            return entriesOf(response, type.name, 'item');
+          } catch (error) {
+            controller.abort(); // the other requests of this read are pointless now
+            throw error;
+          }
+        }),
+      ),
+    ).catch((error: unknown) => {
+      if (error instanceof RequestAborted) throw new WordPressError(`${type.name}: read aborted`, url([]));
+      throw error;
+    });
+    const asked = new Set(wanted);
+    const items = new Map<number, WpItem>();
+    for (const item of read.flat()) {
+      if (asked.has(item.id)) keepLatest(items, item);
+      else
+        log.warn('wordpress: include= returned an item that was not asked for; ignored', {
+          type: type.name,
+          id: item.id,
+        });
+    }
+    return {
+      items: [...items.values()].sort((a, b) => a.id - b.id),
+      missing: wanted.filter((id) => !items.has(id)),
+      requests: stats.requests,
+      retries: stats.retries,
+      bytes: stats.bytes ?? 0,
+    };
+  }
+
+  async function fetchAll(type: ResolvedContentType): Promise<FetchResult> {
+    const started = performance.now();
+    const stats: RequestStats = { requests: 0, retries: 0 };
+    const { items, pages } = await readType(type, restFieldsFor(type), stats);
     const result: FetchResult = {
       type: type.name,
       items,
@@ -616,5 +772,15 @@ export function createWordPressClient(
     return { items, total: countHeader(response.headers['x-wp-total']) };
   }
 
-  return { discover, resolveTypes, fetchAll, fetchTerms, fetchItem, sampleItems, taxonomies };
+  return {
+    discover,
+    resolveTypes,
+    fetchAll,
+    fetchTerms,
+    fetchItem,
+    sampleItems,
+    taxonomies,
+    listItems,
+    fetchByIds,
+  };
 }

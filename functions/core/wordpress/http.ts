@@ -18,6 +18,8 @@ export interface HttpResponse {
 export interface RequestStats {
   requests: number;
   retries: number;
+  /** Response body bytes received (every attempt), when the caller counts them. */
+  bytes?: number;
 }
 
 export interface HttpOptions {
@@ -229,6 +231,7 @@ export function createHttp(options: HttpOptions, deps: HttpDeps): Http {
       let failure: Failure;
       try {
         const response = await once(url, signal);
+        if (stats.bytes !== undefined) stats.bytes += Buffer.byteLength(response.body);
         const ms = Math.round(performance.now() - started);
         log.debug('wordpress GET', { url, status: response.status, attempt, ms });
         if (!isRetryableStatus(response.status)) return { response, attempts: attempt };

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { RawData } from '@orama/orama';
 import writeFileAtomic from 'write-file-atomic';
@@ -19,6 +19,8 @@ import { StorageError, WpkbError } from '../../core/shared/errors.js';
 
 export const INDEX_DIR = 'local-index';
 export const INDEX_FILE = 'index.json';
+/** The manifest alone, next to the index file (see writeIndexFile). */
+export const MANIFEST_FILE = 'manifest.json';
 export const INDEX_FORMAT = 'wpkb-local-index/1';
 
 export const manifestFileSchema = z.object({
@@ -84,8 +86,50 @@ export async function writeIndexFile(dataDir: string, index: IndexFile): Promise
   const file = indexFileOf(dataDir);
   await mkdir(path.dirname(file), { recursive: true });
   await writeFileAtomic(file, JSON.stringify({ manifest: index.manifest, orama: index.orama }));
+  // Then the manifest on its own, stamped with the index file it describes: a run that changes nothing
+  // reads this small file instead of the whole index (tens of MB for a few thousand documents).
+  // Its inode (every atomic write makes a new one), size and time.
+  const { size, mtimeMs, ino } = await stat(file);
+  await writeFileAtomic(
+    manifestFileOf(dataDir),
+    JSON.stringify({ index: { size, mtimeMs, ino }, manifest: index.manifest }),
+  );
+}
+
+export const manifestFileOf = (dataDir: string): string => path.join(indexDirOf(dataDir), MANIFEST_FILE);
+
+/**
+ * The manifest of the index file, read from its small copy, or undefined when there is no copy or it does
+ * not describe the index file now there (another size or time: written before a crash, or by an older
+ * version): the caller then reads the index file itself.
+ */
+export async function readManifestFile(dataDir: string): Promise<Manifest | undefined> {
+  try {
+    const [text, info] = await Promise.all([
+      readFile(manifestFileOf(dataDir), 'utf8'),
+      stat(indexFileOf(dataDir)),
+    ]);
+    const json = JSON.parse(text) as {
+      index?: { size?: unknown; mtimeMs?: unknown; ino?: unknown };
+      manifest?: unknown;
+    };
+    const stamp = json.index;
+    // Times within a millisecond: file systems and utimes keep different fractions of one.
+    if (
+      stamp?.size !== info.size ||
+      stamp?.ino !== info.ino ||
+      typeof stamp?.mtimeMs !== 'number' ||
+      Math.abs(stamp.mtimeMs - info.mtimeMs) >= 1
+    )
+      return undefined;
+    const manifest = manifestSchema.safeParse(json.manifest);
+    return manifest.success ? manifest.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function removeIndexFile(dataDir: string): Promise<void> {
   await rm(indexFileOf(dataDir), { force: true });
+  await rm(manifestFileOf(dataDir), { force: true });
 }

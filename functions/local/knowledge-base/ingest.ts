@@ -12,6 +12,7 @@ import {
   type Manifest,
   type ManifestFile,
   readIndexFile,
+  readManifestFile,
   writeIndexFile,
 } from './index-file.js';
 import {
@@ -61,6 +62,8 @@ export interface IngestOptions {
    * prefix is ingested instead, as without `only`.
    */
   only?: readonly string[];
+  /** Files read and chunked so far, of those to index (progress). */
+  onFiles?: (done: number, total: number) => void;
 }
 
 const READ_CONCURRENCY = 16;
@@ -100,10 +103,6 @@ export async function ingestLocalKb(options: IngestOptions): Promise<LocalIndexS
   const { storage, embedder, chunking } = options;
   const log = options.log ?? silentLog;
 
-  const existing = await readIndexFile(options.dataDir);
-  if (options.only && (!existing || incompatibility(existing.manifest, embedder, chunking))) {
-    return ingestLocalKb({ ...options, only: undefined });
-  }
   const only = options.only ? new Set(options.only) : undefined;
   const listed = only ? await objectsOf(storage, [...only]) : await storage.list(KB_PREFIX);
   const md5Of = new Map(listed.map((o) => [o.key, o.md5]));
@@ -114,6 +113,25 @@ export async function ingestLocalKb(options: IngestOptions): Promise<LocalIndexS
       return { key: o.key, md5: o.md5, ...(sidecarMd5 ? { sidecarMd5 } : {}) };
     });
 
+  // The manifest alone (a small file) tells whether anything changed; the index itself is read only then.
+  const manifestOnly = await readManifestFile(options.dataDir);
+  if (manifestOnly && !incompatibility(manifestOnly, embedder, chunking)) {
+    const files = manifestOnly.files;
+    const present = new Set(sources.map((s) => s.key));
+    if (
+      sources.every((s) => sameSource(files[s.key], s)) &&
+      Object.keys(files).every((key) => present.has(key) || (only && !only.has(key)))
+    ) {
+      const chunks = Object.values(files).reduce((n, f) => n + f.chunks.length, 0);
+      const filesSkipped = Object.values(files).filter((f) => f.skipped).length;
+      return zeroStats({ chunks, filesSkipped, durationMs: performance.now() - started });
+    }
+  }
+
+  const existing = await readIndexFile(options.dataDir);
+  if (only && (!existing || incompatibility(existing.manifest, embedder, chunking))) {
+    return ingestLocalKb({ ...options, only: undefined });
+  }
   const oldChunks = Object.values(existing?.manifest.files ?? {}).reduce((n, f) => n + f.chunks.length, 0);
   let rebuilt = existing ? incompatibility(existing.manifest, embedder, chunking) : 'no index yet';
   const previous: Record<string, ManifestFile> = rebuilt ? {} : { ...existing?.manifest.files };
@@ -128,7 +146,7 @@ export async function ingestLocalKb(options: IngestOptions): Promise<LocalIndexS
     return zeroStats({ chunks, filesSkipped, durationMs: performance.now() - started });
   }
 
-  let read = await readSources(storage, toRead, chunking, log);
+  let read = await readSources(storage, toRead, chunking, log, options.onFiles);
   let grown = false;
   for (const r of read) for (const rec of r.records) grown = extendFields(fields, rec.metadata) || grown;
   if (grown && !rebuilt) {
@@ -137,7 +155,7 @@ export async function ingestLocalKb(options: IngestOptions): Promise<LocalIndexS
     rebuilt = 'new metadata fields';
     for (const key of Object.keys(previous)) delete previous[key];
     const again = sources.filter((s) => !toRead.includes(s));
-    read = [...read, ...(await readSources(storage, again, chunking, log))];
+    read = [...read, ...(await readSources(storage, again, chunking, log, options.onFiles))];
     for (const r of read) for (const rec of r.records) extendFields(fields, rec.metadata);
     toRead = sources;
   }
@@ -225,11 +243,14 @@ async function readSources(
   sources: readonly Source[],
   chunking: ChunkingConfig,
   log: Log,
+  onFiles?: (done: number, total: number) => void,
 ): Promise<ReadSource[]> {
   const limit = pLimit(READ_CONCURRENCY);
+  let done = 0;
   return Promise.all(
     sources.map((source) =>
       limit(async (): Promise<ReadSource> => {
+        onFiles?.(++done, sources.length);
         const skip = (reason: string): ReadSource => {
           log.warn('local index: file skipped', { key: source.key, reason });
           return { source, records: [], chunks: [], chunkIds: [], skipped: reason };

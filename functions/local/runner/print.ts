@@ -1,14 +1,22 @@
 import Table from 'cli-table3';
 import type { LocalIndexReport, RunReport } from '../../core/pipeline/report.js';
 import type { ProgressEvent } from '../../core/pipeline/run.js';
+import type { Progress } from './progress.js';
 
 export type Print = (line: string) => void;
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+const kb = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.round(bytes / 1024)} KB`;
 const ms = (n: number) => (n >= 10_000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`);
 
-/** Progress lines per step, for people watching `npm start`. */
-export function progressPrinter(print: Print): (event: ProgressEvent) => void {
+/**
+ * Progress lines per step, for people watching `npm start`; with `progress`, bars (or plain progress lines
+ * when not in a terminal) for the steps that take a while.
+ */
+export function progressPrinter(print: Print, progress?: Progress): (event: ProgressEvent) => void {
+  const read = new Map<string, { done: number; total: number }>();
+  const transforming = new Set<string>();
   return (event) => {
     switch (event.step) {
       case 'discover':
@@ -17,15 +25,44 @@ export function progressPrinter(print: Print): (event: ProgressEvent) => void {
       case 'warning':
         print(`  warning    ${event.message}`);
         break;
-      case 'extracted':
+      case 'planned':
+        read.set(event.plan.type, { done: 0, total: event.plan.toRead });
         print(
-          `▸ extract    ${event.type.padEnd(12)} ${plural(event.items, 'item', 'items').padStart(11)}  ${plural(event.pages, 'page', 'pages').padStart(9)}  ${ms(event.durationMs)}`,
+          `▸ list       ${event.plan.type.padEnd(12)} ${plural(event.plan.counts.listed, 'item', 'items').padStart(11)}  ${event.plan.mode} read: ${event.plan.reason}`,
         );
         break;
+      case 'extracted': {
+        progress?.finish(`read ${event.type}`);
+        const r = event.result;
+        const reused = r.reused ? `, ${r.reused} unchanged` : '';
+        const gone = r.gone ? `, ${r.gone} gone` : '';
+        print(
+          `▸ extract    ${event.type.padEnd(12)} ${plural(r.fetched, 'item', 'items').padStart(11)}  ${r.read ?? r.fetched} read${reused}${gone}  ${plural(r.requests, 'request', 'requests')}, ${kb(r.bytes ?? 0)}  ${ms(r.durationMs)}`,
+        );
+        break;
+      }
+      case 'read': {
+        const state = read.get(event.type) ?? { done: 0, total: event.items };
+        state.done += event.items;
+        read.set(event.type, state);
+        progress?.update(`read ${event.type}`, state.done, state.total);
+        break;
+      }
+      case 'transform-items': {
+        const step = `transform ${event.type} (pass ${event.pass} of 2)`;
+        transforming.add(step);
+        progress?.update(step, event.items, event.total);
+        break;
+      }
       case 'transform':
         print('▸ transform  normalise, build documents, compare with the store');
         break;
       case 'transformed':
+        for (const step of transforming) progress?.finish(step);
+        if (event.result.unchangedTypes.length)
+          print(
+            `▸ transform  ${event.result.unchangedTypes.join(', ')}: unchanged since the last run, not transformed again`,
+          );
         print(
           `▸ transform  ${plural(event.result.objectsWritten, 'object', 'objects')} written, ${event.result.objectsDeleted} deleted  ${ms(event.durationMs)}`,
         );

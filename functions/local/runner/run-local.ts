@@ -14,6 +14,7 @@ import { createLocalStorage } from '../storage/directory.js';
 import { type DataDirLock, lockDataDir } from './data-dir-lock.js';
 import { mirrorKnowledgeDir } from './knowledge.js';
 import { boilerplateLine, localIndexLines, type Print, progressPrinter, summaryTable } from './print.js';
+import { createProgress } from './progress.js';
 
 export interface LocalRunOptions {
   /** A real site; without it the bundled demo site is served on 127.0.0.1 and used. */
@@ -21,12 +22,16 @@ export interface LocalRunOptions {
   dataDir: string;
   types?: readonly string[];
   force?: boolean;
+  /** Read every item again (`--full`). */
+  full?: boolean;
   /** Curated knowledge folder mirrored to `curated/` (default: none). */
   knowledgeDir?: string;
   /** cdk.json's `wpkb` context, so local runs use the same configuration as deploys. */
   context?: unknown;
   env?: Record<string, string | undefined>;
   print: Print;
+  /** The terminal `print` writes to, if it is one: progress bars there (plain progress lines otherwise). */
+  tty?: NodeJS.WriteStream;
   log?: Log;
   clock?: Clock;
 }
@@ -66,7 +71,11 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunOutcom
 }
 
 async function runLocked(options: LocalRunOptions): Promise<LocalRunOutcome> {
-  const { print } = options;
+  const progress = createProgress({
+    ...(options.tty ? { tty: options.tty } : {}),
+    print: options.print,
+  });
+  const print = progress.print;
   const env = options.env ?? {};
   const demo = options.wpUrl ? undefined : await startDemoSite();
   try {
@@ -86,10 +95,11 @@ async function runLocked(options: LocalRunOptions): Promise<LocalRunOutcome> {
       config,
       storage,
       force: options.force ?? false,
+      full: options.full ?? false,
       ...(env.WPKB_WP_APP_PASSWORD ? { password: env.WPKB_WP_APP_PASSWORD } : {}),
       log: options.log ?? silentLog,
       clock: options.clock ?? systemClock,
-      onProgress: progressPrinter(print),
+      onProgress: progressPrinter(print, progress),
     });
     // The local "sync": kb/ into the local knowledge base (`wpkb ask`), incrementally — under the data
     // lock, so `wpkb serve`'s instant updates of the same index wait for it.
@@ -109,13 +119,16 @@ async function runLocked(options: LocalRunOptions): Promise<LocalRunOutcome> {
           chunking: chunkingFromConfig(config),
           embedder,
           log: options.log ?? silentLog,
+          onFiles: (done, total) => progress.update('index', done, total),
         }),
-    ).catch(async (cause) => {
-      // The documents are written; the run still failed, and its report must say so.
-      const error = new WpkbError(`local knowledge base: ${oneLine(cause)}`, { cause });
-      await writeRunReport(storage, { ...report, status: 'failed', error: error.message });
-      throw error;
-    });
+    )
+      .finally(() => progress.finish('index'))
+      .catch(async (cause) => {
+        // The documents are written; the run still failed, and its report must say so.
+        const error = new WpkbError(`local knowledge base: ${oneLine(cause)}`, { cause });
+        await writeRunReport(storage, { ...report, status: 'failed', error: error.message });
+        throw error;
+      });
     const lines = localIndexLines(localIndex);
     print(lines.progress);
     report.localIndex = localIndex;
@@ -140,6 +153,7 @@ async function runLocked(options: LocalRunOptions): Promise<LocalRunOutcome> {
   } catch (error) {
     return { ok: false, error: oneLine(error) };
   } finally {
+    progress.stop();
     await demo?.close();
   }
 }

@@ -1,6 +1,20 @@
 import { randomInt } from 'node:crypto';
 import type { Dirent } from 'node:fs';
-import { link, lstat, mkdir, readdir, readFile, rmdir, unlink, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import {
+  copyFile,
+  link,
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  rmdir,
+  stat,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import writeFileAtomic from 'write-file-atomic';
@@ -9,6 +23,9 @@ import { md5Hex } from '../../core/storage/codec.js';
 import { conditionProblem } from '../../core/storage/conditions.js';
 import { assertValidKey, assertValidPrefix, compareKeys, keyProblem } from '../../core/storage/keys.js';
 import type { Storage, StoredObject } from '../../core/storage/port.js';
+
+/** Where the adapter keeps the MD5s it knows (not an object: list() skips it). */
+const CACHE_DIR = '.wpkb-cache';
 
 /** How many files list() reads at once to hash them. */
 const READ_CONCURRENCY = 16;
@@ -70,6 +87,75 @@ export function createLocalStorage(directory: string): Storage {
     }
   }
 
+  /**
+   * MD5s this adapter computed or wrote, by key, with the file's identity then (inode, size, mtime): a
+   * later list() of an untouched file stats it instead of reading it. Kept across runs in
+   * `<directory>/.wpkb-cache/md5.json` (a directory list() never walks), so a rerun does not read every
+   * document again to learn what it already knew. A file changed behind the adapter's back gets a new
+   * mtime (or size, or inode) and is read.
+   */
+  const hashes = new Map<string, Identity & { md5: string }>();
+  let cacheLoaded = false;
+  let cacheDirty = false;
+  const cacheFile = path.join(root, CACHE_DIR, 'md5.json');
+  const loadCache = async () => {
+    if (cacheLoaded) return;
+    cacheLoaded = true;
+    try {
+      const json = JSON.parse(await readFile(cacheFile, 'utf8')) as {
+        format?: number;
+        entries?: Record<string, [number, number, number, string]>;
+      };
+      if (json.format !== 1 || typeof json.entries !== 'object' || json.entries === null) return;
+      for (const [key, [ino, size, mtimeMs, md5]] of Object.entries(json.entries)) {
+        if (!hashes.has(key)) hashes.set(key, { ino, size, mtimeMs, md5 });
+      }
+    } catch {
+      // No cache yet, or an unreadable one: files are read.
+    }
+  };
+  const saveCache = async () => {
+    if (!cacheDirty) return;
+    cacheDirty = false;
+    const entries = Object.fromEntries(
+      [...hashes].map(([key, h]) => [key, [h.ino, h.size, h.mtimeMs, h.md5]] as const),
+    );
+    try {
+      await mkdir(path.dirname(cacheFile), { recursive: true });
+      await writeFileAtomic(cacheFile, JSON.stringify({ format: 1, entries }));
+    } catch {
+      // Only a cache: the next run reads the files.
+    }
+  };
+  const remember = async (key: string, bytes: Buffer) => {
+    cacheDirty = true;
+    try {
+      hashes.set(key, { md5: md5Hex(bytes), ...identity(await stat(fileOf(key))) });
+    } catch {
+      hashes.delete(key);
+    }
+  };
+  /** Directories known to exist (a put creates its parent once); cleared when delete() prunes. */
+  const made = new Set<string>();
+  /** Runs a write of `file` after making its directory; a concurrent delete() may prune it: retry. */
+  async function withParent(key: string, file: string, write: () => Promise<unknown>): Promise<void> {
+    const dir = path.dirname(file);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (!made.has(dir)) {
+          await mkdir(dir, { recursive: true });
+          made.add(dir);
+        }
+        await write();
+        return;
+      } catch (error) {
+        made.delete(dir);
+        if (attempt < 3 && isCode(error, 'ENOENT')) continue;
+        throw fail('write', key, error);
+      }
+    }
+  }
+
   return {
     location,
 
@@ -95,6 +181,7 @@ export function createLocalStorage(directory: string): Storage {
             throw fail('write', key, error);
           }
         }
+        await remember(key, bytes);
         return md5Hex(bytes);
       });
     },
@@ -111,6 +198,9 @@ export function createLocalStorage(directory: string): Storage {
           if (isCode(error, 'ENOENT')) return false;
           throw fail('delete', key, error);
         }
+        hashes.delete(key);
+        cacheDirty = true;
+        made.clear();
         await pruneEmptyDirectories(root, [path.dirname(file)]);
         return true;
       });
@@ -121,21 +211,44 @@ export function createLocalStorage(directory: string): Storage {
       return read(key);
     },
 
-    async put(key, body) {
+    async getStream(key) {
+      assertValidKey(key, location);
+      const file = fileOf(key);
+      try {
+        if (!(await stat(file)).isFile()) return undefined;
+      } catch (error) {
+        if (isCode(error, 'ENOENT', 'ENOTDIR')) return undefined;
+        throw fail('read', key, error);
+      }
+      return createReadStream(file);
+    },
+
+    async put(key, body, options) {
       assertValidKey(key, location);
       const file = fileOf(key);
       const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-      // A concurrent delete() may prune the parent directory between mkdir and the write: retry.
-      for (let attempt = 1; ; attempt++) {
+      const atomic = options?.atomic ?? true;
+      await withParent(key, file, () => (atomic ? writeFileAtomic(file, bytes) : writeFile(file, bytes)));
+      await remember(key, bytes);
+    },
+
+    async putFile(key, from) {
+      assertValidKey(key, location);
+      const file = fileOf(key);
+      // Copied next to its destination under a temp name (`<name>.<digits>`, which list() skips), then
+      // renamed: atomic like put().
+      const temp = `${file}.${randomInt(1, 2 ** 31)}`;
+      await withParent(key, file, async () => {
         try {
-          await mkdir(path.dirname(file), { recursive: true });
-          await writeFileAtomic(file, bytes);
-          return;
+          await copyFile(from, temp);
+          await rename(temp, file);
+          hashes.delete(key);
+          cacheDirty = true;
         } catch (error) {
-          if (attempt < 3 && isCode(error, 'ENOENT')) continue;
-          throw fail('write', key, error);
+          await rm(temp, { force: true });
+          throw error;
         }
-      }
+      });
     },
 
     async list(prefix) {
@@ -154,6 +267,7 @@ export function createLocalStorage(directory: string): Storage {
         for (const entry of entries) {
           const rel = `${relDir}${entry.name}`;
           if (entry.isDirectory()) {
+            if (rel === CACHE_DIR) continue; // the MD5 cache, not objects
             const asDir = `${rel}/`;
             if (asDir.startsWith(prefix) || prefix.startsWith(asDir)) await walk(asDir);
           } else if (entry.isFile() && rel.startsWith(prefix) && keyProblem(rel) === undefined) {
@@ -162,14 +276,27 @@ export function createLocalStorage(directory: string): Storage {
         }
       };
       await walk(start);
+      await loadCache();
 
       const limit = pLimit(READ_CONCURRENCY);
       const listed = await Promise.all(
         keys.map((key) =>
           limit(async (): Promise<StoredObject | undefined> => {
             try {
-              const body = await readFile(fileOf(key));
-              return { key, md5: md5Hex(body), size: body.length };
+              const file = fileOf(key);
+              const known = hashes.get(key);
+              if (known) {
+                const info = await stat(file);
+                if (sameFile(known, info)) return { key, md5: known.md5, size: info.size };
+              }
+              const body = await readFile(file);
+              const md5 = md5Hex(body);
+              const info = await stat(file);
+              if (info.size === body.length) {
+                hashes.set(key, { md5, ...identity(info) });
+                cacheDirty = true;
+              }
+              return { key, md5, size: body.length };
             } catch (error) {
               if (isCode(error, 'ENOENT')) return undefined; // deleted while listing
               throw fail('read', key, error);
@@ -177,6 +304,7 @@ export function createLocalStorage(directory: string): Storage {
           }),
         ),
       );
+      await saveCache();
       return listed
         .filter((o): o is StoredObject => o !== undefined)
         .sort((a, b) => compareKeys(a.key, b.key));
@@ -197,10 +325,23 @@ export function createLocalStorage(directory: string): Storage {
           throw fail('delete', key, error);
         }
       }
+      made.clear();
+      for (const key of keys) hashes.delete(key);
+      cacheDirty = true;
       await pruneEmptyDirectories(root, parents);
     },
   };
 }
+
+interface Identity {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
+
+const identity = (info: Identity): Identity => ({ ino: info.ino, size: info.size, mtimeMs: info.mtimeMs });
+const sameFile = (a: Identity, b: Identity): boolean =>
+  a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
 
 /** Removes each directory and its ancestors while they are empty, deepest first, never `root`. */
 async function pruneEmptyDirectories(root: string, directories: Iterable<string>): Promise<void> {

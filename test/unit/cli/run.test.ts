@@ -102,7 +102,16 @@ describe('wpkb run (the local pipeline CLI)', () => {
     }
     const after = await files(dataDir);
     const rewritten = [...before].filter(([file, mtime]) => after.get(file) !== mtime).map(([file]) => file);
-    expect(rewritten).toEqual(['runs/latest.json']);
+    // The report, and each type's state (it now names this run's raw file); nothing under kb/ or catalog/.
+    // (and the local store's MD5 cache, which is not an object of the store).
+    expect(rewritten.sort()).toEqual([
+      '.wpkb-cache/md5.json',
+      'runs/latest.json',
+      'state/event.json',
+      'state/restaurant.json',
+      'state/stores.json',
+    ]);
+    expect(second.stdout).toMatch(/stores +\d+ items +incremental read: unchanged configuration/);
     const added = [...after.keys()].filter((file) => !before.has(file));
     expect(added.every((file) => file.startsWith('raw/') || file.startsWith('runs/'))).toBe(true);
   }, 60_000);

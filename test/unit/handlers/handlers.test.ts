@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../../functions/core/shared/clock.js';
 import { lambdaSettings } from '../../../functions/core/shared/config/lambda-env.js';
-import { ConfigError, WordPressError } from '../../../functions/core/shared/errors.js';
-import { InvalidEventError } from '../../../functions/core/shared/event.js';
+import { ConfigError } from '../../../functions/core/shared/errors.js';
 import { silentLog } from '../../../functions/core/shared/logger.js';
 import { decodeJsonLinesGz, encodeJsonLinesGz, getJson } from '../../../functions/core/storage/codec.js';
 import { createMemoryStorage } from '../../../functions/core/storage/memory.js';
@@ -11,8 +10,8 @@ import type { Storage } from '../../../functions/core/storage/port.js';
 import type { WordPressClient } from '../../../functions/core/wordpress/client.js';
 import { makeExtractHandler } from '../../../functions/handlers/extract.js';
 import { makeTransformHandler } from '../../../functions/handlers/transform.js';
+import { fakeClient } from '../pipeline/fake-client.js';
 import { fixture, referenceConfig } from '../pipeline/helpers.js';
-import { resolvedType } from '../resolved.js';
 
 const event = (name: string) =>
   JSON.parse(readFileSync(new URL(`../../fixtures/events/${name}.json`, import.meta.url), 'utf8')) as Record<
@@ -22,53 +21,37 @@ const event = (name: string) =>
 
 const config = referenceConfig();
 
-/** A client double returning fixture pages: the real client has its own HTTP-level tests. */
-const fixtureClient = (failing?: string): Omit<WordPressClient, 'fetchItem'> => ({
-  discover: async () => ({
-    name: 'Mall',
-    apiRoot: 'https://mall.example.cl/wp-json/',
-    routeStyle: 'pretty',
-    postTypes: [],
-  }),
-  resolveTypes: async (types) => types.map((type) => ({ type: resolvedType(type), warnings: [] })),
-  sampleItems: async () => ({ items: [], total: 0 }),
-  taxonomies: async () => [],
-  fetchAll: async (type) => {
-    if (type.name === failing) {
-      throw new WordPressError(
-        `${type.name}: GET https://mall.example.cl/wp-json/wp/v2/${type.restBase}?page=2 failed with HTTP 503 after 6 attempts`,
-        'https://mall.example.cl',
-        503,
-      );
-    }
-    const items = fixture(type.name);
-    return { type: type.name, items, total: items.length, pages: 1, requests: 1, retries: 0, durationMs: 5 };
-  },
-  fetchTerms: async (taxonomy) => ({
-    taxonomy,
-    terms: [],
-    total: 0,
-    pages: 1,
-    requests: 1,
-    retries: 0,
-    durationMs: 1,
-    cached: false,
-  }),
-});
+/** A client double over the fixtures: the real client has its own HTTP-level tests. */
+const fixtureClient = (failing?: string): WordPressClient =>
+  fakeClient({ items: (type) => fixture(type), ...(failing ? { failing } : {}) });
 
 describe('extract handler', () => {
-  it('stores the type as raw JSON lines, protected content redacted, and returns what transform needs', async () => {
+  it('plans, reads the batch and assembles the type as raw JSON lines, protected content redacted', async () => {
     const storage = createMemoryStorage();
     const handler = makeExtractHandler({ config, storage, client: fixtureClient(), log: silentLog });
-    const result = await handler(event('extract'));
+    const plan = await handler(event('extract'));
+    expect(plan).toMatchObject({
+      type: 'stores',
+      mode: 'full',
+      reason: 'no previous complete run',
+      batches: [0],
+      toRead: 4,
+    });
+    const { runId, type } = event('extract');
+    const read = await handler({ action: 'read', runId, type, batch: 0 });
+    expect(read).toMatchObject({ batch: 0, items: 4, missing: [] });
+    const result = await handler({ action: 'assemble', runId, type, batches: [read] });
     expect(result).toMatchObject({
       type: 'stores',
       rawKey: 'raw/stores/sfn-exec-20261121T030000Z.jsonl.gz',
       fetched: 4,
       pages: 1,
+      mode: 'full',
+      read: 4,
+      reused: 0,
     });
     const raw = await decodeJsonLinesGz<{ id: number; acf?: unknown }>(
-      (await storage.get(result.rawKey)) ?? Buffer.alloc(0),
+      (await storage.get('raw/stores/sfn-exec-20261121T030000Z.jsonl.gz')) ?? Buffer.alloc(0),
     );
     expect(raw.map((i) => i.id)).toEqual([101, 102, 103, 104]);
     expect(JSON.stringify(raw)).not.toContain('SECRETO-ACF-MARKER');
@@ -81,18 +64,20 @@ describe('extract handler', () => {
       client: fixtureClient(),
       log: silentLog,
     });
-    await expect(handler({ runId: '../../etc', type: 'stores' })).rejects.toThrow(
+    await expect(handler({ action: 'plan', runId: '../../etc', type: 'stores' })).rejects.toThrow(
       'extract event: runId: must be a run id (letters, digits, . _ -)',
     );
-    await expect(handler({ runId: '../../etc', type: 'stores' })).rejects.toBeInstanceOf(InvalidEventError);
-    await expect(handler('r1')).rejects.toThrow('extract event: (root): must be a JSON object, got string');
-    await expect(handler({ runId: 'r1', type: 'posts' })).rejects.toThrow(ConfigError);
+    await expect(handler({ action: 'plan', runId: 'r1', type: 'posts' })).rejects.toThrow(ConfigError);
+    await expect(handler({ runId: 'r1', type: 'stores' })).rejects.toThrow(/^extract event: action: /);
+    await expect(handler({ action: 'read', runId: 'r1', type: 'stores' })).rejects.toThrow(
+      /^extract event: batch: /,
+    );
   });
 
   it('fails the type (no raw written) when the site cannot be read completely', async () => {
     const storage = createMemoryStorage();
     const handler = makeExtractHandler({ config, storage, client: fixtureClient('stores'), log: silentLog });
-    await expect(handler(event('extract'))).rejects.toThrow(/stores: GET .*page=2 failed with HTTP 503/);
+    await expect(handler(event('extract'))).rejects.toThrow(/stores: GET .*page=1.* failed with HTTP 503/);
     expect(storage.snapshot().size).toBe(0);
   });
 });

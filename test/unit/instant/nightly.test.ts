@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyHints } from '../../../functions/core/instant/apply.js';
 import { INSTANT_PREFIX } from '../../../functions/core/instant/ledger.js';
 import { nightlyTransform } from '../../../functions/core/instant/nightly.js';
@@ -12,6 +12,7 @@ import {
   tryAcquireDataLock,
 } from '../../../functions/core/storage/data-lock.js';
 import { createMemoryStorage } from '../../../functions/core/storage/memory.js';
+import type { Storage } from '../../../functions/core/storage/port.js';
 import type { DemoSiteServer } from '../../../functions/local/demo-site/server.js';
 import { clientFor, deps, hintFor, nightly, setHours, storeWithHours, text, useDemoSite } from './helpers.js';
 
@@ -37,6 +38,10 @@ async function extractNow(): Promise<TransformInput[]> {
 
 const lock = { ttlMs: 60_000, waitMs: 0 };
 
+/** The nightly transform of a run that started at `runStartedAt` and read `inputs`. */
+const transformRun = (storage: Storage, inputs: TransformInput[], runId: string, runStartedAt: Date) =>
+  nightlyTransform({ config, storage, inputs, log: silentLog, runId, runStartedAt, lock });
+
 describe('the nightly transform beside instant updates', () => {
   it('keeps what an instant update wrote after the run started, reconciles the rest, and counts the updates', async () => {
     const { storage } = await nightly(config);
@@ -51,15 +56,7 @@ describe('the nightly transform beside instant updates', () => {
     // Something the run must still reconcile: a document changed behind everyone's back.
     await storage.put(`kb/stores/${stale.id}.csv`, 'tampered');
 
-    const { result, instantUpdates } = await nightlyTransform({
-      config,
-      storage,
-      inputs,
-      log: silentLog,
-      runId: 'run-2',
-      runStartedAt,
-      lock,
-    });
+    const { result, instantUpdates } = await transformRun(storage, inputs, 'run-2', runStartedAt);
 
     expect(text(storage, `kb/stores/${edited.id}.csv`)).toContain('horario de verano');
     const entry = JSON.parse(text(storage, 'catalog/stores.json')).items.find(
@@ -74,6 +71,29 @@ describe('the nightly transform beside instant updates', () => {
     expect(storage.snapshot().has(DATA_LOCK_KEY)).toBe(false);
   });
 
+  it('keeps an item an instant update removed after the run started out of kb/ and the catalog', async () => {
+    const { storage } = await nightly(config);
+    const hidden = storeWithHours(server.site, 2);
+    const runStartedAt = new Date();
+    const inputs = await extractNow(); // the run still sees the item published
+
+    hidden.status = 'draft';
+    const later = () => new Date(runStartedAt.getTime() + 1000);
+    await applyHints([{ hint: hintFor(config, 'stores', hidden.id), ref: 1 }], deps(config, storage, later));
+    const { result } = await transformRun(storage, inputs, 'run-2', runStartedAt);
+    hidden.status = 'publish';
+
+    expect(storage.snapshot().has(`kb/stores/${hidden.id}.csv`)).toBe(false);
+    expect(storage.snapshot().has(`kb/stores/${hidden.id}.csv.metadata.json`)).toBe(false);
+    const catalog = JSON.parse(text(storage, 'catalog/stores.json'));
+    const ids = catalog.items.map((e: { source_id: string }) => Number(e.source_id));
+    expect(ids).not.toContain(hidden.id);
+    expect(catalog.count).toBe(ids.length);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(result.written).toEqual([]);
+    expect(result.deleted).toEqual([]);
+  });
+
   it('rewrites an update applied before the run started from the run’s own (newer) read', async () => {
     const { storage } = await nightly(config);
     const edited = storeWithHours(server.site, 2);
@@ -81,15 +101,7 @@ describe('the nightly transform beside instant updates', () => {
     await applyHints([{ hint: hintFor(config, 'stores', edited.id), ref: 1 }], deps(config, storage));
     setHours(edited, 'Horario B'); // saved again; this hint was lost
     const runStartedAt = new Date(Date.now() + 1000);
-    const { result, instantUpdates } = await nightlyTransform({
-      config,
-      storage,
-      inputs: await extractNow(),
-      log: silentLog,
-      runId: 'run-3',
-      runStartedAt,
-      lock,
-    });
+    const { result, instantUpdates } = await transformRun(storage, await extractNow(), 'run-3', runStartedAt);
     expect(result.written).toEqual([`kb/stores/${edited.id}.csv`]);
     expect(text(storage, `kb/stores/${edited.id}.csv`)).toContain('Horario B');
     expect(instantUpdates).toMatchObject({ count: 1, preserved: 0 });

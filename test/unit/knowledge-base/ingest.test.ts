@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { stat, utimes, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Log } from '../../../functions/core/shared/logger.js';
 import type { MemoryStorage } from '../../../functions/core/storage/memory.js';
@@ -44,6 +44,19 @@ describe('ingestLocalKb (incremental, like a Bedrock sync)', () => {
     });
     expect(second.rebuilt).toBeUndefined();
     expect((await stat(indexFileOf(dir.dir))).mtimeMs).toBe(before.mtimeMs);
+  });
+
+  it('a run that changes nothing reads the small manifest, not the index; a stale manifest is not trusted', async () => {
+    await ingest(store, dir.dir);
+    const file = indexFileOf(dir.dir);
+    const { size, atime, mtime } = await stat(file);
+    // Same size and time, unreadable bytes: only a run that reads the index file would notice.
+    await writeFile(file, Buffer.alloc(size, 0x20));
+    await utimes(file, atime, mtime);
+    expect(await ingest(store, dir.dir)).toMatchObject({ filesIndexed: 0, chunksAdded: 0, chunks: 6 });
+    // The index file changed since its manifest was written: the index itself is read (and found broken).
+    await writeFile(file, Buffer.alloc(size + 1, 0x20));
+    await expect(ingest(store, dir.dir)).rejects.toThrow(/is not valid JSON/);
   });
 
   it('re-indexes only what was added or changed, and removes the chunks of what was deleted', async () => {

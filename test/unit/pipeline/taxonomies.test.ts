@@ -3,6 +3,7 @@ import { extractType } from '../../../functions/core/pipeline/extract.js';
 import { loadExtracted } from '../../../functions/core/pipeline/raw.js';
 import { runPipeline } from '../../../functions/core/pipeline/run.js';
 import { transform } from '../../../functions/core/pipeline/transform.js';
+import { wordpressSchema } from '../../../functions/core/shared/config/schema.js';
 import { StorageError } from '../../../functions/core/shared/errors.js';
 import { type Log, silentLog } from '../../../functions/core/shared/logger.js';
 import type { TermsByTaxonomy, WpItem } from '../../../functions/core/shared/types.js';
@@ -19,6 +20,7 @@ import { generateDemoSite } from '../../../functions/local/demo-site/generate.js
 import { type DemoSiteServer, startDemoSite } from '../../../functions/local/demo-site/server.js';
 import { isPublic } from '../../../functions/local/demo-site/site.js';
 import { resolvedType, resolvedTypeNamed } from '../resolved.js';
+import { fakeClient } from './fake-client.js';
 import { fixture, referenceConfig } from './helpers.js';
 
 const config = referenceConfig();
@@ -122,7 +124,12 @@ describe('transform with taxonomy terms', () => {
 
   it('fails, naming the file and an item, when items carry term ids but the terms file is missing', async () => {
     const memory = await stored(storesWithTerms());
-    const error = await load(memory).catch((e: unknown) => e);
+    const before = memory.snapshot();
+    // The items stream into transform: it fails at the first item with term ids, before any write.
+    const error = await transform({ config, storage: memory, inputs: await load(memory) }).catch(
+      (e: unknown) => e,
+    );
+    expect(memory.snapshot()).toEqual(before);
     expect(error).toBeInstanceOf(StorageError);
     expect((error as Error).message).toBe(
       'terms file raw/stores/run-1.terms.json is missing, yet stores 101 carries categoria_tienda term ids: their names cannot be resolved',
@@ -139,47 +146,23 @@ describe('transform with taxonomy terms', () => {
 describe('extract with taxonomies', () => {
   it('stores the items with their term ids and every term of the type’s taxonomies next to them', async () => {
     const memory = createMemoryStorage();
-    const calls: [string, string | undefined][] = [];
-    const client = {
-      discover: async () => ({ name: '', apiRoot: '', routeStyle: 'pretty' as const, postTypes: [] }),
-      resolveTypes: async () => [],
-      fetchAll: async () => ({
-        type: 'stores',
-        items: storesWithTerms(),
-        total: 4,
-        pages: 1,
-        requests: 1,
-        retries: 0,
-        durationMs: 10,
-      }),
-      fetchTerms: async (taxonomy: string, options?: { runId?: string }) => {
-        calls.push([taxonomy, options?.runId]);
-        const terms = storeTerms()[taxonomy] ?? [];
-        return {
-          taxonomy,
-          terms,
-          total: terms.length,
-          pages: 1,
-          requests: 2,
-          retries: 1,
-          durationMs: 4,
-          cached: false,
-        };
-      },
-    };
+    const calls: string[] = [];
+    const client = fakeClient({ items: () => storesWithTerms(), terms: storeTerms(), calls });
+    const options = { wordpress: wordpressSchema.parse({}) };
     const warnings = ['stores: something optional is missing'];
-    const result = await extractType({ type: stores, warnings }, 'run-1', {
-      client,
-      storage: memory,
-      log: silentLog,
-    });
+    const result = await extractType(
+      { type: stores, warnings },
+      'run-1',
+      { client, storage: memory, log: silentLog },
+      options,
+    );
 
-    expect(calls).toEqual([['categoria_tienda', 'run-1']]);
+    expect(calls.filter((c) => c.startsWith('terms'))).toEqual(['terms categoria_tienda run-1']);
     expect(result).toMatchObject({
       rawKey: 'raw/stores/run-1.jsonl.gz',
       fetched: 4,
-      requests: 3,
-      retries: 1,
+      requests: 3, // the listing, one read by ids, the terms
+      retries: 0,
       resolved: resolvedFacts(stores),
       warnings,
     });
@@ -189,7 +172,12 @@ describe('extract with taxonomies', () => {
     expect(await getJson(memory, 'raw/stores/run-1.terms.json')).toEqual(storeTerms());
 
     const plain = { ...stores, name: 'plain', taxonomies: [] };
-    await extractType({ type: plain, warnings: [] }, 'run-1', { client, storage: memory, log: silentLog });
+    await extractType(
+      { type: plain, warnings: [] },
+      'run-1',
+      { client, storage: memory, log: silentLog },
+      options,
+    );
     expect(memory.snapshot().has('raw/plain/run-1.terms.json')).toBe(false);
   });
 });

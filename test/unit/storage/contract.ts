@@ -1,8 +1,10 @@
+import { writeFile } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConditionFailedError, StorageError } from '../../../functions/core/shared/errors.js';
 import { md5Hex } from '../../../functions/core/storage/codec.js';
 import type { Storage } from '../../../functions/core/storage/port.js';
+import { createTempDir, openStream, putFile } from '../../../functions/core/storage/stream.js';
 
 /** Makes a fresh, empty store for one test. */
 export type StorageFactory = () => Promise<Storage>;
@@ -263,6 +265,38 @@ export function describeStorageContract(name: string, factory: StorageFactory): 
       expect(await storage.deleteIf('locks/data.json', tag)).toBe(true);
       expect(await storage.get('locks/data.json')).toBeUndefined();
       expect(await storage.deleteIf('locks/data.json', tag)).toBe(false);
+    });
+
+    it('streams an object out (undefined when missing) and a file in, listed with its MD5', async () => {
+      const body = Buffer.from('línea 1\nlínea 2\n'.repeat(5000));
+      await storage.put('raw/stores/r1.jsonl.gz', body);
+      const stream = await openStream(storage, 'raw/stores/r1.jsonl.gz');
+      const chunks: Buffer[] = [];
+      for await (const chunk of stream ?? []) chunks.push(Buffer.from(chunk as Buffer));
+      expect(Buffer.concat(chunks)).toEqual(body);
+      expect(await openStream(storage, 'raw/stores/missing.jsonl.gz')).toBeUndefined();
+
+      const temp = await createTempDir('wpkb-contract-');
+      try {
+        const file = temp.file('catalog.json');
+        await writeFile(file, body);
+        await putFile(storage, 'catalog/stores.json', file, { contentType: 'application/json' });
+        expect(await storage.get('catalog/stores.json')).toEqual(body);
+        await writeFile(file, 'otra versión');
+        await putFile(storage, 'catalog/stores.json', file);
+        expect((await storage.list('catalog/')).map((o) => [o.key, o.md5])).toEqual([
+          ['catalog/stores.json', md5Hex('otra versión')],
+        ]);
+      } finally {
+        await temp.dispose();
+      }
+    });
+
+    it('writes with atomic: false like any put (same bytes, same listing)', async () => {
+      await storage.put('kb/stores/1.csv', 'uno', { atomic: false });
+      await storage.put('kb/stores/1.csv', 'uno bis', { atomic: false });
+      expect((await storage.get('kb/stores/1.csv'))?.toString()).toBe('uno bis');
+      expect((await storage.list('kb/')).map((o) => o.md5)).toEqual([md5Hex('uno bis')]);
     });
   });
 }

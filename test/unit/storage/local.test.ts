@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { StorageError } from '../../../functions/core/shared/errors.js';
+import { md5Hex } from '../../../functions/core/storage/codec.js';
 import type { Storage } from '../../../functions/core/storage/port.js';
 import { createLocalStorage } from '../../../functions/local/storage/directory.js';
 import { describeStorageContract, storageErrorFrom } from './contract.js';
@@ -149,5 +150,49 @@ describe('createLocalStorage', () => {
     await writeFile(path.join(dir, 'kb', 'stores', '12.csv.99'), 'leftover');
     await storage.delete(['kb/stores/12.csv']);
     expect(await tree(dir)).toEqual(['kb/', 'kb/stores/', 'kb/stores/12.csv.99']);
+  });
+});
+
+describe('local storage: MD5s it already knows', () => {
+  it('lists a file changed behind its back with the new MD5 (same size, new mtime)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'wpkb-local-md5-'));
+    try {
+      const storage = createLocalStorage(dir);
+      await storage.put('kb/stores/1.csv', 'abc');
+      expect((await storage.list('kb/'))[0]?.md5).toBe(md5Hex('abc'));
+      const file = path.join(dir, 'kb', 'stores', '1.csv');
+      await writeFile(file, 'xyz');
+      const later = new Date(Date.now() + 5000);
+      await utimes(file, later, later);
+      expect((await storage.list('kb/'))[0]?.md5).toBe(md5Hex('xyz'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('local storage: MD5s kept across runs', () => {
+  it('a new adapter on the same directory trusts what the last one hashed while the file is untouched', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'wpkb-local-md5-cache-'));
+    try {
+      await createLocalStorage(dir).put('kb/stores/1.csv', 'abc');
+      const file = path.join(dir, 'kb', 'stores', '1.csv');
+      const atime = new Date('2026-11-01T03:00:00.000Z');
+      const mtime = atime;
+      await utimes(file, atime, mtime); // a time utimes can set back exactly
+      await createLocalStorage(dir).list('kb/'); // hashed and remembered
+      // Same inode, size and time, other bytes: only a run that reads the file would see them.
+      await writeFile(file, 'xyz');
+      await utimes(file, atime, mtime);
+      expect((await createLocalStorage(dir).list('kb/'))[0]?.md5).toBe(md5Hex('abc'));
+      // A real change moves the time: read again.
+      const later = new Date(Date.now() + 5000);
+      await utimes(file, later, later);
+      expect((await createLocalStorage(dir).list('kb/'))[0]?.md5).toBe(md5Hex('xyz'));
+      // The cache is not an object of the store.
+      expect((await createLocalStorage(dir).list('')).map((o) => o.key)).toEqual(['kb/stores/1.csv']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -9,6 +9,7 @@
  *   {"op": "untrash", "id": 12, "restorePreviousStatus"?: true} → {"row": row}  (wp_untrash_post)
  *   {"op": "delete", "id": 12}                              → {"deleted": 12} (wp_delete_post, forced)
  *   {"op": "get", "id": 12}                                 → {"row": row}
+ *   {"op": "set_acf", "id": 12, "acf": {...}|false}          → {"row": row}  (post meta only: modified_gmt stays)
  *   {"op": "create_terms", "taxonomy": "t", "names": [...]} → {"terms": [{id, name}, ...]} (wp_insert_term)
  *   {"op": "rename_term", "taxonomy": "t", "name": "a", "to": "b"} → {"term": {id, name}} (wp_update_term)
  *   {"op": "delete_term", "taxonomy": "t", "name": "a"}     → {"deleted": id} (wp_delete_term)
@@ -71,6 +72,16 @@ switch ($input['op']) {
             $rows[] = wpkb_update_one($update);
         }
         wpkb_out(['rows' => $rows]);
+        break;
+
+    case 'set_acf':
+        // Post meta written without wp_update_post (an import, a script): modified_gmt does not move.
+        $id = (int) $input['id'];
+        if (!get_post($id)) {
+            wpkb_fail("set_acf: post $id not found");
+        }
+        wpkb_set_acf($id, $input['acf']);
+        wpkb_out(['row' => wpkb_row($id)]);
         break;
 
     case 'trash':

@@ -115,6 +115,15 @@ export const wordpressSchema = strictObject({
   retryBaseMs: z.number().int().min(1).max(60_000).default(500),
   retryMaxMs: z.number().int().min(1).max(300_000).default(30_000),
   userAgent: z.string().min(1).default('wpkb/0.1 (+WordPress to Amazon Bedrock knowledge sync)'),
+  /**
+   * Between full reads, a run lists each type (`_fields=id,modified_gmt`) and reads only new and changed
+   * items. Every this many days (and whenever the listing cannot be trusted) it reads everything again,
+   * because a change that does not move `modified_gmt` (post meta written without wp_update_post) shows
+   * only then. 0: every run is a full read.
+   */
+  fullReadEveryDays: z.number().int().min(0).max(365).default(7),
+  /** Items one extract invocation reads with all their fields (a read batch; the cloud maps over them). */
+  readBatchSize: z.number().int().min(1).max(100_000).default(10_000),
   /** Application-password user; the password comes from the environment (WPKB_WP_APP_PASSWORD) or a secret. */
   username: z.string().min(1).optional(),
 });

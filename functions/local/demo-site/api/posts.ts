@@ -42,7 +42,11 @@ function present(ctx: Context, item: DemoItem, restBase: string, tree: Json | un
 
 export function collection(ctx: Context, restBase: string, params: Params): RestResponse {
   const { page, perPage, order, orderby } = readPostQuery(params);
-  const listed = (ctx.site.items[restBase] ?? []).filter(isPublic);
+  // `include=1,2,3`: only those ids (WordPress ignores ids that are not published, or not numbers).
+  const include = params.has('include') ? new Set(params.list('include').map(Number)) : undefined;
+  const listed = (ctx.site.items[restBase] ?? []).filter(
+    (item) => isPublic(item) && (include === undefined || include.has(item.id)),
+  );
   const total = listed.length;
   const totalPages = Math.ceil(total / perPage);
   if (page > totalPages && total > 0) {

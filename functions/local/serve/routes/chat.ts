@@ -3,7 +3,8 @@ import cors from '@fastify/cors';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { checkVisitorToken } from '../../../core/auth/chat-access.js';
 import { mintVisitorToken, unixSeconds } from '../../../core/auth/visitor-token.js';
-import { BODY_MAX_BYTES, type ChatRequest, chatRequestSchema } from '../../../core/chat/http.js';
+import { BODY_MAX_BYTES, type ChatRequest } from '../../../core/chat/http.js';
+import { ChatHttpError, parseChatBody } from '../../../core/chat/request.js';
 import type { Clock } from '../../../core/shared/clock.js';
 import { LocalIndexMissingError } from '../../knowledge-base/index-file.js';
 import type { LocalAnswer } from '../answer/local-answerer.js';
@@ -103,31 +104,16 @@ export function chatRoutes(options: ChatRoutesOptions): ServeRoutes {
           }
         }
         const raw = typeof request.body === 'string' ? request.body : '';
-        let json: unknown;
+        let chatRequest: ChatRequest;
         try {
-          json = JSON.parse(raw);
-        } catch {
-          return refuse(
-            reply,
-            request,
-            400,
-            'invalid_json',
-            'The body must be JSON: {"message": "…", "sessionId": "…"}.',
-          );
-        }
-        const parsed = chatRequestSchema.safeParse(json);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0];
-          const field = issue?.path.join('.') || 'body';
-          const message =
-            issue?.code === 'invalid_type' && issue.path.length === 0
-              ? 'must be a JSON object'
-              : issue?.message;
-          return refuse(reply, request, 400, 'invalid_request', `${field}: ${message ?? 'is invalid'}`);
+          chatRequest = parseChatBody(raw);
+        } catch (error) {
+          if (!(error instanceof ChatHttpError)) throw error;
+          return refuse(reply, request, error.status, error.code, error.message);
         }
         const result = await backend({
           raw,
-          request: parsed.data,
+          request: chatRequest,
           ...(authorization ? { authorization } : {}),
         });
         if (result.status >= 400) {

@@ -1,0 +1,284 @@
+import { instantIdsOf } from '../instant/ledger.js';
+import type { Clock } from '../shared/clock.js';
+import type { ResolvedContentType } from '../shared/config/schema.js';
+import { StorageError } from '../shared/errors.js';
+import type { Log } from '../shared/logger.js';
+import type { WpItem } from '../shared/types.js';
+import { getJson, putJson } from '../storage/codec.js';
+import type { Storage } from '../storage/port.js';
+import { readJsonLinesGz } from '../storage/stream.js';
+import type { ListedItem, WordPressClient } from '../wordpress/client.js';
+import { type ExtractState, exists, readExtractState, readFingerprint } from './extract-state.js';
+import { keys } from './keys.js';
+
+export type ExtractMode = 'full' | 'incremental';
+
+/** `raw/<type>/<runId>.plan.json`: what this run reads of the type, for the read batches and assembly. */
+export interface ExtractPlan {
+  type: string;
+  runId: string;
+  mode: ExtractMode;
+  /** Why this mode, in words, for the run report. */
+  reason: string;
+  fingerprint: string;
+  /** When the items of the raw file this run writes were last all read (now, for a full read). */
+  fullReadAt: string;
+  /** Incremental: the previous complete run's raw file, where unchanged items come from. */
+  previousRawKey?: string;
+  /** Incremental: the run that wrote it (the type's state). */
+  previousRunId?: string;
+  /** The listing: `[id, modified_gmt]`, sorted by id. */
+  listing: [number, string | null][];
+  /** Ids to read with every field, sorted: everything (full) or the new and changed items. */
+  read: number[];
+  /** Ids per read batch. */
+  batchSize: number;
+  counts: PlanCounts;
+  listingStats: { pages: number; requests: number; retries: number; bytes: number; durationMs: number };
+}
+
+export interface PlanCounts {
+  listed: number;
+  /** Listed, not in the previous raw file (incremental only). */
+  added: number;
+  /** Listed with another modified_gmt than in the previous raw file (incremental only). */
+  changed: number;
+  /** In the previous raw file, not listed any more (incremental only). */
+  gone: number;
+  /** Taken over from the previous raw file (incremental only). */
+  reused: number;
+  /**
+   * Listed with the same modified_gmt, read again because an instant update touched the item since the
+   * previous run (incremental only): an edit that does not move modified_gmt (post meta written alone)
+   * must not be reverted by the previous raw copy.
+   */
+  instant?: number;
+}
+
+/** What the plan step returns (the state machine maps over `batches`): small, whatever the site's size. */
+export interface PlanSummary {
+  type: string;
+  runId: string;
+  mode: ExtractMode;
+  reason: string;
+  /** Batch numbers, 0-based: one extract invocation reads each. */
+  batches: number[];
+  counts: PlanCounts;
+  /** Ids to read with every field. */
+  toRead: number;
+}
+
+export interface PlanOptions {
+  /** Read everything whatever the state says (`--full`, `{"full": true}`). */
+  full?: boolean;
+  /** `wordpress.fullReadEveryDays`. */
+  fullReadEveryDays: number;
+  /** `wordpress.readBatchSize`. */
+  batchSize: number;
+  /** Reads carry an application password (the fingerprint depends on it). */
+  authenticated: boolean;
+}
+
+export interface PlanDeps {
+  client: WordPressClient;
+  storage: Storage;
+  log: Log;
+  clock: Clock;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** A nightly run starts a few minutes early or late: a full read due "every 7 days" must not slip to 8. */
+const SCHEDULE_SLACK_MS = 60 * 60 * 1000;
+
+const days = (ms: number) => Math.floor(ms / DAY_MS);
+
+/**
+ * Why the previous run's state cannot stand in for unchanged items (so everything is read), or
+ * undefined when it can. Pure: the state, the configuration and the clock decide.
+ */
+export function fullReadReason(input: {
+  full: boolean;
+  state: ExtractState | undefined;
+  unreadable?: string;
+  fingerprint: string;
+  now: Date;
+  fullReadEveryDays: number;
+}): string | undefined {
+  const { state } = input;
+  if (input.full) return 'asked for (--full)';
+  if (input.unreadable) return `the previous state cannot be read (${input.unreadable})`;
+  if (!state) return 'no previous complete run';
+  if (state.fingerprint !== input.fingerprint)
+    return `the type's configuration or the pipeline version changed since run ${state.runId}`;
+  if (input.fullReadEveryDays === 0) return 'every run reads everything (wordpress.fullReadEveryDays is 0)';
+  const elapsed = input.now.getTime() - Date.parse(state.fullReadAt);
+  if (elapsed >= input.fullReadEveryDays * DAY_MS - SCHEDULE_SLACK_MS)
+    return `scheduled: the last full read was ${days(elapsed)} days ago (${state.fullReadAt}; every ${input.fullReadEveryDays} days)`;
+  return undefined;
+}
+
+interface Diff {
+  read: number[];
+  counts: PlanCounts;
+  /** The listed ids, sorted. */
+  listed: number[];
+}
+
+/**
+ * The listing against the previous raw file (both sorted by id, merged in one pass): new and changed ids
+ * to read, gone and reused counts. Undefined with a reason when the file cannot be trusted: missing,
+ * not sorted, or holding another number of items than its state says.
+ */
+async function diffWithPrevious(
+  storage: Storage,
+  state: ExtractState,
+  listing: readonly ListedItem[],
+): Promise<Diff | { untrusted: string }> {
+  if (!(await exists(storage, state.rawKey)))
+    return { untrusted: `the previous raw file ${state.rawKey} is gone (expired?)` };
+  const previous = await readJsonLinesGz<WpItem>(storage, state.rawKey);
+  if (!previous) return { untrusted: `the previous raw file ${state.rawKey} is gone` };
+  const counts: PlanCounts = { listed: listing.length, added: 0, changed: 0, gone: 0, reused: 0 };
+  const read: number[] = [];
+  let at = 0;
+  let lines = 0;
+  let last = -1;
+  try {
+    for await (const item of previous) {
+      lines++;
+      const id = typeof item?.id === 'number' ? item.id : Number.NaN;
+      if (!(id > last)) return { untrusted: `${state.rawKey} is not sorted by id at line ${lines}` };
+      last = id;
+      while (at < listing.length && (listing[at] as ListedItem).id < id) {
+        read.push((listing[at] as ListedItem).id);
+        counts.added++;
+        at++;
+      }
+      const listed = listing[at];
+      if (listed?.id === id) {
+        if (listed.modified === (item.modified_gmt ?? null)) counts.reused++;
+        else {
+          read.push(id);
+          counts.changed++;
+        }
+        at++;
+      } else counts.gone++;
+    }
+  } catch (error) {
+    if (error instanceof StorageError) return { untrusted: error.message };
+    throw error;
+  }
+  for (; at < listing.length; at++) {
+    read.push((listing[at] as ListedItem).id);
+    counts.added++;
+  }
+  if (lines !== state.items)
+    return { untrusted: `${state.rawKey} holds ${lines} items but its state says ${state.items}` };
+  return { read, counts, listed: listing.map((item) => item.id) };
+}
+
+/** The diff, reading again the reused items instant updates touched since the previous run. */
+async function withInstantIds(storage: Storage, type: string, diff: Diff): Promise<Diff> {
+  const touched = await instantIdsOf(storage, type);
+  if (touched.size === 0) return diff;
+  const read = new Set(diff.read);
+  // Listed, not read already: reused items (the previous raw file holds them).
+  const again = diff.listed.filter((id) => touched.has(id) && !read.has(id));
+  if (again.length === 0) return diff;
+  return {
+    ...diff,
+    read: [...diff.read, ...again].sort((a, b) => a - b),
+    counts: { ...diff.counts, reused: diff.counts.reused - again.length, instant: again.length },
+  };
+}
+
+/**
+ * The first step of a type's extract: list it (ids and modified_gmt, every page, checked like a full
+ * read), decide the mode, and store the plan. Full: every listed id is read. Incremental: only ids that
+ * are new or whose modified_gmt moved; the others come from the previous complete run's raw file.
+ */
+export async function planExtract(
+  type: ResolvedContentType,
+  runId: string,
+  deps: PlanDeps,
+  options: PlanOptions,
+): Promise<PlanSummary> {
+  const now = deps.clock.now();
+  const fingerprint = readFingerprint(type, options.authenticated);
+  const listed = await deps.client.listItems(type);
+  const { state, unreadable } = await readExtractState(deps.storage, type.name);
+  let reason = fullReadReason({
+    full: options.full ?? false,
+    state,
+    ...(unreadable ? { unreadable } : {}),
+    fingerprint,
+    now,
+    fullReadEveryDays: options.fullReadEveryDays,
+  });
+  const undated = listed.items.filter((item) => item.modified === null).length;
+  if (reason === undefined && undated > 0)
+    reason = `${undated} listed items have no modified_gmt (changes cannot be told)`;
+  let diff: Diff | undefined;
+  if (reason === undefined && state) {
+    const found = await diffWithPrevious(deps.storage, state, listed.items);
+    if ('untrusted' in found) reason = found.untrusted;
+    else diff = await withInstantIds(deps.storage, type.name, found);
+  }
+
+  const incremental = reason === undefined && diff !== undefined && state !== undefined;
+  const plan: ExtractPlan = {
+    type: type.name,
+    runId,
+    mode: incremental ? 'incremental' : 'full',
+    reason: incremental
+      ? `unchanged configuration; last full read ${days(now.getTime() - Date.parse(state.fullReadAt))} days ago (${state.fullReadAt}), previous run ${state.runId}`
+      : (reason ?? 'no previous complete run'),
+    fingerprint,
+    fullReadAt: incremental ? state.fullReadAt : now.toISOString(),
+    ...(incremental ? { previousRawKey: state.rawKey, previousRunId: state.runId } : {}),
+    listing: listed.items.map((item) => [item.id, item.modified]),
+    read: diff?.read ?? listed.items.map((item) => item.id),
+    batchSize: options.batchSize,
+    counts: diff?.counts ?? { listed: listed.items.length, added: 0, changed: 0, gone: 0, reused: 0 },
+    listingStats: {
+      pages: listed.pages,
+      requests: listed.requests,
+      retries: listed.retries,
+      bytes: listed.bytes,
+      durationMs: listed.durationMs,
+    },
+  };
+  await putJson(deps.storage, keys.plan(type.name, runId), plan);
+  const batches = Math.ceil(plan.read.length / plan.batchSize);
+  deps.log.info('extract planned', {
+    type: type.name,
+    mode: plan.mode,
+    reason: plan.reason,
+    ...plan.counts,
+    toRead: plan.read.length,
+    batches,
+  });
+  return {
+    type: type.name,
+    runId,
+    mode: plan.mode,
+    reason: plan.reason,
+    batches: Array.from({ length: batches }, (_, i) => i),
+    counts: plan.counts,
+    toRead: plan.read.length,
+  };
+}
+
+/** The stored plan of a type's run; a StorageError when it is missing (the plan step did not run). */
+export async function loadPlan(storage: Storage, type: string, runId: string): Promise<ExtractPlan> {
+  const key = keys.plan(type, runId);
+  const plan = await getJson<ExtractPlan>(storage, key);
+  if (!plan || plan.type !== type || plan.runId !== runId || !Array.isArray(plan.read))
+    throw new StorageError(`extract plan ${key} is missing or not a plan of ${type} in run ${runId}`, key);
+  return plan;
+}
+
+/** The ids of one read batch. */
+export function batchIds(plan: ExtractPlan, batch: number): number[] {
+  return plan.read.slice(batch * plan.batchSize, (batch + 1) * plan.batchSize);
+}

@@ -1,0 +1,127 @@
+import type { ResolvedContentType } from '../shared/config/schema.js';
+import { oneLine, StorageError, WordPressError } from '../shared/errors.js';
+import type { Log } from '../shared/logger.js';
+import type { Storage } from '../storage/port.js';
+import { createTempDir, JsonLinesGzFile, putFile } from '../storage/stream.js';
+import type { FetchByIdsResult, WordPressClient } from '../wordpress/client.js';
+import { batchIds, type ExtractPlan, loadPlan } from './extract-plan.js';
+import { keys } from './keys.js';
+import { redactProtected } from './redact.js';
+
+/** What one read batch returns (the state machine collects these for the assembly). */
+export interface BatchResult {
+  batch: number;
+  /** Items read and stored in the batch's part file. */
+  items: number;
+  /** Listed ids the site did not return, even when asked a second time (the assembly lists again). */
+  missing: number[];
+  requests: number;
+  retries: number;
+  bytes: number;
+  durationMs: number;
+}
+
+/** `include=` requests started ahead of the one being written (a few times the client's concurrency). */
+const READ_AHEAD = 8;
+
+/** More missing ids than this in one batch: the type is changing under the read; better to fail now. */
+export const MAX_MISSING_PER_BATCH = 100;
+
+export interface ReadDeps {
+  client: WordPressClient;
+  storage: Storage;
+  log: Log;
+  /** Items stored so far in this batch (progress). */
+  onItems?: (count: number) => void;
+}
+
+/** `stores batch 2 of 5 (ids 1200–2400)`: how errors and logs name a batch. */
+export function batchLabel(plan: ExtractPlan, batch: number): string {
+  const ids = batchIds(plan, batch);
+  const batches = Math.ceil(plan.read.length / plan.batchSize);
+  return `${plan.type} batch ${batch + 1} of ${batches} (ids ${ids[0] ?? '-'}–${ids.at(-1) ?? '-'})`;
+}
+
+/**
+ * Reads one batch of a plan's ids with every field (`include=` requests of `perPage` ids, in order, through
+ * the client's limiter) into `raw/<type>/<runId>.part-<n>.jsonl.gz`, protected items redacted. Ids the site
+ * did not return are asked once more; those still missing are returned, never dropped silently. Any
+ * failure is a WordPressError naming the batch.
+ */
+export async function readBatch(
+  type: ResolvedContentType,
+  runId: string,
+  batch: number,
+  deps: ReadDeps,
+  options: { perPage: number; plan?: ExtractPlan },
+): Promise<BatchResult> {
+  const started = performance.now();
+  const plan = options.plan ?? (await loadPlan(deps.storage, type.name, runId));
+  const ids = batchIds(plan, batch);
+  const label = batchLabel(plan, batch);
+  if (ids.length === 0) throw new WordPressError(`${label}: the plan has no such batch`, '');
+  const temp = await createTempDir('wpkb-read-');
+  try {
+    const part = new JsonLinesGzFile(temp.file('part.jsonl.gz'));
+    const stats = { requests: 0, retries: 0, bytes: 0 };
+    const missing: number[] = [];
+    const chunks: number[][] = [];
+    for (let at = 0; at < ids.length; at += options.perPage) chunks.push(ids.slice(at, at + options.perPage));
+    // Requests go at most READ_AHEAD chunks ahead of the one being written (the client's limiter keeps
+    // `concurrency` in flight): the part file is written in id order, and memory holds a few chunks.
+    const reads: Promise<FetchByIdsResult>[] = [];
+    const request = (index: number) => {
+      const chunk = chunks[index];
+      if (!chunk) return;
+      const read = deps.client.fetchByIds(type, chunk);
+      read.catch(() => {}); // awaited below, in order
+      reads[index] = read;
+    };
+    for (let index = 0; index < READ_AHEAD; index++) request(index);
+    for (let index = 0; index < chunks.length; index++) {
+      const result = await (reads[index] as Promise<FetchByIdsResult>);
+      delete reads[index];
+      request(index + READ_AHEAD);
+      stats.requests += result.requests;
+      stats.retries += result.retries;
+      stats.bytes += result.bytes;
+      let items = result.items;
+      if (result.missing.length > 0) {
+        // Asked again on its own: a transient omission is not a change.
+        const again = await deps.client.fetchByIds(type, result.missing);
+        stats.requests += again.requests;
+        stats.retries += again.retries;
+        stats.bytes += again.bytes;
+        missing.push(...again.missing);
+        items = [...items, ...again.items].sort((a, b) => a.id - b.id);
+      }
+      for (const item of items) await part.write(redactProtected(item));
+      deps.onItems?.(items.length);
+    }
+    await part.close();
+    if (missing.length > MAX_MISSING_PER_BATCH) {
+      throw new WordPressError(
+        `${label}: ${missing.length} listed items were not returned by include= (first: ${missing.slice(0, 5).join(', ')}); the type changed while it was read — not passing on a possibly incomplete type`,
+        '',
+      );
+    }
+    await putFile(deps.storage, keys.part(type.name, runId, batch), part.file);
+    const result: BatchResult = {
+      batch,
+      items: part.count,
+      missing,
+      ...stats,
+      durationMs: Math.round(performance.now() - started),
+    };
+    deps.log.info('extract batch read', { type: type.name, ...result, missing: missing.length });
+    return result;
+  } catch (error) {
+    if (error instanceof StorageError) throw error; // transient: the state machine retries it
+    if (error instanceof WordPressError && error.message.startsWith(label)) throw error;
+    const url = error instanceof WordPressError ? error.url : '';
+    const status = error instanceof WordPressError ? error.status : undefined;
+    throw new WordPressError(`${label}: ${oneLine(error)}`, url, status, { cause: error });
+  } finally {
+    await temp.dispose();
+  }
+}
