@@ -1,5 +1,6 @@
 import { ArnFormat, Aspects, Aws, type IAspect, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -124,5 +125,14 @@ class AllowAlarmsToPublish implements IAspect {
         conditions,
       }),
     );
+  }
+}
+
+/** Sends an alarm's state changes — ALARM and back to OK — to the alert topic. */
+export function notifyAlerts(topic: sns.ITopic, ...alarms: cloudwatch.Alarm[]): void {
+  const notify = new actions.SnsAction(topic);
+  for (const alarm of alarms) {
+    alarm.addAlarmAction(notify);
+    alarm.addOkAction(notify);
   }
 }

@@ -1,10 +1,11 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { MESSAGE_MAX, SESSION_ID_PATTERN, VISITOR_CHAT_RESOURCE } from '../functions/core/chat/http.js';
 import type { ChatCloudConfig } from '../functions/core/shared/config/cloud-schema.js';
+import { protectStage } from './api-waf.js';
 import type { ChatAssistant } from './chat-assistant.js';
 import { acknowledge } from './nag.js';
 import { secretReadStatements } from './pinecone-index.js';
@@ -306,84 +307,16 @@ export class ChatApi extends Construct {
     });
     this.usagePlan.addApiKey(this.apiKey);
 
-    const stage = this.api.deploymentStage;
-    if (settings.waf.enabled) {
-      this.webAcl = this.createWebAcl(namePrefix, settings.waf.ipRateLimit);
-      const association = new wafv2.CfnWebACLAssociation(this, 'WafAssociation', {
-        resourceArn: stage.stageArn,
-        webAclArn: this.webAcl.attrArn,
-      });
-      association.node.addDependency(stage);
-    } else {
-      acknowledge(
-        stage,
-        'AwsSolutions-APIG3',
+    this.webAcl = protectStage(this, this.api, {
+      waf: settings.waf,
+      name: `${namePrefix}-chat`,
+      description: 'wpkb chat endpoint: IP reputation, rate limit per client IP, body size',
+      withoutWaf:
         'AWS WAF is optional (cloud.chat.waf.enabled, on in the reference prod): without it the usage plan still throttles and caps each key, the stage throttles all keys together, and the body is validated.',
-      );
-    }
-    const cloudWatchRole = this.api.node.tryFindChild('CloudWatchRole');
-    if (cloudWatchRole) {
-      acknowledge(
-        cloudWatchRole,
-        'AwsSolutions-IAM4',
-        "API Gateway's account-wide CloudWatch Logs role must write to every API's log groups in the account and region; AWS provides AmazonAPIGatewayPushToCloudWatchLogs for exactly that role.",
-        // The managed policy's ARN always carries the AWS::Partition pseudo parameter.
-        'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs',
-      );
-    }
+    });
 
     this.url = this.api.urlForPath('/chat');
     // RestApi's own `Endpoint` output (the stage URL) would duplicate ChatApiUrl.
     this.api.node.tryRemoveChild('Endpoint');
-  }
-
-  /** Block rules on the stage: AWS's IP reputation list, a rate limit per client IP, bodies over 16 KB. */
-  private createWebAcl(namePrefix: string, ipRateLimit: number): wafv2.CfnWebACL {
-    const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
-      cloudWatchMetricsEnabled: true,
-      metricName,
-      sampledRequestsEnabled: true,
-    });
-    return new wafv2.CfnWebACL(this, 'WebAcl', {
-      name: `${namePrefix}-chat`,
-      description: 'wpkb chat endpoint: IP reputation, rate limit per client IP, body size',
-      scope: 'REGIONAL',
-      defaultAction: { allow: {} },
-      visibilityConfig: visibility(`${namePrefix}-chat`),
-      rules: [
-        {
-          name: 'AmazonIpReputationList',
-          priority: 0,
-          overrideAction: { none: {} },
-          statement: {
-            managedRuleGroupStatement: { vendorName: 'AWS', name: 'AWSManagedRulesAmazonIpReputationList' },
-          },
-          visibilityConfig: visibility('ip-reputation'),
-        },
-        {
-          name: 'RateLimitPerIp',
-          priority: 1,
-          action: { block: { customResponse: { responseCode: 429 } } },
-          statement: {
-            rateBasedStatement: { limit: ipRateLimit, aggregateKeyType: 'IP', evaluationWindowSec: 300 },
-          },
-          visibilityConfig: visibility('rate-limit-per-ip'),
-        },
-        {
-          name: 'BodyOver16KB',
-          priority: 2,
-          action: { block: { customResponse: { responseCode: 413 } } },
-          statement: {
-            sizeConstraintStatement: {
-              fieldToMatch: { body: { oversizeHandling: 'MATCH' } },
-              comparisonOperator: 'GT',
-              size: 16_384,
-              textTransformations: [{ priority: 0, type: 'NONE' }],
-            },
-          },
-          visibilityConfig: visibility('body-size'),
-        },
-      ],
-    });
   }
 }

@@ -19,9 +19,17 @@ export const DATA_PREFIXES = {
   catalog: 'catalog/',
   exports: 'exports/',
   runs: 'runs/',
-  /** Per content type, its last complete run (what the next run's incremental read compares with). */
+  /** The instant-update ledger (functions/core/instant/ledger.ts): one object per applied hint. */
+  instant: 'instant/',
+  /**
+   * Per content type, its last complete run (what the next run's incremental read compares with, and the
+   * boilerplate blocks an instant update leaves out).
+   */
   state: 'state/',
 } as const;
+
+/** The data lock every writer of shared objects takes (functions/core/storage/data-lock.ts). */
+export const DATA_LOCK_OBJECT = 'locks/data.json';
 
 /**
  * The data bucket (raw, kb, curated, catalog, exports, runs) and its server access log bucket.

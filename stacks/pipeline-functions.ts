@@ -7,9 +7,9 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { WpkbConfig } from '../functions/core/shared/config/schema.js';
 import { SYNCED_DATA_SOURCE_KEY } from '../functions/core/sync/synced-data-source.js';
-import { DATA_PREFIXES } from './data-bucket.js';
+import { DATA_LOCK_OBJECT, DATA_PREFIXES } from './data-bucket.js';
 import { acknowledge } from './nag.js';
-import { secretReadStatements, secretResourceArn } from './pinecone-index.js';
+import { secretReadStatements } from './pinecone-index.js';
 import type { CloudNames } from './settings.js';
 import { WpkbFunction, type WpkbFunctionProps } from './wpkb-function.js';
 
@@ -96,6 +96,7 @@ export class PipelineFunctions extends Construct {
     const { config, names, dataBucket: bucket } = props;
     const pipeline = config.cloud.pipeline;
     const objects = (prefix: string) => bucket.arnForObjects(`${prefix}*`);
+    const lock = bucket.arnForObjects(DATA_LOCK_OBJECT);
     this.logRetention = pipeline.logRetentionDays as logs.RetentionDays;
     this.namePrefix = names.prefix;
     this.sourceMaps = config.cloud.sourceMaps;
@@ -129,24 +130,19 @@ export class PipelineFunctions extends Construct {
           actions: ['s3:GetObject'],
           resources: [objects(DATA_PREFIXES.raw), objects(DATA_PREFIXES.state)],
         }),
-        // Whether the state and the previous raw file exist: a listing of exactly their keys.
+        // Whether the state and the previous raw file exist: a listing of exactly their keys. And the
+        // instant-update ledger's keys: items an instant update touched are read again (extract-plan.ts).
         new iam.PolicyStatement({
           sid: 'ListRawAndState',
           actions: ['s3:ListBucket'],
           resources: [bucket.bucketArn],
           conditions: {
-            StringLike: { 's3:prefix': [`${DATA_PREFIXES.raw}*`, `${DATA_PREFIXES.state}*`] },
+            StringLike: {
+              's3:prefix': [`${DATA_PREFIXES.raw}*`, `${DATA_PREFIXES.state}*`, `${DATA_PREFIXES.instant}*`],
+            },
           },
         }),
-        ...(passwordSecret
-          ? [
-              new iam.PolicyStatement({
-                sid: 'ReadWordPressPassword',
-                actions: ['secretsmanager:GetSecretValue'],
-                resources: [secretResourceArn(this, passwordSecret)],
-              }),
-            ]
-          : []),
+        ...(passwordSecret ? secretReadStatements(this, passwordSecret, undefined, 'WordPressPassword') : []),
       ],
     });
     acknowledge(
@@ -189,6 +185,7 @@ export class PipelineFunctions extends Construct {
                 DATA_PREFIXES.curated,
                 DATA_PREFIXES.catalog,
                 DATA_PREFIXES.exports,
+                DATA_PREFIXES.instant,
                 SYNCED_DATA_SOURCE_KEY,
                 // state/<type>.json: what the previous run's transform made of a type (skip when unchanged).
                 `${DATA_PREFIXES.state}*`,
@@ -199,9 +196,13 @@ export class PipelineFunctions extends Construct {
         new iam.PolicyStatement({
           sid: 'ReadInputs',
           actions: ['s3:GetObject'],
+          // catalog/: entries of items an instant update re-read during the run are kept as stored.
           resources: [
             objects(DATA_PREFIXES.raw),
             objects(DATA_PREFIXES.curated),
+            objects(DATA_PREFIXES.catalog),
+            objects(DATA_PREFIXES.instant),
+            lock,
             objects(DATA_PREFIXES.state),
             bucket.arnForObjects(SYNCED_DATA_SOURCE_KEY),
           ],
@@ -215,16 +216,27 @@ export class PipelineFunctions extends Construct {
             objects(DATA_PREFIXES.exports),
             objects(DATA_PREFIXES.runs),
             objects(DATA_PREFIXES.state),
+            lock,
           ],
         }),
         new iam.PolicyStatement({
+          // Gone documents; the instant-update ledger once counted; the data lock on release.
           sid: 'DeleteGoneDocuments',
           actions: ['s3:DeleteObject'],
-          resources: [objects(DATA_PREFIXES.kb)],
+          resources: [objects(DATA_PREFIXES.kb), objects(DATA_PREFIXES.instant), lock],
         }),
       ],
     });
-    for (const prefix of ['raw', 'curated', 'kb', 'catalog', 'exports', 'runs', 'state'] as const) {
+    for (const prefix of [
+      'raw',
+      'curated',
+      'kb',
+      'catalog',
+      'exports',
+      'runs',
+      'state',
+      'instant',
+    ] as const) {
       acknowledge(
         this.roleOf('Transform'),
         'AwsSolutions-IAM5',
@@ -271,6 +283,12 @@ export class PipelineFunctions extends Construct {
           sid: 'UpdateRunReports',
           actions: ['s3:GetObject', 's3:PutObject'],
           resources: [objects(DATA_PREFIXES.runs)],
+        }),
+        new iam.PolicyStatement({
+          // Held around StartIngestionJob: never beside an instant update's direct ingestion.
+          sid: 'DataLock',
+          actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+          resources: [lock],
         }),
         // Post-sync canaries (action "canaries"): only when some are configured.
         ...(config.canaries.questions.length > 0

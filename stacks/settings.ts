@@ -19,10 +19,16 @@ export interface CloudNames {
    * notifications use the same one. Default `wpkb/<env>/webhook`.
    */
   siteSecret: string;
+  /**
+   * The webhook's secret (instant updates): `cloud.instantUpdates.secret`, else the site's shared secret —
+   * by default one secret per site signs the plugin's notifications and its visitor tokens.
+   */
+  webhookSecret: string;
 }
 
 export function cloudNames(config: WpkbConfig): CloudNames {
   const prefix = `wpkb-${config.env}`;
+  const siteSecret = config.cloud.chat.visitorTokens.secret ?? `wpkb/${config.env}/webhook`;
   const pinecone = config.cloud.pinecone;
   return {
     env: config.env,
@@ -31,7 +37,8 @@ export function cloudNames(config: WpkbConfig): CloudNames {
     pineconeIndex: pinecone.indexName ?? prefix.slice(0, 45),
     pineconeNamespace: pinecone.namespace ?? config.env,
     pineconeSecret: pinecone.apiKeySecret ?? `wpkb/${config.env}/pinecone`,
-    siteSecret: config.cloud.chat.visitorTokens.secret ?? `wpkb/${config.env}/webhook`,
+    siteSecret,
+    webhookSecret: config.cloud.instantUpdates.secret ?? siteSecret,
   };
 }
 

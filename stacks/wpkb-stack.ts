@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { buildAssistantDefinition } from '../functions/core/assistant/build-definition.js';
 import type { WpkbConfig } from '../functions/core/shared/config/schema.js';
@@ -11,10 +11,14 @@ import { agentChatAssistant, type ChatAssistant, KnowledgeBaseChatAssistant } fr
 import { CuratedKnowledge } from './curated-knowledge.js';
 import { DATA_PREFIXES, DataBucket } from './data-bucket.js';
 import { AgentGuardrail } from './guardrail.js';
+import { InstantUpdateQueue } from './instant-update-queue.js';
+import { InstantUpdateWorker, workerTimeout } from './instant-update-worker.js';
 import { KnowledgeBase } from './knowledge-base.js';
 import { PineconeIndex } from './pinecone-index.js';
 import { Pipeline } from './pipeline.js';
+import { lambdaConfig } from './pipeline-functions.js';
 import { type CloudNames, cloudNames } from './settings.js';
+import { WebhookApi } from './webhook-api.js';
 
 export interface WpkbStackProps extends StackProps {
   /** Validated configuration (bin/app.ts loads it once). */
@@ -40,7 +44,9 @@ export interface WpkbStackProps extends StackProps {
  * `cloud.assistant.engine`: the agent + alias with its mall-directory action group (`agent`), or nothing
  * but what the chat Lambda needs to answer itself (`knowledge-base`: a conversation table) — and the
  * guardrail where configured; the ingestion pipeline that keeps the knowledge base current (agent steps
- * for the agent engine only); the chat endpoint (unless `cloud.chat.enabled` is false).
+ * for the agent engine only); the chat endpoint (unless `cloud.chat.enabled` is false); instant updates
+ * from the WordPress plugin when `cloud.instantUpdates.enabled` (webhook → FIFO queue → worker → direct
+ * ingestion).
  */
 export class WpkbStack extends Stack {
   readonly names: CloudNames;
@@ -57,6 +63,7 @@ export class WpkbStack extends Stack {
   readonly alerts: AlertTopic;
   readonly pipeline: Pipeline;
   readonly chat?: ChatApi;
+  readonly instantUpdates?: { webhook: WebhookApi; queue: InstantUpdateQueue; worker: InstantUpdateWorker };
 
   constructor(scope: Construct, id: string, props: WpkbStackProps) {
     const { config, instruction, knowledgeDir, mallDirectorySchema, ...stackProps } = props;
@@ -231,6 +238,48 @@ export class WpkbStack extends Stack {
       });
     }
 
+    if (cloud.instantUpdates.enabled) {
+      const settings = cloud.instantUpdates;
+      const bundledConfig = lambdaConfig(config);
+      const queue = new InstantUpdateQueue(this, 'InstantUpdateQueue', {
+        namePrefix: names.prefix,
+        // Beyond the worker's timeout, so a hint is never handed to a second worker while the first runs.
+        visibilityTimeout: workerTimeout(settings).plus(Duration.minutes(1)),
+        maxReceiveCount: settings.maxReceiveCount,
+        alertTopic: this.alerts.topic,
+      });
+      const webhook = new WebhookApi(this, 'WebhookApi', {
+        settings,
+        namePrefix: names.prefix,
+        env: names.env,
+        secret: names.webhookSecret,
+        // The site's shared secret unless instant updates name their own: then its KMS key goes with it.
+        secretKmsKeyArn:
+          settings.secretKmsKeyArn ??
+          (settings.secret ? undefined : cloud.chat.visitorTokens.secretKmsKeyArn),
+        queue: queue.queue,
+        bundledConfig,
+        sourceMaps: cloud.sourceMaps,
+        // One API Gateway logs role per account and region: the chat endpoint's, when there is one.
+        cloudWatchRole: !this.chat && cloud.chat.cloudWatchRole,
+      });
+      const worker = new InstantUpdateWorker(this, 'InstantUpdateWorker', {
+        settings,
+        namePrefix: names.prefix,
+        env: names.env,
+        queue: queue.queue,
+        dataBucket: this.data.bucket,
+        knowledgeBaseId: this.knowledgeBase.knowledgeBaseId,
+        knowledgeBaseArn: this.knowledgeBase.knowledgeBaseArn,
+        dataSourceId: this.knowledgeBase.dataSourceId,
+        bundledConfig,
+        sourceMaps: cloud.sourceMaps,
+        ...(cloud.wordpressPasswordSecret ? { wordpressPasswordSecret: cloud.wordpressPasswordSecret } : {}),
+        alertTopic: this.alerts.topic,
+      });
+      this.instantUpdates = { webhook, queue, worker };
+    }
+
     const outputs: Record<string, [string, string]> = {
       DataBucketName: [
         this.data.bucket.bucketName,
@@ -278,6 +327,16 @@ export class WpkbStack extends Stack {
         ChatApiKeyCommand: [
           `aws apigateway get-api-key --api-key ${this.chat.apiKey.keyId} --include-value --query value --output text`,
           'Prints the chat endpoint API key value',
+        ],
+      }),
+      ...(this.instantUpdates && {
+        WebhookUrl: [
+          this.instantUpdates.webhook.url,
+          "The WordPress plugin's endpoint (WPKB_ENDPOINT): signed POST of change notifications",
+        ],
+        InstantUpdatesDeadLetterQueue: [
+          this.instantUpdates.queue.deadLetterQueue.queueUrl,
+          'Instant updates that failed every retry (inspect, then purge or redrive)',
         ],
       }),
     };

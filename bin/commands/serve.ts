@@ -5,12 +5,18 @@ import { MAX_TOKEN_LIFETIME_SECONDS } from '../../functions/core/auth/visitor-to
 import type { Clock } from '../../functions/core/shared/clock.js';
 import { loadConfig } from '../../functions/core/shared/config/load.js';
 import { oneLine } from '../../functions/core/shared/errors.js';
+import { silentLog } from '../../functions/core/shared/logger.js';
+import { createWordPressClient } from '../../functions/core/wordpress/client.js';
+import { createLocalUpdater, type LocalUpdater } from '../../functions/local/instant/updater.js';
+import { chunkingFromConfig, embedderFromConfig } from '../../functions/local/knowledge-base/from-config.js';
 import { indexFileOf, readIndexFile } from '../../functions/local/knowledge-base/index-file.js';
 import { dataDirAnswerer } from '../../functions/local/serve/answer/from-data-dir.js';
 import { proxyBackend } from '../../functions/local/serve/proxy.js';
 import { chatRoutes, localBackend } from '../../functions/local/serve/routes/chat.js';
 import { demoRoutes } from '../../functions/local/serve/routes/demo.js';
+import { webhookRoutes } from '../../functions/local/serve/routes/webhook.js';
 import { type RunningServe, type ServeRoutes, startServe } from '../../functions/local/serve/server.js';
+import { createLocalStorage } from '../../functions/local/storage/directory.js';
 import { readCdkContext } from '../cdk-context.js';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
@@ -58,7 +64,9 @@ const originOf = (url: string) => new URL(url).origin;
 /**
  * `wpkb serve`: the local server (127.0.0.1) — the demo page with the chat widget, `POST /chat`
  * answered from the local knowledge base and the mall directory (or proxied to a deployed endpoint),
- * `GET /token` when a secret is set. One line per request; Ctrl-C or SIGTERM stops it cleanly.
+ * `GET /token` when a secret is set, and `POST /webhook` for the WordPress plugin's signed change
+ * notifications (instant updates of the data directory and its local index). One line per request and
+ * per update; Ctrl-C or SIGTERM stops it cleanly.
  */
 export function registerServe(program: Command): void {
   program
@@ -71,7 +79,7 @@ export function registerServe(program: Command): void {
     .option('--wp-url <url>', 'the WordPress site (visitor tokens are bound to it; default: site.url)')
     .option(
       '--secret <s>',
-      "the site's shared secret: /chat then requires a visitor token (default: WPKB_SECRET)",
+      "the site's shared secret: /chat then requires a visitor token, POST /webhook accepts the plugin's signed notifications (default: WPKB_SECRET)",
     )
     .option('--token-ttl <seconds>', 'lifetime of tokens minted by GET /token', '900')
     .option('--endpoint <url>', 'proxy /chat to this deployed chat endpoint instead of answering locally')
@@ -124,6 +132,8 @@ async function serve(flags: ServeFlags): Promise<void> {
       })
     : localBackend(dataDirAnswerer({ config, dataDir, clock }));
   const tokens = flags.secret ? { secret: flags.secret, site, ttlSeconds: flags.tokenTtl, clock } : undefined;
+  const updater = await instantUpdater(config, site, dataDir, say);
+  if (!flags.secret) say('warning: no --secret (WPKB_SECRET): POST /webhook refuses every notification');
   const routes: ServeRoutes[] = [
     demoRoutes({ answersFrom, ...(tokens ? { tokenUrl: '/token' } : {}) }),
     chatRoutes({
@@ -132,6 +142,13 @@ async function serve(flags: ServeFlags): Promise<void> {
       allowedOrigins: [
         ...new Set([...(flags.wpUrl ? [originOf(flags.wpUrl)] : []), ...flags.allowOrigin.map(originOf)]),
       ],
+    }),
+    webhookRoutes({
+      secret: flags.secret,
+      siteUrl: site,
+      contentTypes: config.contentTypes,
+      clock,
+      updater,
     }),
   ];
 
@@ -146,13 +163,42 @@ async function serve(flags: ServeFlags): Promise<void> {
       say(`${signal}: stopping`);
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      server.close().then(resolve, (error: unknown) => {
-        say(`stop failed: ${oneLine(error)}`);
-        resolve();
-      });
+      Promise.all([server.close(), updater.close()]).then(
+        () => resolve(),
+        (error: unknown) => {
+          say(`stop failed: ${oneLine(error)}`);
+          resolve();
+        },
+      );
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
   say('stopped');
+}
+
+/** The instant updates of `POST /webhook`: the data directory, its local index, the site's REST API. */
+async function instantUpdater(
+  config: ReturnType<typeof loadConfig>,
+  site: string,
+  dataDir: string,
+  say: (line: string) => void,
+): Promise<LocalUpdater> {
+  const siteConfig = { ...config, site: { ...config.site, url: site } };
+  const password = process.env.WPKB_WP_APP_PASSWORD;
+  return createLocalUpdater({
+    config: siteConfig,
+    storage: createLocalStorage(dataDir),
+    client: createWordPressClient(
+      { ...siteConfig.wordpress, siteUrl: site, ...(password ? { password } : {}) },
+      { log: silentLog },
+    ),
+    log: silentLog,
+    now: () => new Date(),
+    dataDir,
+    chunking: chunkingFromConfig(siteConfig),
+    embedder: await embedderFromConfig(siteConfig),
+    print: say,
+    owner: `serve:${process.pid}`,
+  });
 }

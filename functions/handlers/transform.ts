@@ -1,10 +1,10 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
+import { CLOUD_NIGHTLY_LOCK, type NightlyLockSettings, nightlyTransform } from '../core/instant/nightly.js';
 import { loadCurated } from '../core/pipeline/curated.js';
 import { stateSources, writeExtractStates } from '../core/pipeline/extract-state.js';
 import { loadExtracted } from '../core/pipeline/raw.js';
 import { buildRunReport, type RunReport, writeRunReport } from '../core/pipeline/report.js';
-import { transform } from '../core/pipeline/transform.js';
 import { type Clock, systemClock } from '../core/shared/clock.js';
 import { lambdaSettings } from '../core/shared/config/lambda-env.js';
 import { taxonomySchema, type WpkbConfig } from '../core/shared/config/schema.js';
@@ -62,6 +62,8 @@ export interface TransformHandlerDeps {
   storage: Storage;
   log: Log;
   clock: Clock;
+  /** The data lock around transform (default CLOUD_NIGHTLY_LOCK). */
+  lock?: NightlyLockSettings;
   /**
    * The knowledge base and data source the functions are deployed with (cloud). When `kb/` was not last
    * ingested completely into them (a replaced data source, a first run), transform writes the
@@ -78,13 +80,18 @@ export function makeTransformHandler(deps: TransformHandlerDeps) {
     const started = deps.clock.now();
     const inputs = await loadExtracted(deps.storage, deps.config.contentTypes, extracts);
     const curated = await loadCurated(deps.storage, deps.log);
-    const result = await transform({
+    const { result, instantUpdates } = await nightlyTransform({
       config: deps.config,
       storage: deps.storage,
       inputs,
       extra: [curated],
       force,
       log: deps.log,
+      runId,
+      // The execution's start (before extract) when the state machine passes it; else now, which
+      // preserves nothing an update wrote during extract (the next night corrects any stale copy).
+      runStartedAt: event.startedAt ? new Date(event.startedAt) : started,
+      lock: { ...(deps.lock ?? CLOUD_NIGHTLY_LOCK), now: () => deps.clock.now() },
     });
     const fullSync = deps.dataSource
       ? await markSyncPendingIfReplaced(deps, deps.dataSource, runId)
@@ -101,6 +108,7 @@ export function makeTransformHandler(deps: TransformHandlerDeps) {
       extracts,
       transform: result,
       ...(fullSync ? { fullSync } : {}),
+      instantUpdates,
       durationsMs: {
         // The Map runs the types side by side: extraction took as long as the slowest one.
         extract: Math.max(0, ...extracts.map((e) => e.durationMs)),

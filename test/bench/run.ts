@@ -4,6 +4,7 @@ import { loadConfig } from '../../functions/core/shared/config/load.js';
 import { wordpressSchema } from '../../functions/core/shared/config/schema.js';
 import { silentLog } from '../../functions/core/shared/logger.js';
 import { createWordPressClient } from '../../functions/core/wordpress/client.js';
+import { instantBench } from './instant.js';
 import { localKbBench } from './local-kb.js';
 import {
   endToEndBench,
@@ -144,6 +145,12 @@ main().then(
       console.error(error);
       process.exitCode = 1;
     });
+    await instantBench()
+      .then((lines) => console.log(`\n${lines.join('\n')}`))
+      .catch((error: unknown) => {
+        console.error(error);
+        process.exitCode = 1;
+      });
     let endToEnd: string[] = [];
     try {
       await memoryBench(args.big ? [5000, 30000, 100_000] : [5000, 30000]);

@@ -37,6 +37,8 @@ const resource = (s: PipelineSynth, construct: IConstruct) => {
 };
 const bucketArn = (s: PipelineSynth) => getAtt(id(s.stack.data.bucket), 'Arn');
 const objects = (s: PipelineSynth, prefix: string) => ({ 'Fn::Join': ['', [bucketArn(s), `/${prefix}*`]] });
+/** The data lock's exact object: no wildcard. */
+const lockObject = (s: PipelineSynth) => ({ 'Fn::Join': ['', [bucketArn(s), '/locks/data.json']] });
 /** The inline policy statements of a pipeline function's role, without the logs and traces every role has. */
 function ownStatements(s: PipelineSynth, fn: 'Extract' | 'Transform' | 'Sync' | 'Guard'): Statement[] {
   const role = resource(s, s.pipeline.functions.roleOf(fn));
@@ -161,7 +163,7 @@ describe('pipeline Lambda functions', () => {
 });
 
 describe('pipeline IAM (least privilege)', () => {
-  it('extract may only write raw/, read raw/ and state/, and list keys under them', () => {
+  it('extract may only write raw/, read raw/ and state/, and list keys under them and under instant/ (the ledger)', () => {
     expect(ownStatements(dev, 'Extract')).toEqual([
       { Sid: 'WriteRaw', Effect: 'Allow', Action: 's3:PutObject', Resource: objects(dev, 'raw/') },
       {
@@ -175,7 +177,7 @@ describe('pipeline IAM (least privilege)', () => {
         Effect: 'Allow',
         Action: 's3:ListBucket',
         Resource: bucketArn(dev),
-        Condition: { StringLike: { 's3:prefix': ['raw/*', 'state/*'] } },
+        Condition: { StringLike: { 's3:prefix': ['raw/*', 'state/*', 'instant/*'] } },
       },
     ]);
   });
@@ -220,6 +222,7 @@ describe('pipeline IAM (least privilege)', () => {
               'curated/',
               'catalog/',
               'exports/',
+              'instant/',
               'runs/synced-data-source.json',
               'state/*',
             ],
@@ -227,11 +230,15 @@ describe('pipeline IAM (least privilege)', () => {
         },
       },
       {
+        // catalog/ and instant/: what instant updates wrote during the run; the data lock.
         Sid: 'ReadInputs',
         Effect: 'Allow',
         Action: 's3:GetObject',
         Resource: [
+          objects(dev, 'catalog/'),
           objects(dev, 'curated/'),
+          objects(dev, 'instant/'),
+          lockObject(dev),
           objects(dev, 'raw/'),
           { 'Fn::Join': ['', [bucketArn(dev), '/runs/synced-data-source.json']] },
           objects(dev, 'state/'),
@@ -245,6 +252,7 @@ describe('pipeline IAM (least privilege)', () => {
           objects(dev, 'catalog/'),
           objects(dev, 'exports/'),
           objects(dev, 'kb/'),
+          lockObject(dev),
           objects(dev, 'runs/'),
           objects(dev, 'state/'),
         ],
@@ -253,7 +261,7 @@ describe('pipeline IAM (least privilege)', () => {
         Sid: 'DeleteGoneDocuments',
         Effect: 'Allow',
         Action: 's3:DeleteObject',
-        Resource: objects(dev, 'kb/'),
+        Resource: [objects(dev, 'instant/'), objects(dev, 'kb/'), lockObject(dev)],
       },
     ]);
   });
@@ -279,6 +287,12 @@ describe('pipeline IAM (least privilege)', () => {
         Effect: 'Allow',
         Action: ['s3:GetObject', 's3:PutObject'],
         Resource: objects(dev, 'runs/'),
+      },
+      {
+        Sid: 'DataLock',
+        Effect: 'Allow',
+        Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'],
+        Resource: lockObject(dev),
       },
     ]);
     expect(JSON.stringify(statements)).toContain(':secret:wpkb/dev/pinecone-??????');
@@ -721,7 +735,7 @@ describe('cdk-nag AwsSolutions with the pipeline', () => {
       `AwsSolutions-IAM5[Resource::<${bucket}.Arn>/runs/*]`,
     ]);
     expect(byPath('/Functions/Guard/Role')).toEqual([`AwsSolutions-IAM5[Resource::*]`]);
-    expect(byPath('/Functions/Transform/Role')).toHaveLength(8);
+    expect(byPath('/Functions/Transform/Role')).toHaveLength(9);
     for (const fn of ['Extract', 'Transform', 'Sync', 'Guard']) {
       expect(byPath(`/Functions/${fn}/Function`)).toEqual(['AwsSolutions-L1']);
     }

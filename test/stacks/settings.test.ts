@@ -15,6 +15,7 @@ describe('cloudNames', () => {
       pineconeNamespace: 'staging',
       pineconeSecret: 'wpkb/staging/pinecone',
       siteSecret: 'wpkb/staging/webhook',
+      webhookSecret: 'wpkb/staging/webhook',
     });
   });
 

@@ -39,7 +39,8 @@ function summaryOf(body: string): string {
 const byNumericId = (a: NormalisedItem, b: NormalisedItem): number =>
   a.sourceId.localeCompare(b.sourceId, 'en', { numeric: true });
 
-function catalogEntry(item: NormalisedItem): CatalogEntry {
+/** One item's catalog entry: what `catalog/<type>.json` holds for it. */
+export function catalogEntry(item: NormalisedItem): CatalogEntry {
   return {
     source_id: item.sourceId,
     content_type: item.contentType,
@@ -66,19 +67,39 @@ export interface PieceWriter {
   tail(): string;
 }
 
+/** catalogWriter: a PieceWriter that also takes catalog entries as they are (kept from a stored catalog). */
+export interface CatalogWriter extends PieceWriter {
+  /** One entry (entries and items together come sorted by id). */
+  entry(entry: CatalogEntry): string;
+}
+
 /**
  * `catalog/<type>.json` one entry at a time: the same bytes as `JSON.stringify(catalog, null, 2)` plus a
  * newline, for `count` items given in id order, without holding them.
  */
-export function catalogWriter(contentType: string, count: number): PieceWriter {
+export function catalogWriter(contentType: string, count: number): CatalogWriter {
   let written = 0;
   const head = `{\n  "content_type": ${JSON.stringify(contentType)},\n  "count": ${count},\n  "items": [`;
+  const entry = (value: CatalogEntry) =>
+    `${written++ === 0 ? '' : ','}\n    ${JSON.stringify(value, null, 2).replace(/\n/g, '\n    ')}`;
   return {
     head: () => (count === 0 ? `${head}]` : head),
-    item: (item) =>
-      `${written++ === 0 ? '' : ','}\n    ${JSON.stringify(catalogEntry(item), null, 2).replace(/\n/g, '\n    ')}`,
+    entry,
+    item: (item) => entry(catalogEntry(item)),
     tail: () => (count === 0 ? '\n}\n' : '\n  ]\n}\n'),
   };
+}
+
+const byEntryId = (a: CatalogEntry, b: CatalogEntry): number =>
+  a.source_id.localeCompare(b.source_id, 'en', { numeric: true });
+
+/**
+ * The catalog's bytes from its entries, sorted by id: what catalogWriter streams for the same items, so
+ * the nightly transform and an instant update holding the same entries write the same file.
+ */
+export function catalogJson(contentType: string, entries: readonly CatalogEntry[]): string {
+  const writer = catalogWriter(contentType, entries.length);
+  return writer.head() + [...entries].sort(byEntryId).map(writer.entry).join('') + writer.tail();
 }
 
 /** Everything a writer produces for these items, as one string. */

@@ -1,3 +1,4 @@
+import { instantIdsOf } from '../instant/ledger.js';
 import type { Clock } from '../shared/clock.js';
 import type { ResolvedContentType } from '../shared/config/schema.js';
 import { StorageError } from '../shared/errors.js';
@@ -46,6 +47,12 @@ export interface PlanCounts {
   gone: number;
   /** Taken over from the previous raw file (incremental only). */
   reused: number;
+  /**
+   * Listed with the same modified_gmt, read again because an instant update touched the item since the
+   * previous run (incremental only): an edit that does not move modified_gmt (post meta written alone)
+   * must not be reverted by the previous raw copy.
+   */
+  instant?: number;
 }
 
 /** What the plan step returns (the state machine maps over `batches`): small, whatever the site's size. */
@@ -113,6 +120,8 @@ export function fullReadReason(input: {
 interface Diff {
   read: number[];
   counts: PlanCounts;
+  /** The listed ids, sorted. */
+  listed: number[];
 }
 
 /**
@@ -165,7 +174,22 @@ async function diffWithPrevious(
   }
   if (lines !== state.items)
     return { untrusted: `${state.rawKey} holds ${lines} items but its state says ${state.items}` };
-  return { read, counts };
+  return { read, counts, listed: listing.map((item) => item.id) };
+}
+
+/** The diff, reading again the reused items instant updates touched since the previous run. */
+async function withInstantIds(storage: Storage, type: string, diff: Diff): Promise<Diff> {
+  const touched = await instantIdsOf(storage, type);
+  if (touched.size === 0) return diff;
+  const read = new Set(diff.read);
+  // Listed, not read already: reused items (the previous raw file holds them).
+  const again = diff.listed.filter((id) => touched.has(id) && !read.has(id));
+  if (again.length === 0) return diff;
+  return {
+    ...diff,
+    read: [...diff.read, ...again].sort((a, b) => a - b),
+    counts: { ...diff.counts, reused: diff.counts.reused - again.length, instant: again.length },
+  };
 }
 
 /**
@@ -198,7 +222,7 @@ export async function planExtract(
   if (reason === undefined && state) {
     const found = await diffWithPrevious(deps.storage, state, listed.items);
     if ('untrusted' in found) reason = found.untrusted;
-    else diff = found;
+    else diff = await withInstantIds(deps.storage, type.name, found);
   }
 
   const incremental = reason === undefined && diff !== undefined && state !== undefined;

@@ -84,6 +84,22 @@ export interface RunReport {
   verify?: VerifyReport;
   /** Written by the local runner after bringing the local knowledge base in line with kb/. */
   localIndex?: LocalIndexReport;
+  /** Instant updates (webhook hints) applied since the previous run, counted by transform. */
+  instantUpdates?: InstantUpdatesReport;
+}
+
+/** What the run report says about the instant updates it counted (functions/core/instant/ledger.ts). */
+export interface InstantUpdatesReport {
+  /** Updates applied since the previous run (every accepted hint the worker applied). */
+  count: number;
+  written: number;
+  deleted: number;
+  unchanged: number;
+  /** Documents this run left as an instant update wrote them (re-read after this run's extract). */
+  preserved: number;
+  /** Time of the oldest and newest update counted. */
+  first?: string;
+  last?: string;
 }
 
 /** The local "sync" (functions/local/knowledge-base/ingest.ts): what changed in the local index. */
@@ -178,6 +194,8 @@ export interface RunOutcome {
   };
   /** Why this run syncs everything although kb/ may not have changed (a replaced data source). */
   fullSync?: string;
+  /** Instant updates counted by this run's transform. */
+  instantUpdates?: InstantUpdatesReport;
   durationsMs: Record<string, number>;
   /** The one-line reason of a failed run. */
   error?: string;
@@ -205,6 +223,7 @@ export function buildRunReport(outcome: RunOutcome): RunReport {
     warnings: [...outcome.extracts.flatMap((e) => e.warnings ?? []), ...(outcome.transform?.warnings ?? [])],
     ...(outcome.error === undefined ? {} : { error: outcome.error }),
     ...(outcome.fullSync ? { fullSync: outcome.fullSync } : {}),
+    ...(outcome.instantUpdates ? { instantUpdates: outcome.instantUpdates } : {}),
   };
 }
 

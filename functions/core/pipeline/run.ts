@@ -1,3 +1,4 @@
+import { LOCAL_NIGHTLY_LOCK, type NightlyLockSettings, nightlyTransform } from '../instant/nightly.js';
 import { type Clock, systemClock } from '../shared/clock.js';
 import type { WpkbConfig } from '../shared/config/schema.js';
 import { oneLine } from '../shared/errors.js';
@@ -10,8 +11,8 @@ import type { PlanSummary } from './extract-plan.js';
 import { stateSources, writeExtractStates } from './extract-state.js';
 import { newRunId } from './keys.js';
 import { loadExtracted } from './raw.js';
-import { buildRunReport, type RunReport, writeRunReport } from './report.js';
-import { type TransformResult, transform } from './transform.js';
+import { buildRunReport, type InstantUpdatesReport, type RunReport, writeRunReport } from './report.js';
+import type { TransformResult } from './transform.js';
 
 export type ProgressEvent =
   | { step: 'discover'; site: string }
@@ -37,6 +38,8 @@ export interface PipelineOptions {
   log?: Log;
   clock?: Clock;
   onProgress?: (event: ProgressEvent) => void;
+  /** The data lock around transform (shared with `wpkb serve`'s instant updates). */
+  lock?: NightlyLockSettings;
 }
 
 /**
@@ -53,6 +56,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunReport> 
   const runId = options.runId ?? newRunId(started);
   let extracted: ExtractResult[] = [];
   let transformed: TransformResult | undefined;
+  let instantUpdates: InstantUpdatesReport | undefined;
   let failure: string | undefined;
   let report: RunReport;
   const durationsMs: Record<string, number> = {};
@@ -102,18 +106,23 @@ export async function runPipeline(options: PipelineOptions): Promise<RunReport> 
     const transformStart = clock.now();
     const inputs = await loadExtracted(storage, config.contentTypes, extracted);
     const curated = await loadCurated(storage, log);
-    transformed = await transform({
+    const nightly = await nightlyTransform({
       config,
       storage,
       inputs,
       extra: [curated],
       force: options.force ?? false,
       log,
+      runId,
+      runStartedAt: started,
+      lock: options.lock ?? LOCAL_NIGHTLY_LOCK,
       onItems: ({ type, pass, items, total }) => {
         const fetched = extracted.find((e) => e.type === type)?.fetched ?? items;
         progress({ step: 'transform-items', type, pass, items, total: total ?? fetched });
       },
     });
+    transformed = nightly.result;
+    instantUpdates = nightly.instantUpdates;
     durationsMs.transform = since(transformStart);
     for (const message of transformed.warnings) progress({ step: 'warning', message });
     progress({ step: 'transformed', result: transformed, durationMs: durationsMs.transform });
@@ -132,6 +141,7 @@ export async function runPipeline(options: PipelineOptions): Promise<RunReport> 
       forced: options.force ?? false,
       extracts: extracted,
       ...(transformed ? { transform: transformed } : {}),
+      ...(instantUpdates ? { instantUpdates } : {}),
       durationsMs,
       ...(failure === undefined ? {} : { error: failure }),
     });

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { catalogWriter, exportWriter, type PieceWriter } from '../documents/catalog.js';
+import {
+  type Catalog,
+  type CatalogEntry,
+  catalogWriter,
+  exportWriter,
+  type PieceWriter,
+} from '../documents/catalog.js';
 import { buildDocument, documentMetadataSidecar, type KbDocument } from '../documents/document.js';
 import {
   type BoilerplateBlocks,
@@ -13,7 +19,7 @@ import type { ResolvedContentType, WpkbConfig } from '../shared/config/schema.js
 import { ItemError, StorageError, WpkbError } from '../shared/errors.js';
 import { type Log, silentLog } from '../shared/logger.js';
 import type { NormalisedItem, TermsByTaxonomy, WpItem } from '../shared/types.js';
-import { md5Hex } from '../storage/codec.js';
+import { getJson, md5Hex } from '../storage/codec.js';
 import type { Storage } from '../storage/port.js';
 import { createTempDir, JsonLinesGzFile, putFile, type TempDir, TextFile } from '../storage/stream.js';
 import { EnrichmentTracker } from './enrichment-warnings.js';
@@ -55,6 +61,11 @@ export interface TypeMemory {
   documents: number;
   skipped: number;
   boilerplate: BoilerplateCounts;
+  /**
+   * The type's boilerplate blocks (hashed paragraph keys, sorted): what an instant update of one item
+   * leaves out until the next run finds them again (functions/core/instant/item.ts).
+   */
+  boilerplateBlocks: string[];
   warnings: string[];
 }
 
@@ -71,6 +82,12 @@ export interface TransformOptions {
   extra?: readonly ExtraDocuments[];
   /** Skip the deletion guard. */
   force?: boolean;
+  /**
+   * Documents (`kb/<type>/<id>.csv` keys) this run must leave as the store holds them, with their
+   * catalog entries: items an instant update re-read from WordPress after this run's extract, so the
+   * store is fresher than the run's copy (functions/core/instant/nightly.ts).
+   */
+  preserve?: ReadonlySet<string>;
   log?: Log;
   /** Items of a type normalised (first pass) or written out (second pass), for progress. */
   onItems?: (event: { type: string; pass: 1 | 2; items: number; total?: number }) => void;
@@ -84,6 +101,10 @@ export interface TransformResult {
   changes: number;
   objectsWritten: number;
   objectsDeleted: number;
+  /** Documents (`.csv` keys under `kb/`) written because they are new or changed, sorted. */
+  written: string[];
+  /** Documents (`.csv` keys under `kb/`) deleted because their item is gone, sorted. */
+  deleted: string[];
   /** Optional enrichment the items lack (see core/pipeline/enrichment-warnings.ts), one line each. */
   warnings: string[];
   /** Per WordPress type: what the next run compares with (written into the type's state). */
@@ -170,9 +191,56 @@ interface FirstPass {
   /** Documents of the type in the store before the run; those that stay. */
   existingDocuments: number;
   present: number;
+  /** Items whose document the run preserves (TransformOptions.preserve). */
+  preserved: number;
   /** Optional enrichment no item of the type carries (enrichment-warnings.ts). */
   warnings: string[];
 }
+
+/** How the transform normalises one item of a type: with the type's labels and the run's terms. */
+export type ItemNormaliser = (
+  raw: WpItem,
+  onUnknownTerm?: (taxonomy: string, id: unknown) => void,
+) => NormalisedItem;
+
+/**
+ * The normaliser of a type's items (labels, terms), failing with an ItemError naming the item: the
+ * nightly run's first pass and an instant update of one item (functions/core/instant/item.ts) share it.
+ */
+export function itemNormaliser(
+  type: ResolvedContentType,
+  config: WpkbConfig,
+  terms: TermsByTaxonomy | undefined,
+): ItemNormaliser {
+  const fieldLabels = { ...config.fieldLabels, ...type.fieldLabels };
+  const indexed = indexTerms(terms ?? {});
+  return (raw, onUnknownTerm) => {
+    try {
+      return normaliseItem(raw, type, {
+        fieldLabels,
+        terms: indexed,
+        ...(onUnknownTerm ? { onUnknownTerm } : {}),
+      });
+    } catch (cause) {
+      if (cause instanceof WpkbError) throw cause;
+      const detail = cause instanceof Error ? cause.message : String(cause);
+      throw new ItemError(
+        `${type.name} ${raw.id}: cannot normalise item: ${detail}`,
+        type.name,
+        String(raw.id),
+        {
+          cause,
+        },
+      );
+    }
+  };
+}
+
+/** The boilerplate settings of a type: the configuration's, with the type's own on top. */
+export const boilerplateSettings = (type: ResolvedContentType, config: WpkbConfig) => ({
+  ...config.boilerplate,
+  ...type.boilerplate,
+});
 
 /** The items of an input in id order, one at a time; an unsorted iterable fails naming the item. */
 async function* sortedItems(input: TransformInput): AsyncGenerator<WpItem> {
@@ -202,13 +270,12 @@ async function firstPass(
   config: WpkbConfig,
   existing: ReadonlyMap<string, string>,
   temp: TempDir,
-  options: Pick<TransformOptions, 'onItems'> & { log: Log },
+  options: Pick<TransformOptions, 'onItems'> & { log: Log; preserve: ReadonlySet<string> },
 ): Promise<FirstPass> {
   const { type } = input;
   const { log } = options;
-  const fieldLabels = { ...config.fieldLabels, ...type.fieldLabels };
-  const terms = indexTerms(input.terms ?? {});
-  const counter = new BoilerplateCounter({ ...config.boilerplate, ...type.boilerplate });
+  const normalise = itemNormaliser(type, config, input.terms);
+  const counter = new BoilerplateCounter(boilerplateSettings(type, config));
   const enrichment = new EnrichmentTracker(type);
   const spool = new JsonLinesGzFile(temp.file(`${type.name}.normalised.jsonl.gz`), 1);
   // Term ids without a stored term (deleted between the reads, or never there): skipped, said once per taxonomy.
@@ -216,6 +283,7 @@ async function firstPass(
   let fetched = 0;
   let skipped = 0;
   let present = 0;
+  let preserved = 0;
   for await (const raw of sortedItems(input)) {
     fetched++;
     enrichment.add(raw);
@@ -231,24 +299,12 @@ async function firstPass(
       seen.count++;
       unknown.set(taxonomy, seen);
     };
-    let item: NormalisedItem;
-    try {
-      item = normaliseItem(raw, type, { fieldLabels, terms, onUnknownTerm });
-    } catch (cause) {
-      if (cause instanceof WpkbError) throw cause;
-      const detail = cause instanceof Error ? cause.message : String(cause);
-      throw new ItemError(
-        `${type.name} ${raw.id}: cannot normalise item: ${detail}`,
-        type.name,
-        String(raw.id),
-        {
-          cause,
-        },
-      );
-    }
+    const item = normalise(raw, onUnknownTerm);
     counter.add(item);
     documentMetadataSidecar(item); // throws (naming the item) when the sidecar is too large
-    if (existing.has(`${keys.kbPrefix(type.name)}${item.sourceId}.csv`)) present++;
+    const key = `${keys.kbPrefix(type.name)}${item.sourceId}.csv`;
+    if (existing.has(key)) present++;
+    if (options.preserve.has(key)) preserved++;
     await spool.write(item);
   }
   await spool.close();
@@ -274,6 +330,7 @@ async function firstPass(
     boilerplate: counter.blocks(),
     existingDocuments,
     present,
+    preserved,
     warnings: enrichment.warnings(),
   };
 }
@@ -287,7 +344,12 @@ function guard(pass: FirstPass, config: WpkbConfig, force: boolean, log: Log): v
     return;
   }
   checkDeletionGuard(
-    { contentType: name, existingDocuments: pass.existingDocuments, deleted, after: pass.documents },
+    {
+      contentType: name,
+      existingDocuments: pass.existingDocuments,
+      deleted,
+      after: pass.documents - pass.preserved,
+    },
     config.deletionGuard,
   );
 }
@@ -298,18 +360,49 @@ interface SecondPass {
   kb: string;
   boilerplate: BoilerplateCounts;
   deletes: string[];
+  /** Documents (`.csv` keys) written: new, or the document or its sidecar changed. */
+  written: string[];
   catalog: { file: string; md5: string };
   export: { file: string; md5: string };
+}
+
+/** The documents of a type the run preserves, and their entries in the stored catalog (sorted by id). */
+interface Preserved {
+  keys: ReadonlySet<string>;
+  entries: CatalogEntry[];
+}
+
+const compareIds = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
+
+/** `kb/stores/12.csv.metadata.json` → `kb/stores/12.csv`; a document key stays as it is. */
+const documentKeyOf = (key: string): string => key.replace(/\.metadata\.json$/, '');
+
+/** The preserved documents of a type and, for those, the entries the stored catalog holds. */
+async function preservedOf(
+  storage: Storage,
+  name: string,
+  preserve: ReadonlySet<string>,
+): Promise<Preserved> {
+  const prefix = keys.kbPrefix(name);
+  const own = new Set([...preserve].filter((key) => key.startsWith(prefix) && key.endsWith('.csv')));
+  if (own.size === 0) return { keys: own, entries: [] };
+  const stored = await getJson<Catalog>(storage, keys.catalog(name));
+  const entries = (stored?.items ?? [])
+    .filter((entry) => own.has(`${prefix}${entry.source_id}.csv`))
+    .sort((a, b) => compareIds(a.source_id, b.source_id));
+  return { keys: own, entries };
 }
 
 /**
  * Second pass over one type, one item at a time from the spool: leave out boilerplate, build the document,
  * compare both files' MD5 with the listing and write what differs (a bounded number at once), and write
  * the catalog and export entries to temp files. Returns the keys of documents whose item is gone.
+ * Preserved documents are neither written nor deleted; their catalog entries are the stored ones.
  */
 async function secondPass(
   pass: FirstPass,
   existing: ReadonlyMap<string, string>,
+  preserved: Preserved,
   writes: BoundedWrites,
   storage: Storage,
   temp: TempDir,
@@ -325,13 +418,27 @@ async function secondPass(
     file.write(item ? writer.item(item) : writer.head());
   const catalogOut = new TextFile(temp.file(`${name}.catalog.json`));
   const exportOut = new TextFile(temp.file(`${name}.export.csv`));
-  const catalog = catalogWriter(name, pass.documents);
+  const catalog = catalogWriter(name, pass.documents - pass.preserved + preserved.entries.length);
   const rows = exportWriter();
   await pieces(catalog, catalogOut);
   await pieces(rows, exportOut);
+  const kept = [...preserved.entries];
+  // Stored entries of preserved documents, in id order among the run's items.
+  const keptBefore = async (id?: string) => {
+    while (kept[0] && (id === undefined || compareIds(kept[0].source_id, id) <= 0)) {
+      await catalogOut.write(catalog.entry(kept.shift() as CatalogEntry));
+    }
+  };
+  const written: string[] = [];
   let done = 0;
   for await (const normalised of pass.spool.read<NormalisedItem>()) {
     const item = remover.apply(normalised);
+    await keptBefore(item.sourceId);
+    if (preserved.keys.has(`${prefix}${item.sourceId}.csv`)) {
+      await pieces(rows, exportOut, item);
+      done++;
+      continue;
+    }
     const doc = buildDocument(item);
     wanted.add(doc.key);
     const csvMd5 = md5Hex(doc.csv);
@@ -346,11 +453,13 @@ async function secondPass(
     // Documents are many, small, and compared again next run: no temp file and fsync each (atomic: false).
     if (!csvSame) await writes.add(() => storage.put(doc.key, doc.csv, { atomic: false }));
     if (!sidecarSame) await writes.add(() => storage.put(doc.sidecarKey, doc.sidecar, { atomic: false }));
+    if (!csvSame || !sidecarSame) written.push(doc.key);
     await pieces(catalog, catalogOut, item);
     await pieces(rows, exportOut, item);
     if (++done % PROGRESS_EVERY === 0) onItems?.({ type: name, pass: 2, items: done, total: pass.documents });
   }
   onItems?.({ type: name, pass: 2, items: done, total: pass.documents });
+  await keptBefore();
   await catalogOut.write(catalog.tail());
   await exportOut.write(rows.tail());
   const deletes: string[] = [];
@@ -366,6 +475,7 @@ async function secondPass(
     kb: digest.hex(),
     boilerplate: remover.counts(),
     deletes: deletes.sort(),
+    written,
     catalog: { file: catalogOut.file, md5: await catalogOut.close() },
     export: { file: exportOut.file, md5: await exportOut.close() },
   };
@@ -384,7 +494,12 @@ export async function transform(options: TransformOptions): Promise<TransformRes
   const log = options.log ?? silentLog;
   const temp = await createTempDir('wpkb-transform-');
   try {
-    const existing = new Map((await storage.list('kb/')).map((o) => [o.key, o.md5]));
+    const preserve = options.preserve ?? new Set<string>();
+    const listed = new Map((await storage.list('kb/')).map((o) => [o.key, o.md5]));
+    // Preserved documents are neither written nor deleted: hidden from the diff on both sides.
+    const existing = preserve.size
+      ? new Map([...listed].filter(([key]) => !preserve.has(documentKeyOf(key))))
+      : listed;
     const stored = async () =>
       new Map(
         [...(await storage.list('catalog/')), ...(await storage.list('exports/'))].map((o) => [o.key, o.md5]),
@@ -402,7 +517,8 @@ export async function transform(options: TransformOptions): Promise<TransformRes
       if (
         previous &&
         previous.inputs === inputs &&
-        previous.kb === digestOf(existing, keys.kbPrefix(name)) &&
+        Array.isArray(previous.boilerplateBlocks) &&
+        previous.kb === digestOf(listed, keys.kbPrefix(name)) &&
         before.get(keys.catalog(name)) === previous.catalogMd5 &&
         before.get(keys.export(name)) === previous.exportMd5
       ) {
@@ -414,7 +530,9 @@ export async function transform(options: TransformOptions): Promise<TransformRes
 
     const firsts: FirstPass[] = [];
     for (const input of work) {
-      firsts.push(await firstPass(input, config, existing, temp, { log, onItems: options.onItems }));
+      firsts.push(
+        await firstPass(input, config, existing, temp, { log, onItems: options.onItems, preserve }),
+      );
     }
     for (const pass of firsts) guard(pass, config, force, log);
     const extras: TypePlan[] = [];
@@ -431,7 +549,8 @@ export async function transform(options: TransformOptions): Promise<TransformRes
     const writes = new BoundedWrites(WRITE_CONCURRENCY);
     const seconds: SecondPass[] = [];
     for (const pass of firsts) {
-      const second = await secondPass(pass, existing, writes, storage, temp, options.onItems);
+      const preserved = await preservedOf(storage, pass.input.type.name, preserve);
+      const second = await secondPass(pass, existing, preserved, writes, storage, temp, options.onItems);
       seconds.push(second);
       if (second.boilerplate.blocks)
         log.info('boilerplate left out', { type: pass.input.type.name, ...second.boilerplate });
@@ -461,6 +580,7 @@ export async function transform(options: TransformOptions): Promise<TransformRes
         documents: pass.documents,
         skipped: pass.skipped,
         boilerplate: second.boilerplate,
+        boilerplateBlocks: [...pass.boilerplate.blocks.keys()].sort(),
         warnings: pass.warnings,
       };
     }
@@ -505,12 +625,19 @@ export async function transform(options: TransformOptions): Promise<TransformRes
         ...plan.counts,
       });
     }
+    const documents = (list: readonly string[]) =>
+      [...new Set(list.map(documentKeyOf))].filter((key) => key.endsWith('.csv')).sort();
     return {
       types,
       boilerplate,
       changes,
       objectsWritten: writes.count,
       objectsDeleted: deletes.length,
+      written: documents([
+        ...seconds.flatMap((second) => second.written),
+        ...extras.flatMap((plan) => plan.writes.map((write) => write.key)),
+      ]),
+      deleted: documents(deletes),
       warnings,
       memories,
       unchangedTypes,

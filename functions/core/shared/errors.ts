@@ -48,7 +48,7 @@ export class DeletionGuardError extends WpkbError {
 
 /** Reading or writing the data store failed. */
 export class StorageError extends WpkbError {
-  override readonly name = 'StorageError';
+  override readonly name: string = 'StorageError';
   constructor(
     message: string,
     readonly key: string,
@@ -56,6 +56,15 @@ export class StorageError extends WpkbError {
   ) {
     super(message, options);
   }
+}
+
+/**
+ * A conditional write or delete found the object in another state than the condition named (S3 412
+ * PreconditionFailed / 409 ConditionalRequestConflict; If-Match on a missing object): someone else wrote
+ * it first. Callers re-read and decide again.
+ */
+export class ConditionFailedError extends StorageError {
+  override readonly name = 'ConditionFailedError';
 }
 
 /** One line for humans: the message, without stack, with the first cause appended if useful. */

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { ConditionFailedError } from '../shared/errors.js';
 import { md5Hex } from './codec.js';
+import { conditionProblem } from './conditions.js';
 import { assertValidKey, assertValidPrefix, compareKeys } from './keys.js';
 import type { Storage, StoredObject } from './port.js';
 
@@ -30,6 +32,31 @@ export function createMemoryStorage(): MemoryStorage {
       assertValidKey(key, location);
       const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
       objects.set(key, { body: bytes, md5: md5Hex(bytes) });
+    },
+
+    async getTagged(key) {
+      assertValidKey(key, location);
+      const object = objects.get(key);
+      return object === undefined ? undefined : { body: Buffer.from(object.body), etag: object.md5 };
+    },
+
+    async putIf(key, body, condition) {
+      assertValidKey(key, location);
+      // Check and write in one synchronous step: no other call can interleave.
+      const current = objects.get(key);
+      const problem = conditionProblem(current?.md5, condition);
+      if (problem) throw new ConditionFailedError(`Conditional put ${location}/${key}: ${problem}`, key);
+      const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
+      const md5 = md5Hex(bytes);
+      objects.set(key, { body: bytes, md5 });
+      return md5;
+    },
+
+    async deleteIf(key, etag) {
+      assertValidKey(key, location);
+      if (objects.get(key)?.md5 !== etag) return false;
+      objects.delete(key);
+      return true;
     },
 
     async getStream(key) {

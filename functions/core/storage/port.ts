@@ -8,6 +8,19 @@ export interface StoredObject {
   size: number;
 }
 
+/** An object's bytes and its entity tag, for a later conditional write. */
+export interface TaggedObject {
+  body: Buffer;
+  /** The version the store reports (S3's ETag, unquoted: the hex MD5 of single-part uploads). */
+  etag: string;
+}
+
+/**
+ * The precondition of a conditional write, as S3 has them: `ifMatch` — the object exists with this
+ * entity tag (read-modify-write); `ifNoneMatch: '*'` — no object exists at the key (create only).
+ */
+export type WriteCondition = { ifMatch: string } | { ifNoneMatch: '*' };
+
 export interface PutOptions {
   contentType?: string;
   /**
@@ -31,6 +44,21 @@ export interface Storage {
   list(prefix: string): Promise<StoredObject[]>;
   /** Deletes the keys (missing keys are not an error). */
   delete(keys: readonly string[]): Promise<void>;
+  /** The object's bytes with its entity tag, or undefined when it does not exist. */
+  getTagged(key: string): Promise<TaggedObject | undefined>;
+  /**
+   * Writes the whole object only if `condition` holds at the moment of the write, and returns the new
+   * entity tag; throws ConditionFailedError (a StorageError) when it does not. Two writers racing with
+   * the same condition: exactly one wins.
+   */
+  putIf(
+    key: string,
+    body: Buffer | string,
+    condition: WriteCondition,
+    options?: { contentType?: string },
+  ): Promise<string>;
+  /** Deletes the object only if its entity tag is `etag`: true when deleted, false when missing or changed. */
+  deleteIf(key: string, etag: string): Promise<boolean>;
   /**
    * The object's bytes as a stream, or undefined when it does not exist. Optional: adapters that can
    * stream implement it (all three here do); `openStream` (stream.ts) falls back to `get`.

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import {
+  DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   ListObjectsV2Command,
@@ -9,7 +10,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { StorageError } from '../shared/errors.js';
+import { ConditionFailedError, StorageError } from '../shared/errors.js';
 import { assertValidKey, assertValidPrefix, compareKeys } from './keys.js';
 import type { Storage, StoredObject } from './port.js';
 
@@ -36,6 +37,10 @@ const DELETE_BATCH = 1000;
  *   are skipped: they are not objects of this store.
  * - delete: DeleteObjects in batches of 1000, Quiet; per-key errors become a StorageError naming the
  *   first failing key. The SDK adds the request checksum DeleteObjects requires on S3.
+ * - getTagged / putIf / deleteIf: GetObject's ETag; PutObject with `If-Match` / `If-None-Match: *` and
+ *   DeleteObject with `If-Match` (S3 conditional writes, checked by S3 itself). 412 PreconditionFailed,
+ *   409 ConditionalRequestConflict (a concurrent conditional write won) and 404 on `If-Match` are the
+ *   condition failing: ConditionFailedError; deleteIf answers false.
  * - get and delete accept any key S3 could have listed, even one put() would refuse.
  * Every SDK failure is a StorageError with `cause`, naming the bucket and key (or prefix).
  */
@@ -45,20 +50,64 @@ export function createS3Storage(options: S3StorageOptions): Storage {
   const fail = (action: string, key: string, error: unknown) =>
     new StorageError(`S3 ${action} ${location}/${key} failed: ${describe(error)}`, key, { cause: error });
 
+  async function getObject(key: string): Promise<{ body: Buffer; etag: string } | undefined> {
+    assertNonEmpty(key, location);
+    try {
+      const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      const etag = unquote(response.ETag ?? '');
+      if (response.Body === undefined) return { body: Buffer.alloc(0), etag };
+      const bytes = await response.Body.transformToByteArray();
+      return { body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), etag };
+    } catch (error) {
+      if (error instanceof NoSuchKey || (error as Error | undefined)?.name === 'NoSuchKey') return undefined;
+      throw fail('GetObject', key, error);
+    }
+  }
+
   return {
     location,
 
     async get(key) {
+      return (await getObject(key))?.body;
+    },
+
+    getTagged: getObject,
+
+    async putIf(key, body, condition, putOptions) {
+      assertValidKey(key, location);
+      const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+      try {
+        const response = await client.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: bytes,
+            ContentType: putOptions?.contentType ?? contentTypeFor(key),
+            ...('ifMatch' in condition ? { IfMatch: `"${condition.ifMatch}"` } : { IfNoneMatch: '*' }),
+          }),
+        );
+        return unquote(response.ETag ?? '');
+      } catch (error) {
+        if (isConditionFailure(error)) {
+          const wanted = 'ifMatch' in condition ? `If-Match: ${condition.ifMatch}` : 'If-None-Match: *';
+          throw new ConditionFailedError(
+            `S3 conditional PutObject ${location}/${key} (${wanted}) failed: ${describe(error)}`,
+            key,
+            { cause: error },
+          );
+        }
+        throw fail('PutObject', key, error);
+      }
+    },
+
+    async deleteIf(key, etag) {
       assertNonEmpty(key, location);
       try {
-        const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-        if (response.Body === undefined) return Buffer.alloc(0);
-        const bytes = await response.Body.transformToByteArray();
-        return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, IfMatch: `"${etag}"` }));
+        return true;
       } catch (error) {
-        if (error instanceof NoSuchKey || (error as Error | undefined)?.name === 'NoSuchKey')
-          return undefined;
-        throw fail('GetObject', key, error);
+        if (isConditionFailure(error)) return false;
+        throw fail('DeleteObject', key, error);
       }
     },
 
@@ -202,6 +251,23 @@ const CONTENT_TYPES: Record<string, string> = {
 
 function assertNonEmpty(key: string, location: string): void {
   if (key === '') throw new StorageError(`Invalid storage key "" in ${location}: it is empty`, key);
+}
+
+/**
+ * S3's answers when a conditional request's precondition does not hold (or lost a race). A 404 counts
+ * only as NoSuchKey (If-Match on a missing object), never NoSuchBucket.
+ */
+function isConditionFailure(error: unknown): boolean {
+  const name = (error as Error | undefined)?.name;
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata
+    ?.httpStatusCode;
+  return (
+    name === 'PreconditionFailed' ||
+    name === 'ConditionalRequestConflict' ||
+    name === 'NoSuchKey' ||
+    status === 412 ||
+    status === 409
+  );
 }
 
 function unquote(etag: string): string {

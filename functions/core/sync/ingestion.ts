@@ -11,6 +11,7 @@ import type { IngestionReport, IngestionStatistics } from '../pipeline/report.js
 import type { Clock } from '../shared/clock.js';
 import { WpkbError } from '../shared/errors.js';
 import type { Log } from '../shared/logger.js';
+import { tryAcquireDataLock } from '../storage/data-lock.js';
 import type { Storage } from '../storage/port.js';
 import {
   INGESTION_POLL_STATUSES,
@@ -55,6 +56,10 @@ const RUNNING: IngestionJobStatus[] = ['STARTING', 'IN_PROGRESS'];
  * - Another running job → `{status: 'BUSY', jobId}`; the state machine waits and calls start again.
  * - ConflictException / ServiceQuotaExceededException on start (a job started between the list and
  *   the start) → `{status: 'BUSY'}`.
+ * - The data lock held (an instant update is writing or directly ingesting documents: "don't submit
+ *   IngestKnowledgeBaseDocuments and StartIngestionJob at the same time") → `{status: 'BUSY'}`. The
+ *   lock is held only around the list and the start: once the job runs, the worker sees it in
+ *   ListIngestionJobs and waits.
  * - Anything else, ThrottlingException included, propagates with the SDK's error name.
  */
 export async function startIngestion(
@@ -62,9 +67,45 @@ export async function startIngestion(
   runId: string,
   executionId: string,
 ): Promise<StartOutput> {
-  const { bedrock, knowledgeBaseId, dataSourceId, log } = deps;
+  const { log } = deps;
   const token = ingestionClientToken(executionId, runId);
   const description = ingestionDescription(runId, token);
+
+  const lock = await tryAcquireDataLock(deps.storage, {
+    owner: `sync:${runId}`,
+    purpose: 'start ingestion',
+    ttlMs: START_LOCK_TTL_MS,
+    now: () => deps.clock.now(),
+    log,
+  });
+  if (!lock.acquired) {
+    log.info('Data lock held (instant update in progress): waiting before starting the ingestion job', {
+      holder: lock.holder?.owner,
+      until: lock.holder?.expiresAt,
+    });
+    return { status: 'BUSY' };
+  }
+  try {
+    return await listOrStart(deps, runId, token, description);
+  } finally {
+    await lock.lock
+      .release()
+      .catch((error: unknown) =>
+        log.warn('data lock: release failed (it expires by itself)', { error: (error as Error).message }),
+      );
+  }
+}
+
+/** Long enough for ListIngestionJobs + StartIngestionJob with the SDK's retries. */
+const START_LOCK_TTL_MS = 2 * 60_000;
+
+async function listOrStart(
+  deps: IngestionDeps,
+  runId: string,
+  token: string,
+  description: string,
+): Promise<StartOutput> {
+  const { bedrock, knowledgeBaseId, dataSourceId, log } = deps;
 
   const listed = await bedrock.send(
     new ListIngestionJobsCommand({

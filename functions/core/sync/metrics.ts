@@ -16,14 +16,18 @@ export const CANARY_MISSES = 'CanaryMisses';
  * dimension `environment` (Powertools' default `service` dimension is removed, so an alarm needs only
  * `{environment: <env>}`). Each count is flushed immediately: the handler has no middleware to flush.
  */
-export function createEmfMetrics(envName: string): MetricSink {
+export function createEmfMetrics(
+  envName: string,
+): MetricSink & { milliseconds(name: string, value: number): void } {
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE });
   metrics.clearDefaultDimensions();
+  const publish = (name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number) => {
+    metrics.addDimension('environment', envName);
+    metrics.addMetric(name, unit, value);
+    metrics.publishStoredMetrics();
+  };
   return {
-    count(name, value) {
-      metrics.addDimension('environment', envName);
-      metrics.addMetric(name, MetricUnit.Count, value);
-      metrics.publishStoredMetrics();
-    },
+    count: (name, value) => publish(name, MetricUnit.Count, value),
+    milliseconds: (name, value) => publish(name, MetricUnit.Milliseconds, value),
   };
 }

@@ -32,6 +32,7 @@ import {
   statusError,
   wpErrorCode,
 } from './http.js';
+import { type ItemRead, readItemResponse } from './item.js';
 import { backoffDelay } from './retry.js';
 import { normaliseSiteUrl, type Query, restUrl } from './routes.js';
 
@@ -41,6 +42,7 @@ export type { DiscoveredPostType, DiscoveredTaxonomy, SiteDiscovery } from './di
 import type { DiscoveredPostType } from './discovery.js';
 
 export { restFieldsFor, TERM_FIELDS } from './fields.js';
+export type { ItemRead } from './item.js';
 
 /** The `wordpress` configuration, less what decides which reads a run makes (pipeline/extract-plan.ts). */
 export interface WordPressClientOptions extends Omit<WordPressConfig, 'fullReadEveryDays' | 'readBatchSize'> {
@@ -161,6 +163,11 @@ export interface WordPressClient {
    * silently: the caller decides what they mean.
    */
   fetchByIds(type: ResolvedContentType, ids: readonly number[]): Promise<FetchByIdsResult>;
+  /**
+   * One item of a type (`/wp/v2/<restBase>/<id>`, the same fields, retries and auth as `fetchAll`),
+   * classified by the nightly visibility rule: see ItemRead.
+   */
+  fetchItem(type: ResolvedContentType, id: number): Promise<ItemRead>;
   /**
    * The first page of a post type (`count` items, every field the site serves) and its X-WP-Total:
    * what `wpkb init` looks at. A WordPressError (with the status) when the site will not serve it.
@@ -730,6 +737,19 @@ export function createWordPressClient(
     return read;
   }
 
+  async function fetchItem(type: ResolvedContentType, id: number): Promise<ItemRead> {
+    const site = await assertPostTypes([type]);
+    const namespace = site.postTypes.find((t) => t.restBase === type.restBase)?.namespace ?? 'wp/v2';
+    const url = restUrl(siteUrl, site.routeStyle, `/${namespace}/${type.restBase}/${id}`, [
+      ['_fields', restFieldsFor(type).join(',')],
+    ]);
+    const stats: RequestStats = { requests: 0, retries: 0 };
+    const outcome = await limit(() => http.get(url, { label: `${type.name} ${id}`, stats }));
+    const read = readItemResponse(`${type.name} ${id}`, id, outcome);
+    log.debug('wordpress: fetched item', { type: type.name, id, kind: read.kind, retries: stats.retries });
+    return read;
+  }
+
   async function sampleItems(postType: DiscoveredPostType, count: number): Promise<SampleResult> {
     const site = await discover();
     const route = `/${postType.namespace ?? 'wp/v2'}/${postType.restBase}`;
@@ -752,5 +772,15 @@ export function createWordPressClient(
     return { items, total: countHeader(response.headers['x-wp-total']) };
   }
 
-  return { discover, resolveTypes, fetchAll, fetchTerms, sampleItems, taxonomies, listItems, fetchByIds };
+  return {
+    discover,
+    resolveTypes,
+    fetchAll,
+    fetchTerms,
+    fetchItem,
+    sampleItems,
+    taxonomies,
+    listItems,
+    fetchByIds,
+  };
 }

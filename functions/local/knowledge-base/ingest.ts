@@ -3,7 +3,7 @@ import pLimit from 'p-limit';
 import type { ChunkingConfig } from '../../core/shared/config/cloud-schema.js';
 import { oneLine } from '../../core/shared/errors.js';
 import { type Log, silentLog } from '../../core/shared/logger.js';
-import type { Storage } from '../../core/storage/port.js';
+import type { Storage, StoredObject } from '../../core/storage/port.js';
 import { chunkText } from './chunker.js';
 import type { Embedder } from './embedder.js';
 import {
@@ -55,6 +55,13 @@ export interface IngestOptions {
   log?: Log;
   /** Texts per embed() call. */
   embedBatch?: number;
+  /**
+   * Only these `kb/` documents (an instant update): each is re-indexed when its bytes changed, or loses
+   * its chunks when it is gone; the rest of the index is left alone, without listing `kb/`. When the
+   * index cannot be extended (none yet, another embedder or chunking, new metadata fields), the whole
+   * prefix is ingested instead, as without `only`.
+   */
+  only?: readonly string[];
   /** Files read and chunked so far, of those to index (progress). */
   onFiles?: (done: number, total: number) => void;
 }
@@ -96,7 +103,8 @@ export async function ingestLocalKb(options: IngestOptions): Promise<LocalIndexS
   const { storage, embedder, chunking } = options;
   const log = options.log ?? silentLog;
 
-  const listed = await storage.list(KB_PREFIX);
+  const only = options.only ? new Set(options.only) : undefined;
+  const listed = only ? await objectsOf(storage, [...only]) : await storage.list(KB_PREFIX);
   const md5Of = new Map(listed.map((o) => [o.key, o.md5]));
   const sources: Source[] = listed
     .filter((o) => !isSidecarKey(o.key))
@@ -112,7 +120,7 @@ export async function ingestLocalKb(options: IngestOptions): Promise<LocalIndexS
     const present = new Set(sources.map((s) => s.key));
     if (
       sources.every((s) => sameSource(files[s.key], s)) &&
-      Object.keys(files).every((key) => present.has(key))
+      Object.keys(files).every((key) => present.has(key) || (only && !only.has(key)))
     ) {
       const chunks = Object.values(files).reduce((n, f) => n + f.chunks.length, 0);
       const filesSkipped = Object.values(files).filter((f) => f.skipped).length;
@@ -121,6 +129,9 @@ export async function ingestLocalKb(options: IngestOptions): Promise<LocalIndexS
   }
 
   const existing = await readIndexFile(options.dataDir);
+  if (only && (!existing || incompatibility(existing.manifest, embedder, chunking))) {
+    return ingestLocalKb({ ...options, only: undefined });
+  }
   const oldChunks = Object.values(existing?.manifest.files ?? {}).reduce((n, f) => n + f.chunks.length, 0);
   let rebuilt = existing ? incompatibility(existing.manifest, embedder, chunking) : 'no index yet';
   const previous: Record<string, ManifestFile> = rebuilt ? {} : { ...existing?.manifest.files };
@@ -128,7 +139,7 @@ export async function ingestLocalKb(options: IngestOptions): Promise<LocalIndexS
 
   const present = new Set(sources.map((s) => s.key));
   let toRead = sources.filter((s) => !sameSource(previous[s.key], s));
-  const gone = Object.keys(previous).filter((key) => !present.has(key));
+  const gone = Object.keys(previous).filter((key) => !present.has(key) && (!only || only.has(key)));
   if (!toRead.length && !gone.length && !rebuilt) {
     const chunks = Object.values(previous).reduce((n, f) => n + f.chunks.length, 0);
     const filesSkipped = Object.values(previous).filter((f) => f.skipped).length;
@@ -140,6 +151,7 @@ export async function ingestLocalKb(options: IngestOptions): Promise<LocalIndexS
   for (const r of read) for (const rec of r.records) grown = extendFields(fields, rec.metadata) || grown;
   if (grown && !rebuilt) {
     // Orama's schema is fixed at creation: new filterable metadata means a new index.
+    if (only) return ingestLocalKb({ ...options, only: undefined });
     rebuilt = 'new metadata fields';
     for (const key of Object.keys(previous)) delete previous[key];
     const again = sources.filter((s) => !toRead.includes(s));
@@ -192,6 +204,18 @@ export async function ingestLocalKb(options: IngestOptions): Promise<LocalIndexS
   };
   log.info('local index updated', { ...stats });
   return stats;
+}
+
+/** The documents (and their sidecars) that exist, as a listing would show them. */
+async function objectsOf(storage: Storage, keys: readonly string[]): Promise<StoredObject[]> {
+  const wanted = [...new Set(keys.flatMap((key) => [key, sidecarKeyOf(key)]))];
+  const found = await Promise.all(
+    wanted.map(async (key) => {
+      const object = await storage.getTagged(key);
+      return object ? { key, md5: object.etag, size: object.body.length } : undefined;
+    }),
+  );
+  return found.filter((o) => o !== undefined);
 }
 
 function zeroStats(rest: Pick<LocalIndexStats, 'chunks' | 'filesSkipped' | 'durationMs'>): LocalIndexStats {

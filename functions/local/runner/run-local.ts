@@ -1,10 +1,12 @@
 import path from 'node:path';
+import { LOCAL_NIGHTLY_LOCK } from '../../core/instant/nightly.js';
 import { type RunReport, writeRunReport } from '../../core/pipeline/report.js';
 import { runPipeline } from '../../core/pipeline/run.js';
 import { type Clock, systemClock } from '../../core/shared/clock.js';
 import { loadConfig, type WpkbConfig } from '../../core/shared/config/load.js';
 import { oneLine, WpkbError } from '../../core/shared/errors.js';
 import { type Log, silentLog } from '../../core/shared/logger.js';
+import { withDataLock } from '../../core/storage/data-lock.js';
 import { startDemoSite } from '../demo-site/server.js';
 import { chunkingFromConfig, embedderFromConfig } from '../knowledge-base/from-config.js';
 import { ingestLocalKb } from '../knowledge-base/ingest.js';
@@ -99,15 +101,27 @@ async function runLocked(options: LocalRunOptions): Promise<LocalRunOutcome> {
       clock: options.clock ?? systemClock,
       onProgress: progressPrinter(print, progress),
     });
-    // The local "sync": kb/ into the local knowledge base (`wpkb ask`), incrementally.
-    const localIndex = await ingestLocalKb({
+    // The local "sync": kb/ into the local knowledge base (`wpkb ask`), incrementally — under the data
+    // lock, so `wpkb serve`'s instant updates of the same index wait for it.
+    const embedder = await embedderFromConfig(config);
+    const localIndex = await withDataLock(
       storage,
-      dataDir: options.dataDir,
-      chunking: chunkingFromConfig(config),
-      embedder: await embedderFromConfig(config),
-      log: options.log ?? silentLog,
-      onFiles: (done, total) => progress.update('index', done, total),
-    })
+      {
+        owner: `run:${report.runId}`,
+        purpose: 'local index',
+        ...LOCAL_NIGHTLY_LOCK,
+        log: options.log ?? silentLog,
+      },
+      () =>
+        ingestLocalKb({
+          storage,
+          dataDir: options.dataDir,
+          chunking: chunkingFromConfig(config),
+          embedder,
+          log: options.log ?? silentLog,
+          onFiles: (done, total) => progress.update('index', done, total),
+        }),
+    )
       .finally(() => progress.finish('index'))
       .catch(async (cause) => {
         // The documents are written; the run still failed, and its report must say so.

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 
 /**
- * `wpkb serve`: the local home of long-running features (chat, the widget's demo page, later the
+ * `wpkb serve`: the local home of long-running features (chat, the widget’s demo page, the
  * webhook receiver). The server itself only knows a list of route sets; each feature is a ServeRoutes
  * registered in its own Fastify scope, so its content-type parsers (a raw body for a signature check),
  * hooks and body limits stay its own, and adding a feature never touches another one's routes.

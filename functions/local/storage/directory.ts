@@ -3,6 +3,7 @@ import type { Dirent } from 'node:fs';
 import { createReadStream } from 'node:fs';
 import {
   copyFile,
+  link,
   lstat,
   mkdir,
   readdir,
@@ -17,8 +18,9 @@ import {
 import path from 'node:path';
 import pLimit from 'p-limit';
 import writeFileAtomic from 'write-file-atomic';
-import { StorageError } from '../../core/shared/errors.js';
+import { ConditionFailedError, StorageError } from '../../core/shared/errors.js';
 import { md5Hex } from '../../core/storage/codec.js';
+import { conditionProblem } from '../../core/storage/conditions.js';
 import { assertValidKey, assertValidPrefix, compareKeys, keyProblem } from '../../core/storage/keys.js';
 import type { Storage, StoredObject } from '../../core/storage/port.js';
 
@@ -38,6 +40,11 @@ const READ_CONCURRENCY = 16;
  * - delete removes the files, then removes parent directories left empty (never the root directory).
  * - keys follow the portable rules of keys.ts; a bad key throws a StorageError naming it.
  * - `contentType` is accepted and ignored (a file has none).
+ * - conditional writes: `putIf(…, {ifNoneMatch: '*'})` writes a temp file and hard-links it to the key,
+ *   which the file system refuses when the file exists — atomic across processes (the shared lock
+ *   relies on it). `putIf(…, {ifMatch})` and `deleteIf` compare the file's MD5 and write/unlink under a
+ *   per-key mutex: atomic within this process; across processes the short check-then-write window is
+ *   covered by the data lock, which every writer of shared objects holds.
  *
  * Not handled: a key that is also the "directory" of another key (`a` and `a/b`: legal on S3,
  * impossible in a file system) fails the put with a StorageError; on case-insensitive file systems
@@ -51,6 +58,34 @@ export function createLocalStorage(directory: string): Storage {
     new StorageError(`Cannot ${action} ${JSON.stringify(key)} in ${root}: ${describe(error)}`, key, {
       cause: error,
     });
+
+  const read = async (key: string): Promise<Buffer | undefined> => {
+    try {
+      return await readFile(fileOf(key));
+    } catch (error) {
+      if (isCode(error, 'ENOENT', 'ENOTDIR', 'EISDIR')) return undefined;
+      throw fail('read', key, error);
+    }
+  };
+  const conditionFailed = (key: string, problem: string) =>
+    new ConditionFailedError(`Conditional write of ${JSON.stringify(key)} in ${root}: ${problem}`, key);
+  const exclusive = keyedMutex();
+
+  async function createExclusive(key: string, bytes: Buffer): Promise<void> {
+    const file = fileOf(key);
+    // `<name>.<digits>`: a temp name list() never reports (keys.ts reserves it).
+    const temp = `${file}.${randomInt(1, 2 ** 31)}`;
+    try {
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(temp, bytes, { flag: 'wx' });
+      await link(temp, file);
+    } catch (error) {
+      if (isCode(error, 'EEXIST')) throw conditionFailed(key, 'the object already exists (If-None-Match: *)');
+      throw fail('write', key, error);
+    } finally {
+      await unlink(temp).catch(() => {});
+    }
+  }
 
   /**
    * MD5s this adapter computed or wrote, by key, with the file's identity then (inode, size, mtime): a
@@ -124,14 +159,56 @@ export function createLocalStorage(directory: string): Storage {
   return {
     location,
 
+    async getTagged(key) {
+      assertValidKey(key, location);
+      const body = await read(key);
+      return body === undefined ? undefined : { body, etag: md5Hex(body) };
+    },
+
+    async putIf(key, body, condition) {
+      assertValidKey(key, location);
+      const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+      return exclusive(key, async () => {
+        if ('ifNoneMatch' in condition) {
+          await createExclusive(key, bytes);
+        } else {
+          const current = await read(key);
+          const problem = conditionProblem(current && md5Hex(current), condition);
+          if (problem) throw conditionFailed(key, problem);
+          try {
+            await writeFileAtomic(fileOf(key), bytes);
+          } catch (error) {
+            throw fail('write', key, error);
+          }
+        }
+        await remember(key, bytes);
+        return md5Hex(bytes);
+      });
+    },
+
+    async deleteIf(key, etag) {
+      assertValidKey(key, location);
+      return exclusive(key, async () => {
+        const current = await read(key);
+        if (current === undefined || md5Hex(current) !== etag) return false;
+        const file = fileOf(key);
+        try {
+          await unlink(file);
+        } catch (error) {
+          if (isCode(error, 'ENOENT')) return false;
+          throw fail('delete', key, error);
+        }
+        hashes.delete(key);
+        cacheDirty = true;
+        made.clear();
+        await pruneEmptyDirectories(root, [path.dirname(file)]);
+        return true;
+      });
+    },
+
     async get(key) {
       assertValidKey(key, location);
-      try {
-        return await readFile(fileOf(key));
-      } catch (error) {
-        if (isCode(error, 'ENOENT', 'ENOTDIR', 'EISDIR')) return undefined;
-        throw fail('read', key, error);
-      }
+      return read(key);
     },
 
     async getStream(key) {
@@ -280,6 +357,21 @@ async function pruneEmptyDirectories(root: string, directories: Iterable<string>
       dir = path.dirname(dir);
     }
   }
+}
+
+/** Runs calls for the same key one after the other (calls for other keys are not held up). */
+function keyedMutex() {
+  const tails = new Map<string, Promise<unknown>>();
+  return <T>(key: string, task: () => Promise<T>): Promise<T> => {
+    const previous = tails.get(key) ?? Promise.resolve();
+    const run = previous.then(task, task);
+    const tail = run.catch(() => {});
+    tails.set(key, tail);
+    void tail.then(() => {
+      if (tails.get(key) === tail) tails.delete(key);
+    });
+    return run;
+  };
 }
 
 function isCode(error: unknown, ...codes: string[]): boolean {

@@ -462,6 +462,9 @@ describe('catalog cache', () => {
       },
       put: (key, body) => inner.put(key, body),
       delete: (keys) => inner.delete(keys),
+      getTagged: (key) => inner.getTagged(key),
+      putIf: (key, body, condition) => inner.putIf(key, body, condition),
+      deleteIf: (key, etag) => inner.deleteIf(key, etag),
     };
     return { storage, counts };
   }

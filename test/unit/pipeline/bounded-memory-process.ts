@@ -55,6 +55,9 @@ const client: WordPressClient = {
   fetchAll: async () => {
     throw new Error('not used');
   },
+  fetchItem: async () => {
+    throw new Error('not used');
+  },
   listItems: async (type) => ({
     type: type.name,
     items: ids.map((id) => ({ id, modified: '2026-01-02T10:00:00' })),

@@ -9,7 +9,7 @@ export interface FakeClientOptions {
   terms?: TermsByTaxonomy;
   /** Reads of this type fail as a site answering 503 would. */
   failing?: string;
-  /** Records each call: `list stores`, `ids stores 101,102`, `terms categoria_tienda run-1`. */
+  /** Records each call: `list stores`, `ids stores 101,102`, `item stores 101`, `terms categoria_tienda run-1`. */
   calls?: string[];
 }
 
@@ -82,6 +82,12 @@ export function fakeClient(options: FakeClientOptions): WordPressClient {
         retries: 0,
         bytes: 1000 * items.length,
       };
+    },
+    fetchItem: async (type, id) => {
+      calls.push(`item ${type.name} ${id}`);
+      fail(type.name, `${id}`);
+      const item = published(type.name).find((candidate) => candidate.id === id);
+      return item ? { kind: 'item', item } : { kind: 'gone', reason: 'HTTP 404 (rest_post_invalid_id)' };
     },
     fetchTerms: async (taxonomy, termOptions) => {
       calls.push(`terms ${taxonomy} ${termOptions?.runId ?? ''}`.trim());

@@ -15,7 +15,16 @@ export function recording(storage: Storage) {
   const wrapped: Storage = {
     location: storage.location,
     get: (key) => storage.get(key),
+    getTagged: (key) => storage.getTagged(key),
     list: (prefix) => storage.list(prefix),
+    putIf: (key, body, condition, options) => {
+      puts.push(key);
+      return storage.putIf(key, body, condition, options);
+    },
+    deleteIf: (key, etag) => {
+      deletes.push(key);
+      return storage.deleteIf(key, etag);
+    },
     put: (key, body, options) => {
       puts.push(key);
       return storage.put(key, body, options);

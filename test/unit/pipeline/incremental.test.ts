@@ -3,6 +3,7 @@
  * a live site whose items the tests edit) with a clock the tests move.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { applyHints } from '../../../functions/core/instant/apply.js';
 import { keys } from '../../../functions/core/pipeline/keys.js';
 import type { RunReport } from '../../../functions/core/pipeline/report.js';
 import { runPipeline } from '../../../functions/core/pipeline/run.js';
@@ -15,6 +16,7 @@ import { createMemoryStorage, type MemoryStorage } from '../../../functions/core
 import { generateDemoSite } from '../../../functions/local/demo-site/generate.js';
 import { type DemoSiteServer, startDemoSite } from '../../../functions/local/demo-site/server.js';
 import type { DemoItem, DemoSite } from '../../../functions/local/demo-site/site.js';
+import { deps, hintFor } from '../instant/helpers.js';
 
 let site: DemoSite;
 let server: DemoSiteServer;
@@ -251,6 +253,29 @@ describe('incremental reads', () => {
     expect(full.report.extract.stores?.mode).toBe('full');
     expect(full.report.types.stores).toMatchObject({ changed: 1 });
     expect(storage.snapshot().get(`kb/stores/${quiet.id}.csv`)?.toString()).toContain('Cambio sin fecha');
+  });
+
+  it('reads again an item an instant update touched, so a meta-only change it applied is not reverted', async () => {
+    const c = clock(1);
+    const config = configFor();
+    await run(storage, c, 'run-1', { config });
+    const quiet = published()[1];
+    if (!quiet) throw new Error('site too small');
+    touch(quiet.id, (item) => {
+      item.title.rendered = 'Cambio instantáneo sin fecha';
+    }); // modified_gmt as it was; the plugin still sends its hint
+    const [applied] = await applyHints(
+      [{ hint: hintFor(config, 'stores', quiet.id), ref: 1 }],
+      deps(config, storage, () => c.now()),
+    );
+    expect(applied).toMatchObject({ ok: true, outcome: { action: 'written' } });
+    c.day = 2;
+    const next = await run(storage, c, 'run-2', { config });
+    expect(next.report.extract.stores).toMatchObject({ mode: 'incremental', read: 1 });
+    expect(next.report.instantUpdates).toMatchObject({ count: 1, preserved: 0 });
+    expect(storage.snapshot().get(`kb/stores/${quiet.id}.csv`)?.toString()).toContain(
+      'Cambio instantáneo sin fecha',
+    );
   });
 
   it('does not trust a previous raw file that disagrees with its state: reads everything', async () => {

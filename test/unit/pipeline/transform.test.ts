@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { type CatalogEntry, catalogJson } from '../../../functions/core/documents/catalog.js';
 import { type TransformInput, transform } from '../../../functions/core/pipeline/transform.js';
 import { DeletionGuardError } from '../../../functions/core/shared/errors.js';
 import type { WpItem } from '../../../functions/core/shared/types.js';
@@ -49,6 +50,31 @@ describe('transform', () => {
     expect(keys).toContain('exports/event.csv');
     const catalog = JSON.parse(memory.snapshot().get('catalog/event.json')?.toString() ?? '{}');
     expect(catalog.items[0]).toMatchObject({ source_id: '201', start_date: 20260315, end_date: 20260317 });
+  });
+
+  it('leaves preserved documents and their stored catalog entries as they are, in id order', async () => {
+    await transform({ config, storage: memory, inputs: inputs(site()) });
+    // What instant updates did after the run's read: 102 edited, 103 removed, 105 created.
+    const stored = JSON.parse(memory.snapshot().get('catalog/stores.json')?.toString() ?? '{}');
+    const entries: CatalogEntry[] = stored.items;
+    const edited = { ...(entries.find((e) => e.source_id === '102') as CatalogEntry), title: 'Editada' };
+    const created = { ...edited, source_id: '105', title: 'Nueva' };
+    const kept = [...entries.filter((e) => e.source_id === '101'), edited, created];
+    await memory.put('catalog/stores.json', catalogJson('stores', kept));
+    await memory.put('kb/stores/102.csv', 'editada');
+    await memory.put('kb/stores/105.csv', 'nueva');
+    await memory.put('kb/stores/105.csv.metadata.json', '{}');
+    await memory.delete(['kb/stores/103.csv', 'kb/stores/103.csv.metadata.json']);
+
+    const preserve = new Set(['kb/stores/102.csv', 'kb/stores/103.csv', 'kb/stores/105.csv']);
+    const result = await transform({ config, storage: memory, inputs: inputs(site()), preserve });
+
+    expect(memory.snapshot().get('kb/stores/102.csv')?.toString()).toBe('editada');
+    expect(memory.snapshot().get('kb/stores/105.csv')?.toString()).toBe('nueva');
+    expect(memory.snapshot().has('kb/stores/103.csv')).toBe(false);
+    expect(memory.snapshot().get('catalog/stores.json')?.toString()).toBe(catalogJson('stores', kept));
+    expect(result.written).toEqual([]);
+    expect(result.deleted).toEqual([]);
   });
 
   it('never lets a protected item reach any file', async () => {

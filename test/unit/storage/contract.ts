@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { StorageError } from '../../../functions/core/shared/errors.js';
+import { ConditionFailedError, StorageError } from '../../../functions/core/shared/errors.js';
 import { md5Hex } from '../../../functions/core/storage/codec.js';
 import type { Storage } from '../../../functions/core/storage/port.js';
 import { createTempDir, openStream, putFile } from '../../../functions/core/storage/stream.js';
@@ -201,6 +201,70 @@ export function describeStorageContract(name: string, factory: StorageFactory): 
       await storage.delete(listed.map((o) => o.key));
       expect(await storage.list('kb/')).toEqual([]);
       expect((await storage.list('')).map((o) => o.key)).toEqual(['other/keep.csv']);
+    });
+
+    it('reads an object with its entity tag (the MD5 of the bytes); undefined when missing', async () => {
+      expect(await storage.getTagged('locks/data.json')).toBeUndefined();
+      await storage.put('catalog/stores.json', 'Ñuñoa {"count": 1}');
+      const tagged = await storage.getTagged('catalog/stores.json');
+      expect(tagged?.body.toString('utf8')).toBe('Ñuñoa {"count": 1}');
+      expect(tagged?.etag).toBe(md5Hex('Ñuñoa {"count": 1}'));
+    });
+
+    it('creates with If-None-Match: * only when nothing is at the key', async () => {
+      const etag = await storage.putIf('locks/data.json', 'first', { ifNoneMatch: '*' });
+      expect(etag).toBe(md5Hex('first'));
+      const error = await storageErrorFrom(storage.putIf('locks/data.json', 'second', { ifNoneMatch: '*' }));
+      expect(error).toBeInstanceOf(ConditionFailedError);
+      expect(error.key).toBe('locks/data.json');
+      expect((await storage.get('locks/data.json'))?.toString()).toBe('first');
+      expect((await storage.list('locks/')).map((o) => o.key)).toEqual(['locks/data.json']);
+    });
+
+    it('replaces with If-Match only while the entity tag is unchanged', async () => {
+      await storage.put('catalog/stores.json', 'v1');
+      const v1 = (await storage.getTagged('catalog/stores.json'))?.etag ?? '';
+      const v2 = await storage.putIf('catalog/stores.json', 'v2', { ifMatch: v1 });
+      expect(v2).toBe(md5Hex('v2'));
+      expect((await storage.get('catalog/stores.json'))?.toString()).toBe('v2');
+
+      const stale = await storageErrorFrom(storage.putIf('catalog/stores.json', 'v3', { ifMatch: v1 }));
+      expect(stale).toBeInstanceOf(ConditionFailedError);
+      expect((await storage.get('catalog/stores.json'))?.toString()).toBe('v2');
+
+      const missing = await storageErrorFrom(storage.putIf('catalog/none.json', 'x', { ifMatch: v1 }));
+      expect(missing).toBeInstanceOf(ConditionFailedError);
+      expect(await storage.get('catalog/none.json')).toBeUndefined();
+    });
+
+    it('lets exactly one of several racing conditional writers win', async () => {
+      const creates = await Promise.allSettled(
+        Array.from({ length: 6 }, (_, i) =>
+          storage.putIf('locks/race.json', `owner ${i}`, { ifNoneMatch: '*' }),
+        ),
+      );
+      const created = creates.filter((r) => r.status === 'fulfilled');
+      expect(created).toHaveLength(1);
+      for (const r of creates) {
+        if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(ConditionFailedError);
+      }
+      const base = (await storage.getTagged('locks/race.json'))?.etag ?? '';
+      const updates = await Promise.allSettled(
+        Array.from({ length: 6 }, (_, i) => storage.putIf('locks/race.json', `next ${i}`, { ifMatch: base })),
+      );
+      expect(updates.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const winner = updates.findIndex((r) => r.status === 'fulfilled');
+      expect((await storage.get('locks/race.json'))?.toString()).toBe(`next ${winner}`);
+    });
+
+    it('deletes with If-Match only the version it names', async () => {
+      await storage.put('locks/data.json', 'held by a');
+      const tag = (await storage.getTagged('locks/data.json'))?.etag ?? '';
+      expect(await storage.deleteIf('locks/data.json', md5Hex('held by b'))).toBe(false);
+      expect((await storage.get('locks/data.json'))?.toString()).toBe('held by a');
+      expect(await storage.deleteIf('locks/data.json', tag)).toBe(true);
+      expect(await storage.get('locks/data.json')).toBeUndefined();
+      expect(await storage.deleteIf('locks/data.json', tag)).toBe(false);
     });
 
     it('streams an object out (undefined when missing) and a file in, listed with its MD5', async () => {

@@ -1,5 +1,6 @@
 import {
   CreateBucketCommand,
+  DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -9,6 +10,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ConditionFailedError } from '../../../functions/core/shared/errors.js';
 import { md5Hex } from '../../../functions/core/storage/codec.js';
 import { contentTypeFor, createS3Storage } from '../../../functions/core/storage/s3.js';
 import { describeStorageContract, putMany, storageErrorFrom } from './contract.js';
@@ -186,6 +188,43 @@ describe('createS3Storage at the SDK boundary (responses s3rver cannot produce)'
   afterAll(() => {
     mock.restore();
     offline.destroy();
+  });
+
+  it('sends conditional writes as S3 preconditions and maps their refusals to ConditionFailedError', async () => {
+    mock.on(PutObjectCommand).resolvesOnce({ ETag: '"abc"' });
+    expect(await storage.putIf('locks/data.json', '{}', { ifNoneMatch: '*' })).toBe('abc');
+    expect(mock.commandCalls(PutObjectCommand)[0]?.args[0].input).toMatchObject({
+      Key: 'locks/data.json',
+      IfNoneMatch: '*',
+    });
+    const conflict = Object.assign(new Error('A conflicting conditional operation is in progress'), {
+      name: 'ConditionalRequestConflict',
+      $metadata: { httpStatusCode: 409 },
+    });
+    mock.reset();
+    mock.on(PutObjectCommand).rejects(conflict);
+    const error = await storageErrorFrom(storage.putIf('catalog/stores.json', '{}', { ifMatch: 'abc' }));
+    expect(error).toBeInstanceOf(ConditionFailedError);
+    expect(error.message).toContain('If-Match: abc');
+    expect(mock.commandCalls(PutObjectCommand)[0]?.args[0].input.IfMatch).toBe('"abc"');
+
+    const denied = Object.assign(new Error('Access Denied'), {
+      name: 'AccessDenied',
+      $metadata: { httpStatusCode: 403 },
+    });
+    mock.reset();
+    mock.on(PutObjectCommand).rejects(denied);
+    const other = await storageErrorFrom(storage.putIf('catalog/stores.json', '{}', { ifMatch: 'abc' }));
+    expect(other).not.toBeInstanceOf(ConditionFailedError);
+
+    mock.on(DeleteObjectCommand).rejects(
+      Object.assign(new Error('precondition'), {
+        name: 'PreconditionFailed',
+        $metadata: { httpStatusCode: 412 },
+      }),
+    );
+    expect(await storage.deleteIf('locks/data.json', 'abc')).toBe(false);
+    expect(mock.commandCalls(DeleteObjectCommand)[0]?.args[0].input.IfMatch).toBe('"abc"');
   });
 
   it('returns a multipart ETag as-is: it is not an MD5, so callers will see the object as changed', async () => {

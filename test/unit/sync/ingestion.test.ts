@@ -12,6 +12,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { InvalidEventError } from '../../../functions/core/shared/event.js';
 import { getJson } from '../../../functions/core/storage/codec.js';
+import { DATA_LOCK_KEY, tryAcquireDataLock } from '../../../functions/core/storage/data-lock.js';
 import { createMemoryStorage } from '../../../functions/core/storage/memory.js';
 import { IngestionFailedError } from '../../../functions/core/sync/errors.js';
 import { SYNCED_DATA_SOURCE_KEY } from '../../../functions/core/sync/synced-data-source.js';
@@ -123,6 +124,26 @@ describe('sync start', () => {
 
     await expect(handler(fixture('start.json'))).resolves.toEqual({ status: 'BUSY', jobId: 'OTHERJOB01' });
     expect(bedrockMock.commandCalls(StartIngestionJobCommand)).toHaveLength(0);
+  });
+
+  it('answers BUSY without calling Bedrock while an instant update holds the data lock, and starts once it is free', async () => {
+    const { handler, storage } = await setup();
+    bedrockMock.on(ListIngestionJobsCommand).resolves({ ingestionJobSummaries: [] });
+    bedrockMock.on(StartIngestionJobCommand).resolves({ ingestionJob: ingestionJob({ status: 'STARTING' }) });
+    const worker = await tryAcquireDataLock(storage, {
+      owner: 'worker:req-1',
+      purpose: 'instant update',
+      ttlMs: 120_000,
+      now: () => clock.now(),
+    });
+    if (!worker.acquired) throw new Error('lock not taken');
+
+    await expect(handler(fixture('start.json'))).resolves.toEqual({ status: 'BUSY' });
+    expect(bedrockMock.calls()).toHaveLength(0);
+
+    await worker.lock.release();
+    await expect(handler(fixture('start.json'))).resolves.toMatchObject({ status: 'STARTING' });
+    expect(await storage.get(DATA_LOCK_KEY)).toBeUndefined(); // released after the start
   });
 
   it("resumes this run's own running job after a retried start instead of waiting for it", async () => {

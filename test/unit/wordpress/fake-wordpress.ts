@@ -3,7 +3,8 @@
  * `/wp-json/` and `?rest_route=/` index, `/wp/v2/types`, `/wp/v2/taxonomies`, collections with
  * `page`/`per_page`/`orderby=id`/`_fields`, X-WP-Total / X-WP-TotalPages, HTTP 400
  * `rest_post_invalid_page_number` past the last page of posts (terms answer `[]` there, as WordPress's
- * terms controller does), `rest_no_route` 404s. Tests steer failures through `intercept`.
+ * terms controller does), single items at `/wp/v2/<base>/<id>` (404 `rest_post_invalid_id` when absent),
+ * `rest_no_route` 404s. Tests steer failures through `intercept`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -215,6 +216,15 @@ export async function startFakeWordPress(options: FakeWordPressOptions = {}): Pr
     }
     if (route === '/wp/v2/taxonomies') {
       json(res, 200, taxonomies);
+      return;
+    }
+    // One item (`/wp/v2/<base>/<id>`): as WordPress answers an authenticated reader, whatever its status.
+    const single = /^\/wp\/v2\/([\w-]+)\/(\d+)$/.exec(route);
+    if (single && collections[single[1] ?? '']) {
+      const item = collections[single[1] ?? '']?.find((i) => String(i.id) === single[2]);
+      if (!item)
+        json(res, 404, { code: 'rest_post_invalid_id', message: 'Invalid post ID.', data: { status: 404 } });
+      else json(res, 200, pick(item, fields));
       return;
     }
     const taxonomy = Object.values(taxonomies).find(

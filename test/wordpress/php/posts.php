@@ -4,6 +4,7 @@
  *   {"op": "insert", "specs": [spec, ...]}                  → {"rows": [row, ...]}
  *   {"op": "update", "id": 12, "title"?, "content"?, "excerpt"?, "status"?, "password"?, "acf"?}
  *                                                           → {"row": row}  (wp_update_post)
+ *   {"op": "update_many", "updates": [{"id": 12, …as update}, …]} → {"rows": [row, …]}  (one request)
  *   {"op": "trash", "id": 12}                               → {"row": row}  (wp_trash_post)
  *   {"op": "untrash", "id": 12, "restorePreviousStatus"?: true} → {"row": row}  (wp_untrash_post)
  *   {"op": "delete", "id": 12}                              → {"deleted": 12} (wp_delete_post, forced)
@@ -24,6 +25,33 @@ if (!is_array($input) || !isset($input['op'])) {
 }
 wpkb_as_admin();
 
+/** wp_update_post of the given fields, then the ACF-like meta and the terms (what an editor's save does). */
+function wpkb_update_one(array $input): array
+{
+    $id = (int) $input['id'];
+    if (!get_post($id)) {
+        wpkb_fail("update: post $id not found");
+    }
+    $postarr = ['ID' => $id];
+    $fields = ['title' => 'post_title', 'content' => 'post_content', 'excerpt' => 'post_excerpt', 'status' => 'post_status', 'password' => 'post_password'];
+    foreach ($fields as $key => $field) {
+        if (array_key_exists($key, $input)) {
+            $postarr[$field] = $input[$key];
+        }
+    }
+    $result = wp_update_post(wp_slash($postarr), true);
+    if (is_wp_error($result)) {
+        wpkb_fail("wp_update_post $id: " . $result->get_error_message());
+    }
+    if (array_key_exists('acf', $input)) {
+        wpkb_set_acf($id, $input['acf']);
+    }
+    if (array_key_exists('terms', $input)) {
+        wpkb_set_terms($id, $input['terms']);
+    }
+    return wpkb_row($id);
+}
+
 switch ($input['op']) {
     case 'insert':
         $rows = [];
@@ -34,28 +62,16 @@ switch ($input['op']) {
         break;
 
     case 'update':
-        $id = (int) $input['id'];
-        if (!get_post($id)) {
-            wpkb_fail("update: post $id not found");
+        wpkb_out(['row' => wpkb_update_one($input)]);
+        break;
+
+    case 'update_many':
+        // Several posts in ONE request, as an import or a bulk edit saves them.
+        $rows = [];
+        foreach ($input['updates'] as $update) {
+            $rows[] = wpkb_update_one($update);
         }
-        $postarr = ['ID' => $id];
-        $fields = ['title' => 'post_title', 'content' => 'post_content', 'excerpt' => 'post_excerpt', 'status' => 'post_status', 'password' => 'post_password'];
-        foreach ($fields as $key => $field) {
-            if (array_key_exists($key, $input)) {
-                $postarr[$field] = $input[$key];
-            }
-        }
-        $result = wp_update_post(wp_slash($postarr), true);
-        if (is_wp_error($result)) {
-            wpkb_fail("wp_update_post $id: " . $result->get_error_message());
-        }
-        if (array_key_exists('acf', $input)) {
-            wpkb_set_acf($id, $input['acf']);
-        }
-        if (array_key_exists('terms', $input)) {
-            wpkb_set_terms($id, $input['terms']);
-        }
-        wpkb_out(['row' => wpkb_row($id)]);
+        wpkb_out(['rows' => $rows]);
         break;
 
     case 'set_acf':

@@ -19,6 +19,11 @@ const secretId = z
     'must be a Secrets Manager secret name or ARN',
   );
 
+/** A customer-managed KMS key (of a secret). */
+const kmsKeyArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/, 'must be a KMS key ARN');
+
 export const dataBucketSchema = strictObject({
   /** `raw/` audit copies expire after this many days. */
   rawExpirationDays: positiveDays.default(30),
@@ -32,10 +37,7 @@ export const pineconeSchema = strictObject({
   /** Existing Secrets Manager secret holding `{"apiKey": "…"}`: its name or ARN (default `wpkb/<env>/pinecone`). */
   apiKeySecret: secretId.optional(),
   /** Customer-managed KMS key of that secret, if it is not encrypted with the default `aws/secretsmanager` key. */
-  apiKeySecretKmsKeyArn: z
-    .string()
-    .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/, 'must be a KMS key ARN')
-    .optional(),
+  apiKeySecretKmsKeyArn: kmsKeyArn.optional(),
   /** Serverless index name (default `wpkb-<env>`): 1–45 lowercase letters, digits or `-`. */
   indexName: z
     .string()
@@ -248,6 +250,14 @@ const throttleSchema = strictObject({
   burstLimit: z.number().int().min(1).max(5000),
 });
 
+/** AWS WAF on a REST API stage (stacks/api-waf.ts): a rate limit per client IP, IP reputation, body size. */
+const wafSchema = (ipRateLimit: number) =>
+  strictObject({
+    enabled: z.boolean().default(false),
+    /** Requests per client IP in any 5 minutes. */
+    ipRateLimit: z.number().int().min(10).max(2_000_000_000).default(ipRateLimit),
+  }).default({ enabled: false, ipRateLimit });
+
 /**
  * Visitor tokens on the chat endpoint (docs/threat-model.md): the widget's own route, `POST /visitor/chat`,
  * takes a short-lived token the WordPress plugin signs with the site's shared secret instead of an API key.
@@ -263,10 +273,7 @@ export const visitorTokensSchema = strictObject({
    */
   secret: secretId.optional(),
   /** Customer-managed KMS key of that secret, if it is not encrypted with the default key. */
-  secretKmsKeyArn: z
-    .string()
-    .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/, 'must be a KMS key ARN')
-    .optional(),
+  secretKmsKeyArn: kmsKeyArn.optional(),
   /** The site tokens are bound to: WordPress's `home_url()`. Default: `site.url`. */
   site: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   /**
@@ -332,14 +339,11 @@ export const chatSchema = strictObject({
    * get-account` shows a cloudwatchRoleArn), e.g. set by another environment's stack.
    */
   cloudWatchRole: z.boolean().default(true),
-  /** AWS WAF on the stage: a rate limit per client IP, AWS's IP reputation list, a body size limit. */
-  waf: z
-    .object({
-      enabled: z.boolean().default(false),
-      /** Requests per client IP in any 5 minutes (many visitors can share a mall Wi-Fi's address). */
-      ipRateLimit: z.number().int().min(10).max(2_000_000_000).default(500),
-    })
-    .default({ enabled: false, ipRateLimit: 500 }),
+  /**
+   * AWS WAF on the stage: a rate limit per client IP (default 500 in 5 minutes: many visitors can share a
+   * mall Wi-Fi's address), AWS's IP reputation list, a body size limit.
+   */
+  waf: wafSchema(500),
   visitorTokens: visitorTokensSchema.default(visitorTokensSchema.parse({})),
 }).superRefine((chat, ctx) => {
   if (!chat.visitorTokens.enabled) return;
@@ -356,6 +360,50 @@ export const chatSchema = strictObject({
       path: ['allowedOrigins'],
       message: 'must list the origins of the pages that show the widget when visitorTokens.enabled is true',
     });
+});
+
+/**
+ * Instant updates (docs/instant-updates.md): the WordPress plugin's signed notifications → API Gateway
+ * `POST /webhook` → receiver Lambda → SQS FIFO → worker Lambda (re-reads the item, writes S3, ingests it
+ * directly). Off by default: it needs the plugin and a shared secret in Secrets Manager.
+ */
+export const instantUpdatesSchema = strictObject({
+  enabled: z.boolean().default(false),
+  /**
+   * Existing Secrets Manager secret holding the webhook's shared secret (the plugin's WPKB_SECRET), as
+   * the plain string or `{"secret": "…"}`, at least 16 characters: its name or ARN. Default: the site's
+   * shared secret (`chat.visitorTokens.secret`, default `wpkb/<env>/webhook`) — one secret per site.
+   */
+  secret: secretId.optional(),
+  /**
+   * Customer-managed KMS key of that secret, if it is not encrypted with the default key (default: the
+   * visitor tokens' one when the secret is the site's shared secret).
+   */
+  secretKmsKeyArn: kmsKeyArn.optional(),
+  /** The API's stage: `https://<api-id>.execute-api.<region>.amazonaws.com/<stageName>/webhook`. */
+  stageName: z
+    .string()
+    .regex(/^\w{1,64}$/, 'must be 1-64 letters, digits or "_"')
+    .default('v1'),
+  /** Stage-wide throttle (there is no API key: the signature is the authentication). */
+  throttle: throttleSchema.default({ rateLimit: 10, burstLimit: 50 }),
+  /** The site's server posts every notification: one IP, bursts during imports. */
+  waf: wafSchema(3000),
+  /** Worker invocations at once (the SQS event source's maximum concurrency, 2–20): WordPress's load. */
+  workerConcurrency: z.number().int().min(2).max(20).default(2),
+  /** Hints one worker invocation takes (1–10, FIFO): hints that arrive together are batched. */
+  batchSize: z.number().int().min(1).max(10).default(10),
+  /** Seconds the worker waits for the knowledge base to report the documents INDEXED (or FAILED). */
+  indexWaitSeconds: z.number().int().min(0).max(600).default(60),
+  /** A hint that finds an ingestion job running or the data lock held comes back after this many seconds. */
+  busyDelaySeconds: z.number().int().min(10).max(900).default(120),
+  /**
+   * Deliveries of one hint before it goes to the dead-letter queue (alarmed). Busy deliveries count too:
+   * with the default 30 × 2 minutes a hint outlasts an hour-long nightly run.
+   */
+  maxReceiveCount: z.number().int().min(2).max(100).default(30),
+  /** Retention of the Lambdas' and the API's logs. */
+  logRetentionDays: logRetentionDays.default(30),
 });
 
 export const cloudSchema = strictObject({
@@ -385,6 +433,7 @@ export const cloudSchema = strictObject({
   guardrail: guardrailSchema.default(guardrailSchema.parse({})),
   actions: actionsSchema.default(actionsSchema.parse({})),
   chat: chatSchema.default(chatSchema.parse({})),
+  instantUpdates: instantUpdatesSchema.default(instantUpdatesSchema.parse({})),
 });
 
 export type PipelineCloudConfig = z.infer<typeof pipelineSchema>;
@@ -392,3 +441,4 @@ export type ChunkingConfig = z.infer<typeof chunkingSchema>;
 export type DeniedTopicConfig = z.infer<typeof deniedTopicSchema>;
 export type ActionsCloudConfig = z.infer<typeof actionsSchema>;
 export type ChatCloudConfig = z.infer<typeof chatSchema>;
+export type InstantUpdatesCloudConfig = z.infer<typeof instantUpdatesSchema>;
