@@ -1,5 +1,5 @@
 import { fold } from '../../core/retrieval/fold.js';
-import { contentWords, stemForms } from './text.js';
+import { contentWords, memoByWord, stemForms } from './text.js';
 
 /**
  * The embedding port: the local index depends on this, not on a model.
@@ -55,18 +55,25 @@ function fnv1a(text: string): number {
   return hash >>> 0;
 }
 
+const featureHash = memoByWord(fnv1a);
+
+/** One word's features and their weights before counting (stems 1 in all, trigrams 1/√n each). */
+const wordFeatures = memoByWord((word: string): readonly (readonly [string, number])[] => {
+  const features: [string, number][] = [];
+  const forms = stemForms(word);
+  for (const form of forms) features.push([`s:${form}`, 1 / forms.length]);
+  const padded = `#${fold(word)}#`;
+  const grams = padded.length - 2;
+  for (let i = 0; i < grams; i++) features.push([`g:${padded.slice(i, i + 3)}`, 1 / Math.sqrt(grams)]);
+  return features;
+});
+
 /** Weighted lexical features of a text (exported for tests). */
 export function hashingFeatures(text: string): Map<string, number> {
   const counts = new Map<string, number>();
-  const add = (feature: string, weight: number) => counts.set(feature, (counts.get(feature) ?? 0) + weight);
-  for (const word of contentWords(text)) {
-    const forms = stemForms(word);
-    for (const form of forms) add(`s:${form}`, 1 / forms.length);
-    const padded = `#${fold(word)}#`;
-    if (padded.length < 3) continue;
-    const grams = padded.length - 2;
-    for (let i = 0; i < grams; i++) add(`g:${padded.slice(i, i + 3)}`, 1 / Math.sqrt(grams));
-  }
+  for (const word of contentWords(text))
+    for (const [feature, weight] of wordFeatures(word))
+      counts.set(feature, (counts.get(feature) ?? 0) + weight);
   const weighted = new Map<string, number>();
   for (const [feature, count] of counts) weighted.set(feature, count <= 1 ? count : 1 + Math.log(count));
   return weighted;
@@ -75,7 +82,7 @@ export function hashingFeatures(text: string): Map<string, number> {
 function hashingVector(text: string, dimensions: number): number[] {
   const vector = new Float64Array(dimensions);
   for (const [feature, weight] of hashingFeatures(text)) {
-    const hash = fnv1a(feature);
+    const hash = featureHash(feature);
     const index = hash % dimensions;
     vector[index] = (vector[index] ?? 0) + (hash & 0x80000000 ? -weight : weight);
   }

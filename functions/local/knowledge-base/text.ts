@@ -14,6 +14,28 @@ import { fold } from '../../core/retrieval/fold.js';
  */
 
 const STOPWORDS = new Set(spanishStopwords.map(fold));
+
+/**
+ * Words repeat (a site of 5,000 stores has a few tens of thousands of distinct words): what is computed
+ * per word — its folded form, whether it is a stop word, its stems — is remembered, up to this many words
+ * (then forgotten all at once: the cache only saves time, it never changes an answer).
+ */
+const WORD_CACHE_LIMIT = 100_000;
+
+/** A bounded memo of a pure function of one word. */
+export function memoByWord<T>(compute: (word: string) => T): (word: string) => T {
+  const cache = new Map<string, T>();
+  return (word) => {
+    const hit = cache.get(word);
+    if (hit !== undefined) return hit;
+    if (cache.size >= WORD_CACHE_LIMIT) cache.clear();
+    const value = compute(word);
+    cache.set(word, value);
+    return value;
+  };
+}
+
+const isStopWord = memoByWord((word: string) => STOPWORDS.has(fold(word)));
 /**
  * A word, or a name whose parts are joined by symbols without spaces: `b+d`, `w.o.k`, `h&m`, `7-eleven`,
  * `3.0`, `d'alessandro`. A symbol at either end (`¡hola!`, `fin.`) joins nothing.
@@ -51,20 +73,20 @@ export function contentWords(text: string): string[] {
   const out: string[] = [];
   for (const match of text.toLowerCase().normalize('NFC').matchAll(NAME)) {
     const parts = match[0].match(PART) ?? [];
-    for (const word of parts) if (!STOPWORDS.has(fold(word))) out.push(word);
+    for (const word of parts) if (!isStopWord(word)) out.push(word);
     const joined = joinedName(parts);
     if (joined) out.push(joined);
   }
   return out;
 }
 
-/** The folded stem forms of one lower-case word (one or two distinct strings). */
-export function stemForms(word: string): string[] {
+/** The folded stem forms of one lower-case word (one or two distinct strings; shared, do not modify). */
+export const stemForms: (word: string) => readonly string[] = memoByWord((word) => {
   const folded = fold(word);
   const a = fold(spanishStemmer(word));
   const b = fold(spanishStemmer(folded));
   return a === b ? [a] : [a, b];
-}
+});
 
 /** Search terms of a text: stem forms of its content words, de-duplicated, in order. */
 export function searchTerms(text: string): string[] {
