@@ -74,6 +74,7 @@ export function makeExtractHandler(deps: ExtractHandlerDeps) {
           {
             full: event.full,
             fullReadEveryDays: wordpress.fullReadEveryDays,
+            listChanges: wordpress.listChanges,
             batchSize: wordpress.readBatchSize,
             authenticated: deps.authenticated ?? false,
           },

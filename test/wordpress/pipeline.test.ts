@@ -376,6 +376,10 @@ describe('pipeline runs', () => {
     for (const name of TYPES) {
       expect(report.extract[name], name).toMatchObject({ mode: 'incremental', read: 0, gone: 0 });
       expect(report.extract[name]?.reused, name).toBe(report.types[name]?.fetched);
+      // Asked what changed (count, modified_after, after) instead of listing every page.
+      expect(report.extract[name]?.reason, name).toMatch(
+        /; listed the changes since \S+ \(0 new or modified, /,
+      );
     }
     for (const name of TYPES) {
       const published = seeded.published[name].length;
@@ -424,6 +428,13 @@ describe('pipeline runs', () => {
     expect(report.extract.stores).toMatchObject({ mode: 'incremental', read: 1, gone: 0 });
     expect(report.extract.event).toMatchObject({ mode: 'incremental', read: 0, gone: 1 });
     expect(report.extract.restaurant).toMatchObject({ mode: 'incremental', read: 1, gone: 0 });
+    // WordPress (time zone America/Santiago) answers modified_after / after with the edit and the addition;
+    // the trash makes X-WP-Total one lower, so every page of the events is listed.
+    expect(report.extract.stores?.reason).toMatch(/; listed the changes since \S+ \(1 new or modified, /);
+    expect(report.extract.restaurant?.reason).toMatch(/; listed the changes since \S+ \(1 new or modified, /);
+    expect(report.extract.event?.reason).toMatch(
+      /; listed every page: X-WP-Total is \d+, .*removed or unpublished/,
+    );
 
     for (const name of TYPES) expect(await documentIds(name), name).toEqual(await site.publishedIds(name));
     expect(await csvOf('stores', edited.id)).toContain(newSchedule);

@@ -7,7 +7,8 @@ import type { WpItem } from '../shared/types.js';
 import { getJson, putJson } from '../storage/codec.js';
 import type { Storage } from '../storage/port.js';
 import { readJsonLinesGz } from '../storage/stream.js';
-import type { ListedItem, WordPressClient } from '../wordpress/client.js';
+import type { ListedItem, ListResult, WordPressClient } from '../wordpress/client.js';
+import { listChangesSince } from './extract-changes.js';
 import { type ExtractState, exists, readExtractState, readFingerprint } from './extract-state.js';
 import { keys } from './keys.js';
 
@@ -77,6 +78,11 @@ export interface PlanOptions {
   batchSize: number;
   /** Reads carry an application password (the fingerprint depends on it). */
   authenticated: boolean;
+  /**
+   * An incremental run asks WordPress what changed since the previous run before listing every page
+   * (extract-changes.ts). Default true; false always lists every page.
+   */
+  listChanges?: boolean;
 }
 
 export interface PlanDeps {
@@ -193,9 +199,10 @@ async function withInstantIds(storage: Storage, type: string, diff: Diff): Promi
 }
 
 /**
- * The first step of a type's extract: list it (ids and modified_gmt, every page, checked like a full
- * read), decide the mode, and store the plan. Full: every listed id is read. Incremental: only ids that
- * are new or whose modified_gmt moved; the others come from the previous complete run's raw file.
+ * The first step of a type's extract: decide the mode, list the type (ids and modified_gmt: what changed
+ * since the previous run when that can be trusted, else every page, checked like a full read), and store
+ * the plan. Full: every listed id is read. Incremental: only ids that are new or whose modified_gmt moved;
+ * the others come from the previous complete run's raw file.
  */
 export async function planExtract(
   type: ResolvedContentType,
@@ -205,7 +212,6 @@ export async function planExtract(
 ): Promise<PlanSummary> {
   const now = deps.clock.now();
   const fingerprint = readFingerprint(type, options.authenticated);
-  const listed = await deps.client.listItems(type);
   const { state, unreadable } = await readExtractState(deps.storage, type.name);
   let reason = fullReadReason({
     full: options.full ?? false,
@@ -215,6 +221,19 @@ export async function planExtract(
     now,
     fullReadEveryDays: options.fullReadEveryDays,
   });
+  // An incremental run first asks what changed (three requests); every page is listed when that cannot
+  // be trusted, and always for a full read (its ids make the read batches).
+  let listingNote = 'listed every page';
+  let listed: ListResult | undefined;
+  if (reason === undefined && state && options.listChanges !== false) {
+    const changes = await listChangesSince(type, state, deps);
+    if ('fallback' in changes) listingNote = `listed every page: ${changes.fallback}`;
+    else {
+      listed = changes.listing;
+      listingNote = changes.note;
+    }
+  }
+  listed ??= await deps.client.listItems(type);
   const undated = listed.items.filter((item) => item.modified === null).length;
   if (reason === undefined && undated > 0)
     reason = `${undated} listed items have no modified_gmt (changes cannot be told)`;
@@ -231,7 +250,7 @@ export async function planExtract(
     runId,
     mode: incremental ? 'incremental' : 'full',
     reason: incremental
-      ? `unchanged configuration; last full read ${days(now.getTime() - Date.parse(state.fullReadAt))} days ago (${state.fullReadAt}), previous run ${state.runId}`
+      ? `unchanged configuration; last full read ${days(now.getTime() - Date.parse(state.fullReadAt))} days ago (${state.fullReadAt}), previous run ${state.runId}; ${listingNote}`
       : (reason ?? 'no previous complete run'),
     fingerprint,
     fullReadAt: incremental ? state.fullReadAt : now.toISOString(),

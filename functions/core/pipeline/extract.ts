@@ -22,8 +22,11 @@ export interface ExtractDeps {
 }
 
 export interface ExtractOptions {
-  /** The `wordpress` configuration: perPage, fullReadEveryDays, readBatchSize, username. */
-  wordpress: Pick<WordPressConfig, 'perPage' | 'fullReadEveryDays' | 'readBatchSize' | 'username'>;
+  /** The `wordpress` configuration: perPage, fullReadEveryDays, listChanges, readBatchSize, username. */
+  wordpress: Pick<
+    WordPressConfig,
+    'perPage' | 'fullReadEveryDays' | 'listChanges' | 'readBatchSize' | 'username'
+  >;
   /** Read everything whatever the previous run says (`--full`). */
   full?: boolean;
   /** Reads carry an application password. */
@@ -54,6 +57,7 @@ export async function extractType(
     {
       full: options.full ?? false,
       fullReadEveryDays: wordpress.fullReadEveryDays,
+      listChanges: wordpress.listChanges,
       batchSize: wordpress.readBatchSize,
       authenticated: options.authenticated ?? false,
     },

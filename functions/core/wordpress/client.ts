@@ -45,7 +45,8 @@ export { restFieldsFor, TERM_FIELDS } from './fields.js';
 export type { ItemRead } from './item.js';
 
 /** The `wordpress` configuration, less what decides which reads a run makes (pipeline/extract-plan.ts). */
-export interface WordPressClientOptions extends Omit<WordPressConfig, 'fullReadEveryDays' | 'readBatchSize'> {
+export interface WordPressClientOptions
+  extends Omit<WordPressConfig, 'fullReadEveryDays' | 'readBatchSize' | 'listChanges'> {
   siteUrl: string;
   /** Application password (with `username`); sent as HTTP Basic auth, never logged. */
   password?: string;
@@ -156,7 +157,12 @@ export interface WordPressClient {
    * The type's listing: every published item's id and `modified_gmt` (`_fields=id,modified_gmt`), with
    * the pages, limiter, retries and consistency checks of `fetchAll` — a few KB per 100 items.
    */
-  listItems(type: ResolvedContentType): Promise<ListResult>;
+  listItems(type: ResolvedContentType, since?: ListSince): Promise<ListResult>;
+  /**
+   * How many published items the type has (X-WP-Total of a one-item page): one request. A WordPressError
+   * when the site does not say.
+   */
+  countItems(type: ResolvedContentType): Promise<CountResult>;
   /**
    * Items by id with every field `fetchAll` reads: `include=` requests of up to `perPage` ids through the
    * same limiter and retries. Ids the site does not return are reported in `missing`, never dropped
@@ -175,6 +181,20 @@ export interface WordPressClient {
   sampleItems(postType: DiscoveredPostType, count: number): Promise<SampleResult>;
   /** `/wp/v2/taxonomies`, read once per client. */
   taxonomies(): Promise<DiscoveredTaxonomy[]>;
+}
+
+/**
+ * Only the items changed or published after an instant (WordPress ≥ 5.7 `modified_after` / `after`, both
+ * ISO 8601; WordPress compares them with the local-time columns after converting the instant). A site that
+ * ignores the parameter answers with every item, which is still a correct superset.
+ */
+export type ListSince = { modifiedAfter: string } | { publishedAfter: string };
+
+export interface CountResult {
+  total: number;
+  requests: number;
+  retries: number;
+  bytes: number;
 }
 
 export interface SampleResult {
@@ -537,7 +557,12 @@ export function createWordPressClient(
   }
 
   /** Every page of a type with these `_fields`, read completely (readCollection). */
-  async function readType(type: ResolvedContentType, fields: readonly string[], stats: RequestStats) {
+  async function readType(
+    type: ResolvedContentType,
+    fields: readonly string[],
+    stats: RequestStats,
+    filter: Query = [],
+  ) {
     const url = await typeUrl(type);
     return readCollection({
       kind: 'type',
@@ -550,6 +575,7 @@ export function createWordPressClient(
           ['orderby', 'id'],
           ['order', 'asc'],
           ['_fields', fields.join(',')],
+          ...filter,
         ]),
       pastEndCode: 'rest_post_invalid_page_number',
       stats,
@@ -558,10 +584,15 @@ export function createWordPressClient(
     });
   }
 
-  async function listItems(type: ResolvedContentType): Promise<ListResult> {
+  async function listItems(type: ResolvedContentType, since?: ListSince): Promise<ListResult> {
     const started = performance.now();
     const stats: RequestStats = { requests: 0, retries: 0, bytes: 0 };
-    const { items, pages } = await readType(type, LISTING_FIELDS, stats);
+    const filter: Query = since
+      ? 'modifiedAfter' in since
+        ? [['modified_after', since.modifiedAfter]]
+        : [['after', since.publishedAfter]]
+      : [];
+    const { items, pages } = await readType(type, LISTING_FIELDS, stats, filter);
     const result: ListResult = {
       type: type.name,
       items: items.map((item) => ({
@@ -576,6 +607,7 @@ export function createWordPressClient(
     };
     log.info('wordpress: listed type', {
       type: type.name,
+      ...(since ? { since } : {}),
       items: result.items.length,
       pages,
       requests: result.requests,
@@ -583,6 +615,25 @@ export function createWordPressClient(
       durationMs: result.durationMs,
     });
     return result;
+  }
+
+  async function countItems(type: ResolvedContentType): Promise<CountResult> {
+    const url = (await typeUrl(type))([
+      ['per_page', 1],
+      ['_fields', 'id'],
+    ]);
+    const stats: RequestStats = { requests: 0, retries: 0, bytes: 0 };
+    const outcome = await limit(() => http.get(url, { label: type.name, stats }));
+    const { response } = outcome;
+    if (response.status < 200 || response.status > 299) throw statusError(type.name, outcome);
+    const total = countHeader(response.headers['x-wp-total']);
+    if (total === undefined)
+      throw new WordPressError(
+        `${type.name}: GET ${url} sent no usable X-WP-Total header`,
+        url,
+        response.status,
+      );
+    return { total, requests: stats.requests, retries: stats.retries, bytes: stats.bytes ?? 0 };
   }
 
   async function fetchByIds(type: ResolvedContentType, ids: readonly number[]): Promise<FetchByIdsResult> {
@@ -781,6 +832,7 @@ export function createWordPressClient(
     sampleItems,
     taxonomies,
     listItems,
+    countItems,
     fetchByIds,
   };
 }

@@ -167,6 +167,30 @@ describe('demo site: collections', () => {
     });
   });
 
+  it('keeps only items modified (modified_after) or published (after) later than an instant, as WordPress ≥ 5.7', async () => {
+    const stores = publicOf(pretty, 'stores');
+    const dates = stores.map((item) => item.modified_gmt).sort();
+    const since = dates[Math.floor(dates.length / 2)] ?? '';
+    const later = (field: 'modified_gmt' | 'date_gmt', instant: string) =>
+      stores.filter((item) => Date.parse(`${item[field]}Z`) > Date.parse(`${instant}Z`)).length;
+    const modified = await get<Json[]>(
+      `${pretty.url}/wp-json/wp/v2/stores?per_page=100&_fields=id&modified_after=${since}Z`,
+    );
+    expect(modified.status).toBe(200);
+    expect(Number(modified.headers['x-wp-total'])).toBe(later('modified_gmt', since));
+    expect(Number(modified.headers['x-wp-total'])).toBeLessThan(stores.length);
+    const published = await get<Json[]>(
+      `${pretty.url}/wp-json/wp/v2/stores?per_page=100&_fields=id&after=${encodeURIComponent(`${since}+00:00`)}`,
+    );
+    expect(Number(published.headers['x-wp-total'])).toBe(later('date_gmt', since));
+    const invalid = await get<Json>(`${pretty.url}/wp-json/wp/v2/stores?modified_after=yesterday`);
+    expect(invalid.status).toBe(400);
+    expect(invalid.data).toMatchObject({
+      code: 'rest_invalid_param',
+      data: { details: { modified_after: { code: 'rest_invalid_date' } } },
+    });
+  });
+
   it('never lists drafts, private, pending or scheduled items, and refuses to without auth', async () => {
     for (const type of pretty.site.types) {
       const hidden = (pretty.site.items[type.restBase] ?? []).filter((i) => !isPublic(i)).map((i) => i.id);

@@ -67,6 +67,7 @@ const client: WordPressClient = {
     bytes: 0,
     durationMs: 0,
   }),
+  countItems: async () => ({ total, requests: 1, retries: 0, bytes: 0 }),
   fetchByIds: async (_type, wanted) => ({
     items: [...wanted].sort((a, b) => a - b).map(item),
     missing: [],

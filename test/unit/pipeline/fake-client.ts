@@ -52,13 +52,22 @@ export function fakeClient(options: FakeClientOptions): WordPressClient {
         durationMs: 5,
       };
     },
-    listItems: async (type) => {
-      calls.push(`list ${type.name}`);
-      fail(type.name, 'page=1&_fields=id,modified_gmt');
-      const items = published(type.name).map((item) => ({
-        id: item.id,
-        modified: typeof item.modified_gmt === 'string' ? item.modified_gmt : null,
-      }));
+    listItems: async (type, since) => {
+      // Like WordPress: `modified_after` / `after` keep items whose modified_gmt / date_gmt is later.
+      const [param, field, instant] = !since
+        ? []
+        : 'modifiedAfter' in since
+          ? (['modified_after', 'modified_gmt', since.modifiedAfter] as const)
+          : (['after', 'date_gmt', since.publishedAfter] as const);
+      calls.push(param ? `list ${type.name} ${param}` : `list ${type.name}`);
+      fail(type.name, `page=1&_fields=id,modified_gmt${param ? `&${param}=${instant}` : ''}`);
+      const later = (item: WpItem) => !field || Date.parse(`${item[field] ?? ''}Z`) > Date.parse(instant);
+      const items = published(type.name)
+        .filter(later)
+        .map((item) => ({
+          id: item.id,
+          modified: typeof item.modified_gmt === 'string' ? item.modified_gmt : null,
+        }));
       return {
         type: type.name,
         items,
@@ -68,6 +77,11 @@ export function fakeClient(options: FakeClientOptions): WordPressClient {
         bytes: 40 * items.length,
         durationMs: 2,
       };
+    },
+    countItems: async (type) => {
+      calls.push(`count ${type.name}`);
+      fail(type.name, 'per_page=1&_fields=id');
+      return { total: published(type.name).length, requests: 1, retries: 0, bytes: 10 };
     },
     fetchByIds: async (type, ids) => {
       calls.push(`ids ${type.name} ${ids.join(',')}`);

@@ -119,9 +119,23 @@ describe('incremental reads', () => {
         /^unchanged configuration; last full read 1 days ago/,
       );
     }
-    // Only listing requests: `_fields=id,modified_gmt`, never an `include=`.
-    expect(second.itemRequests.length).toBeGreaterThan(0);
-    for (const url of second.itemRequests) expect(url).toContain('_fields=id,modified_gmt');
+    // Per type three requests whatever its size: the count, what was modified and what was published
+    // since shortly before the newest date the first run saw; never a page of the listing, never a read.
+    for (const type of ['event', 'stores', 'restaurant']) {
+      expect(second.report.extract[type]?.reason, type).toMatch(
+        /; listed the changes since \S+ \(0 new or modified, \d+ requests; X-WP-Total \d+ agrees\)$/,
+      );
+      const requests = second.itemRequests.filter((url) => url.includes(`/wp/v2/${type}?`));
+      const kinds = requests.map((url) => {
+        const query = new URL(url).searchParams;
+        if (query.has('modified_after')) return 'modified since';
+        if (query.has('after')) return 'published since';
+        return query.get('per_page') === '1' && query.get('_fields') === 'id' ? 'count' : url;
+      });
+      expect(new Set(kinds), type).toEqual(new Set(['count', 'modified since', 'published since']));
+    }
+    // The stores (97) fit in far fewer requests than the listing's 5 pages, whatever the site's size.
+    expect(second.itemRequests.filter((url) => url.includes('/wp/v2/stores?'))).toHaveLength(3);
     expect(second.report.changes).toBe(0);
     expect(second.report.extract.stores?.bytes).toBeLessThan((first.report.extract.stores?.bytes ?? 0) / 10);
     expect(kb(storage)).toEqual(afterFirst);
@@ -204,6 +218,84 @@ describe('incremental reads', () => {
     const again = createMemoryStorage();
     await run(again, clock(2), 'run-full', { full: true });
     expect(kb(again)).toEqual(incremental);
+  });
+
+  it('asks what changed: an edit and an addition are read without listing every page', async () => {
+    const c = clock(1);
+    await run(storage, c, 'run-1');
+    // Not a store the other tests touch; a modified_gmt of its own.
+    const edited = published()[5];
+    if (!edited) throw new Error('site too small');
+    touch(
+      edited.id,
+      (item) => {
+        item.content.rendered = '<p>Horario de verano.</p>';
+      },
+      '2026-11-01T13:00:00',
+    );
+    const added = structuredClone(edited);
+    added.id = Math.max(...stores().map((i) => i.id)) + 11;
+    added.slug = 'tienda-recien-abierta';
+    added.date_gmt = '2026-11-01T13:00:00';
+    stores().push(added);
+
+    c.day = 2;
+    const second = await run(storage, c, 'run-2');
+    expect(second.report.extract.stores).toMatchObject({ mode: 'incremental', read: 2, gone: 0 });
+    expect(second.report.extract.stores?.reason).toMatch(
+      /listed the changes since \S+ \(2 new or modified, 3 requests/,
+    );
+    const storeRequests = second.itemRequests.filter((url) => url.includes('/wp/v2/stores?'));
+    // count + modified_after + after + one include= read: no page of the full listing.
+    expect(storeRequests).toHaveLength(4);
+    expect(storeRequests.filter((url) => url.includes('include='))).toHaveLength(1);
+    expect(second.report.types.stores).toMatchObject({ new: 1, changed: 1, deleted: 0 });
+    expect(storage.snapshot().get(`kb/stores/${edited.id}.csv`)?.toString()).toContain('Horario de verano');
+  });
+
+  it('lists every page when the count disagrees: a removal, or an item made public with old dates', async () => {
+    const c = clock(1);
+    await run(storage, c, 'run-1');
+    // The least recently modified store: far from the dates the changes are asked since.
+    const [unpublished] = [...published()].sort((a, b) => (a.modified_gmt < b.modified_gmt ? -1 : 1));
+    if (!unpublished) throw new Error('site too small');
+    // Made private without a new modified_gmt (a script): the count is one lower.
+    touch(unpublished.id, (item) => {
+      item.status = 'private';
+    });
+    c.day = 2;
+    const removal = await run(storage, c, 'run-2');
+    expect(removal.report.extract.stores).toMatchObject({ mode: 'incremental', read: 0, gone: 1 });
+    expect(removal.report.extract.stores?.reason).toMatch(
+      /listed every page: X-WP-Total is \d+, .*something was removed or unpublished/,
+    );
+    expect(storage.snapshot().has(`kb/stores/${unpublished.id}.csv`)).toBe(false);
+
+    // Published again by a script, dates untouched: neither `modified_after` nor `after` shows it, the count does.
+    touch(unpublished.id, (item) => {
+      item.status = 'publish';
+    });
+    c.day = 3;
+    const back = await run(storage, c, 'run-3');
+    expect(back.report.extract.stores).toMatchObject({ mode: 'incremental', read: 1, gone: 0 });
+    expect(back.report.extract.stores?.reason).toMatch(
+      /listed every page: .*something was made public without a new date/,
+    );
+    expect(storage.snapshot().has(`kb/stores/${unpublished.id}.csv`)).toBe(true);
+  });
+
+  it('wordpress.listChanges false lists every page on an incremental run', async () => {
+    const c = clock(1);
+    const config = configFor({ wordpress: { listChanges: false } });
+    await run(storage, c, 'run-1', { config });
+    c.day = 2;
+    const second = await run(storage, c, 'run-2', { config });
+    expect(second.report.extract.stores).toMatchObject({ mode: 'incremental', read: 0 });
+    expect(second.report.extract.stores?.reason).toMatch(/; listed every page$/);
+    const storeRequests = second.itemRequests.filter((url) => url.includes('/wp/v2/stores?'));
+    expect(storeRequests.length).toBeGreaterThan(1);
+    for (const url of storeRequests) expect(url).toMatch(/_fields=id,modified_gmt$/);
+    for (const url of storeRequests) expect(url).not.toMatch(/modified_after|[?&]after=/);
   });
 
   it('reads everything when asked, on schedule, or when the type’s configuration changed', async () => {

@@ -122,6 +122,13 @@ export const wordpressSchema = strictObject({
    * only then. 0: every run is a full read.
    */
   fullReadEveryDays: z.number().int().min(0).max(365).default(7),
+  /**
+   * Between full reads, ask first what changed since the previous run (`modified_after` and `after`, plus
+   * the count: three requests per type, whatever its size) and list every page only when the count says
+   * that is not the whole story (a removal, an item made public without a new date). false: always list
+   * every page.
+   */
+  listChanges: z.boolean().default(true),
   /** Items one extract invocation reads with all their fields (a read batch; the cloud maps over them). */
   readBatchSize: z.number().int().min(1).max(100_000).default(10_000),
   /** Application-password user; the password comes from the environment (WPKB_WP_APP_PASSWORD) or a secret. */

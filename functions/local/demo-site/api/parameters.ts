@@ -173,12 +173,33 @@ function readListQuery(
   };
 }
 
+/** rest_parse_date's RFC 3339 pattern (a zone is optional: the site's own zone, UTC on the demo site). */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}(?::\d{2})?)?$/;
+
+/** A `date-time` parameter as milliseconds, or undefined when absent; refused as WordPress refuses it. */
+function dateParam(params: Params, invalid: Invalid, name: string): number | undefined {
+  if (!params.has(name)) return undefined;
+  const raw = params.scalar(name) ?? '';
+  const zoned = /(?:[Zz]|[+-]\d{2}(?::\d{2})?)$/.test(raw) ? raw : `${raw}Z`;
+  const ms = RFC3339.test(raw) ? Date.parse(zoned.replace(' ', 'T')) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    invalid.add(name, 'rest_invalid_date', 'Invalid date.');
+    return undefined;
+  }
+  return ms;
+}
+
 /** `context=edit` is for logged-in editors: an anonymous request is refused with the controller's message. */
 function refuseEdit(context: string, message: string): void {
   if (context === 'edit') throw new RestError(401, 'rest_forbidden_context', message);
 }
 
-export type PostQuery = Omit<ListQuery, 'context'>;
+export interface PostQuery extends Omit<ListQuery, 'context'> {
+  /** `modified_after` (WordPress ≥ 5.7): only items modified later (ms). */
+  modifiedAfter?: number;
+  /** `after`: only items published later (ms). */
+  after?: number;
+}
 
 /** A post collection's query, refused as WP_REST_Posts_Controller refuses it. */
 export function readPostQuery(params: Params): PostQuery {
@@ -188,6 +209,8 @@ export function readPostQuery(params: Params): PostQuery {
     orderby: 'date',
     orderbyAllowed: ORDERBY,
   });
+  const modifiedAfter = dateParam(params, invalid, 'modified_after');
+  const after = dateParam(params, invalid, 'after');
   if (params.has('status')) {
     const statuses = params.list('status');
     const unknown = statuses.findIndex((s) => s !== 'any' && !POST_STATI.includes(s));
@@ -218,7 +241,11 @@ export function readPostQuery(params: Params): PostQuery {
       'You need to define an include parameter to order by include.',
     );
   }
-  return query;
+  return {
+    ...query,
+    ...(modifiedAfter !== undefined ? { modifiedAfter } : {}),
+    ...(after !== undefined ? { after } : {}),
+  };
 }
 
 export interface TermQuery extends PostQuery {

@@ -41,11 +41,18 @@ function present(ctx: Context, item: DemoItem, restBase: string, tree: Json | un
 }
 
 export function collection(ctx: Context, restBase: string, params: Params): RestResponse {
-  const { page, perPage, order, orderby } = readPostQuery(params);
+  const { page, perPage, order, orderby, modifiedAfter, after } = readPostQuery(params);
   // `include=1,2,3`: only those ids (WordPress ignores ids that are not published, or not numbers).
   const include = params.has('include') ? new Set(params.list('include').map(Number)) : undefined;
+  // The demo site's time zone is UTC: its local dates are the `_gmt` ones.
+  const later = (date: string, than: number | undefined) =>
+    than === undefined || Date.parse(`${date}Z`) > than;
   const listed = (ctx.site.items[restBase] ?? []).filter(
-    (item) => isPublic(item) && (include === undefined || include.has(item.id)),
+    (item) =>
+      isPublic(item) &&
+      (include === undefined || include.has(item.id)) &&
+      later(item.modified_gmt, modifiedAfter) &&
+      later(item.date_gmt, after),
   );
   const total = listed.length;
   const totalPages = Math.ceil(total / perPage);

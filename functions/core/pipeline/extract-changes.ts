@@ -1,0 +1,140 @@
+import type { ResolvedContentType } from '../shared/config/schema.js';
+import { StorageError, WordPressError } from '../shared/errors.js';
+import type { WpItem } from '../shared/types.js';
+import type { Storage } from '../storage/port.js';
+import { readJsonLinesGz } from '../storage/stream.js';
+import type { ListedItem, ListResult, WordPressClient } from '../wordpress/client.js';
+import type { ExtractState } from './extract-state.js';
+
+/**
+ * How long before the newest date the previous run saw the question "what changed since?" starts.
+ * WordPress compares `modified_after`/`after` with its local-time columns (post_modified, post_date)
+ * after converting the instant to the site's time zone: a margin covers a daylight-saving hour, a time
+ * zone setting changed between runs (offsets span 26 hours), and a save whose timestamp was taken before
+ * the previous run listed the site but committed after. Items in the margin are listed again and found
+ * unchanged: it costs a few ids, never a read.
+ */
+export const CHANGES_MARGIN_MS = 2 * 24 * 60 * 60 * 1000;
+
+export interface ChangesListing {
+  listing: ListResult;
+  /** What was asked, for the plan's reason. */
+  note: string;
+}
+
+/** WordPress's `*_gmt` fields carry no zone: they are UTC. */
+const gmtMs = (value: unknown): number =>
+  typeof value === 'string' && value !== ''
+    ? Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`)
+    : Number.NaN;
+
+/** `2026-11-28T03:00:00Z`: the RFC 3339 form WordPress validates `date-time` parameters with. */
+const rfc3339 = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/**
+ * A quiet night's listing in three requests instead of every page: the previous complete run's items
+ * (its raw file: ids and modified_gmt) updated with what WordPress lists as modified or published since
+ * shortly before the newest date that run saw, trusted only when the site's X-WP-Total equals the number
+ * of items that makes. Anything it cannot judge — a removal (the count is lower), an item made public
+ * without a new date (higher), a raw file that cannot be read, a site refusing the parameters — returns
+ * `fallback` with the reason, and the caller lists every page as before.
+ *
+ * What it cannot see: an item removed without a trace AND another made public with old dates in the same
+ * night (the counts cancel out). The scheduled full read (`wordpress.fullReadEveryDays`) reconciles that,
+ * as it does meta-only changes.
+ */
+export async function listChangesSince(
+  type: ResolvedContentType,
+  state: ExtractState,
+  deps: { client: WordPressClient; storage: Storage },
+): Promise<ChangesListing | { fallback: string }> {
+  const started = performance.now();
+  const previous = await previousListing(deps.storage, state);
+  if ('fallback' in previous) return previous;
+  if (!Number.isFinite(previous.newestMs)) return { fallback: `${state.rawKey} holds no dated item` };
+  const since = rfc3339(previous.newestMs - CHANGES_MARGIN_MS);
+
+  let reads: Awaited<ReturnType<typeof readChanges>>;
+  try {
+    reads = await readChanges(deps.client, type, since);
+  } catch (error) {
+    if (error instanceof WordPressError)
+      return { fallback: `the changes since ${since} could not be listed (${error.message})` };
+    throw error;
+  }
+  const [count, modified, published] = reads;
+
+  const merged = new Map(previous.items);
+  let added = 0;
+  const changed = new Set<number>();
+  for (const item of [...modified.items, ...published.items]) {
+    const before = merged.get(item.id);
+    if (before === undefined) added++;
+    if (before !== item.modified) changed.add(item.id);
+    merged.set(item.id, item.modified);
+  }
+  if (count.total !== merged.size) {
+    return {
+      fallback:
+        `X-WP-Total is ${count.total}, but the previous run's ${previous.items.size} items and ${added} new since ${since} make ${merged.size} ` +
+        `(${count.total < merged.size ? 'something was removed or unpublished' : 'something was made public without a new date'})`,
+    };
+  }
+  const items: ListedItem[] = [...merged]
+    .map(([id, modifiedGmt]) => ({ id, modified: modifiedGmt }))
+    .sort((a, b) => a.id - b.id);
+  const parts = [count, modified, published];
+  const sum = (pick: (part: { requests: number; retries: number; bytes: number }) => number) =>
+    parts.reduce((n, part) => n + pick(part), 0);
+  return {
+    listing: {
+      type: type.name,
+      items,
+      pages: modified.pages + published.pages,
+      requests: sum((p) => p.requests),
+      retries: sum((p) => p.retries),
+      bytes: sum((p) => p.bytes),
+      durationMs: Math.round(performance.now() - started),
+    },
+    note: `listed the changes since ${since} (${changed.size} new or modified, ${sum((p) => p.requests)} requests; X-WP-Total ${count.total} agrees)`,
+  };
+}
+
+/** The count, the items modified since and the items published since, read at once. */
+function readChanges(client: WordPressClient, type: ResolvedContentType, since: string) {
+  return Promise.all([
+    client.countItems(type),
+    client.listItems(type, { modifiedAfter: since }),
+    client.listItems(type, { publishedAfter: since }),
+  ] as const);
+}
+
+/** The previous raw file as a listing, with the newest modified or published date it holds. */
+async function previousListing(
+  storage: Storage,
+  state: ExtractState,
+): Promise<{ items: Map<number, string | null>; newestMs: number } | { fallback: string }> {
+  const lines = await readJsonLinesGz<WpItem>(storage, state.rawKey).catch((error: unknown) => {
+    if (error instanceof StorageError) return undefined;
+    throw error;
+  });
+  if (!lines) return { fallback: `the previous raw file ${state.rawKey} cannot be read` };
+  const items = new Map<number, string | null>();
+  let newestMs = Number.NEGATIVE_INFINITY;
+  let last = -1;
+  try {
+    for await (const item of lines) {
+      const id = typeof item?.id === 'number' ? item.id : Number.NaN;
+      if (!(id > last)) return { fallback: `${state.rawKey} is not sorted by id` };
+      last = id;
+      items.set(id, typeof item.modified_gmt === 'string' ? item.modified_gmt : null);
+      for (const ms of [gmtMs(item.modified_gmt), gmtMs(item.date_gmt)]) if (ms > newestMs) newestMs = ms;
+    }
+  } catch (error) {
+    if (error instanceof StorageError) return { fallback: error.message };
+    throw error;
+  }
+  if (items.size !== state.items)
+    return { fallback: `${state.rawKey} holds ${items.size} items but its state says ${state.items}` };
+  return { items, newestMs };
+}
