@@ -13,6 +13,7 @@ import {
   startSiteProcess,
   unchangedNightBench,
 } from './scale.js';
+import { widgetSize, widgetSizeLine } from './widget-size.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -145,6 +146,7 @@ main().then(
       console.error(error);
       process.exitCode = 1;
     });
+    console.log(`\n${widgetSizeLine(await widgetSize())}`);
     await instantBench()
       .then((lines) => console.log(`\n${lines.join('\n')}`))
       .catch((error: unknown) => {
