@@ -77,32 +77,49 @@ function readIndex(outcome: GetOutcome): IndexRead {
   };
 }
 
-function readTypes(outcome: GetOutcome): DiscoveredPostType[] {
+/**
+ * `/wp/v2/types` and `/wp/v2/taxonomies` answer the same way: an object keyed by slug whose entries have
+ * a REST base (those without one are not in the REST API). Each such entry, with what both kinds share;
+ * a WordPressError naming the request when the answer is not that object.
+ */
+function restEntries(outcome: GetOutcome, what: string) {
   const { response } = outcome;
   if (response.status < 200 || response.status > 299) throw statusError(LABEL, outcome);
   const parsed = parseJsonBody(response.body);
   if (!parsed.ok || !isRecord(parsed.value)) {
     const got = parsed.ok ? jsonKind(parsed.value) : `${parsed.what} ("${snippet(response.body, 50)}")`;
     throw new WordPressError(
-      `${LABEL}: GET ${response.url} returned ${got}, not the JSON object of post types`,
+      `${LABEL}: GET ${response.url} returned ${got}, not the JSON object of ${what}`,
       response.url,
       response.status,
     );
   }
-  const types: DiscoveredPostType[] = [];
-  for (const [key, value] of Object.entries(parsed.value)) {
-    if (!isRecord(value) || typeof value.rest_base !== 'string' || value.rest_base === '') continue;
-    types.push({
-      slug: typeof value.slug === 'string' ? value.slug : key,
-      restBase: value.rest_base,
-      name: typeof value.name === 'string' ? value.name : key,
-      ...(typeof value.rest_namespace === 'string' && value.rest_namespace !== ''
-        ? { namespace: value.rest_namespace }
-        : {}),
-      taxonomies: strings(value.taxonomies),
-    });
-  }
-  return types;
+  return Object.entries(parsed.value).flatMap(([key, value]) =>
+    isRecord(value) && typeof value.rest_base === 'string' && value.rest_base !== ''
+      ? [
+          {
+            value,
+            slug: typeof value.slug === 'string' ? value.slug : key,
+            restBase: value.rest_base,
+            name: typeof value.name === 'string' ? value.name : key,
+            namespace:
+              typeof value.rest_namespace === 'string' && value.rest_namespace !== ''
+                ? { namespace: value.rest_namespace }
+                : {},
+          },
+        ]
+      : [],
+  );
+}
+
+function readTypes(outcome: GetOutcome): DiscoveredPostType[] {
+  return restEntries(outcome, 'post types').map(({ value, slug, restBase, name, namespace }) => ({
+    slug,
+    restBase,
+    name,
+    ...namespace,
+    taxonomies: strings(value.taxonomies),
+  }));
 }
 
 /**
@@ -179,29 +196,11 @@ export async function discoverTaxonomies(
 ): Promise<DiscoveredTaxonomy[]> {
   const url = restUrl(siteUrl, routeStyle, '/wp/v2/taxonomies');
   const outcome = await http.get(url, { label: LABEL, stats });
-  const { response } = outcome;
-  if (response.status < 200 || response.status > 299) throw statusError(LABEL, outcome);
-  const parsed = parseJsonBody(response.body);
-  if (!parsed.ok || !isRecord(parsed.value)) {
-    const got = parsed.ok ? jsonKind(parsed.value) : `${parsed.what} ("${snippet(response.body, 50)}")`;
-    throw new WordPressError(
-      `${LABEL}: GET ${url} returned ${got}, not the JSON object of taxonomies`,
-      url,
-      response.status,
-    );
-  }
-  const taxonomies: DiscoveredTaxonomy[] = [];
-  for (const [key, value] of Object.entries(parsed.value)) {
-    if (!isRecord(value) || typeof value.rest_base !== 'string' || value.rest_base === '') continue;
-    taxonomies.push({
-      slug: typeof value.slug === 'string' ? value.slug : key,
-      restBase: value.rest_base,
-      name: typeof value.name === 'string' ? value.name : key,
-      types: strings(value.types),
-      ...(typeof value.rest_namespace === 'string' && value.rest_namespace !== ''
-        ? { namespace: value.rest_namespace }
-        : {}),
-    });
-  }
-  return taxonomies;
+  return restEntries(outcome, 'taxonomies').map(({ value, slug, restBase, name, namespace }) => ({
+    slug,
+    restBase,
+    name,
+    types: strings(value.types),
+    ...namespace,
+  }));
 }
