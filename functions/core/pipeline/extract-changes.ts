@@ -1,10 +1,7 @@
 import type { ResolvedContentType } from '../shared/config/schema.js';
-import { StorageError, WordPressError } from '../shared/errors.js';
-import type { WpItem } from '../shared/types.js';
-import type { Storage } from '../storage/port.js';
-import { readJsonLinesGz } from '../storage/stream.js';
+import { WordPressError } from '../shared/errors.js';
 import type { ListedItem, ListResult, WordPressClient } from '../wordpress/client.js';
-import type { ExtractState } from './extract-state.js';
+import type { PreviousListing } from './extract-previous.js';
 
 /**
  * How long before the newest date the previous run saw the question "what changed since?" starts.
@@ -22,21 +19,15 @@ export interface ChangesListing {
   note: string;
 }
 
-/** WordPress's `*_gmt` fields carry no zone: they are UTC. */
-const gmtMs = (value: unknown): number =>
-  typeof value === 'string' && value !== ''
-    ? Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`)
-    : Number.NaN;
-
 /** `2026-11-28T03:00:00Z`: the RFC 3339 form WordPress validates `date-time` parameters with. */
 const rfc3339 = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /**
  * A quiet night's listing in three requests instead of every page: the previous complete run's items
- * (its raw file: ids and modified_gmt) updated with what WordPress lists as modified or published since
+ * (ids and modified_gmt of its raw file) updated with what WordPress lists as modified or published since
  * shortly before the newest date that run saw, trusted only when the site's X-WP-Total equals the number
  * of items that makes. Anything it cannot judge — a removal (the count is lower), an item made public
- * without a new date (higher), a raw file that cannot be read, a site refusing the parameters — returns
+ * without a new date (higher), a site refusing the parameters — returns
  * `fallback` with the reason, and the caller lists every page as before.
  *
  * What it cannot see: an item removed without a trace AND another made public with old dates in the same
@@ -45,18 +36,16 @@ const rfc3339 = (ms: number): string => new Date(ms).toISOString().replace(/\.\d
  */
 export async function listChangesSince(
   type: ResolvedContentType,
-  state: ExtractState,
-  deps: { client: WordPressClient; storage: Storage },
+  previous: PreviousListing,
+  client: WordPressClient,
 ): Promise<ChangesListing | { fallback: string }> {
   const started = performance.now();
-  const previous = await previousListing(deps.storage, state);
-  if ('fallback' in previous) return previous;
-  if (!Number.isFinite(previous.newestMs)) return { fallback: `${state.rawKey} holds no dated item` };
+  if (!Number.isFinite(previous.newestMs)) return { fallback: 'the previous run holds no dated item' };
   const since = rfc3339(previous.newestMs - CHANGES_MARGIN_MS);
 
   let reads: Awaited<ReturnType<typeof readChanges>>;
   try {
-    reads = await readChanges(deps.client, type, since);
+    reads = await readChanges(client, type, since);
   } catch (error) {
     if (error instanceof WordPressError)
       return { fallback: `the changes since ${since} could not be listed (${error.message})` };
@@ -107,34 +96,4 @@ function readChanges(client: WordPressClient, type: ResolvedContentType, since: 
     client.listItems(type, { modifiedAfter: since }),
     client.listItems(type, { publishedAfter: since }),
   ] as const);
-}
-
-/** The previous raw file as a listing, with the newest modified or published date it holds. */
-async function previousListing(
-  storage: Storage,
-  state: ExtractState,
-): Promise<{ items: Map<number, string | null>; newestMs: number } | { fallback: string }> {
-  const lines = await readJsonLinesGz<WpItem>(storage, state.rawKey).catch((error: unknown) => {
-    if (error instanceof StorageError) return undefined;
-    throw error;
-  });
-  if (!lines) return { fallback: `the previous raw file ${state.rawKey} cannot be read` };
-  const items = new Map<number, string | null>();
-  let newestMs = Number.NEGATIVE_INFINITY;
-  let last = -1;
-  try {
-    for await (const item of lines) {
-      const id = typeof item?.id === 'number' ? item.id : Number.NaN;
-      if (!(id > last)) return { fallback: `${state.rawKey} is not sorted by id` };
-      last = id;
-      items.set(id, typeof item.modified_gmt === 'string' ? item.modified_gmt : null);
-      for (const ms of [gmtMs(item.modified_gmt), gmtMs(item.date_gmt)]) if (ms > newestMs) newestMs = ms;
-    }
-  } catch (error) {
-    if (error instanceof StorageError) return { fallback: error.message };
-    throw error;
-  }
-  if (items.size !== state.items)
-    return { fallback: `${state.rawKey} holds ${items.size} items but its state says ${state.items}` };
-  return { items, newestMs };
 }

@@ -3,13 +3,12 @@ import type { Clock } from '../shared/clock.js';
 import type { ResolvedContentType } from '../shared/config/schema.js';
 import { StorageError } from '../shared/errors.js';
 import type { Log } from '../shared/logger.js';
-import type { WpItem } from '../shared/types.js';
 import { getJson, putJson } from '../storage/codec.js';
 import type { Storage } from '../storage/port.js';
-import { readJsonLinesGz } from '../storage/stream.js';
 import type { ListedItem, ListResult, WordPressClient } from '../wordpress/client.js';
 import { listChangesSince } from './extract-changes.js';
-import { type ExtractState, exists, readExtractState, readFingerprint } from './extract-state.js';
+import { type PreviousListing, readPreviousListing } from './extract-previous.js';
+import { type ExtractState, readExtractState, readFingerprint } from './extract-state.js';
 import { keys } from './keys.js';
 
 export type ExtractMode = 'full' | 'incremental';
@@ -131,55 +130,33 @@ interface Diff {
 }
 
 /**
- * The listing against the previous raw file (both sorted by id, merged in one pass): new and changed ids
- * to read, gone and reused counts. Undefined with a reason when the file cannot be trusted: missing,
- * not sorted, or holding another number of items than its state says.
+ * The listing against the previous run's items (both in id order, merged in one pass): new and changed
+ * ids to read, gone and reused counts.
  */
-async function diffWithPrevious(
-  storage: Storage,
-  state: ExtractState,
-  listing: readonly ListedItem[],
-): Promise<Diff | { untrusted: string }> {
-  if (!(await exists(storage, state.rawKey)))
-    return { untrusted: `the previous raw file ${state.rawKey} is gone (expired?)` };
-  const previous = await readJsonLinesGz<WpItem>(storage, state.rawKey);
-  if (!previous) return { untrusted: `the previous raw file ${state.rawKey} is gone` };
+function diffWithPrevious(previous: PreviousListing, listing: readonly ListedItem[]): Diff {
   const counts: PlanCounts = { listed: listing.length, added: 0, changed: 0, gone: 0, reused: 0 };
   const read: number[] = [];
   let at = 0;
-  let lines = 0;
-  let last = -1;
-  try {
-    for await (const item of previous) {
-      lines++;
-      const id = typeof item?.id === 'number' ? item.id : Number.NaN;
-      if (!(id > last)) return { untrusted: `${state.rawKey} is not sorted by id at line ${lines}` };
-      last = id;
-      while (at < listing.length && (listing[at] as ListedItem).id < id) {
-        read.push((listing[at] as ListedItem).id);
-        counts.added++;
-        at++;
-      }
-      const listed = listing[at];
-      if (listed?.id === id) {
-        if (listed.modified === (item.modified_gmt ?? null)) counts.reused++;
-        else {
-          read.push(id);
-          counts.changed++;
-        }
-        at++;
-      } else counts.gone++;
+  for (const [id, modified] of previous.items) {
+    while (at < listing.length && (listing[at] as ListedItem).id < id) {
+      read.push((listing[at] as ListedItem).id);
+      counts.added++;
+      at++;
     }
-  } catch (error) {
-    if (error instanceof StorageError) return { untrusted: error.message };
-    throw error;
+    const listed = listing[at];
+    if (listed?.id === id) {
+      if (listed.modified === modified) counts.reused++;
+      else {
+        read.push(id);
+        counts.changed++;
+      }
+      at++;
+    } else counts.gone++;
   }
   for (; at < listing.length; at++) {
     read.push((listing[at] as ListedItem).id);
     counts.added++;
   }
-  if (lines !== state.items)
-    return { untrusted: `${state.rawKey} holds ${lines} items but its state says ${state.items}` };
   return { read, counts, listed: listing.map((item) => item.id) };
 }
 
@@ -223,10 +200,16 @@ export async function planExtract(
   });
   // An incremental run first asks what changed (three requests); every page is listed when that cannot
   // be trusted, and always for a full read (its ids make the read batches).
+  let previous: PreviousListing | undefined;
+  if (reason === undefined && state) {
+    const read = await readPreviousListing(deps.storage, state);
+    if ('untrusted' in read) reason = read.untrusted;
+    else previous = read;
+  }
   let listingNote = 'listed every page';
   let listed: ListResult | undefined;
-  if (reason === undefined && state && options.listChanges !== false) {
-    const changes = await listChangesSince(type, state, deps);
+  if (reason === undefined && previous && options.listChanges !== false) {
+    const changes = await listChangesSince(type, previous, deps.client);
     if ('fallback' in changes) listingNote = `listed every page: ${changes.fallback}`;
     else {
       listed = changes.listing;
@@ -238,10 +221,8 @@ export async function planExtract(
   if (reason === undefined && undated > 0)
     reason = `${undated} listed items have no modified_gmt (changes cannot be told)`;
   let diff: Diff | undefined;
-  if (reason === undefined && state) {
-    const found = await diffWithPrevious(deps.storage, state, listed.items);
-    if ('untrusted' in found) reason = found.untrusted;
-    else diff = await withInstantIds(deps.storage, type.name, found);
+  if (reason === undefined && previous) {
+    diff = await withInstantIds(deps.storage, type.name, diffWithPrevious(previous, listed.items));
   }
 
   const incremental = reason === undefined && diff !== undefined && state !== undefined;
