@@ -38,10 +38,12 @@ export async function listChangesSince(
   type: ResolvedContentType,
   previous: PreviousListing,
   client: WordPressClient,
+  now: Date,
 ): Promise<ChangesListing | { fallback: string }> {
   const started = performance.now();
   if (!Number.isFinite(previous.newestMs)) return { fallback: 'the previous run holds no dated item' };
-  const since = rfc3339(previous.newestMs - CHANGES_MARGIN_MS);
+  // A date the site gave in the future (a wrong clock, an import) must not push the question past now.
+  const since = rfc3339(Math.min(previous.newestMs, now.getTime()) - CHANGES_MARGIN_MS);
 
   let reads: Awaited<ReturnType<typeof readChanges>>;
   try {

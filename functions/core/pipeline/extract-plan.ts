@@ -209,7 +209,7 @@ export async function planExtract(
   let listingNote = 'listed every page';
   let listed: ListResult | undefined;
   if (reason === undefined && previous && options.listChanges !== false) {
-    const changes = await listChangesSince(type, previous, deps.client);
+    const changes = await listChangesSince(type, previous, deps.client, now);
     if ('fallback' in changes) listingNote = `listed every page: ${changes.fallback}`;
     else {
       listed = changes.listing;
