@@ -20,8 +20,8 @@ const type = z.string().min(1);
 
 /**
  * The three steps of a type's extract, one invocation each (the state machine's item processor):
- * `plan` lists the type and decides what to read; `read` reads one batch of ids; `assemble` merges the
- * batches (and the previous run's unchanged items) into the raw file.
+ * `plan` decides what to read (and lists the type, unless a full read goes by pages); `read` reads one batch
+ * of ids or pages; `assemble` merges the batches (and the previous run's unchanged items) into the raw file.
  */
 export const extractEventSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('plan'), runId: runIdSchema, type, full: z.boolean().default(false) }),
@@ -37,6 +37,8 @@ export const extractEventSchema = z.discriminatedUnion('action', [
         requests: z.number().int().min(0),
         retries: z.number().int().min(0),
         bytes: z.number().int().min(0),
+        totals: z.array(z.number().int().min(0)).optional(),
+        shifted: z.boolean().optional(),
       }),
     ),
   }),
@@ -75,6 +77,8 @@ export function makeExtractHandler(deps: ExtractHandlerDeps) {
             full: event.full,
             fullReadEveryDays: wordpress.fullReadEveryDays,
             listChanges: wordpress.listChanges,
+            perPage: wordpress.perPage,
+            readByPages: wordpress.fullReadByPages,
             batchSize: wordpress.readBatchSize,
             authenticated: deps.authenticated ?? false,
           },

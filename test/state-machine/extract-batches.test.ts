@@ -25,10 +25,13 @@ import {
 usePipeline();
 
 describe('extract in batches', () => {
-  /** Small read batches, so that one type takes several extract invocations. */
+  /**
+   * Small read batches, so that one type takes several extract invocations: 5 ids a batch, or (a full
+   * read by pages) one page of 5 items a batch.
+   */
   const batchesOf5 = (config: WpkbConfig): WpkbConfig => ({
     ...config,
-    wordpress: { ...config.wordpress, readBatchSize: 5 },
+    wordpress: { ...config.wordpress, readBatchSize: 5, perPage: 5 },
   });
   const documents = (w: World) =>
     new Map([...w.storage.snapshot()].filter(([key]) => key.startsWith('kb/') || key.startsWith('catalog/')));
@@ -64,13 +67,27 @@ describe('extract in batches', () => {
     });
     expect(documents(w)).toEqual(written);
 
+    // Seven stores edited: an incremental run reads them by id, in two batches of ids.
+    const edited = (shared.demo.site.items.stores ?? [])
+      .filter((item) => item.status === 'publish')
+      .slice(0, 7);
+    for (const item of edited) item.modified_gmt = '2026-11-29T10:00:00';
+    const third = await w.run({}, 'third');
+    expect(third.failure).toBeUndefined();
+    expect(countOf(third, STATES.readBatch)).toBe(2);
+    expect(await report(w.storage, 'third')).toMatchObject({
+      extract: { stores: { mode: 'incremental', read: 7, reused: stores - 7 } },
+    });
+    const afterEdits = documents(w);
+
+    // A full read (by pages) of the same site: the same bytes as the incremental run made.
     const full = await w.run({ full: true }, 'full');
     expect(full.failure).toBeUndefined();
     expect(countOf(full, STATES.readBatch)).toBe(batches);
     expect(await report(w.storage, 'full')).toMatchObject({
-      extract: { stores: { mode: 'full', reason: 'asked for (--full)' } },
+      extract: { stores: { mode: 'full', reason: 'asked for (--full)', read: stores } },
     });
-    expect(documents(w)).toEqual(written);
+    expect(documents(w)).toEqual(afterEdits);
   });
 
   it('a failing batch fails the run naming the batch; nothing is deleted or written', async () => {
@@ -86,15 +103,16 @@ describe('extract in batches', () => {
         configure: batchesOf5,
         client: (real) => ({
           ...real,
-          fetchByIds: async (type, ids) => {
-            if (failing && ids.includes(poisoned)) {
+          // The full read below goes by pages of 5: the second page holds the eighth store.
+          fetchPage: async (type, page) => {
+            if (failing && type.name === 'stores' && page === 2) {
               throw new WordPressError(
-                `stores: GET ${site.url}/wp-json/wp/v2/stores?include=${ids.join(',')} failed with HTTP 503 after 6 attempts`,
+                `stores: GET ${site.url}/wp-json/wp/v2/stores?page=2&per_page=5 (holding ${poisoned}) failed with HTTP 503 after 6 attempts`,
                 `${site.url}/wp-json/wp/v2/stores`,
                 503,
               );
             }
-            return real.fetchByIds(type, ids);
+            return real.fetchPage(type, page);
           },
         }),
       });
@@ -108,7 +126,7 @@ describe('extract in batches', () => {
       expect(run.failure?.Error).toBe('WordPressError');
       expect(String(run.failure?.Cause)).toMatch(
         new RegExp(
-          `stores batch 2 of 2 \\(ids \\d+–\\d+\\): stores: GET .*include=.*${poisoned}.* failed with HTTP 503`,
+          `stores batch 2 of 2 \\(pages 2–2\\): stores: GET .*page=2.*${poisoned}.* failed with HTTP 503`,
         ),
       );
       expect(run.path).not.toContain(STATES.transform);

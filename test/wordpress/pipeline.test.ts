@@ -12,6 +12,7 @@ import { join, relative, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import axios from 'axios';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadPlan } from '../../functions/core/pipeline/extract-plan.js';
 import { loadConfig } from '../../functions/core/shared/config/load.js';
 import type {
   ContentTypeConfig,
@@ -270,6 +271,17 @@ describe('pipeline runs', () => {
     expect(report.status).toBe('succeeded');
     for (const name of TYPES) {
       const expected = await site.publishedIds(name);
+      // A first run reads by pages (no listing, no include=): X-WP-Total counted once, every page read.
+      const fetched = report.types[name]?.fetched ?? 0;
+      expect(report.extract[name], name).toMatchObject({
+        mode: 'full',
+        reason: 'no previous complete run',
+        read: fetched,
+        pages: Math.ceil(fetched / PER_PAGE),
+      });
+      const plan = await loadPlan(storage, name, 'wp-it-run-1');
+      expect(plan.pages, name).toMatchObject({ total: fetched, count: Math.ceil(fetched / PER_PAGE) });
+      expect(plan.listing, name).toEqual([]);
       expect(expected).toEqual(ids(seeded.published[name]));
       expect(await documentIds(name), `kb/${name}/`).toEqual(expected);
       const counts = report.types[name];

@@ -8,9 +8,10 @@ import { createTempDir, JsonLinesGzFile, putFile, readJsonLinesGz } from '../sto
 import type { WordPressClient } from '../wordpress/client.js';
 import { type ResolvedFacts, resolvedFacts } from '../wordpress/resolve-types.js';
 import type { ExtractMode, ExtractPlan } from './extract-plan.js';
-import { loadPlan } from './extract-plan.js';
+import { batchCount, loadPlan } from './extract-plan.js';
 import type { BatchResult } from './extract-read.js';
 import { keys } from './keys.js';
+import { redactProtected } from './redact.js';
 
 /** What extract hands to transform (and what the Map state collects). */
 export interface ExtractResult {
@@ -55,7 +56,11 @@ export interface AssembleDeps {
 }
 
 /** Batch results as the assembly needs them (the state machine passes the Map's output). */
-export type BatchOutcome = Pick<BatchResult, 'batch' | 'missing' | 'requests' | 'retries' | 'bytes'>;
+export type BatchOutcome = Pick<BatchResult, 'batch' | 'missing' | 'requests' | 'retries' | 'bytes'> &
+  Partial<Pick<BatchResult, 'totals' | 'shifted'>>;
+
+/** Ids a full read by pages missed and may read by id to put right; more means the type is being rewritten. */
+export const MAX_RECONCILED = 1000;
 
 /** A sorted stream of items, one read ahead. */
 class Cursor {
@@ -125,6 +130,64 @@ async function settleMissing(
 }
 
 /**
+ * A full read by pages that does not add up (X-WP-Total moved, a page past the end, an item on two pages,
+ * fewer or more items than counted): the type changed while it was read. The ids are listed now and the
+ * read is put right against them — items no longer listed are dropped (unpublished or deleted meanwhile),
+ * listed ids the pages missed are read by id — or the type fails when that cannot be done (too many missed,
+ * or a missed id the site lists but will not return). Streams the assembled file once more.
+ */
+async function reconcilePages(
+  type: ResolvedContentType,
+  read: JsonLinesGzFile,
+  file: string,
+  why: string,
+  deps: AssembleDeps,
+  stats: { requests: number; retries: number; bytes: number; vanished: number; added: number },
+): Promise<JsonLinesGzFile> {
+  const listing = await deps.client.listItems(type);
+  stats.requests += listing.requests;
+  stats.retries += listing.retries;
+  stats.bytes += listing.bytes;
+  const listed = new Set(listing.items.map((item) => item.id));
+  const seen = new Set<number>();
+  for await (const item of read.read<WpItem>()) seen.add(item.id);
+  const missed = listing.items.map((item) => item.id).filter((id) => !seen.has(id));
+  if (missed.length > MAX_RECONCILED) {
+    throw new WordPressError(
+      `${type.name}: ${missed.length} listed items were missed by the read by pages (${why}); the type is changing faster than it can be read — not passing on a possibly incomplete type`,
+      '',
+    );
+  }
+  const fetched = missed.length ? await deps.client.fetchByIds(type, missed) : undefined;
+  if (fetched) {
+    stats.requests += fetched.requests;
+    stats.retries += fetched.retries;
+    stats.bytes += fetched.bytes;
+  }
+  const settled = await settleMissing(type, fetched?.missing ?? [], deps);
+  stats.requests += settled.requests;
+  stats.retries += settled.retries;
+  stats.bytes += settled.bytes;
+  const extra = (fetched?.items ?? []).map(redactProtected);
+  const out = new JsonLinesGzFile(file);
+  for await (const item of read.read<WpItem>()) {
+    while (extra[0] && extra[0].id < item.id) await out.write(extra.shift() as WpItem);
+    if (listed.has(item.id)) await out.write(item);
+    else stats.vanished++;
+  }
+  for (const item of extra) await out.write(item);
+  await out.close();
+  stats.added = fetched?.items.length ?? 0;
+  deps.log.warn('extract: the read by pages did not add up; put right against a listing', {
+    type: type.name,
+    why,
+    missedRead: stats.added,
+    gone: stats.vanished,
+  });
+  return out;
+}
+
+/**
  * The last step of a type's extract: merges the items read in batches with those taken over from the
  * previous raw file (both sorted by id) into `raw/<type>/<runId>.jsonl.gz` — every item of the type,
  * sorted by id, each listed id exactly once — then reads the terms of the type's taxonomies (after the
@@ -139,7 +202,7 @@ export async function assembleExtract(
 ): Promise<ExtractResult> {
   const started = options.started ?? performance.now();
   const plan = options.plan ?? (await loadPlan(deps.storage, type.name, runId));
-  const expected = Math.ceil(plan.read.length / plan.batchSize);
+  const expected = batchCount(plan);
   const got = new Set(batches.map((b) => b.batch));
   if (got.size !== expected || [...got].some((b) => b < 0 || b >= expected)) {
     throw new StorageError(
@@ -161,6 +224,7 @@ export async function assembleExtract(
     const read = await Cursor.open(partItems(deps.storage, plan, expected));
     let last = -1;
     let reusedCount = 0;
+    let shifted = batches.some((b) => b.shifted);
     for (;;) {
       const a = reused.head;
       const b = read.head;
@@ -173,6 +237,10 @@ export async function assembleExtract(
         reusedCount++;
         await reused.next();
       }
+      if (item.id <= last && plan.pages) {
+        shifted = true; // the same item on two pages: the pages shifted between two batches
+        continue;
+      }
       if (item.id <= last) {
         throw new StorageError(
           `${type.name}: item ${item.id} comes after ${last} while assembling ${rawKey} (duplicate or unsorted batch)`,
@@ -183,14 +251,24 @@ export async function assembleExtract(
       await out.write(item);
     }
     await out.close();
-    const wanted = plan.listing.length - settled.vanished.size;
-    if (out.count !== wanted) {
-      throw new StorageError(
-        `${type.name}: assembled ${out.count} items but the listing has ${wanted}; not passing on a possibly incomplete type`,
-        rawKey,
-      );
+    let assembled = out;
+    const reconciled = { requests: 0, retries: 0, bytes: 0, vanished: 0, added: 0 };
+    if (plan.pages) {
+      const totals = new Set([plan.pages.total, ...batches.flatMap((b) => b.totals ?? [])]);
+      if (shifted || totals.size !== 1 || out.count !== plan.pages.total) {
+        const why = `${shifted ? 'the pages shifted during the read; ' : ''}X-WP-Total ${[...totals].join(' → ')}, ${out.count} distinct items read`;
+        assembled = await reconcilePages(type, out, temp.file('reconciled.jsonl.gz'), why, deps, reconciled);
+      }
+    } else {
+      const wanted = plan.listing.length - settled.vanished.size;
+      if (out.count !== wanted) {
+        throw new StorageError(
+          `${type.name}: assembled ${out.count} items but the listing has ${wanted}; not passing on a possibly incomplete type`,
+          rawKey,
+        );
+      }
     }
-    await putFile(deps.storage, rawKey, out.file);
+    await putFile(deps.storage, rawKey, assembled.file);
 
     // Terms after the items: a term created and assigned while the items were being read is then known.
     const termReads = await Promise.all(
@@ -203,30 +281,33 @@ export async function assembleExtract(
       termsMd5 = md5Hex(JSON.stringify(terms));
     }
     // Every item came from the previous complete run's raw file: the same items as then.
-    const sameItems = plan.mode === 'incremental' && out.count === reusedCount && plan.counts.gone === 0;
+    const sameItems =
+      plan.mode === 'incremental' && assembled.count === reusedCount && plan.counts.gone === 0;
     const sum = (pick: (b: BatchOutcome) => number) => batches.reduce((n, b) => n + pick(b), 0);
     const result: ExtractResult = {
       type: type.name,
       rawKey,
-      fetched: out.count,
-      pages: plan.listingStats.pages,
+      fetched: assembled.count,
+      pages: plan.pages ? plan.pages.count : plan.listingStats.pages,
       requests:
         plan.listingStats.requests +
         sum((b) => b.requests) +
         settled.requests +
+        reconciled.requests +
         termReads.reduce((n, r) => n + r.requests, 0),
       retries:
         plan.listingStats.retries +
         sum((b) => b.retries) +
         settled.retries +
+        reconciled.retries +
         termReads.reduce((n, r) => n + r.retries, 0),
-      bytes: plan.listingStats.bytes + sum((b) => b.bytes) + settled.bytes,
+      bytes: plan.listingStats.bytes + sum((b) => b.bytes) + settled.bytes + reconciled.bytes,
       durationMs: Math.round(performance.now() - started),
       mode: plan.mode,
       reason: plan.reason,
-      read: out.count - reusedCount,
+      read: assembled.count - reusedCount,
       reused: reusedCount,
-      gone: plan.counts.gone + settled.vanished.size,
+      gone: plan.counts.gone + settled.vanished.size + reconciled.vanished,
       fingerprint: plan.fingerprint,
       fullReadAt: plan.fullReadAt,
       resolved: resolvedFacts(type),

@@ -33,6 +33,12 @@ export interface ExtractPlan {
   read: number[];
   /** Ids per read batch. */
   batchSize: number;
+  /**
+   * A full read by pages (`listing` and `read` are then empty): how many items X-WP-Total gave when the
+   * plan counted them, how many pages of `perPage` that is, and pages per read batch. The read batches
+   * read those pages with every field; the assembly judges them together (extract-assemble.ts).
+   */
+  pages?: { total: number; perPage: number; count: number; perBatch: number };
   counts: PlanCounts;
   listingStats: { pages: number; requests: number; retries: number; bytes: number; durationMs: number };
 }
@@ -77,6 +83,14 @@ export interface PlanOptions {
   batchSize: number;
   /** Reads carry an application password (the fingerprint depends on it). */
   authenticated: boolean;
+  /** `wordpress.perPage`: items per page of a full read by pages. */
+  perPage?: number;
+  /**
+   * A full read decided before any listing (no previous run, asked for, scheduled, a changed
+   * configuration) reads the pages with every field instead of listing ids and reading them by id: half
+   * the requests. Default true; false always lists first.
+   */
+  readByPages?: boolean;
   /**
    * An incremental run asks WordPress what changed since the previous run before listing every page
    * (extract-changes.ts). Default true; false always lists every page.
@@ -206,6 +220,18 @@ export async function planExtract(
     if ('untrusted' in read) reason = read.untrusted;
     else previous = read;
   }
+  if (reason !== undefined && options.readByPages !== false && options.perPage) {
+    return storePlan(
+      deps,
+      await pagePlan(type, runId, deps.client, {
+        reason,
+        fingerprint,
+        now,
+        batchSize: options.batchSize,
+        perPage: options.perPage,
+      }),
+    );
+  }
   let listingNote = 'listed every page';
   let listed: ListResult | undefined;
   if (reason === undefined && previous && options.listChanges !== false) {
@@ -248,24 +274,74 @@ export async function planExtract(
       durationMs: listed.durationMs,
     },
   };
-  await putJson(deps.storage, keys.plan(type.name, runId), plan);
-  const batches = Math.ceil(plan.read.length / plan.batchSize);
-  deps.log.info('extract planned', {
-    type: type.name,
-    mode: plan.mode,
-    reason: plan.reason,
-    ...plan.counts,
-    toRead: plan.read.length,
-    batches,
-  });
+  return storePlan(deps, plan);
+}
+
+/**
+ * A full read by pages: one request counts the items (X-WP-Total), the read batches read the pages. No
+ * listing: the pages carry every id, and the assembly checks them against the count.
+ */
+async function pagePlan(
+  type: ResolvedContentType,
+  runId: string,
+  client: WordPressClient,
+  options: { reason: string; fingerprint: string; now: Date; batchSize: number; perPage: number },
+): Promise<ExtractPlan> {
+  const started = performance.now();
+  const counted = await client.countItems(type);
+  const count = Math.ceil(counted.total / options.perPage);
+  const perBatch = Math.max(1, Math.floor(options.batchSize / options.perPage));
   return {
     type: type.name,
     runId,
+    mode: 'full',
+    reason: options.reason,
+    fingerprint: options.fingerprint,
+    fullReadAt: options.now.toISOString(),
+    listing: [],
+    read: [],
+    batchSize: options.batchSize,
+    pages: { total: counted.total, perPage: options.perPage, count, perBatch },
+    counts: { listed: counted.total, added: 0, changed: 0, gone: 0, reused: 0 },
+    listingStats: {
+      pages: 0,
+      requests: counted.requests,
+      retries: counted.retries,
+      bytes: counted.bytes,
+      durationMs: Math.round(performance.now() - started),
+    },
+  };
+}
+
+/** Read batches of a plan: of ids, or of pages. */
+export function batchCount(plan: ExtractPlan): number {
+  return plan.pages
+    ? Math.ceil(plan.pages.count / plan.pages.perBatch)
+    : Math.ceil(plan.read.length / plan.batchSize);
+}
+
+/** Stores the plan and says what it is (the state machine maps over `batches`). */
+async function storePlan(deps: PlanDeps, plan: ExtractPlan): Promise<PlanSummary> {
+  await putJson(deps.storage, keys.plan(plan.type, plan.runId), plan);
+  const batches = batchCount(plan);
+  const toRead = plan.pages ? plan.pages.total : plan.read.length;
+  deps.log.info('extract planned', {
+    type: plan.type,
+    mode: plan.mode,
+    reason: plan.reason,
+    ...plan.counts,
+    toRead,
+    batches,
+    ...(plan.pages ? { byPages: plan.pages.count } : {}),
+  });
+  return {
+    type: plan.type,
+    runId: plan.runId,
     mode: plan.mode,
     reason: plan.reason,
     batches: Array.from({ length: batches }, (_, i) => i),
     counts: plan.counts,
-    toRead: plan.read.length,
+    toRead,
   };
 }
 
@@ -278,7 +354,15 @@ export async function loadPlan(storage: Storage, type: string, runId: string): P
   return plan;
 }
 
-/** The ids of one read batch. */
+/** The ids of one read batch (empty for a plan by pages). */
 export function batchIds(plan: ExtractPlan, batch: number): number[] {
   return plan.read.slice(batch * plan.batchSize, (batch + 1) * plan.batchSize);
+}
+
+/** The page numbers (1-based) of one read batch of a plan by pages. */
+export function batchPages(plan: ExtractPlan, batch: number): number[] {
+  if (!plan.pages) return [];
+  const first = batch * plan.pages.perBatch + 1;
+  const last = Math.min(plan.pages.count, first + plan.pages.perBatch - 1);
+  return Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
 }

@@ -22,10 +22,10 @@ export interface ExtractDeps {
 }
 
 export interface ExtractOptions {
-  /** The `wordpress` configuration: perPage, fullReadEveryDays, listChanges, readBatchSize, username. */
+  /** What the extract uses of the `wordpress` configuration. */
   wordpress: Pick<
     WordPressConfig,
-    'perPage' | 'fullReadEveryDays' | 'listChanges' | 'readBatchSize' | 'username'
+    'perPage' | 'fullReadEveryDays' | 'listChanges' | 'fullReadByPages' | 'readBatchSize' | 'username'
   >;
   /** Read everything whatever the previous run says (`--full`). */
   full?: boolean;
@@ -58,6 +58,8 @@ export async function extractType(
       full: options.full ?? false,
       fullReadEveryDays: wordpress.fullReadEveryDays,
       listChanges: wordpress.listChanges,
+      perPage: wordpress.perPage,
+      readByPages: wordpress.fullReadByPages,
       batchSize: wordpress.readBatchSize,
       authenticated: options.authenticated ?? false,
     },

@@ -25,7 +25,7 @@ import {
   type SiteDiscovery,
 } from './discovery.js';
 import { restFieldsFor, TERM_FIELDS } from './fields.js';
-import { createHttp, RequestAborted, type RequestStats, statusError } from './http.js';
+import { createHttp, RequestAborted, type RequestStats, statusError, wpErrorCode } from './http.js';
 import { type ItemRead, readItemResponse } from './item.js';
 import { normaliseSiteUrl, type Query, restUrl } from './routes.js';
 
@@ -39,7 +39,7 @@ export type { ItemRead } from './item.js';
 
 /** The `wordpress` configuration, less what decides which reads a run makes (pipeline/extract-plan.ts). */
 export interface WordPressClientOptions
-  extends Omit<WordPressConfig, 'fullReadEveryDays' | 'readBatchSize' | 'listChanges'> {
+  extends Omit<WordPressConfig, 'fullReadEveryDays' | 'readBatchSize' | 'listChanges' | 'fullReadByPages'> {
   siteUrl: string;
   /** Application password (with `username`); sent as HTTP Basic auth, never logged. */
   password?: string;
@@ -152,6 +152,12 @@ export interface WordPressClient {
    */
   listItems(type: ResolvedContentType, since?: ListSince): Promise<ListResult>;
   /**
+   * One page of the type with every field `fetchAll` reads (`page`, `perPage`, ordered by id), through the
+   * limiter and retries, with the X-WP-Total it came with; `pastEnd` when WordPress answers that the page
+   * is past the end (the collection shrank). A full read by pages judges the pages together.
+   */
+  fetchPage(type: ResolvedContentType, page: number): Promise<PageResult>;
+  /**
    * How many published items the type has (X-WP-Total of a one-item page): one request. A WordPressError
    * when the site does not say.
    */
@@ -182,6 +188,17 @@ export interface WordPressClient {
  * ignores the parameter answers with every item, which is still a correct superset.
  */
 export type ListSince = { modifiedAfter: string } | { publishedAfter: string };
+
+export interface PageResult {
+  /** The page's items, in id order (empty past the end). */
+  items: WpItem[];
+  /** X-WP-Total of this answer; undefined when the site sent none. */
+  total: number | undefined;
+  pastEnd: boolean;
+  requests: number;
+  retries: number;
+  bytes: number;
+}
 
 export interface CountResult {
   total: number;
@@ -368,6 +385,25 @@ export function createWordPressClient(
       durationMs: result.durationMs,
     });
     return result;
+  }
+
+  async function fetchPage(type: ResolvedContentType, page: number): Promise<PageResult> {
+    const url = (await typeUrl(type))([
+      ['page', page],
+      ['per_page', perPage],
+      ['orderby', 'id'],
+      ['order', 'asc'],
+      ['_fields', restFieldsFor(type).join(',')],
+    ]);
+    const stats: RequestStats = { requests: 0, retries: 0, bytes: 0 };
+    const outcome = await limit(() => http.get(url, { label: type.name, stats }));
+    const { response } = outcome;
+    const counts = { requests: stats.requests, retries: stats.retries, bytes: stats.bytes ?? 0 };
+    if (response.status === 400 && wpErrorCode(response) === 'rest_post_invalid_page_number')
+      return { items: [], total: undefined, pastEnd: true, ...counts };
+    if (response.status < 200 || response.status > 299) throw statusError(type.name, outcome);
+    const items = entriesOf(response, type.name, 'item').sort((a, b) => a.id - b.id);
+    return { items, total: countHeader(response.headers['x-wp-total']), pastEnd: false, ...counts };
   }
 
   async function countItems(type: ResolvedContentType): Promise<CountResult> {
@@ -585,6 +621,7 @@ export function createWordPressClient(
     sampleItems,
     taxonomies,
     listItems,
+    fetchPage,
     countItems,
     fetchByIds,
   };

@@ -68,6 +68,10 @@ const client: WordPressClient = {
     durationMs: 0,
   }),
   countItems: async () => ({ total, requests: 1, retries: 0, bytes: 0 }),
+  fetchPage: async (_type, page) => {
+    const wanted = ids.slice((page - 1) * 100, page * 100);
+    return { items: wanted.map(item), total, pastEnd: false, requests: 1, retries: 0, bytes: 0 };
+  },
   fetchByIds: async (_type, wanted) => ({
     items: [...wanted].sort((a, b) => a - b).map(item),
     missing: [],

@@ -9,6 +9,8 @@ export interface FakeClientOptions {
   terms?: TermsByTaxonomy;
   /** Reads of this type fail as a site answering 503 would. */
   failing?: string;
+  /** Items per page of `fetchPage` (the configuration's perPage); default 100. */
+  perPage?: number;
   /** Records each call: `list stores`, `ids stores 101,102`, `item stores 101`, `terms categoria_tienda run-1`. */
   calls?: string[];
 }
@@ -76,6 +78,23 @@ export function fakeClient(options: FakeClientOptions): WordPressClient {
         retries: 0,
         bytes: 40 * items.length,
         durationMs: 2,
+      };
+    },
+    fetchPage: async (type, page) => {
+      calls.push(`page ${type.name} ${page}`);
+      fail(type.name, `page=${page}`);
+      const all = published(type.name);
+      const perPage = options.perPage ?? 100;
+      if (page > Math.ceil(all.length / perPage) && all.length > 0)
+        return { items: [], total: undefined, pastEnd: true, requests: 1, retries: 0, bytes: 0 };
+      const items = all.slice((page - 1) * perPage, page * perPage);
+      return {
+        items,
+        total: all.length,
+        pastEnd: false,
+        requests: 1,
+        retries: 0,
+        bytes: 1000 * items.length,
       };
     },
     countItems: async (type) => {

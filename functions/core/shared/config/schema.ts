@@ -129,6 +129,13 @@ export const wordpressSchema = strictObject({
    * every page.
    */
   listChanges: z.boolean().default(true),
+  /**
+   * A full read decided before any listing (no previous run, `--full`, the weekly read, a changed
+   * configuration) reads the pages with every field — half the requests of listing the ids and reading
+   * them by id — and puts a read that does not add up right against a listing. false: list, then read by
+   * id.
+   */
+  fullReadByPages: z.boolean().default(true),
   /** Items one extract invocation reads with all their fields (a read batch; the cloud maps over them). */
   readBatchSize: z.number().int().min(1).max(100_000).default(10_000),
   /** Application-password user; the password comes from the environment (WPKB_WP_APP_PASSWORD) or a secret. */
