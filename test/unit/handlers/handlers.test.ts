@@ -57,6 +57,22 @@ describe('extract handler', () => {
     expect(JSON.stringify(raw)).not.toContain('SECRETO-ACF-MARKER');
   });
 
+  it('hands the X-WP-Total values of a batch of pages to the assembly, which puts a read that moved right', async () => {
+    const storage = createMemoryStorage();
+    const calls: string[] = [];
+    const client = fakeClient({ items: (type) => fixture(type), calls });
+    const handler = makeExtractHandler({ config, storage, client, log: silentLog });
+    await handler(event('extract'));
+    const { runId, type } = event('extract');
+    const read = await handler({ action: 'read', runId, type, batch: 0 });
+    expect(read).toMatchObject({ batch: 0, items: 4, totals: [4] });
+    // As the state machine passes it on: the page said 5 items while the plan counted 4.
+    const moved = { ...(read as object), totals: [5] };
+    const result = await handler({ action: 'assemble', runId, type, batches: [moved] });
+    expect(calls).toContain('list stores');
+    expect(result).toMatchObject({ fetched: 4, read: 4, gone: 0 });
+  });
+
   it('rejects a malformed event with one line naming the field', async () => {
     const handler = makeExtractHandler({
       config,
