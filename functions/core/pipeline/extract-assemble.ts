@@ -1,5 +1,5 @@
 import type { ResolvedContentType } from '../shared/config/schema.js';
-import { StorageError, WordPressError } from '../shared/errors.js';
+import { StorageError } from '../shared/errors.js';
 import type { Log } from '../shared/logger.js';
 import type { TermsByTaxonomy, WpItem } from '../shared/types.js';
 import { md5Hex, putJson } from '../storage/codec.js';
@@ -10,8 +10,8 @@ import { type ResolvedFacts, resolvedFacts } from '../wordpress/resolve-types.js
 import type { ExtractMode, ExtractPlan } from './extract-plan.js';
 import { batchCount, loadPlan } from './extract-plan.js';
 import type { BatchResult } from './extract-read.js';
+import { reconcilePages, settleMissing } from './extract-settle.js';
 import { keys } from './keys.js';
-import { redactProtected } from './redact.js';
 
 /** What extract hands to transform (and what the Map state collects). */
 export interface ExtractResult {
@@ -59,9 +59,6 @@ export interface AssembleDeps {
 export type BatchOutcome = Pick<BatchResult, 'batch' | 'missing' | 'requests' | 'retries' | 'bytes'> &
   Partial<Pick<BatchResult, 'totals' | 'shifted'>>;
 
-/** Ids a full read by pages missed and may read by id to put right; more means the type is being rewritten. */
-export const MAX_RECONCILED = 1000;
-
 /** A sorted stream of items, one read ahead. */
 class Cursor {
   head: WpItem | undefined;
@@ -99,92 +96,6 @@ async function* reusedItems(storage: Storage, plan: ExtractPlan): AsyncGenerator
   if (!items)
     throw new StorageError(`the previous raw file ${plan.previousRawKey} is gone`, plan.previousRawKey);
   for await (const item of items) if (listed.has(item.id) && !read.has(item.id)) yield item;
-}
-
-/**
- * Ids listed but not returned by `include=`, twice: listed again now. One that is no longer listed was
- * unpublished or deleted during the read (it is gone, like any item missing from the listing); one that
- * is still listed fails the type, because passing it on without its item would delete its document.
- */
-async function settleMissing(
-  type: ResolvedContentType,
-  missing: readonly number[],
-  deps: AssembleDeps,
-): Promise<{ vanished: Set<number>; requests: number; retries: number; bytes: number }> {
-  if (missing.length === 0) return { vanished: new Set(), requests: 0, retries: 0, bytes: 0 };
-  const again = await deps.client.listItems(type);
-  const listed = new Set(again.items.map((item) => item.id));
-  const still = missing.filter((id) => listed.has(id));
-  if (still.length > 0) {
-    throw new WordPressError(
-      `${type.name} ${still.slice(0, 5).join(', ')}${still.length > 5 ? ` (and ${still.length - 5} more)` : ''}: listed by the site but not returned by include=, and still listed; not passing on a possibly incomplete type`,
-      '',
-    );
-  }
-  deps.log.warn('listed items unpublished or deleted during the read: gone', {
-    type: type.name,
-    ids: missing.slice(0, 20).join(', '),
-    count: missing.length,
-  });
-  return { vanished: new Set(missing), requests: again.requests, retries: again.retries, bytes: again.bytes };
-}
-
-/**
- * A full read by pages that does not add up (X-WP-Total moved, a page past the end, an item on two pages,
- * fewer or more items than counted): the type changed while it was read. The ids are listed now and the
- * read is put right against them — items no longer listed are dropped (unpublished or deleted meanwhile),
- * listed ids the pages missed are read by id — or the type fails when that cannot be done (too many missed,
- * or a missed id the site lists but will not return). Streams the assembled file once more.
- */
-async function reconcilePages(
-  type: ResolvedContentType,
-  read: JsonLinesGzFile,
-  file: string,
-  why: string,
-  deps: AssembleDeps,
-  stats: { requests: number; retries: number; bytes: number; vanished: number; added: number },
-): Promise<JsonLinesGzFile> {
-  const listing = await deps.client.listItems(type);
-  stats.requests += listing.requests;
-  stats.retries += listing.retries;
-  stats.bytes += listing.bytes;
-  const listed = new Set(listing.items.map((item) => item.id));
-  const seen = new Set<number>();
-  for await (const item of read.read<WpItem>()) seen.add(item.id);
-  const missed = listing.items.map((item) => item.id).filter((id) => !seen.has(id));
-  if (missed.length > MAX_RECONCILED) {
-    throw new WordPressError(
-      `${type.name}: ${missed.length} listed items were missed by the read by pages (${why}); the type is changing faster than it can be read — not passing on a possibly incomplete type`,
-      '',
-    );
-  }
-  const fetched = missed.length ? await deps.client.fetchByIds(type, missed) : undefined;
-  if (fetched) {
-    stats.requests += fetched.requests;
-    stats.retries += fetched.retries;
-    stats.bytes += fetched.bytes;
-  }
-  const settled = await settleMissing(type, fetched?.missing ?? [], deps);
-  stats.requests += settled.requests;
-  stats.retries += settled.retries;
-  stats.bytes += settled.bytes;
-  const extra = (fetched?.items ?? []).map(redactProtected);
-  const out = new JsonLinesGzFile(file);
-  for await (const item of read.read<WpItem>()) {
-    while (extra[0] && extra[0].id < item.id) await out.write(extra.shift() as WpItem);
-    if (listed.has(item.id)) await out.write(item);
-    else stats.vanished++;
-  }
-  for (const item of extra) await out.write(item);
-  await out.close();
-  stats.added = fetched?.items.length ?? 0;
-  deps.log.warn('extract: the read by pages did not add up; put right against a listing', {
-    type: type.name,
-    why,
-    missedRead: stats.added,
-    gone: stats.vanished,
-  });
-  return out;
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractType } from '../../../functions/core/pipeline/extract.js';
-import { MAX_RECONCILED } from '../../../functions/core/pipeline/extract-assemble.js';
+import { MAX_RECONCILED } from '../../../functions/core/pipeline/extract-settle.js';
 import { keys } from '../../../functions/core/pipeline/keys.js';
 import { runPipeline } from '../../../functions/core/pipeline/run.js';
 import { loadConfig } from '../../../functions/core/shared/config/load.js';
