@@ -3,7 +3,7 @@ import { oneLine, StorageError, WordPressError } from '../shared/errors.js';
 import type { Log } from '../shared/logger.js';
 import type { Storage } from '../storage/port.js';
 import { createTempDir, JsonLinesGzFile, putFile } from '../storage/stream.js';
-import type { FetchByIdsResult, PageResult, WordPressClient } from '../wordpress/client.js';
+import type { WordPressClient } from '../wordpress/client.js';
 import { batchCount, batchIds, batchPages, type ExtractPlan, loadPlan } from './extract-plan.js';
 import { keys } from './keys.js';
 import { redactProtected } from './redact.js';
@@ -27,6 +27,28 @@ export interface BatchResult {
 
 /** `include=` requests started ahead of the one being written (a few times the client's concurrency). */
 const READ_AHEAD = 8;
+
+/**
+ * The results of `read` over `inputs`, in order, with at most READ_AHEAD requests started beyond the one
+ * being consumed (the client's limiter keeps `concurrency` in flight): the part file is written in order,
+ * and memory holds a few answers.
+ */
+async function* readAhead<T, R>(inputs: readonly T[], read: (input: T) => Promise<R>): AsyncGenerator<R> {
+  const reads: Promise<R>[] = [];
+  const start = (index: number) => {
+    if (index >= inputs.length) return;
+    const started = read(inputs[index] as T);
+    started.catch(() => {}); // awaited below, in order
+    reads[index] = started;
+  };
+  for (let index = 0; index < READ_AHEAD; index++) start(index);
+  for (let index = 0; index < inputs.length; index++) {
+    const result = await (reads[index] as Promise<R>);
+    delete reads[index];
+    start(index + READ_AHEAD);
+    yield result;
+  }
+}
 
 /** More missing ids than this in one batch: the type is changing under the read; better to fail now. */
 export const MAX_MISSING_PER_BATCH = 100;
@@ -107,19 +129,7 @@ async function readPageBatch(
     const totals = new Set<number>();
     let shifted = false;
     let last = -1;
-    const reads: Promise<PageResult>[] = [];
-    const request = (index: number) => {
-      const page = pages[index];
-      if (page === undefined) return;
-      const read = deps.client.fetchPage(type, page);
-      read.catch(() => {}); // awaited below, in order
-      reads[index] = read;
-    };
-    for (let index = 0; index < READ_AHEAD; index++) request(index);
-    for (let index = 0; index < pages.length; index++) {
-      const result = await (reads[index] as Promise<PageResult>);
-      delete reads[index];
-      request(index + READ_AHEAD);
+    for await (const result of readAhead(pages, (page) => deps.client.fetchPage(type, page))) {
       stats.requests += result.requests;
       stats.retries += result.retries;
       stats.bytes += result.bytes;
@@ -170,21 +180,7 @@ async function readIdBatch(
     const missing: number[] = [];
     const chunks: number[][] = [];
     for (let at = 0; at < ids.length; at += perPage) chunks.push(ids.slice(at, at + perPage));
-    // Requests go at most READ_AHEAD chunks ahead of the one being written (the client's limiter keeps
-    // `concurrency` in flight): the part file is written in id order, and memory holds a few chunks.
-    const reads: Promise<FetchByIdsResult>[] = [];
-    const request = (index: number) => {
-      const chunk = chunks[index];
-      if (!chunk) return;
-      const read = deps.client.fetchByIds(type, chunk);
-      read.catch(() => {}); // awaited below, in order
-      reads[index] = read;
-    };
-    for (let index = 0; index < READ_AHEAD; index++) request(index);
-    for (let index = 0; index < chunks.length; index++) {
-      const result = await (reads[index] as Promise<FetchByIdsResult>);
-      delete reads[index];
-      request(index + READ_AHEAD);
+    for await (const result of readAhead(chunks, (chunk) => deps.client.fetchByIds(type, chunk))) {
       stats.requests += result.requests;
       stats.retries += result.retries;
       stats.bytes += result.bytes;
