@@ -10,7 +10,7 @@ import { type ResolvedFacts, resolvedFacts } from '../wordpress/resolve-types.js
 import type { ExtractMode, ExtractPlan } from './extract-plan.js';
 import { batchCount, loadPlan } from './extract-plan.js';
 import type { BatchResult } from './extract-read.js';
-import { reconcilePages, settleMissing } from './extract-settle.js';
+import { type Reconciled, reconcilePages, settleMissing } from './extract-settle.js';
 import { keys } from './keys.js';
 
 /** What extract hands to transform (and what the Map state collects). */
@@ -162,13 +162,12 @@ export async function assembleExtract(
       await out.write(item);
     }
     await out.close();
-    let assembled = out;
-    const reconciled = { requests: 0, retries: 0, bytes: 0, vanished: 0, added: 0 };
+    let reconciled: Reconciled | undefined;
     if (plan.pages) {
       const totals = new Set([plan.pages.total, ...batches.flatMap((b) => b.totals ?? [])]);
       if (shifted || totals.size !== 1 || out.count !== plan.pages.total) {
         const why = `${shifted ? 'the pages shifted during the read; ' : ''}X-WP-Total ${[...totals].join(' → ')}, ${out.count} distinct items read`;
-        assembled = await reconcilePages(type, out, temp.file('reconciled.jsonl.gz'), why, deps, reconciled);
+        reconciled = await reconcilePages(type, out, temp.file('reconciled.jsonl.gz'), why, deps);
       }
     } else {
       const wanted = plan.listing.length - settled.vanished.size;
@@ -179,6 +178,7 @@ export async function assembleExtract(
         );
       }
     }
+    const assembled = reconciled?.file ?? out;
     await putFile(deps.storage, rawKey, assembled.file);
 
     // Terms after the items: a term created and assigned while the items were being read is then known.
@@ -194,31 +194,29 @@ export async function assembleExtract(
     // Every item came from the previous complete run's raw file: the same items as then.
     const sameItems =
       plan.mode === 'incremental' && assembled.count === reusedCount && plan.counts.gone === 0;
-    const sum = (pick: (b: BatchOutcome) => number) => batches.reduce((n, b) => n + pick(b), 0);
+    // Every request of the type: plan, batches, settling, putting right, terms.
+    const calls: { requests: number; retries: number; bytes?: number }[] = [
+      plan.listingStats,
+      ...batches,
+      settled,
+      ...(reconciled ? [reconciled] : []),
+      ...termReads,
+    ];
+    const sum = (pick: (c: (typeof calls)[number]) => number) => calls.reduce((n, c) => n + pick(c), 0);
     const result: ExtractResult = {
       type: type.name,
       rawKey,
       fetched: assembled.count,
       pages: plan.pages ? plan.pages.count : plan.listingStats.pages,
-      requests:
-        plan.listingStats.requests +
-        sum((b) => b.requests) +
-        settled.requests +
-        reconciled.requests +
-        termReads.reduce((n, r) => n + r.requests, 0),
-      retries:
-        plan.listingStats.retries +
-        sum((b) => b.retries) +
-        settled.retries +
-        reconciled.retries +
-        termReads.reduce((n, r) => n + r.retries, 0),
-      bytes: plan.listingStats.bytes + sum((b) => b.bytes) + settled.bytes + reconciled.bytes,
+      requests: sum((c) => c.requests),
+      retries: sum((c) => c.retries),
+      bytes: sum((c) => c.bytes ?? 0),
       durationMs: Math.round(performance.now() - started),
       mode: plan.mode,
       reason: plan.reason,
       read: assembled.count - reusedCount,
       reused: reusedCount,
-      gone: plan.counts.gone + settled.vanished.size + reconciled.vanished,
+      gone: plan.counts.gone + settled.vanished.size + (reconciled?.vanished ?? 0),
       fingerprint: plan.fingerprint,
       fullReadAt: plan.fullReadAt,
       resolved: resolvedFacts(type),

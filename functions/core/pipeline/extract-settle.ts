@@ -58,12 +58,8 @@ export async function reconcilePages(
   file: string,
   why: string,
   deps: SettleDeps,
-  stats: { requests: number; retries: number; bytes: number; vanished: number; added: number },
-): Promise<JsonLinesGzFile> {
+): Promise<Reconciled> {
   const listing = await deps.client.listItems(type);
-  stats.requests += listing.requests;
-  stats.retries += listing.retries;
-  stats.bytes += listing.bytes;
   const listed = new Set(listing.items.map((item) => item.id));
   const seen = new Set<number>();
   for await (const item of read.read<WpItem>()) seen.add(item.id);
@@ -75,30 +71,38 @@ export async function reconcilePages(
     );
   }
   const fetched = missed.length ? await deps.client.fetchByIds(type, missed) : undefined;
-  if (fetched) {
-    stats.requests += fetched.requests;
-    stats.retries += fetched.retries;
-    stats.bytes += fetched.bytes;
-  }
   const settled = await settleMissing(type, fetched?.missing ?? [], deps);
-  stats.requests += settled.requests;
-  stats.retries += settled.retries;
-  stats.bytes += settled.bytes;
   const extra = (fetched?.items ?? []).map(redactProtected);
   const out = new JsonLinesGzFile(file);
+  let vanished = 0;
   for await (const item of read.read<WpItem>()) {
     while (extra[0] && extra[0].id < item.id) await out.write(extra.shift() as WpItem);
     if (listed.has(item.id)) await out.write(item);
-    else stats.vanished++;
+    else vanished++;
   }
   for (const item of extra) await out.write(item);
   await out.close();
-  stats.added = fetched?.items.length ?? 0;
   deps.log.warn('extract: the read by pages did not add up; put right against a listing', {
     type: type.name,
     why,
-    missedRead: stats.added,
-    gone: stats.vanished,
+    missedRead: fetched?.items.length ?? 0,
+    gone: vanished,
   });
-  return out;
+  const calls = [listing, fetched ?? { requests: 0, retries: 0, bytes: 0 }, settled];
+  return {
+    file: out,
+    vanished,
+    requests: calls.reduce((n, c) => n + c.requests, 0),
+    retries: calls.reduce((n, c) => n + c.retries, 0),
+    bytes: calls.reduce((n, c) => n + c.bytes, 0),
+  };
+}
+
+/** A read by pages put right: the file to store, the items dropped, and the requests it took. */
+export interface Reconciled {
+  file: JsonLinesGzFile;
+  vanished: number;
+  requests: number;
+  retries: number;
+  bytes: number;
 }
