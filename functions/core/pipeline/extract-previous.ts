@@ -1,3 +1,4 @@
+import { gmtToIso } from '../normalize/item.js';
 import { StorageError } from '../shared/errors.js';
 import type { WpItem } from '../shared/types.js';
 import type { Storage } from '../storage/port.js';
@@ -12,11 +13,8 @@ export interface PreviousListing {
   newestMs: number;
 }
 
-/** WordPress's `*_gmt` fields carry no zone: they are UTC. */
-const gmtMs = (value: unknown): number =>
-  typeof value === 'string' && value !== ''
-    ? Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`)
-    : Number.NaN;
+/** A WordPress `*_gmt` date as milliseconds (NaN when absent or invalid). */
+const gmtMs = (value: unknown): number => Date.parse(gmtToIso(value));
 
 /**
  * The previous raw file read once, one line at a time, keeping only ids and dates; `untrusted` with the
