@@ -129,7 +129,9 @@ async function readPageBatch(
     const totals = new Set<number>();
     let shifted = false;
     let last = -1;
-    for await (const result of readAhead(pages, (page) => deps.client.fetchPage(type, page))) {
+    for await (const result of readAhead(pages, (page) =>
+      deps.client.fetchPage(type, page, plan.pages?.perPage),
+    )) {
       stats.requests += result.requests;
       stats.retries += result.retries;
       stats.bytes += result.bytes;

@@ -17,7 +17,7 @@ import {
   type TypeResolution,
 } from '../wordpress/resolve-types.js';
 import { jsonKind, parseJsonBody } from './body.js';
-import { countHeader, createCollectionReader, keepLatest } from './collection.js';
+import { type CollectionSpec, countHeader, createCollectionReader, keepLatest } from './collection.js';
 import {
   type DiscoveredTaxonomy,
   discoverSite,
@@ -25,7 +25,7 @@ import {
   type SiteDiscovery,
 } from './discovery.js';
 import { restFieldsFor, TERM_FIELDS } from './fields.js';
-import { createHttp, RequestAborted, type RequestStats, statusError, wpErrorCode } from './http.js';
+import { createHttp, RequestAborted, type RequestStats, statusError } from './http.js';
 import { type ItemRead, readItemResponse } from './item.js';
 import { normaliseSiteUrl, type Query, restUrl } from './routes.js';
 
@@ -152,11 +152,12 @@ export interface WordPressClient {
    */
   listItems(type: ResolvedContentType, since?: ListSince): Promise<ListResult>;
   /**
-   * One page of the type with every field `fetchAll` reads (`page`, `perPage`, ordered by id), through the
-   * limiter and retries, with the X-WP-Total it came with; `pastEnd` when WordPress answers that the page
-   * is past the end (the collection shrank). A full read by pages judges the pages together.
+   * One page of the type with every field `fetchAll` reads (`page` of `pageSize` items — default `perPage`
+   * — ordered by id), through the limiter and retries, with the X-WP-Total it came with; `pastEnd` when
+   * WordPress answers that the page is past the end (the collection shrank). A full read by pages judges
+   * the pages together.
    */
-  fetchPage(type: ResolvedContentType, page: number): Promise<PageResult>;
+  fetchPage(type: ResolvedContentType, page: number, pageSize?: number): Promise<PageResult>;
   /**
    * How many published items the type has (X-WP-Total of a one-item page): one request. A WordPressError
    * when the site does not say.
@@ -240,7 +241,7 @@ export function createWordPressClient(
   let termsRun: string | undefined;
   const termsCache = new Map<string, Promise<TermsResult>>();
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const { entriesOf, readCollection } = createCollectionReader({
+  const { entriesOf, readCollection, readPage } = createCollectionReader({
     http,
     limit,
     log,
@@ -327,31 +328,46 @@ export function createWordPressClient(
   }
 
   /** Every page of a type with these `_fields`, read completely (readCollection). */
-  async function readType(
+  /** The pages of a type, ordered by id, with these `_fields` (and a filter such as `modified_after`). */
+  async function typePages(
     type: ResolvedContentType,
     fields: readonly string[],
     stats: RequestStats,
-    filter: Query = [],
-  ) {
+    options: { filter?: Query; pageSize?: number; progress?: boolean } = {},
+  ): Promise<CollectionSpec> {
     const url = await typeUrl(type);
-    return readCollection({
+    return {
       kind: 'type',
       label: type.name,
       logFields: { type: type.name },
       pageUrl: (page: number) =>
         url([
           ['page', page],
-          ['per_page', perPage],
+          ['per_page', options.pageSize ?? perPage],
           ['orderby', 'id'],
           ['order', 'asc'],
           ['_fields', fields.join(',')],
-          ...filter,
+          ...(options.filter ?? []),
         ]),
       pastEndCode: 'rest_post_invalid_page_number',
       stats,
-      onPage: (page, pageCount, count) =>
-        deps.onPage?.({ type: type.name, page, pages: pageCount, items: count }),
-    });
+      ...(options.progress === false
+        ? {}
+        : {
+            onPage: (page: number, pageCount: number, count: number) =>
+              deps.onPage?.({ type: type.name, page, pages: pageCount, items: count }),
+          }),
+    };
+  }
+
+  /** Every page of a type with these `_fields`, read completely (readCollection). */
+  async function readType(
+    type: ResolvedContentType,
+    fields: readonly string[],
+    stats: RequestStats,
+    filter: Query = [],
+  ) {
+    return readCollection(await typePages(type, fields, stats, { filter }));
   }
 
   async function listItems(type: ResolvedContentType, since?: ListSince): Promise<ListResult> {
@@ -387,23 +403,17 @@ export function createWordPressClient(
     return result;
   }
 
-  async function fetchPage(type: ResolvedContentType, page: number): Promise<PageResult> {
-    const url = (await typeUrl(type))([
-      ['page', page],
-      ['per_page', perPage],
-      ['orderby', 'id'],
-      ['order', 'asc'],
-      ['_fields', restFieldsFor(type).join(',')],
-    ]);
+  async function fetchPage(type: ResolvedContentType, page: number, pageSize?: number): Promise<PageResult> {
     const stats: RequestStats = { requests: 0, retries: 0, bytes: 0 };
-    const outcome = await limit(() => http.get(url, { label: type.name, stats }));
-    const { response } = outcome;
+    const spec = await typePages(type, restFieldsFor(type), stats, {
+      ...(pageSize ? { pageSize } : {}),
+      progress: false,
+    });
+    const read = await limit(() => readPage(spec, page));
     const counts = { requests: stats.requests, retries: stats.retries, bytes: stats.bytes ?? 0 };
-    if (response.status === 400 && wpErrorCode(response) === 'rest_post_invalid_page_number')
-      return { items: [], total: undefined, pastEnd: true, ...counts };
-    if (response.status < 200 || response.status > 299) throw statusError(type.name, outcome);
-    const items = entriesOf(response, type.name, 'item').sort((a, b) => a.id - b.id);
-    return { items, total: countHeader(response.headers['x-wp-total']), pastEnd: false, ...counts };
+    if (read.kind === 'past-end') return { items: [], total: undefined, pastEnd: true, ...counts };
+    const items = [...read.items].sort((a, b) => a.id - b.id);
+    return { items, total: read.total, pastEnd: false, ...counts };
   }
 
   async function countItems(type: ResolvedContentType): Promise<CountResult> {

@@ -25,7 +25,7 @@ const MAX_SEQUENTIAL_PAGES = 10_000;
 /** An X-WP-TotalPages above this is treated as garbled. */
 const MAX_TOTAL_PAGES = 100_000;
 
-type PageRead =
+export type PageRead =
   | {
       kind: 'items';
       items: WpItem[];
@@ -104,6 +104,11 @@ export interface CollectionReader {
    * twice when it is not. Never returns a possibly incomplete list.
    */
   readCollection(spec: CollectionSpec): Promise<{ items: WpItem[]; pages: number }>;
+  /**
+   * One page of a collection (not through the limiter: the caller bounds it), its items checked and its
+   * totals read; `past-end` when the site answers that the page is past the end.
+   */
+  readPage(spec: CollectionSpec, page: number, signal?: AbortSignal): Promise<PageRead>;
 }
 
 export function createCollectionReader(deps: CollectionReaderDeps): CollectionReader {
@@ -158,30 +163,31 @@ export function createCollectionReader(deps: CollectionReaderDeps): CollectionRe
    * consistency (X-WP-Total stable, no page past the end, distinct ids = X-WP-Total) and read again up to
    * twice when it is not. Never returns a possibly incomplete list.
    */
-  async function readCollection(spec: CollectionSpec): Promise<{ items: WpItem[]; pages: number }> {
-    const { label, logFields, pageUrl, stats } = spec;
-    const noun = NOUN[spec.kind];
-
-    async function readPage(page: number, signal: AbortSignal): Promise<PageRead> {
-      const url = pageUrl(page);
-      const outcome = await http.get(url, { label, stats, signal });
-      const { response } = outcome;
-      if (
-        spec.pastEndCode !== undefined &&
-        response.status === 400 &&
-        wpErrorCode(response) === spec.pastEndCode
-      ) {
-        return { kind: 'past-end' };
-      }
-      if (response.status < 200 || response.status > 299) throw statusError(label, outcome);
-      const items = entriesOf(response, label, noun, spec.check);
-      const totalPagesHeader = response.headers['x-wp-totalpages'];
-      let totalPages = countHeader(totalPagesHeader);
-      if (totalPages !== undefined && totalPages > MAX_TOTAL_PAGES) totalPages = undefined;
-      const total = countHeader(response.headers['x-wp-total']);
-      spec.onPage?.(page, totalPages ?? page, items.length);
-      return { kind: 'items', items: items as WpItem[], total, totalPages, totalPagesHeader };
+  async function readPage(spec: CollectionSpec, page: number, signal?: AbortSignal): Promise<PageRead> {
+    const { label, stats } = spec;
+    const url = spec.pageUrl(page);
+    const outcome = await http.get(url, { label, stats, ...(signal ? { signal } : {}) });
+    const { response } = outcome;
+    if (
+      spec.pastEndCode !== undefined &&
+      response.status === 400 &&
+      wpErrorCode(response) === spec.pastEndCode
+    ) {
+      return { kind: 'past-end' };
     }
+    if (response.status < 200 || response.status > 299) throw statusError(label, outcome);
+    const items = entriesOf(response, label, NOUN[spec.kind], spec.check);
+    const totalPagesHeader = response.headers['x-wp-totalpages'];
+    let totalPages = countHeader(totalPagesHeader);
+    if (totalPages !== undefined && totalPages > MAX_TOTAL_PAGES) totalPages = undefined;
+    const total = countHeader(response.headers['x-wp-total']);
+    spec.onPage?.(page, totalPages ?? page, items.length);
+    return { kind: 'items', items: items as WpItem[], total, totalPages, totalPagesHeader };
+  }
+
+  async function readCollection(spec: CollectionSpec): Promise<{ items: WpItem[]; pages: number }> {
+    const { label, logFields, pageUrl } = spec;
+    const noun = NOUN[spec.kind];
 
     /** One complete read of the collection, judged for consistency. */
     async function readPass(): Promise<Pass> {
@@ -200,7 +206,7 @@ export function createCollectionReader(deps: CollectionReaderDeps): CollectionRe
         return added;
       };
 
-      const first = await limit(() => readPage(1, controller.signal));
+      const first = await limit(() => readPage(spec, 1, controller.signal));
       if (first.kind === 'past-end') {
         throw new WordPressError(
           `${label}: GET ${pageUrl(1)} failed with HTTP 400 (${spec.pastEndCode}) on page 1`,
@@ -230,7 +236,7 @@ export function createCollectionReader(deps: CollectionReaderDeps): CollectionRe
             );
           }
           const page = pages + 1;
-          const read = await limit(() => readPage(page, controller.signal));
+          const read = await limit(() => readPage(spec, page, controller.signal));
           if (read.kind === 'past-end') break;
           pages = page;
           if (read.items.length > 0 && take(read) === 0) {
@@ -249,7 +255,7 @@ export function createCollectionReader(deps: CollectionReaderDeps): CollectionRe
             limit(async () => {
               if (controller.signal.aborted) return;
               try {
-                const read = await readPage(page, controller.signal);
+                const read = await readPage(spec, page, controller.signal);
                 if (read.kind === 'past-end') {
                   problems.push(`page ${page} of ${totalPages} was past the end (the collection shrank)`);
                 } else {
@@ -302,5 +308,5 @@ export function createCollectionReader(deps: CollectionReaderDeps): CollectionRe
     return { items: [...pass.items.values()].sort((a, b) => a.id - b.id), pages: pass.pages };
   }
 
-  return { entriesOf, readCollection };
+  return { entriesOf, readCollection, readPage };
 }
