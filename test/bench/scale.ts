@@ -5,7 +5,7 @@
  *   fresh process against the demo site in its own process;
  * - an unchanged night on ~5k stores: the incremental run's requests, bytes and time against a full read;
  * - `npm start` end to end on ~5k stores behind 100 ms per request, first run and rerun, against a bare
- *   sequential page loop over the same site.
+ *   sequential page loop over the same site, with what this machine's disk cost that minute beside it.
  *
  * Figures only, no timed assertions.
  */
@@ -19,6 +19,7 @@ import axios from 'axios';
 import Table from 'cli-table3';
 import pLimit from 'p-limit';
 import { runPipeline } from '../../functions/core/pipeline/run.js';
+import { WRITE_CONCURRENCY } from '../../functions/core/pipeline/transform.js';
 import { loadConfig } from '../../functions/core/shared/config/load.js';
 import type { ResolvedContentType } from '../../functions/core/shared/config/schema.js';
 import { silentLog } from '../../functions/core/shared/logger.js';
@@ -227,8 +228,8 @@ async function npmStart(siteUrl: string, dataDir: string): Promise<{ ms: number;
 
 /**
  * This machine's disk, measured where the first run wrote: the first run's `kb/` files (same count, same
- * sizes) written again into a fresh directory through the local storage adapter, 16 at once as transform
- * writes them, with nothing else running. The first run pays at least this; on this VM it varies several
+ * sizes) written again into a fresh directory through the local storage adapter, as many at once as
+ * transform writes them, with nothing else running. The first run pays at least this; on this VM it varies several
  * times over from one minute to the next, which is why the first run's figure does.
  */
 async function diskCheck(dataDir: string): Promise<{ files: number; ms: number; sysMs: number }> {
@@ -241,7 +242,7 @@ async function diskCheck(dataDir: string): Promise<{ files: number; ms: number; 
   const dir = await mkdtemp(path.join(tmpdir(), 'wpkb-bench-disk-'));
   try {
     const storage = createLocalStorage(dir);
-    const limit = pLimit(16);
+    const limit = pLimit(WRITE_CONCURRENCY);
     const cpu = process.cpuUsage();
     const started = performance.now();
     await Promise.all(
@@ -297,7 +298,7 @@ export async function endToEndBench(stores = 5041, latencyMs = 100): Promise<str
     );
     console.log(table.toString());
     console.log(
-      `  the disk: the first run's ${n(disk.files)} kb/ files written again alone, 16 at once: ${n(disk.ms / 1000, 1)} s (${n(disk.sysMs / 1000, 1)} s of kernel CPU); the first run pays at least this`,
+      `  the disk: the first run's ${n(disk.files)} kb/ files written again alone, ${WRITE_CONCURRENCY} at once: ${n(disk.ms / 1000, 1)} s (${n(disk.sysMs / 1000, 1)} s of kernel CPU); the first run pays at least this`,
     );
     const steps = (output: string) =>
       output

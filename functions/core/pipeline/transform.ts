@@ -114,7 +114,7 @@ export interface TransformResult {
 }
 
 /** Store writes in flight at once (S3 handles far more; this keeps memory and sockets modest). */
-const WRITE_CONCURRENCY = 16;
+export const WRITE_CONCURRENCY = 16;
 /** Digest of what a type's documents depend on besides its items. */
 function inputsDigest(input: TransformInput, config: WpkbConfig): string {
   const { type } = input;
