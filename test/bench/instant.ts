@@ -6,9 +6,6 @@
  * would send; the clock runs until the local knowledge base returns a passage with the new hours (polled
  * every 10 ms with the retrieval `wpkb ask` uses). Figures only: p50 / p95 / max, target p95 ≤ 2 s.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import axios from 'axios';
 import { runPipeline } from '../../functions/core/pipeline/run.js';
@@ -25,6 +22,7 @@ import { openLocalKb } from '../../functions/local/knowledge-base/retrieve.js';
 import { webhookRoutes } from '../../functions/local/serve/routes/webhook.js';
 import { startServe } from '../../functions/local/serve/server.js';
 import { createLocalStorage } from '../../functions/local/storage/directory.js';
+import { scratchDir } from './scratch.js';
 
 const SECRET = 'wpkb-bench-webhook-secret-0123456789';
 const WORDS = ['alba', 'brisa', 'cumbre', 'delta', 'estero', 'fiordo', 'glaciar', 'humedal', 'isla', 'junco'];
@@ -44,7 +42,7 @@ function editableStores(items: readonly DemoItem[]): DemoItem[] {
 
 export async function instantBench(edits = 25): Promise<string[]> {
   const site = await startDemoSite();
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'wpkb-bench-instant-'));
+  const dataDir = await scratchDir('instant-');
   try {
     const config = loadConfig({ overrides: { site: { url: site.url } } });
     const storage = createLocalStorage(dataDir);
@@ -124,7 +122,6 @@ export async function instantBench(edits = 25): Promise<string[]> {
     ];
   } finally {
     await site.close();
-    await rm(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -8,8 +8,6 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
@@ -19,12 +17,13 @@ import { startDemoSite } from '../../functions/local/demo-site/server.js';
 import { mirrorKnowledgeDir } from '../../functions/local/runner/knowledge.js';
 import { createLocalStorage } from '../../functions/local/storage/directory.js';
 import type { LocalKbFigures } from './local-kb-process.js';
+import { scratchDir } from './scratch.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** kb/ of the demo site at this scale, written by the real pipeline into a new directory. */
 async function buildDataDir(scale: number): Promise<string> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), `wpkb-bench-kb-${scale}x-`));
+  const dataDir = await scratchDir(`kb-${scale}x-`);
   const site = await startDemoSite({ scale });
   try {
     const storage = createLocalStorage(dataDir);
@@ -74,27 +73,23 @@ export async function localKbBench(scales: readonly number[] = [1, 10]): Promise
   let embedder = '';
   for (const scale of scales) {
     const dataDir = await buildDataDir(scale);
-    try {
-      const f = await measure(dataDir, scale === 1 ? 4 : 2);
-      embedder = f.embedder;
-      table.push([
-        scale === 1 ? 'demo' : `${scale}× synthetic`,
-        n(f.files),
-        n(f.chunks),
-        n(f.ingestMs),
-        n(f.files / (f.ingestMs / 1000)),
-        n(f.chunks / (f.ingestMs / 1000)),
-        n(f.noopMs),
-        n(f.indexBytes / 1024 / 1024, 1),
-        n(f.openMs),
-        n(f.queries),
-        `${n(f.p50Ms, 1)} ms`,
-        `${n(f.p95Ms, 1)} ms`,
-        `${n(f.maxRssKb / 1024)} MB`,
-      ]);
-    } finally {
-      await rm(dataDir, { recursive: true, force: true });
-    }
+    const f = await measure(dataDir, scale === 1 ? 4 : 2);
+    embedder = f.embedder;
+    table.push([
+      scale === 1 ? 'demo' : `${scale}× synthetic`,
+      n(f.files),
+      n(f.chunks),
+      n(f.ingestMs),
+      n(f.files / (f.ingestMs / 1000)),
+      n(f.chunks / (f.ingestMs / 1000)),
+      n(f.noopMs),
+      n(f.indexBytes / 1024 / 1024, 1),
+      n(f.openMs),
+      n(f.queries),
+      `${n(f.p50Ms, 1)} ms`,
+      `${n(f.p95Ms, 1)} ms`,
+      `${n(f.maxRssKb / 1024)} MB`,
+    ]);
   }
   console.log(
     `\nlocal knowledge base (${embedder}, chunking as the cloud data source): asks = the demo question set, repeated; each = embed + hybrid search with the freshness filter, in process`,

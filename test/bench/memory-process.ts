@@ -7,9 +7,6 @@
  *
  *   tsx test/bench/memory-process.ts <siteUrl> <type>
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { extractType } from '../../functions/core/pipeline/extract.js';
 import { loadExtracted } from '../../functions/core/pipeline/raw.js';
 import { transform } from '../../functions/core/pipeline/transform.js';
@@ -17,6 +14,7 @@ import { loadConfig } from '../../functions/core/shared/config/load.js';
 import { silentLog } from '../../functions/core/shared/logger.js';
 import { createWordPressClient } from '../../functions/core/wordpress/client.js';
 import { createLocalStorage } from '../../functions/local/storage/directory.js';
+import { scratchDir } from './scratch.js';
 
 export interface MemoryFigures {
   kind: 'memory';
@@ -54,38 +52,34 @@ if (!siteUrl) throw new Error('usage: memory-process.ts <siteUrl> <type>');
 const config = loadConfig({ overrides: { site: { url: siteUrl } }, types: [typeName] });
 const type = config.contentTypes[0];
 if (!type) throw new Error(`no type ${typeName}`);
-const dataDir = await mkdtemp(path.join(tmpdir(), 'wpkb-bench-memory-'));
-try {
-  const storage = createLocalStorage(dataDir);
-  const client = createWordPressClient({ ...config.wordpress, siteUrl }, { log: silentLog });
-  const [resolution] = await client.resolveTypes([type]);
-  if (!resolution) throw new Error(`type ${typeName} did not resolve`);
-  global.gc?.();
-  const baselineMb = mb(process.memoryUsage().rss);
-  const extract = await measured(() =>
-    extractType(resolution, 'bench', { client, storage, log: silentLog }, { wordpress: config.wordpress }),
-  );
-  const transformed = await measured(async () => {
-    const inputs = await loadExtracted(storage, [type], [extract.value]);
-    return transform({ config, storage, inputs, log: silentLog });
-  });
-  const figures: MemoryFigures = {
-    kind: 'memory',
-    type: typeName,
-    items: extract.value.fetched,
-    baselineMb,
-    extractPeakMb: extract.peakMb,
-    extractMs: extract.ms,
-    transformPeakMb: transformed.peakMb,
-    transformMs: transformed.ms,
-  };
-  if (
-    transformed.value.types[typeName]?.new !==
-    extract.value.fetched - (transformed.value.types[typeName]?.skipped ?? 0)
-  )
-    throw new Error('transform did not write a document per item');
-  if (process.send) process.send(figures);
-  else console.log(figures);
-} finally {
-  await rm(dataDir, { recursive: true, force: true });
-}
+const dataDir = await scratchDir('memory-');
+const storage = createLocalStorage(dataDir);
+const client = createWordPressClient({ ...config.wordpress, siteUrl }, { log: silentLog });
+const [resolution] = await client.resolveTypes([type]);
+if (!resolution) throw new Error(`type ${typeName} did not resolve`);
+global.gc?.();
+const baselineMb = mb(process.memoryUsage().rss);
+const extract = await measured(() =>
+  extractType(resolution, 'bench', { client, storage, log: silentLog }, { wordpress: config.wordpress }),
+);
+const transformed = await measured(async () => {
+  const inputs = await loadExtracted(storage, [type], [extract.value]);
+  return transform({ config, storage, inputs, log: silentLog });
+});
+const figures: MemoryFigures = {
+  kind: 'memory',
+  type: typeName,
+  items: extract.value.fetched,
+  baselineMb,
+  extractPeakMb: extract.peakMb,
+  extractMs: extract.ms,
+  transformPeakMb: transformed.peakMb,
+  transformMs: transformed.ms,
+};
+if (
+  transformed.value.types[typeName]?.new !==
+  extract.value.fetched - (transformed.value.types[typeName]?.skipped ?? 0)
+)
+  throw new Error('transform did not write a document per item');
+if (process.send) process.send(figures);
+else console.log(figures);

@@ -11,8 +11,7 @@
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import axios from 'axios';
@@ -26,6 +25,7 @@ import { silentLog } from '../../functions/core/shared/logger.js';
 import { createWordPressClient, restFieldsFor } from '../../functions/core/wordpress/client.js';
 import { createLocalStorage } from '../../functions/local/storage/directory.js';
 import type { MemoryFigures } from './memory-process.js';
+import { scratchDir } from './scratch.js';
 import type { SiteReady, SiteStats } from './site-process.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -140,7 +140,7 @@ interface RunFigures {
 /** An unchanged night on ~5k stores: incremental against a full read of the same site. */
 export async function unchangedNightBench(stores = 5000): Promise<void> {
   const site = await startSiteProcess(stores / STORES_PER_SCALE, 0);
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'wpkb-bench-night-'));
+  const dataDir = await scratchDir('night-');
   try {
     const config = loadConfig({ overrides: { site: { url: site.url } }, types: ['stores'] });
     const storage = createLocalStorage(dataDir);
@@ -174,7 +174,6 @@ export async function unchangedNightBench(stores = 5000): Promise<void> {
     );
   } finally {
     await site.close();
-    await rm(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -239,30 +238,25 @@ async function diskCheck(dataDir: string): Promise<{ files: number; ms: number; 
     .filter((entry) => entry.isFile())
     .map((entry) => path.join(entry.parentPath, entry.name));
   const sizes = await Promise.all(files.map(async (file) => (await stat(file)).size));
-  const dir = await mkdtemp(path.join(tmpdir(), 'wpkb-bench-disk-'));
-  try {
-    const storage = createLocalStorage(dir);
-    const limit = pLimit(WRITE_CONCURRENCY);
-    const cpu = process.cpuUsage();
-    const started = performance.now();
-    await Promise.all(
-      files.map((file, i) =>
-        limit(() =>
-          storage.put(
-            path.relative(dataDir, file).split(path.sep).join('/'),
-            Buffer.alloc(sizes[i] ?? 0, 120),
-            {
-              atomic: false,
-            },
-          ),
+  const storage = createLocalStorage(await scratchDir('disk-'));
+  const limit = pLimit(WRITE_CONCURRENCY);
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await Promise.all(
+    files.map((file, i) =>
+      limit(() =>
+        storage.put(
+          path.relative(dataDir, file).split(path.sep).join('/'),
+          Buffer.alloc(sizes[i] ?? 0, 120),
+          {
+            atomic: false,
+          },
         ),
       ),
-    );
-    const ms = performance.now() - started;
-    return { files: files.length, ms, sysMs: process.cpuUsage(cpu).system / 1000 };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+    ),
+  );
+  const ms = performance.now() - started;
+  return { files: files.length, ms, sysMs: process.cpuUsage(cpu).system / 1000 };
 }
 
 /**
@@ -271,7 +265,7 @@ async function diskCheck(dataDir: string): Promise<{ files: number; ms: number; 
  */
 export async function endToEndBench(stores = 5041, latencyMs = 100): Promise<string[]> {
   const site = await startSiteProcess(stores / STORES_PER_SCALE, latencyMs);
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'wpkb-bench-e2e-'));
+  const dataDir = await scratchDir('e2e-');
   try {
     const config = loadConfig({ overrides: { site: { url: site.url } }, types: ['stores'] });
     const client = createWordPressClient({ ...config.wordpress, siteUrl: site.url }, { log: silentLog });
@@ -313,7 +307,6 @@ export async function endToEndBench(stores = 5041, latencyMs = 100): Promise<str
     ];
   } finally {
     await site.close();
-    await rm(dataDir, { recursive: true, force: true });
   }
 }
 
