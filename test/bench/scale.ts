@@ -25,7 +25,7 @@ import { silentLog } from '../../functions/core/shared/logger.js';
 import { createWordPressClient, restFieldsFor } from '../../functions/core/wordpress/client.js';
 import { createLocalStorage } from '../../functions/local/storage/directory.js';
 import type { MemoryFigures } from './memory-process.js';
-import { scratchDir } from './scratch.js';
+import { scratchDir, scratchEnv } from './scratch.js';
 import type { SiteReady, SiteStats } from './site-process.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -77,6 +77,7 @@ async function measureMemory(siteUrl: string): Promise<MemoryFigures> {
   const script = fileURLToPath(new URL('./memory-process.ts', import.meta.url));
   const child = fork(script, [siteUrl, 'stores'], {
     stdio: 'inherit',
+    env: await scratchEnv(),
     execArgv: [...process.execArgv, '--expose-gc'],
   });
   const exited = once(child, 'exit').then(([code]) => {

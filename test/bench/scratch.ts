@@ -4,8 +4,8 @@ import path from 'node:path';
 
 /**
  * The benchmarks' scratch directories: all under one root, removed once, when the process that made the
- * root has nothing left to do. Child processes (forked or spawned with this environment) put theirs under
- * the same root and leave it alone.
+ * root has nothing left to do. Child processes started with `scratchEnv()` put theirs under the same root
+ * and leave it alone.
  *
  * Why not remove each directory as soon as its benchmark is done: on this VM's root file system (ext4
  * without a journal), a new inode is checked against those deleted in the last 30 seconds, and right
@@ -27,7 +27,6 @@ function scratchRoot(): Promise<string> {
       return inherited;
     }
     const made = await mkdtemp(path.join(tmpdir(), 'wpkb-bench-'));
-    process.env[ROOT_ENV] = made;
     // `beforeExit` fires when the event loop is empty: every benchmark of this process is done.
     process.once('beforeExit', () => {
       void rm(made, { recursive: true, force: true });
@@ -40,4 +39,9 @@ function scratchRoot(): Promise<string> {
 /** A new, empty directory for one benchmark (`<root>/<prefix>XXXXXX`). */
 export async function scratchDir(prefix: string): Promise<string> {
   return mkdtemp(path.join(await scratchRoot(), prefix));
+}
+
+/** This process's environment naming the scratch root: a child process started with it shares the root. */
+export async function scratchEnv(): Promise<NodeJS.ProcessEnv> {
+  return { ...process.env, [ROOT_ENV]: await scratchRoot() };
 }
